@@ -1,0 +1,55 @@
+"""Command line: ``run`` the Telegram bot, ``chat`` in the terminal, ``ask`` questions, ``check`` the knowledge."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m bot`` argument parser."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Science for Health assistant.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    kb_help = "knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)"
+    lang_help = "answer language: en, nl or fr (default: en)"
+    now_help = "pretend it is this moment, ISO 8601 with offset (default: now)"
+
+    run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    run.set_defaults(handler="run")
+
+    chat = commands.add_parser("chat", help="talk to the assistant in the terminal")
+    chat.add_argument("--lang", default="en", help=lang_help)
+    chat.add_argument("--now", help=now_help)
+    chat.add_argument("--kb", help=kb_help)
+
+    ask = commands.add_parser("ask", help="answer one question, or every line of standard input")
+    ask.add_argument("question", nargs="?", help="the question (default: read lines from standard input)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--lang", default="en", help=lang_help)
+    ask.add_argument("--now", help=now_help)
+    ask.add_argument("--kb", help=kb_help)
+
+    check = commands.add_parser("check", help="validate the knowledge base and summarise it")
+    check.add_argument("--kb", help=kb_help)
+
+    unanswered = commands.add_parser("unanswered", help="list the questions the bot could not answer")
+    unanswered.add_argument("--days", type=int, default=30, help="how far back to look (default: 30)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        from bot.telegram_app.runner import run  # the Telegram stack loads only here
+
+        return run()
+    from bot import cli
+
+    return int(getattr(cli, args.command)(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

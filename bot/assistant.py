@@ -1,0 +1,124 @@
+"""The assistant: a question, a language and a moment in, an answer out. Pure; no Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang
+from bot.matcher import Candidate, Matcher, Phrasing
+from bot.render import Renderer
+from bot.text import Normaliser
+
+# Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
+# SUGGEST_AT up, the best few are offered as "did you mean"; below, the
+# assistant declines. Chosen by measurement: see README, "How the matcher decides".
+ANSWER_AT = 62.0
+SUGGEST_AT = 45.0
+# A suggestion must come within this many points of the best one to be offered.
+SUGGEST_WITHIN = 20.0
+MAX_SUGGESTIONS = 3
+MAX_QUESTION = 1000
+
+Outcome = Literal["answer", "suggest", "decline", "empty"]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A "did you mean" choice: the entry, a natural question for it and its short title."""
+
+    faq_id: str
+    question: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant replies: the text, the entry answered (if confident) and the alternatives."""
+
+    question: str
+    text: str
+    faq_id: str | None
+    score: float
+    lang: Lang
+    outcome: Outcome
+    suggestions: tuple[Suggestion, ...] = field(default_factory=tuple)
+
+    def as_json(self) -> dict[str, object]:
+        """The ``ask --json`` contract."""
+        return {
+            "question": self.question, "answer": self.text, "faq_id": self.faq_id,
+            "score": round(self.score, 1), "suggestions": [{"faq_id": s.faq_id, "question": s.question} for s in self.suggestions],
+            "lang": self.lang, "outcome": self.outcome,
+        }  # fmt: skip
+
+
+def supported_lang(code: str | None) -> Lang:
+    """Map a Telegram ``language_code`` ("nl-BE", "fr", "de") to a supported language, English otherwise."""
+    base = (code or "").split("-")[0].lower()
+    return next((lang for lang in LANGS if lang == base), DEFAULT_LANG)
+
+
+class Assistant:
+    """Answers questions from one knowledge base; build a new one to change the knowledge."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        normalisers: dict[str, Normaliser] = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in knowledge.vocabulary.items()}
+        phrasings = [
+            Phrasing(entry.id, lang, text)
+            for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
+        ]  # fmt: skip
+        self.matcher = Matcher(phrasings, normalisers)
+
+    def renderer(self, lang: Lang, now: datetime) -> Renderer:
+        """A renderer for this knowledge, reader and moment."""
+        return Renderer(self.knowledge, lang, now)
+
+    def answer(self, question: str, lang: Lang, now: datetime) -> Answer:
+        """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
+        clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
+        render = self.renderer(lang, now)
+        ranked = self.matcher.rank(clean, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if clean else []
+        if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
+            return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
+        best = ranked[0] if ranked else None
+        if best is not None and best.score >= ANSWER_AT:
+            entry = self.knowledge.by_id[best.entry_id]
+            return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
+        close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
+        score = best.score if best else 0.0
+        if close:
+            suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
+            return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
+        topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
+        return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
+
+    def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
+        """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""
+        entry = self.knowledge.by_id.get(faq_id)
+        if entry is None:
+            return None
+        render = self.renderer(lang, now)
+        return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
+
+    def entry_text(self, entry: Entry, render: Renderer) -> str:
+        """The entry's answer in the reader's language (English when it has none)."""
+        variants = entry.answer.get(render.lang) or entry.answer[DEFAULT_LANG]
+        return render.text(variants)
+
+    def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
+        """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
+        entry = self.knowledge.by_id[candidate.entry_id]
+        questions = entry.questions.get(render.lang) or entry.questions.get(DEFAULT_LANG) or [candidate.phrasing.text]
+        question = questions[0][:1].upper() + questions[0][1:] + "?"
+        return Suggestion(entry.id, question, render.localised(dict(entry.title)))
+
+    def topics(self, lang: Lang, now: datetime) -> list[Suggestion]:
+        """The main topics as choices, in the reader's language."""
+        render = self.renderer(lang, now)
+        return [
+            Suggestion(e.id, (e.questions.get(render.lang) or e.questions[next(iter(e.questions))])[0], render.localised(dict(e.title)))
+            for e in self.knowledge.menu
+        ]  # fmt: skip
