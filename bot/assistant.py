@@ -18,6 +18,10 @@ ANSWER_AT = 62.0
 SUGGEST_AT = 45.0
 # A suggestion must come within this many points of the best one to be offered.
 SUGGEST_WITHIN = 20.0
+# Below CLEAR_AT, a runner-up within AMBIGUOUS_WITHIN points makes the question
+# ambiguous ("europe" fits three themes): the assistant asks instead of guessing.
+CLEAR_AT = 85.0
+AMBIGUOUS_WITHIN = 5.0
 MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
 
@@ -84,7 +88,8 @@ class Assistant:
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
         best = ranked[0] if ranked else None
-        if best is not None and best.score >= ANSWER_AT:
+        ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
+        if best is not None and best.score >= ANSWER_AT and not ambiguous:
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]

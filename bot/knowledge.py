@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import zoneinfo
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-import datetime as dt
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -44,10 +44,26 @@ UI_KEYS = (
     "unknown_command",
 )  # fmt: skip
 
-try:  # the C loader is much faster; both keep node positions
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,attr-defined,unused-ignore]
+try:  # the C parser is much faster; both keep node positions
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment,attr-defined,unused-ignore]
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type,unused-ignore]
+    """Safe loading with YAML 1.2's plain-scalar rules, which surprise organisers less.
+
+    Only true/false are booleans (not yes, no, on, off), 09:00 stays text (not the
+    number 540), and dates stay text so that validation can say where a bad one is.
+    """
+
+
+_REPLACED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED] for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
 
 
 # --------------------------------------------------------------------------- errors
@@ -92,7 +108,7 @@ def _parse_clock(value: Any) -> Any:
     if value is None or isinstance(value, time):
         return value
     if isinstance(value, int):
-        raise ValueError('must be a quoted time like "09:00"')
+        raise ValueError('must be a time like "09:00"')
     if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
         hours, minutes = (int(x) for x in value.strip().split(":"))
         if hours < 24 and minutes < 60:
@@ -335,8 +351,6 @@ def _describe(error: Mapping[str, Any]) -> str:
         return "must be a non-empty list" if kind == "too_short" else "must not be empty"
     if kind == "literal_error":
         return f"'{error.get('input')}' is not a supported language ({', '.join(LANGS)})"
-    if kind == "string_type" and isinstance(error.get("input"), bool):
-        return "must be text: put it in quotes (YAML reads yes, no, on and off as true/false)"
     if kind == "string_type" and isinstance(error.get("input"), int | float):
         return "must be text: put it in quotes"
     if kind == "value_error":

@@ -138,7 +138,8 @@ class Matcher:
         for token in tokens[:64]:
             correction = index.correct(token)
             if correction is None:
-                question_weight += self.unknown_weight
+                if not index.normaliser.is_stopword_typo(token):
+                    question_weight += self.unknown_weight
                 continue
             known, similarity = correction
             weight = self.idf[known]

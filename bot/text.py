@@ -25,6 +25,7 @@ class Normaliser:
     phrase_replacements: Mapping[str, str]
     word_replacements: Mapping[str, str]
     stopwords: frozenset[str]
+    stopword_letters: frozenset[str] = frozenset()
 
     @classmethod
     def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str]) -> Normaliser:
@@ -49,11 +50,16 @@ class Normaliser:
         if phrases:
             ordered = sorted(phrases, key=len, reverse=True)
             pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
-        return cls(pattern, phrases, words, frozenset(stop))
+        letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
+        return cls(pattern, phrases, words, frozenset(stop), letters)
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
         return {word: target for word, target in self.word_replacements.items() if target}
+
+    def is_stopword_typo(self, word: str) -> bool:
+        """Whether ``word`` is a stop word with two letters swapped ("teh", "adn")."""
+        return "".join(sorted(word)) in self.stopword_letters
 
     def tokens(self, text: str) -> tuple[str, ...]:
         """Return the distinct meaningful tokens of ``text``, in order."""

@@ -1,0 +1,152 @@
+"""The assistant's answers: the right entry, the right tense, honest declines, in three languages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.assistant import Assistant, supported_lang
+from tests.conftest import AFTER, BEFORE, EVENT_DAY
+
+
+def at(moment: str) -> datetime:
+    """An aware datetime from ISO 8601."""
+    return datetime.fromisoformat(moment)
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        ("2025-10-23T10:00:00+02:00", "takes place on Tuesday 4 November 2025 in Brussels: in 12 days."),
+        ("2025-11-03T18:00:00+01:00", "takes place on Tuesday 4 November 2025 in Brussels: tomorrow."),
+        ("2025-11-04T00:05:00+01:00", "Science for Health 2025 is today, Tuesday 4 November 2025, in Brussels!"),
+        ("2025-11-04T23:59:00+01:00", "Science for Health 2025 is today, Tuesday 4 November 2025, in Brussels!"),
+        ("2025-11-05T00:00:00+01:00", "Science for Health 2025 took place on Tuesday 4 November 2025 in Brussels."),
+        ("2026-11-27T10:00:00+01:00", "Science for Health 2025 took place on Tuesday 4 November 2025 in Brussels."),
+    ],
+)
+def test_date_answer_changes_tense_with_the_clock(assistant: Assistant, now: str, expected: str) -> None:
+    """Before the day a countdown, on the day "today", afterwards the past tense."""
+    answer = assistant.answer("when is science for health?", "en", at(now))
+    assert answer.faq_id == "date"
+    assert expected in answer.text
+
+
+def test_day_boundaries_follow_the_event_timezone(assistant: Assistant) -> None:
+    """23:30 UTC on 3 November is already 4 November in Brussels, so it is "today"."""
+    answer = assistant.answer("when is it", "en", at("2025-11-03T23:30:00+00:00"))
+    assert "is today" in answer.text
+    answer = assistant.answer("when is it", "en", at("2025-11-04T23:30:00+00:00"))
+    assert "took place" in answer.text
+
+
+def test_countdown_counts_calendar_days_across_the_dst_change(assistant: Assistant) -> None:
+    """Summer time ends on 26 October; ten calendar days before is still "in 10 days"."""
+    answer = assistant.answer("how many days until the event", "en", at("2025-10-25T23:00:00+02:00"))
+    assert "in 10 days" in answer.text
+
+
+def test_venue_is_honest_about_what_the_article_does_not_say(assistant: Assistant) -> None:
+    """The venue answer names the city and says the exact venue is not given, without inventing one."""
+    answer = assistant.answer("where is the venue?", "en", BEFORE)
+    assert answer.faq_id == "venue"
+    assert "Brussels" in answer.text
+    assert "not the exact venue" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "faq_id", "snippet"),
+    [
+        ("Who's giving the keynote?", "keynote", "Jérôme Van Biervliet"),
+        ("wat's the keynot title", "keynote_title", "Anchoring Innovation in Belgium"),
+        ("whats teh theme", "theme", "Stronger Regions, Greater Impact"),
+        ("what does ATMP stand for", "atmp", "advanced therapy medicinal product"),
+        ("how big are VC funds in europe", "vc_funds", "EUR 100 million"),
+        ("how can i regster", "registration", "gives no registration link"),
+        ("is there a ticket price", "price", "no ticket price"),
+        ("which countries could belgium join forces with", "coalition", "Netherlands"),
+        ("where is it hapening", "venue", "Brussels"),
+    ],
+)
+def test_paraphrases_and_typos_reach_the_right_entry(assistant: Assistant, question: str, faq_id: str, snippet: str) -> None:
+    """Realistic paraphrases with typos are answered from the right entry."""
+    answer = assistant.answer(question, "en", BEFORE)
+    assert (answer.faq_id, answer.outcome) == (faq_id, "answer")
+    assert snippet in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["tell me a joke", "what's the capital of France", "xkcd qwpoe zzkj", "how do I bake bread", "who won the match yesterday"],
+)
+def test_off_topic_questions_are_declined_with_the_topics(assistant: Assistant, question: str) -> None:
+    """Off-topic questions get no confident answer; a decline lists what the bot knows."""
+    answer = assistant.answer(question, "en", BEFORE)
+    assert answer.faq_id is None
+    if answer.outcome == "decline":
+        assert answer.text.startswith("Sorry, I don't know the answer to that. I can tell you about: Date, Venue")
+
+
+def test_ambiguous_question_offers_did_you_mean(assistant: Assistant) -> None:
+    """A half-understood question gets "did you mean" suggestions instead of a guess."""
+    answer = assistant.answer("money", "en", BEFORE)
+    assert answer.outcome == "suggest"
+    assert answer.text == "I'm not sure I understood. Did you mean:"
+    assert [s.faq_id for s in answer.suggestions][:2] == ["capital_solutions", "capital_markets"]
+    assert all(s.question.endswith("?") for s in answer.suggestions)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "???", "\x00\x07", "🙂🙂"])
+def test_empty_or_symbol_only_messages_get_a_prompt(assistant: Assistant, question: str) -> None:
+    """A message with nothing to match gets a friendly nudge with examples."""
+    answer = assistant.answer(question, "en", BEFORE)
+    assert (answer.faq_id, answer.outcome) == (None, "empty")
+    assert answer.text.startswith("Ask me a question about Science for Health 2025")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "snippets"),
+    [
+        ("nl", "Wanneer is het congres?", ["dinsdag 4 november 2025", "Brussel", "over 15 dagen"]),
+        ("fr", "C'est quand la conférence ?", ["mardi 4 novembre 2025", "Bruxelles", "dans 15 jours"]),
+        ("nl", "wie geeft de keynote", ["Jérôme Van Biervliet", "voorzitter van de raad van bestuur van Biovia"]),
+        ("fr", "où est la conférence", ["Bruxelles", "pas encore le lieu exact"]),
+    ],
+)
+def test_dutch_and_french_are_answered_in_their_language(assistant: Assistant, lang: str, question: str, snippets: list[str]) -> None:
+    """Dutch and French questions get answers, dates and countdowns in that language."""
+    answer = assistant.answer(question, lang, BEFORE)  # type: ignore[arg-type]
+    assert answer.lang == lang
+    for snippet in snippets:
+        assert snippet in answer.text
+
+
+def test_question_in_another_language_is_answered_in_the_users_language(assistant: Assistant) -> None:
+    """A French question from a Dutch-speaking user is understood and answered in Dutch."""
+    answer = assistant.answer("qui donne la keynote ?", "nl", BEFORE)
+    assert answer.faq_id == "keynote"
+    assert "geeft de keynote" in answer.text
+
+
+def test_past_tense_in_every_language(assistant: Assistant) -> None:
+    """After the event, Dutch and French also speak in the past tense."""
+    assert "vond plaats op dinsdag 4 november 2025" in assistant.answer("wanneer", "nl", AFTER).text
+    assert "a eu lieu le mardi 4 novembre 2025" in assistant.answer("quand", "fr", AFTER).text
+    assert "est aujourd'hui" not in assistant.answer("quand", "fr", AFTER).text
+    assert "c'est aujourd'hui" in assistant.answer("c'est quand", "fr", EVENT_DAY).text
+
+
+@pytest.mark.parametrize(("code", "lang"), [("nl-BE", "nl"), ("fr", "fr"), ("FR-be", "fr"), ("de", "en"), (None, "en"), ("", "en")])
+def test_telegram_language_codes_map_to_supported_languages(code: str | None, lang: str) -> None:
+    """Telegram's language_code picks nl or fr; anything else is English."""
+    assert supported_lang(code) == lang
+
+
+def test_answer_entry_for_buttons_and_unknown_ids(assistant: Assistant) -> None:
+    """A topic id answers directly; an unknown one gives nothing."""
+    answer = assistant.answer_entry("theme", "fr", BEFORE)
+    assert answer is not None
+    assert "Stronger Regions, Greater Impact" in answer.text
+    assert "Des régions plus fortes" in answer.text
+    assert assistant.answer_entry("nope", "en", BEFORE) is None

@@ -1,0 +1,195 @@
+"""Loading and validating knowledge/: the shipped base is valid, every broken edit is located."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import LANGS, UI_KEYS, KnowledgeError, load
+from tests.conftest import KNOWLEDGE
+
+Edit = Callable[[str, str, str], None]
+
+
+def problems_after(kb_dir: Path) -> list[str]:
+    """Load ``kb_dir`` expecting failure; return the error lines."""
+    with pytest.raises(KnowledgeError) as caught:
+        load(kb_dir)
+    return [str(p) for p in caught.value.problems]
+
+
+def line_of(kb_dir: Path, file: str, snippet: str) -> int:
+    """The 1-based line of the first occurrence of ``snippet`` in ``file``."""
+    for number, line in enumerate((kb_dir / file).read_text(encoding="utf-8").splitlines(), 1):
+        if snippet in line:
+            return number
+    raise AssertionError(f"{snippet!r} not found")
+
+
+def test_shipped_knowledge_is_valid_and_complete() -> None:
+    """The shipped knowledge base loads without errors or warnings, in all three languages."""
+    knowledge = load(KNOWLEDGE)
+    assert knowledge.warnings == ()
+    assert knowledge.languages() == list(LANGS)
+    assert {"date", "venue", "keynote", "theme", "registration", "atmp", "vib", "ema", "vc"} <= set(knowledge.by_id)
+    assert all(set(e.answer) == set(LANGS) and set(e.questions) == set(LANGS) for e in knowledge.entries)
+
+
+def test_every_locale_file_has_every_key() -> None:
+    """Each locale file defines every UI string the English one does, and every key the code uses."""
+    knowledge = load(KNOWLEDGE)
+    english = set(knowledge.locales["en"])
+    assert set(UI_KEYS) <= english
+    for lang in LANGS:
+        assert set(knowledge.locales[lang]) == english, lang
+
+
+def test_facts_the_article_does_not_give_stay_empty() -> None:
+    """No venue, address, time, price or link is invented: the article gives none."""
+    knowledge = load(KNOWLEDGE)
+    event = knowledge.event
+    assert knowledge.facts["city"]["en"] == "Brussels"
+    assert (event.venue, event.address, event.start_time, event.price, event.registration_url) == (None,) * 5
+
+
+def test_yaml_syntax_error_names_file_and_line(kb_dir: Path, edit: Edit) -> None:
+    """A broken YAML edit reports the file and the line of the problem."""
+    edit("faq.yaml", "- id: theme\n", "- id: theme\n  title: [unclosed\n")
+    [problem] = problems_after(kb_dir)
+    assert problem.startswith("knowledge/faq.yaml:")
+    assert "YAML syntax error" in problem
+
+
+def test_missing_field_names_entry_and_field(kb_dir: Path, edit: Edit) -> None:
+    """An entry without questions is reported with its id and the field's line."""
+    edit("faq.yaml", "  questions:\n    en:\n    - what is the theme this year", "  phrasings:\n    en:\n    - what is the theme this year")
+    problems = problems_after(kb_dir)
+    assert any(p.endswith("entry 'theme': 'questions' is required") for p in problems), problems
+    assert any("entry 'theme': 'phrasings' is not a known field" in p for p in problems), problems
+
+
+def test_empty_question_list_is_located(kb_dir: Path, edit: Edit) -> None:
+    """An empty list of phrasings reads as the issue's example message, on the right line."""
+    edit(
+        "faq.yaml", "    nl:\n    - wat is het thema\n    - waarover gaat het evenement\n    - wat is het motto dit jaar\n", "    nl: []\n"
+    )
+    line = line_of(kb_dir, "faq.yaml", "    nl: []")
+    assert f"knowledge/faq.yaml:{line}: entry 'theme': 'questions.nl' must be a non-empty list" in problems_after(kb_dir)
+
+
+def test_wrong_type_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """A field of the wrong type says what it should be."""
+    edit("faq.yaml", "- id: date\n  menu: true", "- id: date\n  menu: [yes please]")
+    assert any("entry 'date': 'menu' must be true or false" in p for p in problems_after(kb_dir))
+
+
+def test_duplicate_id_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """Two entries with one id are reported, pointing back at the first."""
+    edit("faq.yaml", "- id: price\n", "- id: theme\n")
+    problems = problems_after(kb_dir)
+    assert any("entry 'theme': duplicate id (first defined on line" in p for p in problems), problems
+
+
+def test_same_phrasing_under_two_entries_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """A phrasing already used by another entry is reported with both entries."""
+    edit("faq.yaml", "    - is it free\n", "    - what is the theme this year\n")
+    line = line_of(kb_dir, "faq.yaml", "    - what is the theme this year") + 0
+    problems = problems_after(kb_dir)
+    assert any("entry 'price': phrasing 'what is the theme this year' is also under entry 'theme'" in p for p in problems), problems
+    assert all(f":{line}:" not in p for p in problems if "price" in p)  # reported at the duplicate, not the original
+
+
+def test_placeholder_that_names_no_fact_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """An answer using an unknown {placeholder} is rejected with the entry and language."""
+    edit("faq.yaml", 'en: "VC stands for venture capital:', 'en: "VC ({vc_expansion}) stands for venture capital:')
+    problems = problems_after(kb_dir)
+    assert any("entry 'vc': answer.en: placeholder {vc_expansion} names no fact in event.yaml" in p for p in problems), problems
+
+
+def test_invalid_date_and_timezone_are_reported(kb_dir: Path, edit: Edit) -> None:
+    """A date that does not exist and an unknown timezone are both reported."""
+    edit("event.yaml", "date: 2025-11-04", "date: 2025-11-31")
+    edit("event.yaml", "timezone: Europe/Brussels", "timezone: Europe/Bruxelles")
+    problems = problems_after(kb_dir)
+    line = line_of(kb_dir, "event.yaml", "date: 2025-11-31")
+    assert f"knowledge/event.yaml:{line}: 'event.date' must be a date like 2025-11-04" in problems
+    assert any("'event.timezone' 'Europe/Bruxelles' is not a known timezone" in p for p in problems), problems
+
+
+def test_empty_answer_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """An empty answer text is rejected."""
+    edit("faq.yaml", '    en: "EMA is the European Medicines Agency', '    en: ""\n    xx: "')
+    problems = problems_after(kb_dir)
+    assert any("entry 'ema': 'answer.en.text' must not be empty" in p for p in problems), problems
+    assert any("'xx' is not a supported language (en, nl, fr)" in p for p in problems), problems
+
+
+def test_yaml_words_and_times_stay_text(kb_dir: Path, edit: Edit) -> None:
+    """Unquoted 09:00 and the words no/on/yes stay text (YAML 1.1 would make them 540 and booleans)."""
+    edit("reminders.yaml", 'at: "09:00"', "at: 09:00")
+    edit("vocabulary.yaml", '"yes", "no"', "yes, no")
+    knowledge = load(kb_dir)
+    assert knowledge.reminders[0].at.hour == 9
+    assert {"yes", "no"} <= set(knowledge.vocabulary["en"].stopwords)
+
+
+def test_number_where_text_is_expected_gets_a_hint(kb_dir: Path, edit: Edit) -> None:
+    """A bare number for a time or a text says how to fix it."""
+    edit("reminders.yaml", 'at: "09:00"', "at: 9")
+    edit("vocabulary.yaml", '"yes", "no"', "yes, 42")
+    problems = problems_after(kb_dir)
+    assert any("reminder 'week-before': 'at' must be a time like \"09:00\"" in p for p in problems), problems
+    assert any("'en.stopwords." in p and "must be text: put it in quotes" in p for p in problems), problems
+
+
+def test_duplicate_yaml_key_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """A key written twice (which YAML would silently overwrite) is an error."""
+    edit("vocabulary.yaml", "    city: [town,", "    city: [stad]\n    city: [town,")
+    problems = problems_after(kb_dir)
+    assert any("knowledge/vocabulary.yaml:" in p and "'en.synonyms.city' is defined twice" in p for p in problems), problems
+
+
+def test_empty_fact_without_fallback_is_reported(kb_dir: Path, edit: Edit) -> None:
+    """Using an empty fact (no venue yet) needs a 'missing' answer, or the edit is rejected."""
+    edit("faq.yaml", 'en: "VC stands for venture capital:', 'en: "At {venue}: VC stands for venture capital:')
+    problems = problems_after(kb_dir)
+    assert any("entry 'vc': answer.en: uses {venue}, which is empty in event.yaml: add a 'missing' answer" in p for p in problems)
+
+
+def test_every_problem_is_reported_at_once(kb_dir: Path, edit: Edit) -> None:
+    """Several mistakes in several files are all listed, not just the first."""
+    edit("event.yaml", "timezone: Europe/Brussels", "timezone: Mars/Olympus")
+    edit("faq.yaml", "- id: date\n  menu: true", "- id: date\n  menu: maybe")
+    assert {p.split(":")[0] for p in problems_after(kb_dir)} == {"knowledge/event.yaml", "knowledge/faq.yaml"}
+    edit("event.yaml", "timezone: Mars/Olympus", "timezone: Europe/Brussels")
+    edit("faq.yaml", "- id: date\n  menu: maybe", "- id: date\n  menu: true")
+    edit("faq.yaml", "- id: price\n", "- id: theme\n")
+    edit("locales/fr.yaml", "tomorrow: demain", "tomorrow: ''")
+    problems = problems_after(kb_dir)
+    assert {p.split(":")[0] for p in problems} == {"knowledge/faq.yaml", "knowledge/locales/fr.yaml"}
+    assert any("'tomorrow' must not be empty" in p for p in problems), problems
+
+
+def test_missing_translation_is_a_warning_with_english_fallback(kb_dir: Path, edit: Edit) -> None:
+    """An entry without French loads, with a warning, and the locale falls back to English."""
+    edit("faq.yaml", "    fr: \"Le VIB est l'Institut", "    de: \"Le VIB est l'Institut")
+    problems = problems_after(kb_dir)
+    assert any("'de' is not a supported language" in p for p in problems)
+    edit("faq.yaml", "    de: \"Le VIB est l'Institut", "    fr: \"Le VIB est l'Institut")
+    text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+    start = text.index("- id: vib")
+    block = text[start : text.index("- id: ema")]
+    trimmed = block.replace(block[block.index("    fr:\n    - qu'est-ce que le vib") : block.index("  answer:")], "")
+    trimmed = trimmed[: trimmed.index('    fr: "Le VIB')]
+    (kb_dir / "faq.yaml").write_text(text.replace(block, trimmed + "\n"), encoding="utf-8")
+    knowledge = load(kb_dir)
+    assert any("entry 'vib': no 'fr' phrasings or answer; English is used instead" in str(w) for w in knowledge.warnings)
+
+
+def test_yaml_tags_cannot_build_objects(kb_dir: Path, edit: Edit) -> None:
+    """YAML is loaded safely: a Python object tag is a syntax error, not code."""
+    edit("faq.yaml", "- id: price\n", "- id: !!python/object/apply:os.system ['true']\n")
+    problems = problems_after(kb_dir)
+    assert any("knowledge/faq.yaml:" in p and "python/object" in p for p in problems), problems
