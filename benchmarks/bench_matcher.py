@@ -23,12 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz, process, utils  # noqa: E402
+from rapidfuzz import fuzz, process, utils
 
-from bot.assistant import Assistant  # noqa: E402
-from bot.knowledge import load  # noqa: E402
-from bot.matcher import Matcher, Phrasing  # noqa: E402
-from bot.text import Normaliser  # noqa: E402
+from bot.assistant import Assistant
+from bot.knowledge import load
+from bot.matcher import Matcher, Phrasing
+from bot.text import Normaliser
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -102,9 +102,17 @@ def main() -> None:
     import yaml
 
     data = yaml.safe_load((ROOT / "tests" / "quality" / "questions.yaml").read_text(encoding="utf-8"))
-    shipped = [q for part in ("in", "out") for by_lang in data[part].values() for qs in (by_lang.values() if isinstance(by_lang, dict) else [by_lang]) for q in qs]
+    shipped = [
+        q
+        for part in ("in", "out")
+        for by_lang in data[part].values()
+        for qs in (by_lang.values() if isinstance(by_lang, dict) else [by_lang])
+        for q in qs
+    ]
     shipped_queries = shipped * 5
-    print("| knowledge base | phrasings | ours median ms | ours p99 ms | baseline median ms | baseline p99 ms | speed-up (medians) | build ms |")
+    print(
+        "| knowledge base | phrasings | ours median ms | ours p99 ms | baseline median ms | baseline p99 ms | speed-up (medians) | build ms |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     compare("shipped (29 entries, en+nl+fr)", assistant.matcher.phrasings, shipped_queries, normalisers)
     for entries in (100, 1000) if args.quick else (100, 1000, 5000):
@@ -114,9 +122,9 @@ def main() -> None:
     runs = []
     for _ in range(7):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "ask", "when is it?"], cwd=ROOT, capture_output=True, check=True)  # noqa: S603
+        subprocess.run([sys.executable, "-m", "bot", "ask", "when is it?"], cwd=ROOT, capture_output=True, check=True)
         runs.append(time.perf_counter() - start)
-    print(f"\n`python -m bot ask \"when is it?\"` whole process: median {statistics.median(runs):.3f} s over {len(runs)} runs")
+    print(f'\n`python -m bot ask "when is it?"` whole process: median {statistics.median(runs):.3f} s over {len(runs)} runs')
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import Assistant  # noqa: E402
-from bot.knowledge import load  # noqa: E402
-from bot.matcher import Matcher  # noqa: E402
+from bot.assistant import Assistant
+from bot.knowledge import load
+from bot.matcher import Matcher
 
 
 def cases() -> tuple[list[tuple[str, set[str]]], list[str]]:

@@ -1,0 +1,108 @@
+"""Settings from the environment, validated once at start-up; secrets never leave it."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+DEFAULT_API_URL = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message says which and how to fix it."""
+
+
+def data_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where the bot keeps its SQLite database ($DATA_DIR, default ./data)."""
+    return Path((env if env is not None else os.environ).get("DATA_DIR") or "data")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment."""
+
+    token: str = field(repr=False)
+    api_url: str = DEFAULT_API_URL
+    admin_ids: frozenset[int] = frozenset()
+    organiser_chat_id: int | None = None
+    knowledge_dir: Path = Path("knowledge")
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    webhook_url: str | None = None
+    port: int = 8443
+    broadcast_rate: float = 25.0
+    reminder_grace_minutes: int = 60
+    retention_days: int = 30
+    flood_limit: int = 20
+    reload_interval_seconds: float = 5.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the settings; raise ``ConfigError`` with a one-line reason."""
+        env = os.environ if env is None else env
+        token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if not token:
+            raise ConfigError("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token")
+        if not TOKEN_PATTERN.match(token):
+            raise ConfigError("TELEGRAM_BOT_TOKEN does not look like a bot token (digits, a colon, then 20+ letters)")
+        api_url = (env.get("TELEGRAM_API_URL") or DEFAULT_API_URL).strip().rstrip("/")
+        if not re.match(r"^https?://[^/\s]+", api_url):
+            raise ConfigError(f"TELEGRAM_API_URL must be an http(s) URL, got {api_url!r}")
+        admins: set[int] = set()
+        for part in (env.get("ADMIN_IDS") or "").replace(" ", "").split(","):
+            if part:
+                if not re.fullmatch(r"-?\d+", part):
+                    raise ConfigError(f"ADMIN_IDS must be comma-separated Telegram user ids, got {part!r}")
+                admins.add(int(part))
+        organiser = (env.get("ORGANISER_CHAT_ID") or "").strip()
+        if organiser and not re.fullmatch(r"-?\d+", organiser):
+            raise ConfigError(f"ORGANISER_CHAT_ID must be a chat id (a number), got {organiser!r}")
+        level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        return cls(
+            token=token,
+            api_url=api_url,
+            admin_ids=frozenset(admins),
+            organiser_chat_id=int(organiser) if organiser else None,
+            knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or "knowledge"),
+            data_dir=data_dir(env),
+            log_level=level,
+            webhook_url=(env.get("WEBHOOK_URL") or "").strip() or None,
+            port=_int(env, "PORT", 8443, minimum=1),
+            broadcast_rate=_float(env, "BROADCAST_RATE", 25.0),
+            reminder_grace_minutes=_int(env, "REMINDER_GRACE_MINUTES", 60),
+            retention_days=_int(env, "UNANSWERED_RETENTION_DAYS", 30, minimum=1),
+            flood_limit=_int(env, "FLOOD_LIMIT_PER_MINUTE", 20, minimum=1),
+            reload_interval_seconds=_float(env, "RELOAD_INTERVAL_SECONDS", 5.0),
+        )

@@ -1,0 +1,279 @@
+"""SQLite storage (standard library): chats, deliveries, questions, announcements. Migrations by user_version."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# Each step upgrades the schema by one version; never edit a released step, append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        lang TEXT,
+        subscribed INTEGER NOT NULL DEFAULT 0,
+        subscribed_at TEXT
+    );
+    CREATE TABLE deliveries (
+        message_key TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'blocked')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (message_key, chat_id)
+    );
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        asked_at TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        text TEXT NOT NULL,
+        faq_id TEXT,
+        score REAL NOT NULL,
+        outcome TEXT NOT NULL
+    );
+    CREATE INDEX questions_asked_at ON questions (asked_at);
+    CREATE TABLE announcements (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        author_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'sending', 'done', 'cancelled'))
+    );
+    """,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as asked (no user id is ever stored with it)."""
+
+    id: int
+    asked_at: datetime
+    lang: str
+    text: str
+    faq_id: str | None
+    score: float
+    outcome: str
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Usage figures for organisers."""
+
+    subscribers: int
+    questions_total: int
+    questions_today: int
+    answered_share: float
+    top_entries: list[tuple[str, int]]
+    unanswered: int
+
+
+class Store:
+    """The bot's durable state; one connection, used from the event loop's thread."""
+
+    def __init__(self, path: Path | str) -> None:
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.db:
+                self.db.execute("BEGIN")
+                for statement in filter(str.strip, script.split(";")):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version the database is at."""
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    # -- chats and subscriptions
+
+    def language(self, chat_id: int) -> str | None:
+        """The language this chat chose with /language, if any."""
+        row = self.db.execute("SELECT lang FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+        return row[0] if row else None
+
+    def set_language(self, chat_id: int, lang: str) -> None:
+        """Remember this chat's language."""
+        self.db.execute(
+            "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang", (chat_id, lang)
+        )
+
+    def subscribe(self, chat_id: int, now: datetime) -> bool:
+        """Subscribe a chat to reminders; ``False`` if it already was."""
+        if self.is_subscribed(chat_id):
+            return False
+        self.db.execute(
+            "INSERT INTO chats (chat_id, subscribed, subscribed_at) VALUES (?, 1, ?) "
+            "ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at",
+            (chat_id, now.isoformat()),
+        )
+        return True
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """Unsubscribe a chat; ``False`` if it was not subscribed."""
+        return self.db.execute("UPDATE chats SET subscribed = 0 WHERE chat_id = ? AND subscribed = 1", (chat_id,)).rowcount > 0
+
+    def is_subscribed(self, chat_id: int) -> bool:
+        """Whether the chat gets reminders."""
+        row = self.db.execute("SELECT subscribed FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
+        return bool(row and row[0])
+
+    def subscribers(self) -> list[tuple[int, str | None]]:
+        """Every subscribed chat with its chosen language, in a stable order."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT chat_id, lang FROM chats WHERE subscribed = 1 ORDER BY chat_id")]
+
+    def add_subscribers(self, chat_ids: Iterable[int], now: datetime) -> None:
+        """Subscribe many chats at once (benchmarks and imports)."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "INSERT INTO chats (chat_id, subscribed, subscribed_at) VALUES (?, 1, ?) ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1",
+                [(c, now.isoformat()) for c in chat_ids],
+            )
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row about this chat."""
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+            self.db.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
+            self.db.execute("DELETE FROM announcements WHERE author_id = ?", (chat_id,))
+
+    def rows_about(self, chat_id: int) -> int:
+        """How many rows anywhere mention this chat (for /forget's guarantee)."""
+        tables = (("chats", "chat_id"), ("deliveries", "chat_id"), ("announcements", "author_id"))
+        return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (chat_id,)).fetchone()[0] for t, c in tables)  # noqa: S608
+
+    # -- deliveries (exactly once: see README, "Reminders")
+
+    def claim(self, message_key: str, chat_id: int, now: datetime) -> bool:
+        """Mark a delivery as being sent; ``False`` if it was already sent or given up on."""
+        row = self.db.execute("SELECT state FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
+        if row and row[0] in ("sent", "blocked"):
+            return False
+        self.db.execute(
+            "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) VALUES (?, ?, 'sending', 1, ?) "
+            "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at",
+            (message_key, chat_id, now.isoformat()),
+        )
+        return True
+
+    def mark(self, message_key: str, chat_id: int, state: str, now: datetime) -> None:
+        """Record how a delivery ended: sent, failed (retry later) or blocked (never retry)."""
+        self.db.execute(
+            "UPDATE deliveries SET state = ?, updated_at = ? WHERE message_key = ? AND chat_id = ?",
+            (state, now.isoformat(), message_key, chat_id),
+        )
+
+    def pending(self, message_key: str) -> list[tuple[int, str | None]]:
+        """Subscribers who have not yet been sent ``message_key`` (never tried, failed, or in flight at a crash)."""
+        return [
+            (r[0], r[1])
+            for r in self.db.execute(
+                "SELECT c.chat_id, c.lang FROM chats c LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
+                "WHERE c.subscribed = 1 AND (d.state IS NULL OR d.state IN ('sending', 'failed')) ORDER BY c.chat_id",
+                (message_key,),
+            )
+        ]
+
+    def delivery_counts(self, message_key: str) -> dict[str, int]:
+        """How many deliveries of ``message_key`` are in each state."""
+        rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE message_key = ? GROUP BY state", (message_key,))
+        return {state: count for state, count in rows}
+
+    def was_delivered(self, message_key: str, chat_id: int) -> bool:
+        """Whether ``message_key`` reached this chat."""
+        row = self.db.execute("SELECT state FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
+        return bool(row and row[0] == "sent")
+
+    # -- questions (no user ids)
+
+    def record_question(self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime) -> int:
+        """Keep a question for statistics and learning; returns its id."""
+        cursor = self.db.execute(
+            "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome) VALUES (?, ?, ?, ?, ?, ?)",
+            (now.isoformat(), lang, text[:1000], faq_id, score, outcome),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def question(self, question_id: int) -> Question | None:
+        """One stored question by id."""
+        row = self.db.execute("SELECT * FROM questions WHERE id = ?", (question_id,)).fetchone()
+        return _question(row) if row else None
+
+    def unanswered(self, since_days: int, now: datetime) -> list[Question]:
+        """Questions without a confident answer asked in the last ``since_days`` days, newest first."""
+        since = (now - timedelta(days=since_days)).isoformat()
+        rows = self.db.execute("SELECT * FROM questions WHERE faq_id IS NULL AND asked_at >= ? ORDER BY id DESC", (since,))
+        return [_question(r) for r in rows]
+
+    def resolve_questions(self, texts: Iterable[str], faq_id: str) -> None:
+        """Mark stored questions as answered by ``faq_id`` (after an organiser attached them)."""
+        self.db.executemany(
+            "UPDATE questions SET faq_id = ?, outcome = 'learned' WHERE text = ? AND faq_id IS NULL", [(faq_id, t) for t in texts]
+        )
+
+    def purge_questions(self, older_than_days: int, now: datetime) -> int:
+        """Delete questions older than the retention period; returns how many."""
+        cutoff = (now - timedelta(days=older_than_days)).isoformat()
+        return self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+
+    def stats(self, now: datetime, today_start: datetime) -> Stats:
+        """Figures for /stats."""
+        one = self.db.execute
+        total = one("SELECT COUNT(*) FROM questions").fetchone()[0]
+        answered = one("SELECT COUNT(*) FROM questions WHERE faq_id IS NOT NULL").fetchone()[0]
+        return Stats(
+            subscribers=one("SELECT COUNT(*) FROM chats WHERE subscribed = 1").fetchone()[0],
+            questions_total=total,
+            questions_today=one("SELECT COUNT(*) FROM questions WHERE asked_at >= ?", (today_start.isoformat(),)).fetchone()[0],
+            answered_share=answered / total if total else 0.0,
+            top_entries=[(r[0], r[1]) for r in one(
+                "SELECT faq_id, COUNT(*) n FROM questions WHERE faq_id IS NOT NULL GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 5")],
+            unanswered=total - answered,
+        )  # fmt: skip
+
+    # -- announcements
+
+    def create_announcement(self, author_id: int, text: str, now: datetime) -> int:
+        """Save a draft announcement; returns its id."""
+        cursor = self.db.execute(
+            "INSERT INTO announcements (created_at, author_id, text) VALUES (?, ?, ?)", (now.isoformat(), author_id, text)
+        )
+        return int(cursor.lastrowid or 0)
+
+    def announcement(self, announcement_id: int) -> tuple[str, str] | None:
+        """An announcement's (text, state)."""
+        row = self.db.execute("SELECT text, state FROM announcements WHERE id = ?", (announcement_id,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def set_announcement_state(self, announcement_id: int, state: str) -> None:
+        """Move an announcement to 'sending', 'done' or 'cancelled'."""
+        self.db.execute("UPDATE announcements SET state = ? WHERE id = ?", (state, announcement_id))
+
+    def unfinished_announcements(self) -> list[int]:
+        """Announcements whose broadcast was interrupted (to resume at start-up)."""
+        return [r[0] for r in self.db.execute("SELECT id FROM announcements WHERE state = 'sending' ORDER BY id")]
+
+
+def _question(row: sqlite3.Row | tuple[Any, ...]) -> Question:
+    qid, asked_at, lang, text, faq_id, score, outcome = row
+    return Question(int(qid), datetime.fromisoformat(asked_at), lang, text, faq_id, float(score), outcome)

@@ -1,0 +1,186 @@
+"""Answering attendees: /start with deep links, /help, topic commands, free text, buttons, groups."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from telegram import Update
+from telegram.constants import ChatType, MessageEntityType, ParseMode
+
+from bot.telegram_app.context import Context, reader
+from bot.telegram_app.replies import (
+    ANSWER,
+    ORGANISERS,
+    TOPICS,
+    answer_keyboard,
+    escape,
+    send,
+    topics_keyboard,
+)
+
+log = logging.getLogger(__name__)
+
+# Topic commands and the entry each one answers (entry ids live in knowledge/faq.yaml).
+TOPIC_COMMANDS = {"when": "date", "where": "venue", "keynote": "keynote", "themes": "theme", "register": "registration"}
+DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+async def start(update: Update, context: Context) -> None:
+    """Welcome the user with the main topics; ``/start <topic>`` (a deep link) opens that topic."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    snapshot, render = reader(update, context)
+    payload = context.args[0] if context.args else ""
+    if payload and DEEP_LINK.match(payload):
+        answer = snapshot.assistant.answer_entry(payload.lower().replace("-", "_"), render.lang, render.now)
+        if answer is not None:
+            await send(context.bot, chat.id, answer.text, answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render))
+            return
+    await send(context.bot, chat.id, render.ui("welcome"), topics_keyboard(snapshot, render))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    """Explain how to use the bot."""
+    if update.effective_chat is None:
+        return
+    snapshot, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui("help"), topics_keyboard(snapshot, render))
+
+
+async def topics(update: Update, context: Context) -> None:
+    """/faq: every entry as a button."""
+    if update.effective_chat is None:
+        return
+    snapshot, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui("topics_header"), topics_keyboard(snapshot, render, everything=True))
+
+
+async def topic_command(update: Update, context: Context) -> None:
+    """/when, /where, /keynote, /themes, /register: the entry behind the command."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split()[0][1:].split("@")[0].lower()
+    await reply_with_entry(update, context, TOPIC_COMMANDS[command])
+
+
+async def where(update: Update, context: Context) -> None:
+    """/where: a venue pin when the knowledge has coordinates, and the text answer."""
+    snapshot, render = reader(update, context)
+    event = snapshot.knowledge.event
+    if update.effective_chat is not None and event.latitude is not None and event.longitude is not None:
+        await context.bot.send_venue(
+            update.effective_chat.id,
+            latitude=event.latitude,
+            longitude=event.longitude,
+            title=event.venue or f"{event.name} {event.edition}",
+            address=event.address or str(render.values().get("city") or ""),
+        )
+    await reply_with_entry(update, context, "venue")
+
+
+async def reply_with_entry(update: Update, context: Context, faq_id: str) -> None:
+    """Send entry ``faq_id``'s answer with its follow-up buttons."""
+    if update.effective_chat is None:
+        return
+    snapshot, render = reader(update, context)
+    answer = snapshot.assistant.answer_entry(faq_id, render.lang, render.now)
+    if answer is None:  # an organiser removed the entry: fall back to the topics
+        await send(context.bot, update.effective_chat.id, render.ui("topics_header"), topics_keyboard(snapshot, render))
+        return
+    await send(context.bot, update.effective_chat.id, answer.text, answer_keyboard(answer, snapshot, render))
+
+
+async def private_text(update: Update, context: Context) -> None:
+    """Free text in a private chat: answer it."""
+    message = update.effective_message
+    if message is not None and message.text is not None:
+        await answer_question(update, context, message.text)
+
+
+async def group_text(update: Update, context: Context) -> None:
+    """In groups, answer only messages that mention the bot or reply to it; stay silent otherwise."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return
+    username = context.bot.username
+    replying_to_bot = (
+        message.reply_to_message is not None
+        and message.reply_to_message.from_user is not None
+        and (message.reply_to_message.from_user.id == context.bot.id)
+    )
+    mentions = [
+        text for entity, text in message.parse_entities([MessageEntityType.MENTION]).items() if text.lower() == f"@{username}".lower()
+    ]
+    if not mentions and not replying_to_bot:
+        return
+    question = re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE).strip()
+    await answer_question(update, context, question)
+
+
+async def answer_question(update: Update, context: Context, question: str) -> None:
+    """Answer ``question``, remember it (without who asked), and offer the buttons that fit."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    runtime = context.runtime
+    snapshot, render = reader(update, context)
+    answer = snapshot.assistant.answer(question, render.lang, render.now)
+    question_id = None
+    if answer.outcome != "empty":
+        question_id = runtime.store.record_question(question, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock())
+    await send(context.bot, chat.id, answer.text, answer_keyboard(answer, snapshot, render, question_id))
+
+
+async def button(update: Update, context: Context) -> None:
+    """A pressed answer, topics or "ask the organisers" button."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    data = query.data
+    if data.startswith(ANSWER):
+        await query.answer()
+        await reply_with_entry(update, context, data.removeprefix(ANSWER))
+    elif data == TOPICS:
+        await query.answer()
+        await topics(update, context)
+    elif data.startswith(ORGANISERS):
+        await query.answer()
+        await forward_to_organisers(update, context, data.removeprefix(ORGANISERS))
+    else:
+        await query.answer()
+
+
+async def forward_to_organisers(update: Update, context: Context, question_ref: str) -> None:
+    """Pass an unanswered question to ORGANISER_CHAT_ID (without who asked), and tell the user."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    runtime = context.runtime
+    _, render = reader(update, context)
+    stored = runtime.store.question(int(question_ref)) if question_ref.isdigit() else None
+    organisers = runtime.settings.organiser_chat_id
+    if organisers is None or stored is None:
+        await send(context.bot, chat.id, render.ui("no_organiser_chat"))
+        return
+    text = render.ui("organiser_forward", question=stored.text)
+    await context.bot.send_message(organisers, escape(text), parse_mode=ParseMode.HTML)
+    await send(context.bot, chat.id, render.ui("forwarded_to_organisers"))
+
+
+async def unsupported(update: Update, context: Context) -> None:
+    """Stickers, photos, voice and the like in a private chat: a short hint."""
+    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
+        return
+    _, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui("unsupported_message"))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """A command the bot does not have (admins' commands look the same to everyone else)."""
+    if update.effective_chat is None:
+        return
+    _, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui("unknown_command"))

@@ -1,0 +1,111 @@
+"""Builds the Application: one place, one ordered block of handlers."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.flood import FloodGuard
+from bot.live import LiveKnowledge
+from bot.store import Store
+from bot.telegram_app import answers, calendar, guards, inline, menu
+from bot.telegram_app.context import App, Context, Runtime
+from bot.telegram_app.replies import ANSWER, CALENDAR, ORGANISERS, TOPICS
+
+CONTEXT_TYPES = ContextTypes(context=Context)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Callable[[], datetime] | None = None,
+    monotonic: Callable[[], float] | None = None,
+) -> App:
+    """The bot, wired: settings, live knowledge, store, rate limiter and every handler.
+
+    ``request`` replaces the HTTP client (tests pass the fake Bot API's in-process
+    transport); ``clock`` and ``monotonic`` replace the real clocks.
+    """
+    live = LiveKnowledge(settings.knowledge_dir)  # raises KnowledgeError with every problem
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .context_types(CONTEXT_TYPES)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=live.current.knowledge.event.tz))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, overall_time_period=1, max_retries=3))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application: App = builder.build()  # type: ignore[assignment]
+    application.bot_data["runtime"] = Runtime(
+        settings=settings,
+        live=live,
+        store=Store(settings.data_dir / "bot.sqlite3"),
+        clock=clock or (lambda: datetime.now(UTC)),
+        monotonic=monotonic or time.monotonic,
+        flood=FloodGuard(settings.flood_limit),
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: App) -> None:
+    """Register every handler, in the order Telegram updates should meet them."""
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    # -1: flood control sees every update first and can stop it.
+    application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
+    # 0: commands (in private chats and groups; "/when@bot" works in groups).
+    application.add_handler(CommandHandler("start", answers.start))
+    application.add_handler(CommandHandler("help", answers.help_command))
+    application.add_handler(CommandHandler(list(answers.TOPIC_COMMANDS.keys() - {"where"}), answers.topic_command))
+    application.add_handler(CommandHandler("where", answers.where))
+    application.add_handler(CommandHandler("faq", answers.topics))
+    application.add_handler(CommandHandler("calendar", calendar.calendar))
+    # Buttons under the bot's messages.
+    application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
+    application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{TOPICS}$|{ORGANISERS})"))
+    # Inline mode: @bot <question> in any chat.
+    application.add_handler(InlineQueryHandler(inline.inline_query))
+    # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
+    new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(new_text & private, answers.private_text))
+    application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
+    # Last: unknown commands and non-text messages in private chats get a hint; edits and channel posts are ignored.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & private, answers.unknown_command))
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & ~filters.TEXT, answers.unsupported))
+    application.add_error_handler(guards.on_error)
+
+
+async def _post_init(application: App) -> None:
+    """Start-up work that needs the network: the command menu and descriptions."""
+    await menu.register_menu(application)
+
+
+async def _post_shutdown(application: App) -> None:
+    """Close the store."""
+    runtime: Runtime = application.bot_data["runtime"]
+    runtime.store.close()

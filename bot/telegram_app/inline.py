@@ -1,0 +1,40 @@
+"""Inline mode: ``@bot keynote`` in any chat offers the best-matching answers to share."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import InlineQueryLimit, ParseMode
+
+from bot.telegram_app.context import Context, reader
+from bot.telegram_app.replies import escape
+
+MAX_RESULTS = 5
+
+
+async def inline_query(update: Update, context: Context) -> None:
+    """Offer answers for the typed text (the main topics when it is empty)."""
+    query = update.inline_query
+    if query is None:
+        return
+    snapshot, render = reader(update, context)
+    text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH].strip()
+    assistant = snapshot.assistant
+    if text:
+        ids = [c.entry_id for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang) if c.score >= 45]
+    else:
+        ids = [e.id for e in snapshot.knowledge.menu][:MAX_RESULTS]
+    results = []
+    for faq_id in ids:
+        answer = assistant.answer_entry(faq_id, render.lang, render.now)
+        if answer is None:
+            continue
+        title = render.localised(dict(snapshot.knowledge.by_id[faq_id].title))
+        results.append(
+            InlineQueryResultArticle(
+                id=faq_id,
+                title=title,
+                description=answer.text[:120],
+                input_message_content=InputTextMessageContent(escape(answer.text)[:4096], parse_mode=ParseMode.HTML),
+            )
+        )
+    await query.answer(results, cache_time=60, is_personal=True)

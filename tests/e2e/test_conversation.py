@@ -1,0 +1,193 @@
+"""Attendees talking to the bot in Telegram: commands, buttons, deep links, free text, the organisers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import AFTER
+from tests.e2e.harness import Harness, running_bot
+
+
+async def test_start_welcomes_with_the_main_topics(bot: Harness) -> None:
+    """/start says what the bot knows, with a countdown, and offers the main topics as buttons."""
+    reply = await bot.api.ask("/start")
+    assert reply.text.startswith("Hi! I'm the assistant for Science for Health 2025, Tuesday 4 November 2025 in Brussels: in 15 days.")
+    assert reply.params["parse_mode"] == "HTML"
+    assert reply.button_texts == [
+        "Date",
+        "Venue",
+        "Theme",
+        "Registration",
+        "Keynote",
+        "Funding gap",
+        "Remind me",
+        "Add to calendar",
+        "All topics",
+    ]
+
+
+async def test_pressing_a_topic_button_answers_it(bot: Harness) -> None:
+    """Pressing "Venue" under the welcome answers the venue question."""
+    welcome = await bot.api.ask("/start")
+    start = len(bot.api.calls)
+    await bot.api.press(welcome, "Venue")
+    answer = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+    assert "takes place in Brussels (Belgium)" in answer.text
+    assert "not the exact venue or address yet" in answer.text
+    assert await bot.api.wait_for(lambda c: c.method == "answerCallbackQuery")
+
+
+async def test_deep_link_opens_a_topic(bot: Harness) -> None:
+    """t.me/<bot>?start=keynote (a QR code on a poster) opens straight on the keynote."""
+    reply = await bot.api.ask("/start keynote")
+    assert reply.text.startswith(
+        "Jérôme Van Biervliet, Managing Director at VIB and Chair of the Board of Biovia, will deliver the keynote"
+    )
+
+
+async def test_unknown_deep_link_falls_back_to_the_welcome(bot: Harness) -> None:
+    """A deep link naming no topic shows the normal welcome."""
+    reply = await bot.api.ask("/start no-such-topic")
+    assert reply.text.startswith("Hi! I'm the assistant for Science for Health 2025")
+
+
+async def test_topic_commands_answer_their_topics(bot: Harness) -> None:
+    """/when, /where, /keynote, /themes and /register each answer their topic."""
+    expectations = {
+        "/when": "takes place on Tuesday 4 November 2025 in Brussels: in 15 days.",
+        "/where": "takes place in Brussels (Belgium)",
+        "/keynote": "“Anchoring Innovation in Belgium”",
+        "/themes": "The theme of Science for Health 2025 is “Stronger Regions, Greater Impact”, with a focus on “ATMP &amp; New Modalities”",
+        "/register": "gives no registration link",
+    }
+    for command, snippet in expectations.items():
+        reply = await bot.api.ask(command)
+        assert snippet in reply.text, (command, reply.text)
+    when = await bot.api.ask("/when")
+    assert when.button_texts == ["Remind me", "Add to calendar"]
+
+
+async def test_help_and_faq_list_everything(bot: Harness) -> None:
+    """/help explains the commands; /faq offers every entry as a button."""
+    help_reply = await bot.api.ask("/help")
+    assert help_reply.text.startswith("Just type your question, in English, Dutch or French.")
+    faq = await bot.api.ask("/faq")
+    assert faq.text == "Topics I can help with:"
+    labels = faq.button_texts
+    assert len(labels) == 29 + 2
+    assert {"Date", "What is an ATMP?", "Clinical trials", "Coalition of the willing"} <= set(labels)
+
+
+async def test_free_text_is_answered_and_past_tense_after_the_event(tmp_path: Path) -> None:
+    """A typed question gets the matching answer; after the event it is in the past tense, without reminder buttons."""
+    async with running_bot(tmp_path / "data", now=AFTER) as bot:
+        reply = await bot.api.ask("when was it?")
+        assert reply.text == "Science for Health 2025 took place on Tuesday 4 November 2025 in Brussels."
+        assert reply.buttons == []
+        welcome = await bot.api.ask("/start")
+        assert "which took place on Tuesday 4 November 2025" in welcome.text
+        assert "Remind me" not in welcome.button_texts
+
+
+async def test_did_you_mean_buttons_answer_when_pressed(bot: Harness) -> None:
+    """A vague question offers "did you mean" buttons; pressing one answers it."""
+    reply = await bot.api.ask("money")
+    assert reply.text == "I'm not sure I understood. Did you mean:"
+    assert reply.button_texts == ["Fixing the markets", "Funding gap", "All topics"]
+    start = len(bot.api.calls)
+    await bot.api.press(reply, "Funding gap")
+    answer = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+    assert "If I had a magic wand" in answer.text
+
+
+async def test_unknown_question_is_forwarded_to_the_organisers(tmp_path: Path) -> None:
+    """Pressing "Ask the organisers" forwards the question (escaped, without who asked) and tells the user."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=-100555) as bot:
+        bot.api.group(-100555, "Organisers")
+        reply = await bot.api.ask("<b>Is there parking & wifi?</b>")
+        assert reply.text.startswith("Sorry, I don&#x27;t know") or reply.text.startswith("Sorry, I don't know")
+        assert reply.button_texts == ["Ask the organisers", "All topics"]
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers")
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == -100555)
+        assert forwarded.text == "Question from an attendee that I could not answer: &lt;b&gt;Is there parking &amp; wifi?&lt;/b&gt;"
+        told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == 1001 and c.method == "sendMessage")
+        assert told.text == "I've passed your question on to the organisers."
+
+
+async def test_without_an_organiser_chat_the_user_is_told_how_to_reach_them(bot: Harness) -> None:
+    """With no ORGANISER_CHAT_ID, pressing "Ask the organisers" explains the alternative honestly."""
+    reply = await bot.api.ask("is there a cloakroom for coats")
+    start = len(bot.api.calls)
+    await bot.api.press(reply, "Ask the organisers")
+    told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+    assert told.text.startswith("I can't pass questions on right now.")
+
+
+async def test_hostile_and_odd_input_gets_polite_escaped_replies(bot: Harness) -> None:
+    """Markup, ampersands, 10,000 characters, emoji and control characters all get a polite reply."""
+    for text in ["<script>alert(1)</script>", "&amp; & <i>", "a" * 10_000, "🙂 ¿qué? 你好", "\u202e\u0000evil"]:
+        reply = await bot.api.ask(text)
+        assert reply.text
+        assert "<script>" not in reply.text
+        assert len(reply.text) <= 4096
+
+
+async def test_stickers_get_a_hint_and_edits_are_ignored(bot: Harness) -> None:
+    """A sticker gets "I can only read text"; an edited message gets nothing."""
+    user = bot.api.user()
+    sticker = bot.api.message("", user)
+    del sticker["text"]
+    sticker["sticker"] = {
+        "file_id": "s",
+        "file_unique_id": "s",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
+    start = len(bot.api.calls)
+    await bot.api.push({"message": sticker})
+    hint = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+    assert hint.text == "I can only read text messages. Please type your question."
+    start = len(bot.api.calls)
+    await bot.api.push({"edited_message": {**bot.api.message("when is it", user), "edit_date": 1}})
+    marker = await bot.api.ask("/help")
+    replies = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
+    assert replies == [marker]  # the edit was processed before /help and got no reply
+
+
+async def test_unknown_command_gets_a_hint(bot: Harness) -> None:
+    """An unknown command is answered with a pointer to /help."""
+    reply = await bot.api.ask("/teleport")
+    assert reply.text == "I don't know that command. Send /help to see what I can do."
+
+
+async def test_venue_pin_is_sent_when_coordinates_are_known(tmp_path: Path, kb_dir: Path) -> None:
+    """With coordinates in event.yaml, /where sends a map pin before the text."""
+    path = kb_dir / "event.yaml"
+    text = path.read_text(encoding="utf-8").replace("latitude: null", "latitude: 50.8466").replace("longitude: null", "longitude: 4.3528")
+    path.write_text(text, encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        venue = await bot.api.ask("/where", method="sendVenue")
+        assert (venue.params["latitude"], venue.params["longitude"]) == (50.8466, 4.3528)
+        assert venue.params["title"] == "Science for Health 2025"
+        await bot.api.wait_for(lambda c: c.method == "sendMessage" and "takes place in Brussels" in c.text)
+
+
+async def test_long_answers_are_split_cleanly(tmp_path: Path, kb_dir: Path) -> None:
+    """An answer longer than 4,096 characters arrives as several messages, none cut mid-word."""
+    path = kb_dir / "faq.yaml"
+    long_text = " ".join(f"word{i}" for i in range(1500))
+    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"')
+    path.write_text(text, encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        start = len(bot.api.calls)
+        await bot.api.send("thank you")
+        await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage" and c.text.endswith("word1499"))
+        parts = [c.text for c in bot.api.calls[start:] if c.method == "sendMessage"]
+        assert len(long_text) > 3 * 4096
+        assert len(parts) == 4
+        assert all(len(p) <= 4096 for p in parts)
+        assert " ".join(parts) == long_text

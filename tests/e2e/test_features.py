@@ -1,0 +1,155 @@
+"""Calendar files, inline mode, groups, flood control, errors and the command menu, through the real Application."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import BOT_USER, TOKEN
+
+
+async def test_calendar_sends_a_valid_all_day_ics(bot: Harness) -> None:
+    """/calendar sends an .ics file for 4 November 2025, all-day (no start time is known), in Brussels."""
+    document = await bot.api.ask("/calendar", method="sendDocument")
+    [(filename, content, _)] = document.files.values()
+    assert filename == "science-for-health-2025.ics"
+    event = next(c for c in Calendar.from_ical(content).walk("VEVENT"))
+    assert str(event["summary"]) == "Science for Health 2025"
+    assert event.decoded("dtstart") == date(2025, 11, 4)
+    assert event.decoded("dtend") == date(2025, 11, 5)
+    assert str(event["location"]) == "Brussels"
+    assert "Keynote: Jérôme Van Biervliet, “Anchoring Innovation in Belgium”" in str(event["description"])
+    assert document.text.startswith("Science for Health 2025, Tuesday 4 November 2025, Brussels.")
+    assert any(c.method == "sendChatAction" and c.params["action"] == "upload_document" for c in bot.api.calls)
+
+
+async def test_calendar_uses_the_start_time_and_timezone_when_known(tmp_path: Path, kb_dir: Path) -> None:
+    """With a start time in event.yaml the .ics event starts then, in Europe/Brussels, and a Dutch user gets Dutch text."""
+    path = kb_dir / "event.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("start_time: null", 'start_time: "09:00"').replace("end_time: null", 'end_time: "18:00"')
+    )
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        document = await bot.api.ask("/calendar", user=bot.api.user(2002, "nl"), method="sendDocument")
+        [(_, content, _)] = document.files.values()
+        calendar = Calendar.from_ical(content)
+        event = next(c for c in calendar.walk("VEVENT"))
+        start = event.decoded("dtstart")
+        assert (start.hour, start.minute, str(start.tzinfo)) == (9, 0, "Europe/Brussels")
+        assert start.utcoffset() == timedelta(hours=1)
+        assert any(True for _ in calendar.walk("VTIMEZONE"))
+        assert "Thema: Stronger Regions, Greater Impact" in str(event["description"])
+        assert document.text.startswith("Science for Health 2025, dinsdag 4 november 2025, Brussel.")
+
+
+async def test_calendar_button_sends_the_file(bot: Harness) -> None:
+    """The "Add to calendar" button under the date answer sends the .ics file."""
+    when = await bot.api.ask("/when")
+    await bot.api.press(when, "Add to calendar")
+    document = await bot.api.wait_for(lambda c: c.method == "sendDocument")
+    assert next(iter(document.files.values()))[0].endswith(".ics")
+
+
+async def test_inline_query_offers_matching_answers(bot: Harness) -> None:
+    """@bot keynote in any chat offers keynote answers as articles to share; an empty query offers the topics."""
+    start = len(bot.api.calls)
+    await bot.api.inline("keynote")
+    call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
+    results = call.params["results"]
+    assert results[0]["id"] in ("keynote", "keynote_title")
+    assert "Van Biervliet" in results[0]["input_message_content"]["message_text"]
+    start = len(bot.api.calls)
+    await bot.api.inline("")
+    call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
+    assert [r["title"] for r in call.params["results"]] == ["Date", "Venue", "Theme", "Registration", "Keynote"]
+
+
+async def test_groups_answer_commands_mentions_and_replies_only(bot: Harness) -> None:
+    """In a group the bot answers /when@bot, @mentions and replies to it, and ignores other chatter."""
+    group = bot.api.group()
+    user = bot.api.user()
+    start = len(bot.api.calls)
+    await bot.api.send("when is the conference? anyone?", user, group)  # chatter: no reply
+    mention = await bot.api.ask(f"@{BOT_USER['username']} where is it?", user, group)
+    assert "takes place in Brussels" in mention.text
+    replies = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
+    assert replies == [mention]
+    command = await bot.api.ask(f"/keynote@{BOT_USER['username']}", user, group)
+    assert "Anchoring Innovation in Belgium" in command.text
+    bot_message = {"message_id": 5, "date": 0, "chat": group, "from": BOT_USER, "text": "..."}
+    start = len(bot.api.calls)
+    update = await bot.api.push({"message": bot.api.message("and the theme?", user, group, reply_to_message=bot_message)})
+    update["_seen"] = start
+    reply = await bot.api.reply_to(update)
+    assert "Stronger Regions, Greater Impact" in reply.text
+
+
+async def test_flood_control_warns_once_then_ignores_until_the_minute_passes(tmp_path: Path) -> None:
+    """Past 5 messages a minute a user gets one notice, then silence; a minute later they are answered again."""
+    async with running_bot(tmp_path / "data", flood_limit=5) as bot:
+        user = bot.api.user()
+        for _ in range(8):
+            await bot.api.send("when is it", user)
+        marker_user = bot.api.user(3003)
+        await bot.api.ask("/help", marker_user)  # processed after all eight
+        texts = [c.text for c in bot.api.sent(chat_id=user["id"])]
+        assert len(texts) == 6
+        assert texts[5] == "You're sending messages very fast. I'll answer again in a minute."
+        bot.clock.advance(timedelta(seconds=61))
+        reply = await bot.api.ask("when is it", user)
+        assert "takes place on Tuesday 4 November 2025" in reply.text
+
+
+async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    """When Telegram rejects a reply, the error is logged with the update, the user gets an apology, and the next question works."""
+    bot.api.fail("sendMessage", 400, "Bad Request: can't parse entities", times=1)
+    with caplog.at_level(logging.ERROR):
+        apology = await bot.api.ask("when is it")
+    assert apology.text == "Sorry, something went wrong on my side. Please try again in a moment."
+    assert any("error while handling update" in r.getMessage() and "chat 1001" in r.getMessage() for r in caplog.records)
+    reply = await bot.api.ask("where is it")
+    assert "Brussels" in reply.text
+
+
+async def test_command_menu_and_descriptions_are_registered_per_scope_and_language(tmp_path: Path) -> None:
+    """post_init registers private, group and admin command menus and descriptions in en, nl and fr."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({42})) as bot:
+        menus = [c for c in bot.api.calls if c.method == "setMyCommands"]
+        by_scope = {(c.params["scope"]["type"], c.params.get("language_code")): c.params["commands"] for c in menus}
+        private_en = {c["command"]: c["description"] for c in by_scope[("all_private_chats", None)]}
+        assert private_en["when"] == "Date of the event"
+        assert {"start", "remind", "language", "forget"} <= private_en.keys()
+        assert "reload" not in private_en
+        assert {c["command"]: c["description"] for c in by_scope[("all_private_chats", "nl")]}["when"] == "Datum van het evenement"
+        assert {c["command"]: c["description"] for c in by_scope[("all_group_chats", "fr")]}["where"] == "Lieu"
+        admin = next(c for c in menus if c.params["scope"]["type"] == "chat")
+        assert admin.params["scope"]["chat_id"] == 42
+        assert {"reload", "stats", "unanswered", "announce"} <= {c["command"] for c in admin.params["commands"]}
+        descriptions = {c.params.get("language_code"): c.params["description"] for c in bot.api.calls if c.method == "setMyDescription"}
+        assert descriptions[None].startswith("Your assistant for Science for Health 2025, Tuesday 4 November 2025 in Brussels.")
+        assert descriptions["fr"].startswith("Votre assistant pour Science for Health 2025, le mardi 4 novembre 2025 à Bruxelles.")
+        short = [c.params["short_description"] for c in bot.api.calls if c.method == "setMyShortDescription"]
+        assert all(len(s) <= 120 for s in short)
+        assert len(short) == 3
+
+
+async def test_token_never_appears_in_logs(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """With DEBUG logging across a whole conversation and an error, the token is never in a log line."""
+    from bot.logs import install_redaction
+
+    install_redaction([TOKEN])
+    with caplog.at_level(logging.DEBUG):
+        async with running_bot(tmp_path / "data") as bot:
+            await bot.api.ask("/start")
+            bot.api.fail("sendMessage", 400, f"Bad Request: token {TOKEN} in an error")
+            await bot.api.ask("when is it")
+            logging.getLogger("test").info("the token is %s", TOKEN)
+    assert caplog.records
+    assert TOKEN not in caplog.text
+    assert all(TOKEN not in r.getMessage() for r in caplog.records)
+    assert "[redacted]" in caplog.text

@@ -1,0 +1,78 @@
+"""The real ``python -m bot run`` process against the fake Bot API over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
+
+
+def bot_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment for a bot process: the fake's URL and token, DEBUG logging, a private data folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "ORGANISER_", "WEBHOOK_"))}
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATA_DIR=str(data_dir), LOG_LEVEL="DEBUG", BROADCAST_RATE="500")
+    env.update(extra)
+    return env
+
+
+async def start_bot(env: dict[str, str]) -> asyncio.subprocess.Process:
+    """Start ``python -m bot run`` in the project folder."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def test_bot_process_answers_over_http_and_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    """The bot starts, registers its menu, answers over real HTTP, exits 0 on SIGINT, and never logs its token."""
+    api = FakeBotApi()
+    async with LoopbackServer(api) as server:
+        process = await start_bot(bot_env(server.url, tmp_path / "data"))
+        try:
+            await api.wait_for(lambda c: c.method == "setMyShortDescription", timeout=30)
+            reply = await api.ask("where is science for health?")
+            assert "Brussels" in reply.text
+            document = await api.ask("/calendar", method="sendDocument")
+            assert b"SUMMARY:Science for Health 2025" in next(iter(document.files.values()))[1]
+        finally:
+            process.send_signal(signal.SIGINT)
+            stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode()
+    assert "polling for updates" in log
+    assert "stopped" in log
+    assert TOKEN not in log + stdout.decode()
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
+
+
+async def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
+    """Without TELEGRAM_BOT_TOKEN, ``run`` prints one line saying what to do and exits 2, no traceback."""
+    env = bot_env("http://127.0.0.1:9", tmp_path)
+    del env["TELEGRAM_BOT_TOKEN"]
+    process = await start_bot(env)
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert stderr.decode().strip() == "error: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token"
+
+
+async def test_malformed_token_is_rejected_without_echoing_it(tmp_path: Path) -> None:
+    """A malformed token is refused with a clear message that does not repeat the value."""
+    process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path, TELEGRAM_BOT_TOKEN="not-a-token-secret"))
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 2
+    assert "does not look like a bot token" in stderr.decode()
+    assert "not-a-token-secret" not in stderr.decode()
+
+
+async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path, kb_dir: Path) -> None:
+    """``run`` with an invalid knowledge base lists the problems with file and line and exits 1."""
+    (kb_dir / "event.yaml").write_text((kb_dir / "event.yaml").read_text().replace("timezone: Europe/Brussels", "timezone: Nowhere/Land"))
+    process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path, KNOWLEDGE_DIR=str(kb_dir)))
+    _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 1
+    assert "knowledge/event.yaml:14: 'event.timezone' 'Nowhere/Land' is not a known timezone" in stderr.decode()
+    assert "Traceback" not in stderr.decode()

@@ -1,0 +1,451 @@
+"""A fake Telegram Bot API: one in-memory core, an in-process transport and a loopback HTTP transport.
+
+The core keeps an update queue served by a real long-polling ``getUpdates``, a log
+of every call the bot makes, and injectable failures (429 with retry_after, 403,
+400, 5xx). Tests wait on the call log (``wait_for``), never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import email.parser
+import email.policy
+import itertools
+import json
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz012345"
+BOT_USER = {
+    "id": 123456, "is_bot": True, "first_name": "SfH Assistant", "username": "sfh_test_bot",
+    "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
+}  # fmt: skip
+SENDING = {"sendMessage", "sendDocument", "sendVenue", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
+INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "latitude", "longitude", "reply_to_message_id"}
+
+
+@dataclass
+class Call:
+    """One Bot API call the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
+    status: int = 200
+
+    @property
+    def chat_id(self) -> int | None:
+        """The target chat, when the method has one."""
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The text or caption sent."""
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def buttons(self) -> list[list[dict[str, Any]]]:
+        """The inline keyboard rows sent with the message."""
+        markup = self.params.get("reply_markup") or {}
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        return list(markup.get("inline_keyboard", []))
+
+    @property
+    def button_texts(self) -> list[str]:
+        """Every button's label, row by row."""
+        return [b["text"] for row in self.buttons for b in row]
+
+    def button(self, label: str) -> dict[str, Any]:
+        """The button labelled ``label``."""
+        for row in self.buttons:
+            for candidate in row:
+                if candidate["text"] == label:
+                    return dict(candidate)
+        raise AssertionError(f"no button {label!r} in {self.button_texts}")
+
+
+@dataclass
+class Failure:
+    """An error to return instead of a result, for matching calls."""
+
+    method: str
+    status: int
+    description: str
+    chat_id: int | None = None
+    retry_after: int | None = None
+    times: int = 1
+
+
+class FakeBotApi:
+    """The in-memory Bot API shared by both transports."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.updates: list[dict[str, Any]] = []
+        self.failures: list[Failure] = []
+        self.blocked: set[int] = set()
+        self.chats: dict[int, dict[str, Any]] = {}
+        self.users: dict[int, dict[str, Any]] = {}
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._changed: asyncio.Condition | None = None
+        self.before_result: Callable[[Call], Any] | None = None
+
+    @property
+    def changed(self) -> asyncio.Condition:
+        """Notified whenever a call is logged or an update queued (created on the running loop)."""
+        if self._changed is None:
+            self._changed = asyncio.Condition()
+        return self._changed
+
+    async def _notify(self) -> None:
+        async with self.changed:
+            self.changed.notify_all()
+
+    # ------------------------------------------------------------------ what tests do
+
+    def user(self, user_id: int = 1001, language_code: str | None = "en", first_name: str = "Ann") -> dict[str, Any]:
+        """A Telegram user (remembered so their private chat exists)."""
+        user = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if language_code:
+            user["language_code"] = language_code
+        self.users[user_id] = user
+        self.chats.setdefault(user_id, {"id": user_id, "type": "private", "first_name": first_name})
+        return user
+
+    def group(self, chat_id: int = -100777, title: str = "Attendees") -> dict[str, Any]:
+        """A group chat."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title}
+        self.chats[chat_id] = chat
+        return chat
+
+    async def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue a raw update for the bot's next getUpdates."""
+        update["update_id"] = next(self._update_ids)
+        self.updates.append(update)
+        await self._notify()
+        return update
+
+    def message(self, text: str, user: dict[str, Any], chat: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+        """A message from ``user`` as Telegram would deliver it, with a bot_command entity for commands."""
+        chat = chat or self.chats[user["id"]]
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user,
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+        mention = f"@{BOT_USER['username']}"
+        if mention in text and not text.startswith("/"):
+            offset = text.index(mention)
+            message.setdefault("entities", []).append({"type": "mention", "offset": offset, "length": len(mention)})
+        message.update(extra)
+        return message
+
+    async def send(self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+        """``user`` sends ``text`` (in a private chat unless ``chat`` is given)."""
+        user = user or self.user()
+        return await self.push({"message": self.message(text, user, chat, **extra)})
+
+    async def press(self, call: Call, label: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``user`` presses the inline button ``label`` on the message the bot sent in ``call``."""
+        button = call.button(label)
+        chat = self.chats[int(call.params["chat_id"])]
+        user = user or self.users.get(chat["id"]) or self.user()
+        message = {
+            "message_id": call.params.get("_message_id", 1),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": call.text,
+        }
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": user,
+            "chat_instance": "ci",
+            "message": message,
+            "data": button["callback_data"],
+        }
+        return await self.push({"callback_query": query})
+
+    async def inline(self, query: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """``user`` types ``@bot query`` in any chat."""
+        user = user or self.user()
+        return await self.push({"inline_query": {"id": str(next(self._update_ids)), "from": user, "query": query, "offset": ""}})
+
+    def fail(
+        self, method: str, status: int, description: str, chat_id: int | None = None, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next ``times`` matching calls fail."""
+        self.failures.append(Failure(method, status, description, chat_id, retry_after, times))
+
+    def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
+        """Successful calls of ``method`` (to ``chat_id``), in order."""
+        return [c for c in self.calls if c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)]
+
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0) -> Call:
+        """The first logged call matching ``predicate``, waiting for it if needed."""
+
+        def found() -> Call | None:
+            return next((c for c in self.calls if predicate(c)), None)
+
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: found() is not None), timeout)
+        result = found()
+        assert result is not None
+        return result
+
+    async def reply_to(self, update: dict[str, Any], method: str = "sendMessage", timeout: float = 10.0) -> Call:
+        """The bot's first ``method`` call made after ``update`` was pushed, to the same chat."""
+        start = len(self.calls) if "_seen" not in update else update["_seen"]
+        chat_id = _chat_of(update)
+
+        def match(c: Call) -> bool:
+            return self.calls.index(c) >= start and c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)
+
+        return await self.wait_for(match, timeout)
+
+    async def ask(
+        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, method: str = "sendMessage"
+    ) -> Call:
+        """Send ``text`` and return the bot's reply."""
+        start = len(self.calls)
+        update = await self.send(text, user, chat)
+        update["_seen"] = start
+        return await self.reply_to(update, method)
+
+    async def count(self, method: str, at_least: int, timeout: float = 30.0) -> list[Call]:
+        """Wait until ``method`` succeeded at least ``at_least`` times; return those calls."""
+        async with self.changed:
+            await asyncio.wait_for(self.changed.wait_for(lambda: len(self.sent(method)) >= at_least), timeout)
+        return self.sent(method)
+
+    # ------------------------------------------------------------------ the API itself
+
+    async def handle(
+        self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes, str]] | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """Serve one Bot API call; returns the HTTP status and the JSON body."""
+        params = {k: _coerce(k, v) for k, v in params.items()}
+        call = Call(method, params, files or {})
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": await self._get_updates(params)}
+        failure = self._failure_for(method, call.chat_id)
+        if failure is None and method in SENDING and call.chat_id in self.blocked:
+            failure = Failure(method, 403, "Forbidden: bot was blocked by the user")
+        if failure is None and method in SENDING and call.chat_id is not None and call.chat_id not in self.chats:
+            failure = Failure(method, 400, "Bad Request: chat not found")
+        if failure is not None:
+            call.status = failure.status
+            self.calls.append(call)
+            await self._notify()
+            body: dict[str, Any] = {"ok": False, "error_code": failure.status, "description": failure.description}
+            if failure.retry_after is not None:
+                body["parameters"] = {"retry_after": failure.retry_after}
+            return failure.status, body
+        result = self._result(method, call)
+        if self.before_result is not None:
+            self.before_result(call)
+        self.calls.append(call)
+        await self._notify()
+        if result is None:
+            return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
+        return 200, {"ok": True, "result": result}
+
+    def _failure_for(self, method: str, chat_id: int | None) -> Failure | None:
+        for failure in self.failures:
+            if failure.times > 0 and failure.method == method and failure.chat_id in (None, chat_id):
+                failure.times -= 1
+                return failure
+        return None
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        if offset:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        timeout = float(params.get("timeout") or 0)
+        if not self.updates and timeout > 0:
+            async with self.changed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates)), timeout)
+        limit = int(params.get("limit") or 100)
+        return [{k: v for k, v in u.items() if not k.startswith("_")} for u in self.updates[:limit]]
+
+    def _result(self, method: str, call: Call) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "sendDocument", "sendVenue", "editMessageText"):
+            message_id = int(call.params.get("message_id") or next(self._message_ids))
+            call.params["_message_id"] = message_id
+            message: dict[str, Any] = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self.chats[int(call.params["chat_id"])],
+                "from": BOT_USER,
+            }
+            if method in ("sendMessage", "editMessageText"):
+                message["text"] = call.params.get("text", "")
+            if method == "sendDocument":
+                name = next(iter(call.files.values()))[0] if call.files else "file"
+                message["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}", "file_name": name}
+                if call.params.get("caption"):
+                    message["caption"] = call.params["caption"]
+            if method == "sendVenue":
+                message["venue"] = {
+                    "location": {"latitude": float(call.params["latitude"]), "longitude": float(call.params["longitude"])},
+                    "title": call.params.get("title", ""), "address": call.params.get("address", ""),
+                }  # fmt: skip
+            return message
+        known_true = {
+            "answerCallbackQuery", "answerInlineQuery", "sendChatAction", "setMyCommands", "setMyDescription",
+            "setMyShortDescription", "deleteWebhook", "setWebhook", "deleteMyCommands", "editMessageReplyMarkup", "close", "logOut",
+        }  # fmt: skip
+        return True if method in known_true else None
+
+
+def _chat_of(update: dict[str, Any]) -> int | None:
+    for key in ("message", "edited_message", "channel_post"):
+        if key in update:
+            return int(update[key]["chat"]["id"])
+    if "callback_query" in update:
+        return int(update["callback_query"]["message"]["chat"]["id"])
+    return None
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Decode form values the way Telegram does: JSON objects and arrays, numbers for id fields."""
+    if isinstance(value, str):
+        if value[:1] in "[{":
+            with contextlib.suppress(ValueError):
+                return json.loads(value)
+        if name in INT_FIELDS:
+            with contextlib.suppress(ValueError):
+                return int(value) if "." not in value else float(value)
+    return value
+
+
+# ---------------------------------------------------------------------- transport 1: in-process
+
+
+class InProcessRequest(BaseRequest):
+    """A ``telegram.request.BaseRequest`` that hands calls straight to the fake core (no sockets)."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+
+    @property
+    def read_timeout(self) -> float | None:
+        """Long polls are served by the core's own timeout."""
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None,
+        read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None, pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:  # fmt: skip
+        """Serve the call from the fake core."""
+        prefix = f"/bot{self.api.token}/"
+        path = urllib.parse.urlparse(url).path
+        if prefix not in path:
+            return 401, b'{"ok": false, "error_code": 401, "description": "Unauthorized"}'
+        api_method = path.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files: dict[str, tuple[str, bytes, str]] = {}
+        if request_data and request_data.contains_files:
+            for name, part in request_data.multipart_data.items():
+                filename, content, mime = part[0], part[1], part[2] if len(part) > 2 else "application/octet-stream"
+                files[name] = (str(filename), content if isinstance(content, bytes) else content.read(), str(mime))
+        status, body = await self.api.handle(api_method, params, files)
+        return status, json.dumps(body).encode()
+
+
+# ---------------------------------------------------------------------- transport 2: HTTP on loopback
+
+
+class LoopbackServer:
+    """The fake core served over real HTTP/1.1 on 127.0.0.1, as ``{root}/bot{token}/METHOD``."""
+
+    def __init__(self, api: FakeBotApi) -> None:
+        self.api = api
+        self.server: asyncio.Server | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        """The root URL to give the bot as TELEGRAM_API_URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    async def __aenter__(self) -> LoopbackServer:
+        self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.server.wait_closed(), 5)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                request_line = await reader.readline()
+                if not request_line:
+                    break
+                _, target, _ = request_line.decode("latin-1").split(" ", 2)
+                headers: dict[str, str] = {}
+                while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length", "0")))
+                status, payload = await self._dispatch(target, headers.get("content-type", ""), body)
+                data = json.dumps(payload).encode()
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data
+                )
+                await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError, ValueError):
+            pass
+        finally:
+            writer.close()
+
+    async def _dispatch(self, target: str, content_type: str, body: bytes) -> tuple[int, dict[str, Any]]:
+        path = urllib.parse.urlparse(target).path
+        prefix = f"/bot{self.api.token}/"
+        if not path.startswith(prefix):
+            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        params: dict[str, Any] = {}
+        files: dict[str, tuple[str, bytes, str]] = {}
+        if content_type.startswith("multipart/form-data"):
+            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                filename = part.get_filename()
+                if filename:
+                    files[str(name)] = (filename, payload, part.get_content_type())
+                else:
+                    params[str(name)] = payload.decode()
+        elif content_type.startswith("application/json") and body:
+            params = json.loads(body)
+        elif body:
+            params = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True))
+        return await self.api.handle(path[len(prefix) :], params, files)
