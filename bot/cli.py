@@ -120,6 +120,7 @@ def check(args: argparse.Namespace) -> int:
 
 def unanswered(args: argparse.Namespace) -> int:
     """List recent questions the bot could not answer, grouped, with the nearest entry."""
+    from bot.assistant import Assistant
     from bot.config import data_dir
     from bot.insights import group_unanswered
     from bot.store import Store
@@ -129,7 +130,7 @@ def unanswered(args: argparse.Namespace) -> int:
         return 1
     store = Store(data_dir() / "bot.sqlite3")
     try:
-        groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), knowledge)
+        groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge))
     finally:
         store.close()
     if not groups:
