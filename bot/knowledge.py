@@ -27,7 +27,11 @@ EVENT_PLACEHOLDERS = (
     "registration_url", "contact", "price",
 )  # fmt: skip
 # Extra placeholders that some UI strings receive from the code (not facts).
-UI_PLACEHOLDERS = ("topics", "question", "when", "language", "retention_days")
+UI_PLACEHOLDERS = (
+    "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed",
+    "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
+    "unanswered", "count", "entry",
+)  # fmt: skip
 # UI strings the code asks for; the English locale must define every one.
 UI_KEYS = (
     "date_format", "tomorrow", "welcome", "help", "topics_header", "did_you_mean", "decline",
@@ -41,7 +45,10 @@ UI_KEYS = (
     "cmd_privacy", "cmd_forget", "cmd_reload", "cmd_stats", "cmd_unanswered", "cmd_announce",
     "subscribed", "already_subscribed", "unsubscribed", "not_subscribed", "status_subscribed",
     "status_no_more", "status_not_subscribed", "subscribe_too_late", "privacy", "forgotten",
-    "unknown_command",
+    "unknown_command", "datetime_format", "announce_usage", "announce_preview", "announce_send_button",
+    "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
+    "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
+    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
 )  # fmt: skip
 
 try:  # the C parser is much faster; both keep node positions

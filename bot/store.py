@@ -9,6 +9,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+# A delivery that failed this many times is given up on (and counted as failed in reports and logs).
+MAX_ATTEMPTS = 5
+
 # Each step upgrades the schema by one version; never edit a released step, append a new one.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -116,14 +119,14 @@ class Store:
             "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang", (chat_id, lang)
         )
 
-    def subscribe(self, chat_id: int, now: datetime) -> bool:
-        """Subscribe a chat to reminders; ``False`` if it already was."""
+    def subscribe(self, chat_id: int, now: datetime, lang: str | None = None) -> bool:
+        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was."""
         if self.is_subscribed(chat_id):
             return False
         self.db.execute(
-            "INSERT INTO chats (chat_id, subscribed, subscribed_at) VALUES (?, 1, ?) "
-            "ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at",
-            (chat_id, now.isoformat()),
+            "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) "
+            "ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
+            (chat_id, lang, now.isoformat()),
         )
         return True
 
@@ -183,14 +186,14 @@ class Store:
             (state, now.isoformat(), message_key, chat_id),
         )
 
-    def pending(self, message_key: str) -> list[tuple[int, str | None]]:
-        """Subscribers who have not yet been sent ``message_key`` (never tried, failed, or in flight at a crash)."""
+    def pending(self, message_key: str, max_attempts: int = MAX_ATTEMPTS) -> list[tuple[int, str | None]]:
+        """Subscribers not yet sent ``message_key``: never tried, failed earlier, or in flight at a crash."""
         return [
             (r[0], r[1])
             for r in self.db.execute(
                 "SELECT c.chat_id, c.lang FROM chats c LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
-                "WHERE c.subscribed = 1 AND (d.state IS NULL OR d.state IN ('sending', 'failed')) ORDER BY c.chat_id",
-                (message_key,),
+                "WHERE c.subscribed = 1 AND (d.state IS NULL OR (d.state IN ('sending', 'failed') AND d.attempts < ?)) ORDER BY c.chat_id",
+                (message_key, max_attempts),
             )
         ]
 

@@ -26,9 +26,9 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import answers, calendar, guards, inline, menu
+from bot.telegram_app import admin, answers, calendar, guards, inline, menu, reminders
 from bot.telegram_app.context import App, Context, Runtime
-from bot.telegram_app.replies import ANSWER, CALENDAR, ORGANISERS, TOPICS
+from bot.telegram_app.replies import ANSWER, CALENDAR, ORGANISERS, REMIND, TOPICS
 
 CONTEXT_TYPES = ContextTypes(context=Context)
 
@@ -53,7 +53,9 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=live.current.knowledge.event.tz))
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate, overall_time_period=1, max_retries=3))
+        # A bucket of 0.1 s worth of requests: a steady pace (3 messages of burst at 30/s) that
+        # tolerates event-loop timer jitter; 429s are retried by the limiter after retry_after.
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate / 10, overall_time_period=0.1, max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -85,8 +87,15 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("where", answers.where))
     application.add_handler(CommandHandler("faq", answers.topics))
     application.add_handler(CommandHandler("calendar", calendar.calendar))
+    application.add_handler(CommandHandler("remind", reminders.remind))
+    application.add_handler(CommandHandler("stop", reminders.stop))
+    application.add_handler(CommandHandler("status", reminders.status))
+    # Organisers' commands: private chats only; non-admins get the unknown-command reply.
+    application.add_handler(CommandHandler("announce", admin.announce, filters=private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
+    application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
+    application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
     application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{TOPICS}$|{ORGANISERS})"))
     # Inline mode: @bot <question> in any chat.
     application.add_handler(InlineQueryHandler(inline.inline_query))
@@ -101,8 +110,10 @@ def add_handlers(application: App) -> None:
 
 
 async def _post_init(application: App) -> None:
-    """Start-up work that needs the network: the command menu and descriptions."""
+    """Start-up: the command menu, the reminder jobs (with catch-up), and interrupted announcements."""
     await menu.register_menu(application)
+    reminders.schedule_reminders(application)
+    await admin.resume_announcements(application)
 
 
 async def _post_shutdown(application: App) -> None:

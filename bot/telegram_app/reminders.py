@@ -1,0 +1,115 @@
+"""Subscriptions (/remind, /stop, /status) and reminder delivery through the JobQueue."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import Update
+
+from bot.knowledge import DEFAULT_LANG, Lang
+from bot.schedule import delivery_key, format_moment, next_reminder, plan
+from bot.telegram_app.broadcast import broadcast
+from bot.telegram_app.context import App, Context, Runtime, reader
+from bot.telegram_app.replies import REMIND, send
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "reminder:"
+RETRY_PREFIX = "reminder-retry:"
+RETRY_AFTER = timedelta(minutes=2)
+
+
+def _next_text(runtime: Runtime, lang: str) -> str | None:
+    """When the next reminder fires, written for ``lang``; ``None`` when none is left."""
+    snapshot = runtime.snapshot
+    due = next_reminder(snapshot.knowledge, runtime.clock())
+    if due is None:
+        return None
+    pattern = snapshot.assistant.renderer(lang, runtime.clock()).ui("datetime_format")  # type: ignore[arg-type]
+    return format_moment(due.at, pattern, lang, snapshot.knowledge)
+
+
+async def remind(update: Update, context: Context) -> None:
+    """/remind or the "Remind me" button: subscribe, or say honestly that it is too late."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    if update.callback_query is not None and update.callback_query.data == REMIND:
+        await update.callback_query.answer()
+    runtime = context.runtime
+    _, render = reader(update, context)
+    when = _next_text(runtime, render.lang)
+    if when is None:
+        await send(context.bot, chat.id, render.ui("subscribe_too_late"))
+        return
+    fresh = runtime.store.subscribe(chat.id, runtime.clock(), render.lang)
+    await send(context.bot, chat.id, render.ui("subscribed" if fresh else "already_subscribed", when=when))
+
+
+async def stop(update: Update, context: Context) -> None:
+    """/stop: unsubscribe."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    _, render = reader(update, context)
+    gone = context.runtime.store.unsubscribe(chat.id)
+    await send(context.bot, chat.id, render.ui("unsubscribed" if gone else "not_subscribed"))
+
+
+async def status(update: Update, context: Context) -> None:
+    """/status: subscribed or not, and when the next reminder comes (event-local time)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    runtime = context.runtime
+    _, render = reader(update, context)
+    if not runtime.store.is_subscribed(chat.id):
+        await send(context.bot, chat.id, render.ui("status_not_subscribed"))
+        return
+    when = _next_text(runtime, render.lang)
+    await send(context.bot, chat.id, render.ui("status_subscribed", when=when) if when else render.ui("status_no_more"))
+
+
+async def reminder_job(context: Context) -> None:
+    """Send one reminder to every subscriber who has not had it; schedule a retry for failures."""
+    assert context.job is not None
+    reminder_id = str(context.job.data["id"] if isinstance(context.job.data, dict) else context.job.data)
+    runtime = context.runtime
+    snapshot = runtime.snapshot
+    reminder = next((r for r in snapshot.knowledge.reminders if r.id == reminder_id), None)
+    if reminder is None:
+        log.info("reminder %s no longer exists; not sent", reminder_id)
+        return
+
+    def text_for(lang: str | None) -> str:
+        chosen: Lang = lang if lang in reminder.text else DEFAULT_LANG
+        render = snapshot.assistant.renderer(chosen, runtime.clock())
+        return render.text(reminder.text.get(render.lang) or reminder.text[DEFAULT_LANG])
+
+    report = await broadcast(context.bot, runtime.store, delivery_key(snapshot.knowledge, reminder), text_for, runtime.clock)
+    if report.failed and context.job_queue is not None:
+        context.job_queue.run_once(reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}")  # type: ignore[arg-type]
+
+
+def schedule_reminders(application: App) -> None:
+    """(Re)build the reminder jobs from the live knowledge: upcoming ones at their time, recent misses now."""
+    runtime: Runtime = application.bot_data["runtime"]
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the job-queue extra is required: pip install 'python-telegram-bot[job-queue]'")
+    for job in queue.jobs():
+        if job.name and job.name.startswith(JOB_PREFIX):
+            job.schedule_removal()
+    now = runtime.clock()
+    schedule = plan(runtime.snapshot.knowledge, now, timedelta(minutes=runtime.settings.reminder_grace_minutes))
+    for due in schedule.upcoming:
+        # A delay from our clock (not an absolute time) keeps an injected clock and the JobQueue in step.
+        queue.run_once(
+            reminder_job, due.at - now, data={"id": due.reminder.id, "at": due.at.isoformat()}, name=JOB_PREFIX + due.reminder.id
+        )
+    for due in schedule.catch_up:
+        log.info("reminder %s was due at %s, within the grace window: sending now", due.reminder.id, due.at.isoformat())
+        queue.run_once(reminder_job, 0, data={"id": due.reminder.id, "at": due.at.isoformat()}, name=JOB_PREFIX + due.reminder.id)
+    for due in schedule.skipped:
+        log.info("reminder %s was due at %s, past the grace window: skipped", due.reminder.id, due.at.isoformat())

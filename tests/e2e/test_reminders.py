@@ -1,0 +1,173 @@
+"""Subscriptions, reminder delivery and announcements through the real Application and JobQueue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from telegram.ext import Job
+
+from tests.e2e.harness import Harness, running_bot
+
+AFTER_LAST = datetime.fromisoformat("2025-11-04T10:00:00+01:00")
+
+
+def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
+    """The scheduled job called ``name``."""
+    assert bot.app.job_queue is not None
+    return next(j for j in bot.app.job_queue.jobs() if j.name == name)
+
+
+async def test_remind_subscribes_and_status_says_when(bot: Harness) -> None:
+    """/remind subscribes with the next reminder's local time; /status repeats it; /stop unsubscribes."""
+    reply = await bot.api.ask("/remind")
+    assert reply.text == (
+        "Done! I'll remind you before Science for Health 2025. Next reminder: Tuesday 28 October 2025 at 09:00. Send /stop to unsubscribe."
+    )
+    assert (await bot.api.ask("/remind")).text == "You're already subscribed. Next reminder: Tuesday 28 October 2025 at 09:00."
+    assert (await bot.api.ask("/status")).text == "You're subscribed. Next reminder: Tuesday 28 October 2025 at 09:00."
+    assert (await bot.api.ask("/stop")).text == "You won't get reminders any more. Send /remind to subscribe again."
+    assert (await bot.api.ask("/status")).text.startswith("You're not subscribed.")
+    assert (await bot.api.ask("/stop")).text == "You weren't subscribed to reminders."
+    assert bot.runtime.store.subscribers() == []
+
+
+async def test_remind_me_button_under_the_date_subscribes(bot: Harness) -> None:
+    """The "Remind me" button under /when subscribes the chat."""
+    when = await bot.api.ask("/when")
+    await bot.api.press(when, "Remind me")
+    reply = await bot.api.wait_for(lambda c: c.method == "sendMessage" and c.text.startswith("Done!"))
+    assert reply.chat_id == 1001
+    assert bot.runtime.store.is_subscribed(1001)
+
+
+async def test_subscribing_too_late_is_refused_honestly(tmp_path: Path) -> None:
+    """After the last reminder (on the day) and after the event, /remind explains instead of subscribing."""
+    async with running_bot(tmp_path / "a", now=AFTER_LAST) as bot:
+        reply = await bot.api.ask("/remind")
+        assert (
+            reply.text
+            == "All reminders for Science for Health 2025 have already gone out (Tuesday 4 November 2025), so I haven't subscribed you."
+        )
+        assert bot.runtime.store.subscribers() == []
+    async with running_bot(tmp_path / "b", now=datetime.fromisoformat("2026-01-10T10:00:00+01:00")) as bot:
+        reply = await bot.api.ask("/remind")
+        assert reply.text == "Science for Health 2025 took place on Tuesday 4 November 2025, so there is nothing left to remind you of."
+
+
+async def test_reminder_jobs_are_scheduled_with_stable_names(bot: Harness) -> None:
+    """At start-up each reminder from knowledge/ becomes a job named after it, carrying its local time."""
+    assert bot.app.job_queue is not None
+    jobs = {j.name: j.data["at"] for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("reminder:")}
+    assert jobs == {
+        "reminder:week-before": "2025-10-28T09:00:00+01:00",
+        "reminder:day-before": "2025-11-03T09:00:00+01:00",
+        "reminder:morning-of": "2025-11-04T08:00:00+01:00",
+    }
+
+
+async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Harness) -> None:
+    """Running the day-before job sends each subscriber one reminder in their language; running it again sends nothing."""
+    for user_id, lang in ((1, "en"), (2, "nl"), (3, "fr")):
+        await bot.api.ask("/remind", bot.api.user(user_id, lang))
+    start = len(bot.api.calls)
+    await job(bot, "reminder:day-before").run(bot.app)
+    sent = {c.chat_id: c.text for c in bot.api.calls[start:] if c.method == "sendMessage"}
+    assert sent == {
+        1: "Tomorrow: Science for Health 2025, Tuesday 4 November 2025, in Brussels. Theme: “Stronger Regions, Greater Impact”, focus: “ATMP &amp; New Modalities”. See you there!",
+        2: "Morgen: Science for Health 2025, dinsdag 4 november 2025, in Brussel. Thema: “Stronger Regions, Greater Impact”, focus: “ATMP &amp; New Modalities”. Tot dan!",
+        3: "Demain : Science for Health 2025, le mardi 4 novembre 2025, à Bruxelles. Thème : « Stronger Regions, Greater Impact », focus : « ATMP &amp; New Modalities ». À demain !",
+    }
+    start = len(bot.api.calls)
+    await job(bot, "reminder:day-before").run(bot.app)
+    assert [c for c in bot.api.calls[start:] if c.method == "sendMessage"] == []
+
+
+async def test_missed_reminder_within_grace_is_sent_at_start_up(tmp_path: Path) -> None:
+    """Back up 30 minutes after a reminder was due: it goes out at start-up to those who have not had it."""
+    from bot.store import Store
+
+    store = Store(tmp_path / "data" / "bot.sqlite3")
+    store.add_subscribers([11, 12], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
+    store.close()
+    async with running_bot(tmp_path / "data", now=datetime.fromisoformat("2025-11-03T09:30:00+01:00")) as bot:
+        bot.api.user(11)
+        bot.api.user(12)
+        calls = await bot.api.count("sendMessage", 2)
+        assert {c.chat_id for c in calls} == {11, 12}
+        assert all(c.text.startswith("Tomorrow: Science for Health 2025") for c in calls)
+
+
+async def test_stale_reminder_is_skipped_not_burst(tmp_path: Path) -> None:
+    """Back up two hours after a reminder was due: it is skipped, and the next one stays scheduled."""
+    from bot.store import Store
+
+    store = Store(tmp_path / "data" / "bot.sqlite3")
+    store.add_subscribers([11], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
+    store.close()
+    async with running_bot(tmp_path / "data", now=datetime.fromisoformat("2025-11-03T11:00:00+01:00")) as bot:
+        bot.api.user(11)
+        assert bot.app.job_queue is not None
+        names = sorted(j.name or "" for j in bot.app.job_queue.jobs() if (j.name or "").startswith("reminder:"))
+        assert names == ["reminder:morning-of"]
+        reply = await bot.api.ask("/status", bot.api.users[11])
+        assert reply.text == "You're subscribed. Next reminder: Tuesday 4 November 2025 at 08:00."
+        assert [c for c in bot.api.sent() if c.text.startswith("Tomorrow")] == []
+
+
+async def test_broadcast_survives_429_403_and_5xx(bot: Harness) -> None:
+    """A 429 waits and continues, a 403 unsubscribes, a 5xx is retried later: everyone else gets exactly one."""
+    for user_id in range(1, 6):
+        await bot.api.ask("/remind", bot.api.user(user_id))
+    bot.api.fail("sendMessage", 429, "Too Many Requests: retry after 1", chat_id=2, retry_after=1)
+    bot.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=3)
+    bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=4)
+    start = len(bot.api.calls)
+    await job(bot, "reminder:week-before").run(bot.app)
+    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
+    assert sorted(delivered) == [1, 2, 5]
+    assert not bot.runtime.store.is_subscribed(3)
+    assert bot.runtime.store.delivery_counts("reminder:2025:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
+    retry = job(bot, "reminder-retry:week-before")
+    await retry.run(bot.app)
+    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
+    assert sorted(delivered) == [1, 2, 4, 5]
+
+
+async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> None:
+    """An admin's /announce shows a preview; Send broadcasts once to all, with a progress message ending in a report."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({42})) as bot:
+        admin = bot.api.user(42)
+        for user_id in range(100, 125):
+            await bot.api.ask("/remind", bot.api.user(user_id))
+        bot.api.blocked.add(110)
+        preview = await bot.api.ask("/announce Doors open at <b>9:00</b> & coffee is served.", admin)
+        assert preview.text == (
+            "Preview of the announcement to 25 subscriber(s):\n\nDoors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."
+        )
+        assert preview.button_texts == ["Send", "Cancel"]
+        await bot.api.press(preview, "Send", admin)
+        final = await bot.api.wait_for(lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent"))
+        assert final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried later)."
+        deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
+        assert sorted(c.chat_id for c in deliveries) == [u for u in range(100, 125) if u != 110]
+        progress = [c.text for c in bot.api.sent("editMessageText")]
+        assert progress[0].startswith("Sending… ") and progress[0].endswith(" / 25")
+        await bot.api.press(preview, "Send", admin)  # pressing again sends nothing
+        await bot.api.wait_for(lambda c: c.text == "That announcement was already sent or cancelled.")
+        assert len([c for c in bot.api.sent() if c.text.startswith("Doors open")]) == 24
+
+
+async def test_announcement_can_be_cancelled_and_is_admin_only(tmp_path: Path) -> None:
+    """Cancel sends nothing; a non-admin's /announce looks like an unknown command."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({42})) as bot:
+        await bot.api.ask("/remind", bot.api.user(7))
+        stranger = await bot.api.ask("/announce Free beer!", bot.api.user(7))
+        assert stranger.text == "I don't know that command. Send /help to see what I can do."
+        preview = await bot.api.ask("/announce Free beer!", bot.api.user(42))
+        await bot.api.press(preview, "Send", bot.api.users[7])  # a non-admin pressing the button does nothing
+        await bot.api.press(preview, "Cancel", bot.api.users[42])
+        await bot.api.wait_for(lambda c: c.text == "Announcement cancelled; nothing was sent.")
+        assert [c for c in bot.api.sent() if c.text == "Free beer!"] == []
+        usage = await bot.api.ask("/announce", bot.api.users[42])
+        assert usage.text.startswith("Write the announcement after the command")
