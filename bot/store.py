@@ -124,8 +124,8 @@ class Store:
         if self.is_subscribed(chat_id):
             return False
         self.db.execute(
-            "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) "
-            "ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
+            "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) ON CONFLICT(chat_id) "
+            "DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
             (chat_id, lang, now.isoformat()),
         )
         return True

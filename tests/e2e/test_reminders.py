@@ -152,7 +152,8 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
         assert sorted(c.chat_id for c in deliveries) == [u for u in range(100, 125) if u != 110]
         progress = [c.text for c in bot.api.sent("editMessageText")]
-        assert progress[0].startswith("Sending… ") and progress[0].endswith(" / 25")
+        assert progress[0].startswith("Sending… ")
+        assert progress[0].endswith(" / 25")
         await bot.api.press(preview, "Send", admin)  # pressing again sends nothing
         await bot.api.wait_for(lambda c: c.text == "That announcement was already sent or cancelled.")
         assert len([c for c in bot.api.sent() if c.text.startswith("Doors open")]) == 24
