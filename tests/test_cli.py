@@ -75,7 +75,7 @@ def test_check_summarises_the_shipped_knowledge() -> None:
     """``check`` prints a one-line summary and exits 0 on the shipped knowledge base."""
     result = run_bot("check")
     assert result.returncode == 0
-    assert result.stdout.startswith("OK: 29 entries, ")
+    assert result.stdout.startswith("OK: 30 entries, ")
     assert "languages en, nl, fr, 3 reminders" in result.stdout
 
 

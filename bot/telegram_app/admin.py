@@ -9,10 +9,17 @@ from typing import Any
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
+from telegram.error import TelegramError
 
+from bot.insights import group_unanswered
+from bot.knowledge import KnowledgeError
+from bot.learning import add_phrasing
+from bot.live import ReloadResult, fingerprint
+from bot.render import Renderer
 from bot.telegram_app.answers import unknown_command
 from bot.telegram_app.broadcast import Report, broadcast
 from bot.telegram_app.context import App, Context, Runtime, reader
+from bot.telegram_app.reminders import schedule_reminders
 from bot.telegram_app.replies import buttons, escape, send
 
 log = logging.getLogger(__name__)
@@ -116,3 +123,158 @@ async def resume_announcements(application: App) -> None:
         if found is not None:
             log.info("resuming announcement %s", announcement_id)
             await send_announcement(application.bot, runtime, announcement_id, found[0])
+
+
+# ---------------------------------------------------------------------------- live reload
+
+RELOAD_JOB = "knowledge-watch"
+
+
+def reload_summary(render: Renderer, result: ReloadResult) -> str:
+    """What a reload did, in words for an organiser."""
+    if result.problems:
+        return render.ui("reload_failed", problems="\n".join(str(p) for p in result.problems))
+    if not result.changed:
+        return render.ui("reload_unchanged")
+    return render.ui(
+        "reload_ok",
+        added=", ".join(result.added) or "–",
+        modified=", ".join(result.modified) or "–",
+        removed=", ".join(result.removed) or "–",
+    )
+
+
+async def apply_reload(application: App) -> ReloadResult:
+    """Validate knowledge/ and swap it in if valid; reschedule reminders when it changed."""
+    runtime: Runtime = application.bot_data["runtime"]
+    result = runtime.live.reload()
+    if result.changed:
+        log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
+        schedule_reminders(application)
+    elif result.problems:
+        log.warning("knowledge edit rejected (%s problems); still serving the last good version", len(result.problems))
+    return result
+
+
+async def tell_admins(application: App, result: ReloadResult) -> None:
+    """Send every admin the reload's summary (or its problems)."""
+    runtime: Runtime = application.bot_data["runtime"]
+    for admin_id in sorted(runtime.settings.admin_ids):
+        render = runtime.snapshot.assistant.renderer(runtime.lang_for(admin_id, None), runtime.clock())
+        try:
+            await send(application.bot, admin_id, reload_summary(render, result))
+        except TelegramError as exc:  # an admin who never pressed Start cannot be messaged
+            log.warning("could not notify admin %s: %s", admin_id, exc)
+
+
+@admin_only
+async def reload(update: Update, context: Context) -> None:
+    """/reload: validate and apply knowledge/ now, and say what changed (or every problem)."""
+    if update.effective_chat is None:
+        return
+    result = await apply_reload(context.application)  # type: ignore[arg-type]
+    _, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, reload_summary(render, result))
+
+
+async def watch_knowledge(context: Context) -> None:
+    """Poll knowledge/ for edits; reload once a change has settled (unchanged across two polls).
+
+    Editors often save in two steps; waiting for the files to stop changing avoids
+    validating a half-written file, and a rejected version is reported to admins only once.
+    """
+    runtime = context.runtime
+    state = runtime.extras.setdefault("watch", {"pending": None, "reported": None})
+    try:
+        current = fingerprint(runtime.live.directory)
+    except OSError:
+        return
+    if current == runtime.live.current.fingerprint:
+        state["pending"] = None
+        return
+    if current != state["pending"]:
+        state["pending"] = current  # changed since the last poll: let it settle
+        return
+    if current == state["reported"]:
+        return  # this broken version was already reported
+    result = await apply_reload(context.application)  # type: ignore[arg-type]
+    state["pending"] = None
+    state["reported"] = current if result.problems else None
+    if result.changed or result.problems:
+        await tell_admins(context.application, result)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------- statistics and learning
+
+LEARN = "learn:"
+
+
+@admin_only
+async def stats(update: Update, context: Context) -> None:
+    """/stats: subscribers, questions today and in total, share answered, most asked, unanswered."""
+    if update.effective_chat is None:
+        return
+    runtime = context.runtime
+    _, render = reader(update, context)
+    now = runtime.clock()
+    today = now.astimezone(runtime.snapshot.knowledge.event.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = runtime.store.stats(now, today)
+    text = render.ui(
+        "stats",
+        subscribers=f"{figures.subscribers:,}",
+        questions_today=f"{figures.questions_today:,}",
+        questions_total=f"{figures.questions_total:,}",
+        answered_share=f"{figures.answered_share:.0%}",
+        top_entries=", ".join(f"{faq_id} ({count})" for faq_id, count in figures.top_entries) or "–",
+        unanswered=f"{figures.unanswered:,}",
+    )
+    await send(context.bot, update.effective_chat.id, text)
+
+
+@admin_only
+async def unanswered(update: Update, context: Context) -> None:
+    """/unanswered: recent misses grouped by near-duplicates, with counts, the nearest entry and a one-tap "add" button."""
+    if update.effective_chat is None:
+        return
+    runtime = context.runtime
+    snapshot, render = reader(update, context)
+    questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
+    groups = group_unanswered(questions, snapshot.assistant)[:10]
+    if not groups:
+        await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
+        return
+    lines = [render.ui("unanswered_header"), ""]
+    rows = []
+    for number, group in enumerate(groups, 1):
+        nearest = f" → {group.nearest}" if group.nearest else ""
+        lines.append(f"{number}. {group.text} ({group.count}×){nearest}")
+        if group.nearest:
+            rows.append([(f"{number}. + {group.nearest}", f"{LEARN}{group.question_ids[0]}:{group.nearest}")])
+    await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons(rows) if rows else None)
+
+
+@admin_only
+async def learn_button(update: Update, context: Context) -> None:
+    """One tap: write the question into faq.yaml as a phrasing of the entry, validate, reload."""
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_chat is None:
+        return
+    await query.answer()
+    runtime = context.runtime
+    _, render = reader(update, context)
+    raw_id, _, faq_id = query.data.removeprefix(LEARN).partition(":")
+    question = runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
+    if question is None:
+        await send(context.bot, update.effective_chat.id, render.ui("learn_failed", problems="that question is no longer stored"))
+        return
+    try:
+        add_phrasing(runtime.live.directory, faq_id, question.lang, question.text)
+    except KnowledgeError as exc:
+        await send(context.bot, update.effective_chat.id, render.ui("learn_failed", problems="\n".join(map(str, exc.problems))))
+        return
+    # Its near-duplicates were answered by the same tap: resolve the whole group.
+    recent = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
+    group = next((g for g in group_unanswered(recent, runtime.snapshot.assistant) if question.id in g.question_ids), None)
+    runtime.store.resolve_questions(group.texts if group else [question.text], faq_id)
+    await apply_reload(context.application)  # type: ignore[arg-type]
+    await send(context.bot, update.effective_chat.id, render.ui("learned", question=question.text, entry=faq_id))

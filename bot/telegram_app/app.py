@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, guards, inline, menu, reminders
+from bot.telegram_app import admin, answers, calendar, guards, inline, menu, privacy, reminders
 from bot.telegram_app.context import App, Context, Runtime
 from bot.telegram_app.replies import ANSWER, CALENDAR, ORGANISERS, REMIND, TOPICS
 
@@ -90,12 +90,18 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("remind", reminders.remind))
     application.add_handler(CommandHandler("stop", reminders.stop))
     application.add_handler(CommandHandler("status", reminders.status))
+    application.add_handler(CommandHandler("privacy", privacy.privacy))
+    application.add_handler(CommandHandler("forget", privacy.forget))
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
     application.add_handler(CommandHandler("announce", admin.announce, filters=private))
+    application.add_handler(CommandHandler("reload", admin.reload, filters=private))
+    application.add_handler(CommandHandler("stats", admin.stats, filters=private))
+    application.add_handler(CommandHandler("unanswered", admin.unanswered, filters=private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
     application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
+    application.add_handler(CallbackQueryHandler(admin.learn_button, pattern=f"^{admin.LEARN}"))
     application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{TOPICS}$|{ORGANISERS})"))
     # Inline mode: @bot <question> in any chat.
     application.add_handler(InlineQueryHandler(inline.inline_query))
@@ -110,9 +116,14 @@ def add_handlers(application: App) -> None:
 
 
 async def _post_init(application: App) -> None:
-    """Start-up: the command menu, the reminder jobs (with catch-up), and interrupted announcements."""
+    """Start-up: the command menu, the reminder jobs (with catch-up), the watchers, and interrupted announcements."""
+    runtime: Runtime = application.bot_data["runtime"]
     await menu.register_menu(application)
     reminders.schedule_reminders(application)
+    assert application.job_queue is not None  # the job-queue extra is a dependency
+    interval = runtime.settings.reload_interval_seconds
+    application.job_queue.run_repeating(admin.watch_knowledge, interval, first=interval, name=admin.RELOAD_JOB)
+    application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
     await admin.resume_announcements(application)
 
 

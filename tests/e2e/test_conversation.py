@@ -74,7 +74,7 @@ async def test_help_and_faq_list_everything(bot: Harness) -> None:
     faq = await bot.api.ask("/faq")
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts
-    assert len(labels) == 29 + 2
+    assert len(labels) == 30 + 2  # every entry, then the calendar and reminder buttons
     assert {"Date", "What is an ATMP?", "Clinical trials", "Coalition of the willing"} <= set(labels)
 
 

@@ -1,0 +1,203 @@
+"""Organisers improving the bot while it runs: live reload, admin commands, learning from misses, privacy."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+
+from telegram.ext import Job
+
+from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import Call
+
+ADMIN = 42
+UNKNOWN = "I don't know that command. Send /help to see what I can do."
+
+
+def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
+    """The scheduled job called ``name``."""
+    assert bot.app.job_queue is not None
+    return next(j for j in bot.app.job_queue.jobs() if j.name == name)
+
+
+async def poll(bot: Harness, times: int = 2) -> None:
+    """Run the knowledge watcher ``times`` times (a change must be seen twice unchanged to settle)."""
+    for _ in range(times):
+        await job(bot, "knowledge-watch").run(bot.app)
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a knowledge file as an organiser would."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+async def test_valid_edit_while_running_changes_answers_and_tells_admins(tmp_path: Path, kb_dir: Path) -> None:
+    """Filling in the venue in event.yaml changes the venue answer at once; admins get a summary."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        bot.api.user(ADMIN)
+        assert "not the exact venue" in (await bot.api.ask("where is it?")).text
+        replace_in(kb_dir / "event.yaml", "venue: null", "venue: Square Brussels Meeting Centre")
+        replace_in(kb_dir / "event.yaml", "address: null", 'address: "Mont des Arts"')
+        await poll(bot)
+        summary = await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("Knowledge reloaded"))
+        assert summary.text == "Knowledge reloaded. Added: –. Changed: –. Removed: –."  # facts changed, entries did not
+        reply = await bot.api.ask("where is it?")
+        assert reply.text == "Science for Health 2025 takes place at Square Brussels Meeting Centre, in Brussels (Belgium)."
+        address = await bot.api.ask("what is the address?")
+        assert address.text == "The address of Science for Health 2025: Mont des Arts, Brussels."
+
+
+async def test_invalid_edit_keeps_old_answers_and_reports_file_and_line_once(tmp_path: Path, kb_dir: Path) -> None:
+    """A broken faq.yaml is rejected: the bot keeps answering, admins get file:line once, not on every poll."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        bot.api.user(ADMIN)
+        replace_in(kb_dir / "faq.yaml", "- id: theme\n", "- id: theme\n  menu: [broken\n")
+        await poll(bot, times=4)
+        reports = [c for c in bot.api.sent(chat_id=ADMIN) if "rejected" in c.text]
+        assert len(reports) == 1
+        assert reports[0].text.startswith(
+            "The knowledge edit was rejected; I keep answering with the last good version. Problems:\nknowledge/faq.yaml:"
+        )
+        assert "YAML syntax error" in reports[0].text
+        reply = await bot.api.ask("what is the theme")
+        assert "Stronger Regions, Greater Impact" in reply.text
+
+
+async def test_half_written_file_is_not_validated_until_it_settles(tmp_path: Path, kb_dir: Path) -> None:
+    """An editor saving in two steps: no alarm while the file keeps changing; the settled version is applied."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        bot.api.user(ADMIN)
+        faq = kb_dir / "faq.yaml"
+        complete = faq.read_text(encoding="utf-8").replace("ATMP stands for advanced", "ATMP means advanced")
+        faq.write_text(complete[: len(complete) // 2], encoding="utf-8")  # first half written
+        await poll(bot, times=1)
+        faq.write_text(complete, encoding="utf-8")  # second half
+        await poll(bot, times=1)
+        assert bot.api.sent(chat_id=ADMIN) == []
+        await poll(bot, times=1)
+        summary = await bot.api.wait_for(lambda c: c.chat_id == ADMIN)
+        assert summary.text == "Knowledge reloaded. Added: –. Changed: atmp. Removed: –."
+        assert (await bot.api.ask("what is an atmp")).text.startswith("ATMP means advanced therapy medicinal product.")
+
+
+async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path, kb_dir: Path) -> None:
+    """/reload says what changed, lists every problem of a bad edit, or says nothing changed; reminders follow the edit."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        assert (await bot.api.ask("/reload", admin)).text == "The knowledge files have not changed."
+        replace_in(kb_dir / "reminders.yaml", 'days_before: 1\n  at: "09:00"', 'days_before: 1\n  at: "18:30"')
+        replace_in(
+            kb_dir / "faq.yaml",
+            "- id: thanks\n",
+            '- id: parking\n  title: {en: Parking}\n  questions:\n    en: [where can i park]\n  answer:\n    en: "No parking information yet."\n- id: thanks\n',
+        )
+        reply = await bot.api.ask("/reload", admin)
+        assert reply.text == "Knowledge reloaded. Added: parking. Changed: –. Removed: –."
+        assert job(bot, "reminder:day-before").data["at"] == "2025-11-03T18:30:00+01:00"
+        assert (await bot.api.ask("where can i park")).text == "No parking information yet."
+        replace_in(kb_dir / "event.yaml", "timezone: Europe/Brussels", "timezone: Europe/Brusels")
+        failed = await bot.api.ask("/reload", admin)
+        assert "knowledge/event.yaml:14: 'event.timezone' 'Europe/Brusels' is not a known timezone" in failed.text
+
+
+async def test_non_admins_learn_nothing_from_admin_commands(tmp_path: Path) -> None:
+    """Every admin command answers a non-admin exactly like an unknown command."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        stranger = bot.api.user(7)
+        for command in ("/reload", "/stats", "/unanswered", "/announce hello"):
+            assert (await bot.api.ask(command, stranger)).text == UNKNOWN
+        assert (await bot.api.ask("/teleport", stranger)).text == UNKNOWN
+
+
+async def test_stats_count_questions_subscribers_and_misses(tmp_path: Path) -> None:
+    """/stats shows subscribers, questions today and in total, the answered share and the most asked entries."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        await bot.api.ask("/remind", bot.api.user(1))
+        for question in ("when is it", "when is the event", "where is it", "order me a pizza"):
+            await bot.api.ask(question, bot.api.user(1))
+        reply = await bot.api.ask("/stats", bot.api.user(ADMIN))
+        assert reply.text == (
+            "Subscribers: 1\nQuestions today: 4, in total: 4\nAnswered confidently: 75%\nMost asked: date (2), venue (1)\nUnanswered: 1"
+        )
+
+
+async def test_unanswered_groups_misses_and_one_tap_learning_writes_the_yaml(tmp_path: Path, kb_dir: Path) -> None:
+    """/unanswered groups near-duplicates; one tap adds the question to faq.yaml (comments kept) and it is answered at once."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        for user_id, question in (
+            (1, "is there a cloakroom at the venue"),
+            (2, "Is there a cloakroom at the venue?"),
+            (3, "do you sell pizza"),
+        ):
+            reply = await bot.api.ask(question, bot.api.user(user_id))
+            assert reply.text.startswith("Sorry") or reply.text.startswith("I'm not sure")
+        listing = await bot.api.ask("/unanswered", admin)
+        lines = listing.text.splitlines()
+        assert lines[0].startswith("Questions I could not answer (most frequent first).")
+        assert lines[2] == "1. Is there a cloakroom at the venue? (2×) → venue"
+        assert listing.button_texts[0] == "1. + venue"
+        await bot.api.press(listing, "1. + venue", admin)
+        learned = await bot.api.wait_for(lambda c: c.text.startswith("Added “"))
+        assert learned.text == "Added “Is there a cloakroom at the venue?” to entry 'venue'. It is answered from now on."
+        text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        assert "    - where\n    - Is there a cloakroom at the venue?\n    nl:" in text
+        assert text.startswith("# What the bot answers. Each entry has:")  # comments survive the round-trip
+        assert "# After any edit run:  python -m bot check" in text
+        reply = await bot.api.ask("is there a cloakroom at the venue", bot.api.user(4))
+        assert "takes place in Brussels" in reply.text
+        remaining = await bot.api.ask("/unanswered", admin)
+        assert "cloakroom" not in remaining.text
+
+
+async def test_learning_a_phrasing_that_clashes_is_refused_and_the_file_kept(tmp_path: Path, kb_dir: Path) -> None:
+    """Attaching a question that another entry already has is refused with the reason; faq.yaml is unchanged."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
+        admin = bot.api.user(ADMIN)
+        tap = Call(
+            "sendMessage",
+            {
+                "chat_id": ADMIN,
+                "text": "",
+                "reply_markup": {"inline_keyboard": [[{"text": "+ venue", "callback_data": f"learn:{question_id}:venue"}]]},
+            },
+        )
+        await bot.api.press(tap, "+ venue", admin)
+        refused = await bot.api.wait_for(lambda c: c.text.startswith("Could not add that phrasing"))
+        assert refused.text.endswith("entry 'price': phrasing 'is it free' is also under entry 'venue'")
+        assert "knowledge/faq.yaml:" in refused.text
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == before
+
+
+async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None:
+    """/privacy says what is kept and for how long; /forget deletes every row about the chat and confirms."""
+    async with running_bot(tmp_path / "data", retention_days=14) as bot:
+        user = bot.api.user(77, "nl")
+        assert (await bot.api.ask("/privacy", user)).text.endswith("Stuur /forget om alles over jou te wissen.")
+        assert "gedurende 14 dagen" in (await bot.api.ask("/privacy", user)).text
+        await bot.api.ask("/remind", user)
+        await job(bot, "reminder:week-before").run(bot.app)
+        assert bot.runtime.store.rows_about(77) >= 2
+        reply = await bot.api.ask("/forget", user)
+        assert reply.text == "Klaar: ik heb alles gewist wat ik over deze chat bewaarde."
+        assert bot.runtime.store.rows_about(77) == 0
+        with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as db:
+            columns = [row[1] for row in db.execute("PRAGMA table_info(questions)")]
+        assert columns == ["id", "asked_at", "lang", "text", "faq_id", "score", "outcome"]  # no user or chat id, ever
+
+
+async def test_old_questions_are_purged_after_the_retention_period(tmp_path: Path) -> None:
+    """Questions older than the retention period are deleted by the purge job; newer ones stay."""
+    async with running_bot(tmp_path / "data", retention_days=30) as bot:
+        await bot.api.ask("who painted the mona lisa")
+        bot.clock.advance(timedelta(days=20))
+        await bot.api.ask("do you sell pizza")
+        bot.clock.advance(timedelta(days=11))
+        await job(bot, "purge-questions").run(bot.app)
+        remaining = [q.text for q in bot.runtime.store.unanswered(since_days=365, now=bot.clock())]
+        assert remaining == ["do you sell pizza"]
