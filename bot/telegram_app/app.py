@@ -26,9 +26,9 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, guards, inline, menu, privacy, reminders
+from bot.telegram_app import admin, answers, calendar, guards, inline, language, menu, privacy, reminders
 from bot.telegram_app.context import App, Context, Runtime
-from bot.telegram_app.replies import ANSWER, CALENDAR, ORGANISERS, REMIND, TOPICS
+from bot.telegram_app.replies import ANSWER, CALENDAR, LANGUAGE, ORGANISERS, REMIND, TOPICS
 
 CONTEXT_TYPES = ContextTypes(context=Context)
 
@@ -90,6 +90,7 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("remind", reminders.remind))
     application.add_handler(CommandHandler("stop", reminders.stop))
     application.add_handler(CommandHandler("status", reminders.status))
+    application.add_handler(CommandHandler("language", language.language))
     application.add_handler(CommandHandler("privacy", privacy.privacy))
     application.add_handler(CommandHandler("forget", privacy.forget))
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
@@ -100,6 +101,7 @@ def add_handlers(application: App) -> None:
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
+    application.add_handler(CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE}"))
     application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
     application.add_handler(CallbackQueryHandler(admin.learn_button, pattern=f"^{admin.LEARN}"))
     application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{TOPICS}$|{ORGANISERS})"))

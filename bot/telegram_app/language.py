@@ -1,0 +1,30 @@
+"""/language: choose English, Dutch or French with buttons; remembered in the store."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.assistant import supported_lang
+from bot.knowledge import LANGS
+from bot.telegram_app.context import Context, reader
+from bot.telegram_app.replies import LANGUAGE, buttons, send
+
+
+async def language(update: Update, context: Context) -> None:
+    """Offer the three languages as buttons."""
+    if update.effective_chat is None:
+        return
+    _, render = reader(update, context)
+    keyboard = buttons([[(render.ui(f"language_button_{lang}"), f"{LANGUAGE}{lang}") for lang in LANGS]])
+    await send(context.bot, update.effective_chat.id, render.ui("language_prompt"), keyboard)
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    """A language button: remember it for this chat (answers, menus, reminders) and confirm in it."""
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_chat is None:
+        return
+    await query.answer()
+    context.runtime.store.set_language(update.effective_chat.id, supported_lang(query.data.removeprefix(LANGUAGE)))
+    _, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui("language_set"))
