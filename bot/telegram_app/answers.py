@@ -34,7 +34,7 @@ async def start(update: Update, context: Context) -> None:
     snapshot, render = reader(update, context)
     payload = context.args[0] if context.args else ""
     if payload and DEEP_LINK.match(payload):
-        answer = snapshot.assistant.answer_entry(payload.lower().replace("-", "_"), render.lang, render.now)
+        answer = snapshot.assistant.answer_entry(payload.lower(), render.lang, render.now)
         if answer is not None:
             await send(context.bot, chat.id, answer.text, answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render))
             return
@@ -139,18 +139,14 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
+    await query.answer()
     data = query.data
     if data.startswith(ANSWER):
-        await query.answer()
         await reply_with_entry(update, context, data.removeprefix(ANSWER))
     elif data == TOPICS:
-        await query.answer()
         await topics(update, context)
     elif data.startswith(ORGANISERS):
-        await query.answer()
         await forward_to_organisers(update, context, data.removeprefix(ORGANISERS))
-    else:
-        await query.answer()
 
 
 async def forward_to_organisers(update: Update, context: Context, question_ref: str) -> None:

@@ -76,3 +76,37 @@ async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path,
     assert process.returncode == 1
     assert "knowledge/event.yaml:14: 'event.timezone' 'Nowhere/Land' is not a known timezone" in stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+async def test_webhook_mode_registers_and_answers_posted_updates(tmp_path: Path) -> None:
+    """With WEBHOOK_URL set the bot registers a secret webhook (no token in its URL) and answers updates posted to it."""
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = FakeBotApi()
+    user = api.user()
+    async with LoopbackServer(api) as server:
+        env = bot_env(server.url, tmp_path / "data", WEBHOOK_URL=f"http://127.0.0.1:{port}", PORT=str(port))
+        process = await start_bot(env)
+        try:
+            registered = await api.wait_for(lambda c: c.method == "setWebhook", timeout=30)
+            url, secret = str(registered.params["url"]), str(registered.params["secret_token"])
+            assert url.startswith(f"http://127.0.0.1:{port}/telegram-")
+            assert TOKEN not in url
+            update = {"update_id": 1, "message": api.message("when is it?", user)}
+            async with httpx.AsyncClient() as client:
+                refused = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                assert refused.status_code == 403
+                accepted = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret})
+                assert accepted.status_code == 200
+            reply = await api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == user["id"], timeout=30)
+            assert "Tuesday 4 November 2025" in reply.text
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0, stderr.decode()
+    assert TOKEN not in stderr.decode()
