@@ -6,6 +6,8 @@ from collections import deque
 from enum import Enum
 
 WINDOW_SECONDS = 60.0
+# Past this many tracked users, idle ones are forgotten on the next check.
+TRACKED_USERS = 10_000
 
 
 class Verdict(Enum):
@@ -26,6 +28,8 @@ class FloodGuard:
 
     def check(self, user_id: int, now: float) -> Verdict:
         """Record one update from ``user_id`` at ``now`` (seconds) and say whether to handle it."""
+        if len(self._seen) > TRACKED_USERS:
+            self.forget_idle(now)
         times = self._seen.setdefault(user_id, deque())
         while times and now - times[0] >= WINDOW_SECONDS:
             times.popleft()

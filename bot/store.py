@@ -202,11 +202,6 @@ class Store:
         rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE message_key = ? GROUP BY state", (message_key,))
         return {state: count for state, count in rows}
 
-    def was_delivered(self, message_key: str, chat_id: int) -> bool:
-        """Whether ``message_key`` reached this chat."""
-        row = self.db.execute("SELECT state FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
-        return bool(row and row[0] == "sent")
-
     # -- questions (no user ids)
 
     def record_question(self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime) -> int:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.constants import MessageLimit, ParseMode
 
-from bot.assistant import Answer, Suggestion
+from bot.assistant import Answer
 from bot.live import Snapshot
 from bot.render import Renderer
 
@@ -92,8 +92,3 @@ def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, questi
             rows.insert(0, [(render.ui("ask_organisers_button"), f"{ORGANISERS}{question_id}")])
         return buttons(rows)
     return topics_keyboard(snapshot, render)
-
-
-def suggestion_lines(suggestions: Sequence[Suggestion]) -> str:
-    """Suggestions as text lines, for places without buttons."""
-    return "\n".join(f"• {s.question}" for s in suggestions)

@@ -1,0 +1,59 @@
+"""The SQLite store's schema and durability, and the flood guard's window."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.flood import FloodGuard, Verdict
+from bot.store import MIGRATIONS, Store
+
+NOW = datetime(2025, 10, 20, 8, tzinfo=UTC)
+
+
+def test_store_is_created_migrated_and_durable(tmp_path: Path) -> None:
+    """A new database is created at the latest schema in WAL mode; subscriptions survive reopening."""
+    path = tmp_path / "new" / "bot.sqlite3"
+    store = Store(path)
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.subscribe(5, NOW, "nl")
+    store.claim("reminder:x", 5, NOW)
+    store.mark("reminder:x", 5, "sent", NOW)
+    store.close()
+    reopened = Store(path)
+    assert reopened.schema_version == len(MIGRATIONS)
+    assert reopened.subscribers() == [(5, "nl")]
+    assert reopened.pending("reminder:x") == []
+    assert reopened.claim("reminder:x", 5, NOW) is False  # sent once means never again
+    reopened.close()
+
+
+def test_failed_deliveries_are_retried_until_the_attempt_limit(tmp_path: Path) -> None:
+    """A failed delivery stays pending for a retry, up to five attempts, then is given up on."""
+    store = Store(tmp_path / "bot.sqlite3")
+    store.subscribe(9, NOW)
+    for _ in range(5):
+        assert store.pending("k") == [(9, None)]
+        assert store.claim("k", 9, NOW)
+        store.mark("k", 9, "failed", NOW)
+    assert store.pending("k") == []
+    assert store.delivery_counts("k") == {"failed": 1}
+
+
+def test_flood_guard_allows_the_limit_notices_once_then_drops_until_the_window_passes() -> None:
+    """Three per minute: the fourth gets one notice, the fifth is dropped, a minute later all is well."""
+    guard = FloodGuard(limit_per_minute=3)
+    verdicts = [guard.check(1, 100.0 + i) for i in range(5)]
+    assert verdicts == [Verdict.ALLOW, Verdict.ALLOW, Verdict.ALLOW, Verdict.NOTICE, Verdict.DROP]
+    assert guard.check(2, 104.0) is Verdict.ALLOW  # other users are unaffected
+    assert guard.check(1, 161.0) is Verdict.ALLOW
+
+
+def test_flood_guard_forgets_idle_users() -> None:
+    """Users silent for a minute are dropped from memory."""
+    guard = FloodGuard(limit_per_minute=3)
+    guard.check(1, 0.0)
+    guard.check(2, 50.0)
+    guard.forget_idle(61.0)
+    assert set(guard._seen) == {2}
