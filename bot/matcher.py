@@ -26,6 +26,8 @@ TYPO_CUTOFF = 80
 # Words shorter than this are corrected only when nearly identical ("wen" -> "when").
 TYPO_MIN_LENGTH = 4
 SHORT_TYPO_CUTOFF = 85
+# Synonym variants are many and varied, so a typo must be closer to reach one.
+VARIANT_TYPO_CUTOFF = 90
 # Precision counts more than recall (F-beta, beta = 0.71): a short question may cover a long phrasing.
 BETA_SQUARED = 0.5
 
@@ -58,11 +60,11 @@ class _LanguageIndex:
         for position, (_, tokens) in enumerate(phrasings):
             for token in tokens:
                 self.postings[token].append(position)
-        # Typos are corrected towards any word we understand: a phrasing's token or a synonym
-        # of one ("adress" -> "address" -> venue), so both map to the token they stand for.
-        self.surface = {w: t for w, t in normaliser.surface_words().items() if t in self.postings}
-        self.surface.update({t: t for t in self.postings})
-        self.vocabulary = list(self.surface)
+        # Typos are corrected towards any word we understand: a phrasing's token, or (more strictly,
+        # as there are many and they are varied) a synonym of one ("adress" -> "address" -> venue).
+        self.tokens = list(self.postings)
+        self.variants = {w: t for w, t in normaliser.surface_words().items() if t in self.postings and w not in self.postings}
+        self.variant_words = list(self.variants)
         self._corrections: dict[str, tuple[str, float] | None] = {}
 
     def correct(self, token: str) -> tuple[str, float] | None:
@@ -72,13 +74,21 @@ class _LanguageIndex:
         if len(token) < TYPO_MIN_LENGTH - 1 or token.isdigit():
             return None
         if token not in self._corrections:
-            cutoff = TYPO_CUTOFF if len(token) >= TYPO_MIN_LENGTH else SHORT_TYPO_CUTOFF
-            best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff)
-            found = (self.surface[best[0]], best[1] / 100) if best else None
-            if found is None and len(token) >= TYPO_MIN_LENGTH:  # an inflection: "registering" for "register"
-                stems = [w for w in self.vocabulary if len(w) >= 5 and (token.startswith(w) or w.startswith(token))]
+            short = len(token) < TYPO_MIN_LENGTH
+            candidates = [
+                (hit[0], hit[1] / 100)
+                for hit in (
+                    process.extractOne(token, self.tokens, scorer=fuzz.ratio, score_cutoff=SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
+                    process.extractOne(token, self.variant_words, scorer=fuzz.ratio, score_cutoff=VARIANT_TYPO_CUTOFF),
+                )
+                if hit
+            ]
+            best = max(candidates, key=lambda c: c[1], default=None)
+            found: tuple[str, float] | None = (self.variants.get(best[0], best[0]), best[1]) if best else None
+            if found is None and not short:  # an inflection: "registering" for "register"
+                stems = [w for w in self.tokens if len(w) >= 5 and (token.startswith(w) or w.startswith(token))]
                 if stems:
-                    found = (self.surface[max(stems, key=len)], 0.85)
+                    found = (max(stems, key=len), 0.85)
             if len(self._corrections) > 50_000:
                 self._corrections.clear()
             self._corrections[token] = found
