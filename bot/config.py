@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 TOKEN_PATTERN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
 DEFAULT_API_URL = "https://api.telegram.org"
@@ -21,29 +22,17 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path((env if env is not None else os.environ).get("DATA_DIR") or "data")
 
 
-def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float] = int, minimum: float = 0) -> Any:
+    """``env[name]`` as an int (or float), ``default`` when unset; a clear ``ConfigError`` otherwise."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    return value
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {raw}")
+        raise ConfigError(f"{name} must be a {'whole number' if kind is int else 'number'}, got {raw!r}") from None
+    if value < minimum or (kind is float and value <= 0):
+        raise ConfigError(f"{name} must be {'positive' if kind is float else f'at least {minimum}'}, got {raw}")
     return value
 
 
@@ -99,10 +88,10 @@ class Settings:
             data_dir=data_dir(env),
             log_level=level,
             webhook_url=(env.get("WEBHOOK_URL") or "").strip() or None,
-            port=_int(env, "PORT", 8443, minimum=1),
-            broadcast_rate=_float(env, "BROADCAST_RATE", 25.0),
-            reminder_grace_minutes=_int(env, "REMINDER_GRACE_MINUTES", 60),
-            retention_days=_int(env, "UNANSWERED_RETENTION_DAYS", 30, minimum=1),
-            flood_limit=_int(env, "FLOOD_LIMIT_PER_MINUTE", 20, minimum=1),
-            reload_interval_seconds=_float(env, "RELOAD_INTERVAL_SECONDS", 5.0),
+            port=_number(env, "PORT", 8443, minimum=1),
+            broadcast_rate=_number(env, "BROADCAST_RATE", 25.0, float),
+            reminder_grace_minutes=_number(env, "REMINDER_GRACE_MINUTES", 60),
+            retention_days=_number(env, "UNANSWERED_RETENTION_DAYS", 30, minimum=1),
+            flood_limit=_number(env, "FLOOD_LIMIT_PER_MINUTE", 20, minimum=1),
+            reload_interval_seconds=_number(env, "RELOAD_INTERVAL_SECONDS", 5.0, float),
         )
