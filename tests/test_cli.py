@@ -47,7 +47,7 @@ def test_ask_plain_text_prints_the_answer_and_numbered_suggestions() -> None:
     assert result.stdout.splitlines() == [
         "I'm not sure I understood. Did you mean:",
         "  1. How can the funding gap be closed?",
-        "  2. What is belgium's biggest problem?",
+        "  2. What is Belgium's biggest problem?",
     ]
 
 
@@ -97,6 +97,6 @@ def test_chat_converses_offers_numbered_choices_and_exits_on_eof() -> None:
     assert out.startswith("Science for Health 2025 assistant. Ask a question; Ctrl-D to quit.\n")
     assert "Topics I can help with: Date, Venue, Theme, Registration, Keynote, Funding gap" in out
     assert "takes place in Brussels (Belgium)" in out
-    assert "  2. What is belgium's biggest problem?" in out
+    assert "  2. What is Belgium's biggest problem?" in out
     assert "“If I had a magic wand and could fix one thing about Europe" in out
     assert out.rstrip().endswith("Goodbye!")
