@@ -173,19 +173,24 @@ def test_every_problem_is_reported_at_once(kb_dir: Path, edit: Edit) -> None:
 
 
 def test_missing_translation_is_a_warning_with_english_fallback(kb_dir: Path, edit: Edit) -> None:
-    """An entry without French loads, with a warning, and the locale falls back to English."""
-    edit("faq.yaml", "    fr: \"Le VIB est l'Institut", "    de: \"Le VIB est l'Institut")
-    problems = problems_after(kb_dir)
-    assert any("'de' is not a supported language" in p for p in problems)
-    edit("faq.yaml", "    de: \"Le VIB est l'Institut", "    fr: \"Le VIB est l'Institut")
+    """An entry without French loads with a warning, and French readers get its English answer."""
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    edit("faq.yaml", "    fr:\n    - qu'est-ce que le VIB\n    - qui dirige le vib\n", "")
     text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
-    start = text.index("- id: vib")
-    block = text[start : text.index("- id: ema")]
-    trimmed = block.replace(block[block.index("    fr:\n    - qu'est-ce que le vib") : block.index("  answer:")], "")
-    trimmed = trimmed[: trimmed.index('    fr: "Le VIB')]
-    (kb_dir / "faq.yaml").write_text(text.replace(block, trimmed + "\n"), encoding="utf-8")
+    french_answer = next(line for line in text.splitlines() if line.startswith('    fr: "Le VIB est'))
+    edit("faq.yaml", french_answer + "\n", "")
     knowledge = load(kb_dir)
     assert any("entry 'vib': no 'fr' phrasings or answer; English is used instead" in str(w) for w in knowledge.warnings)
+    answer = Assistant(knowledge).answer("what is vib", "fr", BEFORE)
+    assert answer.text.startswith("VIB is the Flanders Institute for Biotechnology")
+
+
+def test_unsupported_language_key_is_an_error(kb_dir: Path, edit: Edit) -> None:
+    """An answer in a language the bot does not support is reported."""
+    edit("faq.yaml", '    fr: "Le VIB est l\'Institut', '    de: "Le VIB est l\'Institut')
+    assert any("'de' is not a supported language (en, nl, fr)" in p for p in problems_after(kb_dir))
 
 
 def test_yaml_tags_cannot_build_objects(kb_dir: Path, edit: Edit) -> None:
