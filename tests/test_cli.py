@@ -100,3 +100,13 @@ def test_chat_converses_offers_numbered_choices_and_exits_on_eof() -> None:
     assert "  2. What is Belgium's biggest problem?" in out
     assert "“If I had a magic wand and could fix one thing about Europe" in out
     assert out.rstrip().endswith("Goodbye!")
+
+
+def test_check_warns_but_passes_when_a_translation_is_missing(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+    """A missing French translation is a warning (the bot falls back to English), not a failure."""
+    edit("faq.yaml", "    fr:\n    - qu'est-ce que le VIB\n    - qui dirige le vib\n", "")
+    result = run_bot("check", "--kb", str(kb_dir))
+    assert result.returncode == 0
+    assert "warning: knowledge/faq.yaml:" in result.stdout
+    assert "entry 'vib': no 'fr' phrasings or answer; English is used instead" in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("OK: 30 entries")
