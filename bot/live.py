@@ -58,13 +58,6 @@ class LiveKnowledge:
         self.directory = directory
         self.current = build(directory)
 
-    def files_changed(self) -> bool:
-        """Whether the YAML on disk differs from the live snapshot."""
-        try:
-            return fingerprint(self.directory) != self.current.fingerprint
-        except OSError:
-            return True
-
     def reload(self) -> ReloadResult:
         """Validate the files on disk and, if valid, make them live in one assignment."""
         old = self.current

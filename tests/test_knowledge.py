@@ -189,7 +189,7 @@ def test_missing_translation_is_a_warning_with_english_fallback(kb_dir: Path, ed
 
 def test_unsupported_language_key_is_an_error(kb_dir: Path, edit: Edit) -> None:
     """An answer in a language the bot does not support is reported."""
-    edit("faq.yaml", '    fr: "Le VIB est l\'Institut', '    de: "Le VIB est l\'Institut')
+    edit("faq.yaml", "    fr: \"Le VIB est l'Institut", "    de: \"Le VIB est l'Institut")
     assert any("'de' is not a supported language (en, nl, fr)" in p for p in problems_after(kb_dir))
 
 

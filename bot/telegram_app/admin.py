@@ -144,7 +144,7 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
     )
 
 
-async def apply_reload(application: App) -> ReloadResult:
+def apply_reload(application: App) -> ReloadResult:
     """Validate knowledge/ and swap it in if valid; reschedule reminders when it changed."""
     runtime: Runtime = application.bot_data["runtime"]
     result = runtime.live.reload()
@@ -172,7 +172,7 @@ async def reload(update: Update, context: Context) -> None:
     """/reload: validate and apply knowledge/ now, and say what changed (or every problem)."""
     if update.effective_chat is None:
         return
-    result = await apply_reload(context.application)  # type: ignore[arg-type]
+    result = apply_reload(context.application)  # type: ignore[arg-type]
     _, render = reader(update, context)
     await send(context.bot, update.effective_chat.id, reload_summary(render, result))
 
@@ -197,7 +197,7 @@ async def watch_knowledge(context: Context) -> None:
         return
     if current == state["reported"]:
         return  # this broken version was already reported
-    result = await apply_reload(context.application)  # type: ignore[arg-type]
+    result = apply_reload(context.application)  # type: ignore[arg-type]
     state["pending"] = None
     state["reported"] = current if result.problems else None
     if result.changed or result.problems:
@@ -276,5 +276,5 @@ async def learn_button(update: Update, context: Context) -> None:
     recent = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
     group = next((g for g in group_unanswered(recent, runtime.snapshot.assistant) if question.id in g.question_ids), None)
     runtime.store.resolve_questions(group.texts if group else [question.text], faq_id)
-    await apply_reload(context.application)  # type: ignore[arg-type]
+    apply_reload(context.application)  # type: ignore[arg-type]
     await send(context.bot, update.effective_chat.id, render.ui("learned", question=question.text, entry=faq_id))

@@ -15,6 +15,7 @@ from bot.telegram_app.replies import (
     TOPICS,
     answer_keyboard,
     escape,
+    say,
     send,
     topics_keyboard,
 )
@@ -168,15 +169,10 @@ async def forward_to_organisers(update: Update, context: Context, question_ref: 
 
 async def unsupported(update: Update, context: Context) -> None:
     """Stickers, photos, voice and the like in a private chat: a short hint."""
-    if update.effective_chat is None or update.effective_chat.type != ChatType.PRIVATE:
-        return
-    _, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("unsupported_message"))
+    if update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+        await say(update, context, "unsupported_message")
 
 
 async def unknown_command(update: Update, context: Context) -> None:
     """A command the bot does not have (admins' commands look the same to everyone else)."""
-    if update.effective_chat is None:
-        return
-    _, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("unknown_command"))
+    await say(update, context, "unknown_command")

@@ -7,7 +7,7 @@ from telegram.constants import ChatAction, ParseMode
 
 from bot.calendar_file import build_ics, ics_filename
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import CALENDAR, escape
+from bot.telegram_app.replies import escape
 
 
 async def calendar(update: Update, context: Context) -> None:
@@ -15,7 +15,7 @@ async def calendar(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    if update.callback_query is not None and update.callback_query.data == CALENDAR:
+    if update.callback_query is not None:  # the "Add to calendar" button
         await update.callback_query.answer()
     _, render = reader(update, context)
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)

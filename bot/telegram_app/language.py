@@ -7,7 +7,7 @@ from telegram import Update
 from bot.assistant import supported_lang
 from bot.knowledge import LANGS
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import LANGUAGE, buttons, send
+from bot.telegram_app.replies import LANGUAGE, buttons, say, send
 
 
 async def language(update: Update, context: Context) -> None:
@@ -26,5 +26,4 @@ async def choose_language(update: Update, context: Context) -> None:
         return
     await query.answer()
     context.runtime.store.set_language(update.effective_chat.id, supported_lang(query.data.removeprefix(LANGUAGE)))
-    _, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("language_set"))
+    await say(update, context, "language_set")  # read after the change: confirmed in the new language

@@ -7,7 +7,7 @@ import logging
 from telegram import Update
 
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import send
+from bot.telegram_app.replies import say, send
 
 log = logging.getLogger(__name__)
 
@@ -16,10 +16,7 @@ PURGE_JOB = "purge-questions"
 
 async def privacy(update: Update, context: Context) -> None:
     """/privacy: what the bot keeps, for how long, and how to delete it."""
-    if update.effective_chat is None:
-        return
-    _, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("privacy", retention_days=str(context.runtime.settings.retention_days)))
+    await say(update, context, "privacy", retention_days=str(context.runtime.settings.retention_days))
 
 
 async def forget(update: Update, context: Context) -> None:

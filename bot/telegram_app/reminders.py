@@ -11,7 +11,7 @@ from bot.knowledge import DEFAULT_LANG, Lang
 from bot.schedule import delivery_key, format_moment, next_reminder, plan
 from bot.telegram_app.broadcast import broadcast
 from bot.telegram_app.context import App, Context, Runtime, reader
-from bot.telegram_app.replies import REMIND, send
+from bot.telegram_app.replies import say, send
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ async def remind(update: Update, context: Context) -> None:
     chat = update.effective_chat
     if chat is None:
         return
-    if update.callback_query is not None and update.callback_query.data == REMIND:
+    if update.callback_query is not None:  # the "Remind me" button
         await update.callback_query.answer()
     runtime = context.runtime
     _, render = reader(update, context)
@@ -49,12 +49,9 @@ async def remind(update: Update, context: Context) -> None:
 
 async def stop(update: Update, context: Context) -> None:
     """/stop: unsubscribe."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    _, render = reader(update, context)
-    gone = context.runtime.store.unsubscribe(chat.id)
-    await send(context.bot, chat.id, render.ui("unsubscribed" if gone else "not_subscribed"))
+    if update.effective_chat is not None:
+        gone = context.runtime.store.unsubscribe(update.effective_chat.id)
+        await say(update, context, "unsubscribed" if gone else "not_subscribed")
 
 
 async def status(update: Update, context: Context) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
 
 from bot.assistant import Answer
 from bot.live import Snapshot
 from bot.render import Renderer
+from bot.telegram_app.context import Context, reader
 
 # Callback data: short prefixes, an id after the colon (at most 64 bytes in all).
 ANSWER, TOPICS, REMIND, CALENDAR, ORGANISERS, LANGUAGE = "a:", "topics", "remind", "calendar", "o:", "lang:"
@@ -49,6 +50,14 @@ async def send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup
         message = await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None)
     assert message is not None
     return message
+
+
+async def say(update: Update, context: Context, key: str, **extra: str) -> None:
+    """Reply in this chat with the UI string ``key``, in the reader's language."""
+    if update.effective_chat is None:
+        return
+    _, render = reader(update, context)
+    await send(context.bot, update.effective_chat.id, render.ui(key, **extra))
 
 
 def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
