@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -39,9 +40,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def load_env_file() -> None:
+    """Read ``.env`` (or $ENV_FILE) from the working directory into the environment; variables already set win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(os.environ.get("ENV_FILE") or ".env", override=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit status."""
     args = build_parser().parse_args(argv)
+    load_env_file()
     if args.command == "run":
         from bot.telegram_app.runner import run  # the Telegram stack loads only here
 

@@ -53,7 +53,10 @@ class Settings:
     reminder_grace_minutes: int = 60
     retention_days: int = 30
     flood_limit: int = 20
+    inline_flood_limit: int = 60
     reload_interval_seconds: float = 5.0
+    connect_attempts: int = 5
+    retry_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -94,4 +97,7 @@ class Settings:
             retention_days=_number(env, "UNANSWERED_RETENTION_DAYS", 30, minimum=1),
             flood_limit=_number(env, "FLOOD_LIMIT_PER_MINUTE", 20, minimum=1),
             reload_interval_seconds=_number(env, "RELOAD_INTERVAL_SECONDS", 5.0, float),
+            inline_flood_limit=_number(env, "INLINE_FLOOD_LIMIT_PER_MINUTE", 60, minimum=1),
+            connect_attempts=_number(env, "TELEGRAM_CONNECT_ATTEMPTS", 5, minimum=1),
+            retry_seconds=_number(env, "TELEGRAM_RETRY_SECONDS", 2.0, float),
         )

@@ -1,8 +1,9 @@
-"""Per-user flood control: a sliding one-minute window, one notice, then silence until it passes."""
+"""Flood control: a sliding one-minute window per key (a chat, a user), one notice, then silence until it passes."""
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Hashable
 from enum import Enum
 
 WINDOW_SECONDS = 60.0
@@ -19,14 +20,14 @@ class Verdict(Enum):
 
 
 class FloodGuard:
-    """Counts each user's updates over the last minute; the clock is passed in."""
+    """Counts each key's updates over the last minute (a key is a chat, or a user); the clock is passed in."""
 
     def __init__(self, limit_per_minute: int) -> None:
         self.limit = limit_per_minute
-        self._seen: dict[int, deque[float]] = {}
-        self._noticed: dict[int, float] = {}
+        self._seen: dict[Hashable, deque[float]] = {}
+        self._noticed: dict[Hashable, float] = {}
 
-    def check(self, user_id: int, now: float) -> Verdict:
+    def check(self, user_id: Hashable, now: float) -> Verdict:
         """Record one update from ``user_id`` at ``now`` (seconds) and say whether to handle it."""
         if len(self._seen) > TRACKED_USERS:
             self.forget_idle(now)

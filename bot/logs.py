@@ -1,9 +1,18 @@
-"""Logging set-up: secrets are redacted from every record, whoever logs it, at every level."""
+"""Logging set-up: secrets are redacted from every record and every uncaught exception, at every level.
+
+Message texts, names and user ids are personal data: the bot's own log lines carry counts
+and entry ids only, and python-telegram-bot's loggers (which print whole updates and request
+bodies at DEBUG) are kept at INFO.
+"""
 
 from __future__ import annotations
 
 import logging
+import sys
+import threading
+import traceback
 from collections.abc import Iterable
+from types import TracebackType
 
 REDACTED = "[redacted]"
 
@@ -11,16 +20,36 @@ REDACTED = "[redacted]"
 _SECRETS: set[str] = set()
 
 
-def _redact(text: str) -> str:
-    for secret in _SECRETS:
+def redact(text: str) -> str:
+    """``text`` with every registered secret replaced by [redacted]."""
+    for secret in sorted(_SECRETS, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     return text
 
 
+def _print_redacted(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    """An uncaught exception's traceback, with secrets redacted, on stderr."""
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, value, tb))))
+
+
+def _thread_hook(args: threading.ExceptHookArgs) -> None:
+    """``threading.excepthook`` with secrets redacted."""
+    if args.exc_value is not None:
+        _print_redacted(args.exc_type, args.exc_value, args.exc_traceback)
+
+
 def install_redaction(secrets: Iterable[str]) -> None:
-    """Make every log record created from now on replace ``secrets`` (the bot token) with [redacted]."""
+    """Make every log record created from now on, and every uncaught exception, replace ``secrets`` with [redacted].
+
+    A bot token's secret half (after the colon) is redacted on its own too.
+    """
     first_time = not _SECRETS
-    _SECRETS.update(s for s in secrets if s)
+    for secret in secrets:
+        if secret:
+            _SECRETS.add(secret)
+            half = secret.partition(":")[2]
+            if len(half) >= 8:
+                _SECRETS.add(half)
     if not first_time or not _SECRETS:
         return
     previous = logging.getLogRecordFactory()
@@ -31,22 +60,36 @@ def install_redaction(secrets: Iterable[str]) -> None:
             message = record.getMessage()
         except Exception:  # a malformed log call must not hide the record
             message = str(record.msg)
-        cleaned = _redact(message)
+        cleaned = redact(message)
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = _redact(record.exc_text)
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         if cleaned != message or record.args:
             record.msg, record.args = cleaned, ()
         return record
 
     logging.setLogRecordFactory(factory)
+    sys.excepthook = _print_redacted
+    threading.excepthook = _thread_hook
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """Keep the record, minus its traceback (the message already says what went wrong)."""
+    record.exc_info, record.exc_text = None, None
+    return True
 
 
 def configure(level: str, secrets: Iterable[str]) -> None:
-    """Log to stderr at ``level``, with secrets redacted and the HTTP client's URL logging kept quiet."""
+    """Log to stderr at ``level``, with secrets redacted and the libraries' payload logging kept quiet."""
     install_redaction(secrets)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL, which contains the token, at INFO: keep it at WARNING (and redacted anyway).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot logs whole updates and request bodies (texts, names, user ids): never below INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    # A garbled answer (an HTML page instead of JSON) is logged there with a JSON-decoder traceback that helps nobody.
+    logging.getLogger("telegram.request.BaseRequest").addFilter(_without_traceback)

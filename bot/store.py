@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -47,7 +51,53 @@ MIGRATIONS: tuple[str, ...] = (
         state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft', 'sending', 'done', 'cancelled'))
     );
     """,
+    # 2: questions carry a pseudonymous key of who asked (an HMAC of the user id), so /forget can delete them.
+    """
+    ALTER TABLE questions ADD COLUMN asker TEXT;
+    CREATE INDEX questions_asker ON questions (asker);
+    """,
 )
+
+DATABASE_FILE = "bot.sqlite3"
+# The secret behind the pseudonymous keys; kept beside the database, never inside it.
+KEY_FILE = "pseudonym.key"
+
+
+class StoreError(Exception):
+    """DATA_DIR or the database cannot be used; the message is one line saying what to do."""
+
+
+def prepare_data_dir(directory: Path) -> None:
+    """Create ``directory`` if missing (its parent must exist) and check it is a writable folder; ``StoreError`` otherwise."""
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"DATA_DIR {directory} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)")
+    if not directory.exists():
+        parent = directory.absolute().parent
+        if not parent.is_dir():
+            raise StoreError(f"DATA_DIR {directory} cannot be created because {parent} does not exist: create it or fix DATA_DIR")
+        try:
+            directory.mkdir()
+        except OSError as exc:
+            reason = exc.strerror
+            raise StoreError(f"DATA_DIR {directory} cannot be created ({reason}): fix the permissions or choose another folder") from None
+    probe = directory / ".write-test"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"DATA_DIR {directory} is not writable ({exc.strerror}): fix its permissions or choose another folder") from None
+
+
+def _load_key(path: Path) -> bytes:
+    """The pseudonym secret stored at ``path``, created (owner-only) on first use."""
+    if not path.exists():
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(secrets.token_bytes(32))
+    key = path.read_bytes()
+    if len(key) < 16:
+        raise StoreError(f"{path} is damaged (too short): delete it (stored questions can then no longer be linked to /forget)")
+    return key
 
 
 @dataclass(frozen=True)
@@ -80,13 +130,26 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=5000")
-        self._migrate()
+        if str(path) == ":memory:":
+            self._key = secrets.token_bytes(32)
+        else:
+            prepare_data_dir(path.parent)
+            self._key = _load_key(path.parent / KEY_FILE)
+        try:
+            self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=5000")
+            # Deleted rows are overwritten with zeros, so /forget leaves no text behind in free pages.
+            self.db.execute("PRAGMA secure_delete=ON")
+            problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise sqlite3.DatabaseError(problems[0])
+            self._migrate()
+        except sqlite3.DatabaseError:
+            raise StoreError(
+                f"the database {path} is damaged or not an SQLite database: restore it from a backup, or move it away to start afresh"
+            ) from None
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -152,18 +215,34 @@ class Store:
                 [(c, now.isoformat()) for c in chat_ids],
             )
 
-    def forget(self, chat_id: int) -> None:
-        """Delete every row about this chat."""
+    def pseudonym(self, user_id: int) -> str:
+        """The key questions are stored under: an HMAC of the user id with the secret in DATA_DIR."""
+        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _about(self, chat_id: int, user_id: int | None) -> list[tuple[str, str, object]]:
+        """(table, column, value) for every row /forget must delete."""
+        rows: list[tuple[str, str, object]] = [("chats", "chat_id", chat_id), ("deliveries", "chat_id", chat_id),
+                                               ("announcements", "author_id", chat_id)]  # fmt: skip
+        if user_id is not None:
+            rows.append(("questions", "asker", self.pseudonym(user_id)))
+        return rows
+
+    def forget(self, chat_id: int, user_id: int | None = None) -> None:
+        """Delete every row about this chat (and the questions ``user_id`` asked), leaving no trace in the files."""
         with self.db:
             self.db.execute("BEGIN")
-            self.db.execute("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
-            self.db.execute("DELETE FROM deliveries WHERE chat_id = ?", (chat_id,))
-            self.db.execute("DELETE FROM announcements WHERE author_id = ?", (chat_id,))
+            for table, column, value in self._about(chat_id, user_id):
+                self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (value,))  # noqa: S608
+        self.scrub()
 
-    def rows_about(self, chat_id: int) -> int:
-        """How many rows anywhere mention this chat (for /forget's guarantee)."""
-        tables = (("chats", "chat_id"), ("deliveries", "chat_id"), ("announcements", "author_id"))
-        return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (chat_id,)).fetchone()[0] for t, c in tables)  # noqa: S608
+    def scrub(self) -> None:
+        """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def rows_about(self, chat_id: int, user_id: int | None = None) -> int:
+        """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""
+        about = self._about(chat_id, user_id)
+        return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0] for t, c, v in about)  # noqa: S608
 
     # -- deliveries (exactly once: see README, "Reminders")
 
@@ -202,13 +281,15 @@ class Store:
         rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE message_key = ? GROUP BY state", (message_key,))
         return {state: count for state, count in rows}
 
-    # -- questions (no user ids)
+    # -- questions (never a user id: a pseudonymous key, so /forget can find them)
 
-    def record_question(self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime) -> int:
-        """Keep a question for statistics and learning; returns its id."""
+    def record_question(
+        self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime, asker: int | None = None
+    ) -> int:
+        """Keep a question for statistics and learning, under the asker's pseudonym; returns its id."""
         cursor = self.db.execute(
-            "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome) VALUES (?, ?, ?, ?, ?, ?)",
-            (now.isoformat(), lang, text[:1000], faq_id, score, outcome),
+            "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (now.isoformat(), lang, text[:1000], faq_id, score, outcome, self.pseudonym(asker) if asker is not None else None),
         )
         return int(cursor.lastrowid or 0)
 
@@ -232,7 +313,10 @@ class Store:
     def purge_questions(self, older_than_days: int, now: datetime) -> int:
         """Delete questions older than the retention period; returns how many."""
         cutoff = (now - timedelta(days=older_than_days)).isoformat()
-        return self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        removed = self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        if removed:
+            self.scrub()
+        return removed
 
     def stats(self, now: datetime, today_start: datetime) -> Stats:
         """Figures for /stats."""
@@ -273,5 +357,5 @@ class Store:
 
 
 def _question(row: sqlite3.Row | tuple[Any, ...]) -> Question:
-    qid, asked_at, lang, text, faq_id, score, outcome = row
+    qid, asked_at, lang, text, faq_id, score, outcome = row[:7]
     return Question(int(qid), datetime.fromisoformat(asked_at), lang, text, faq_id, float(score), outcome)

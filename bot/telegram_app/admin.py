@@ -58,7 +58,9 @@ async def announce(update: Update, context: Context) -> None:
         return
     runtime = context.runtime
     _, render = reader(update, context)
-    text = (message.text or "").partition(" ")[2].strip()
+    # Everything after the command, exactly as typed: line breaks kept, the first word included.
+    parts = (message.text or "").split(None, 1)
+    text = parts[1].rstrip() if len(parts) > 1 else ""
     if not text:
         await send(context.bot, chat.id, render.ui("announce_usage"))
         return

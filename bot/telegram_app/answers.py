@@ -9,14 +9,17 @@ from telegram import Update
 from telegram.constants import ChatType, MessageEntityType, ParseMode
 
 from bot.telegram_app.context import Context, reader
+from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import (
-    ANSWER,
     ORGANISERS,
     TOPICS,
     answer_keyboard,
+    entry_of,
     escape,
+    reply,
     say,
     send,
+    thread_of,
     topics_keyboard,
 )
 
@@ -37,9 +40,9 @@ async def start(update: Update, context: Context) -> None:
     if payload and DEEP_LINK.match(payload):
         answer = snapshot.assistant.answer_entry(payload.lower(), render.lang, render.now)
         if answer is not None:
-            await send(context.bot, chat.id, answer.text, answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render))
+            await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render))
             return
-    await send(context.bot, chat.id, render.ui("welcome"), topics_keyboard(snapshot, render))
+    await reply(update, context, render.ui("welcome"), topics_keyboard(snapshot, render))
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -47,7 +50,7 @@ async def help_command(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         return
     snapshot, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("help"), topics_keyboard(snapshot, render))
+    await reply(update, context, render.ui("help"), topics_keyboard(snapshot, render))
 
 
 async def topics(update: Update, context: Context) -> None:
@@ -55,7 +58,7 @@ async def topics(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         return
     snapshot, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui("topics_header"), topics_keyboard(snapshot, render, everything=True))
+    await reply(update, context, render.ui("topics_header"), topics_keyboard(snapshot, render, everything=True))
 
 
 async def topic_command(update: Update, context: Context) -> None:
@@ -78,6 +81,7 @@ async def where(update: Update, context: Context) -> None:
             longitude=event.longitude,
             title=event.venue or f"{event.name} {event.edition}",
             address=event.address or str(render.values().get("city") or ""),
+            message_thread_id=thread_of(update),
         )
     await reply_with_entry(update, context, "venue")
 
@@ -89,9 +93,9 @@ async def reply_with_entry(update: Update, context: Context, faq_id: str) -> Non
     snapshot, render = reader(update, context)
     answer = snapshot.assistant.answer_entry(faq_id, render.lang, render.now)
     if answer is None:  # an organiser removed the entry: fall back to the topics
-        await send(context.bot, update.effective_chat.id, render.ui("topics_header"), topics_keyboard(snapshot, render))
+        await reply(update, context, render.ui("topics_header"), topics_keyboard(snapshot, render))
         return
-    await send(context.bot, update.effective_chat.id, answer.text, answer_keyboard(answer, snapshot, render))
+    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render))
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -131,8 +135,11 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     answer = snapshot.assistant.answer(question, render.lang, render.now)
     question_id = None
     if answer.outcome != "empty":
-        question_id = runtime.store.record_question(question, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock())
-    await send(context.bot, chat.id, answer.text, answer_keyboard(answer, snapshot, render, question_id))
+        # The text is kept only when it may teach the organisers something (README, "Privacy").
+        kept = "" if answer.outcome == "answer" else question
+        asker = update.effective_user.id if update.effective_user else None
+        question_id = runtime.store.record_question(kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker)
+    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render, question_id))
 
 
 async def button(update: Update, context: Context) -> None:
@@ -140,14 +147,18 @@ async def button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    await query.answer()
     data = query.data
-    if data.startswith(ANSWER):
-        await reply_with_entry(update, context, data.removeprefix(ANSWER))
-    elif data == TOPICS:
+    if data == TOPICS:
+        await query.answer()
         await topics(update, context)
     elif data.startswith(ORGANISERS):
+        await query.answer()
         await forward_to_organisers(update, context, data.removeprefix(ORGANISERS))
+    elif (faq_id := entry_of(data, context.runtime.snapshot)) is not None:
+        await query.answer()
+        await reply_with_entry(update, context, faq_id)
+    else:  # an entry that no longer exists, or forged data
+        await expired_button(update, context)
 
 
 async def forward_to_organisers(update: Update, context: Context, question_ref: str) -> None:

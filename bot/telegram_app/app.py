@@ -28,7 +28,7 @@ from bot.live import LiveKnowledge
 from bot.store import Store
 from bot.telegram_app import admin, answers, calendar, guards, inline, language, menu, privacy, reminders
 from bot.telegram_app.context import App, Context, Runtime
-from bot.telegram_app.replies import ANSWER, CALENDAR, LANGUAGE, ORGANISERS, REMIND, TOPICS
+from bot.telegram_app.replies import ANSWER, CALENDAR, ENTRY_DIGEST, LANGUAGE, ORGANISERS, REMIND, TOPICS
 
 CONTEXT_TYPES = ContextTypes(context=Context)
 
@@ -69,6 +69,7 @@ def build_application(
         clock=clock or (lambda: datetime.now(UTC)),
         monotonic=monotonic or time.monotonic,
         flood=FloodGuard(settings.flood_limit),
+        inline_flood=FloodGuard(settings.inline_flood_limit),
     )
     add_handlers(application)
     return application
@@ -78,7 +79,7 @@ def add_handlers(application: App) -> None:
     """Register every handler, in the order Telegram updates should meet them."""
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
-    # -1: flood control sees every update first and can stop it.
+    # -1: flood control sees every update first and can stop it (per chat; inline queries apart).
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
     # 0: commands (in private chats and groups; "/when@bot" works in groups).
     application.add_handler(CommandHandler("start", answers.start))
@@ -104,7 +105,9 @@ def add_handlers(application: App) -> None:
     application.add_handler(CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE}"))
     application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
     application.add_handler(CallbackQueryHandler(admin.learn_button, pattern=f"^{admin.LEARN}"))
-    application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{TOPICS}$|{ORGANISERS})"))
+    application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{ENTRY_DIGEST}|{TOPICS}$|{ORGANISERS})"))
+    # Any other button (stale, or forged callback data) is answered "This button has expired", never left spinning.
+    application.add_handler(CallbackQueryHandler(guards.expired_button))
     # Inline mode: @bot <question> in any chat.
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).

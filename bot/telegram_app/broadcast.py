@@ -92,4 +92,4 @@ def _failed(store: Store, key: str, chat_id: int, now: datetime, report: Report,
     """A failure worth retrying later; counted and logged, never silently dropped."""
     store.mark(key, chat_id, "failed", now)
     report.failed += 1
-    log.warning("broadcast %s to chat %s failed, will retry: %s", key, chat_id, exc)
+    log.warning("broadcast %s to one chat failed, will retry: %s", key, exc)  # no chat id: it is a user id

@@ -7,7 +7,7 @@ from telegram.constants import ChatAction, ParseMode
 
 from bot.calendar_file import build_ics, ics_filename
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import escape
+from bot.telegram_app.replies import escape, thread_of
 
 
 async def calendar(update: Update, context: Context) -> None:
@@ -18,6 +18,8 @@ async def calendar(update: Update, context: Context) -> None:
     if update.callback_query is not None:  # the "Add to calendar" button
         await update.callback_query.answer()
     _, render = reader(update, context)
-    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT)
+    thread = thread_of(update)
+    await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=thread)
     document = InputFile(build_ics(render, context.runtime.clock()), filename=ics_filename(render))
-    await context.bot.send_document(chat.id, document, caption=escape(render.ui("calendar_caption")), parse_mode=ParseMode.HTML)
+    caption = escape(render.ui("calendar_caption"))
+    await context.bot.send_document(chat.id, document, caption=caption, parse_mode=ParseMode.HTML, message_thread_id=thread)

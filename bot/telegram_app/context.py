@@ -29,6 +29,7 @@ class Runtime:
     clock: Callable[[], datetime]
     monotonic: Callable[[], float]
     flood: FloodGuard
+    inline_flood: FloodGuard
     extras: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -6,7 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit, ParseMode
 
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import escape
+from bot.telegram_app.replies import MAX_CALLBACK_BYTES, entry_data, escape
 
 MAX_RESULTS = 5
 
@@ -31,7 +31,7 @@ async def inline_query(update: Update, context: Context) -> None:
         title = render.localised(dict(snapshot.knowledge.by_id[faq_id].title))
         results.append(
             InlineQueryResultArticle(
-                id=faq_id,
+                id=faq_id if len(faq_id.encode()) <= MAX_CALLBACK_BYTES else entry_data(faq_id),
                 title=title,
                 description=answer.text[:120],
                 input_message_content=InputTextMessageContent(escape(answer.text)[:4096], parse_mode=ParseMode.HTML),

@@ -7,7 +7,8 @@ from telegram import Update
 from bot.assistant import supported_lang
 from bot.knowledge import LANGS
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import LANGUAGE, buttons, say, send
+from bot.telegram_app.guards import expired_button
+from bot.telegram_app.replies import LANGUAGE, buttons, reply, say
 
 
 async def language(update: Update, context: Context) -> None:
@@ -16,7 +17,7 @@ async def language(update: Update, context: Context) -> None:
         return
     _, render = reader(update, context)
     keyboard = buttons([[(render.ui(f"language_button_{lang}"), f"{LANGUAGE}{lang}") for lang in LANGS]])
-    await send(context.bot, update.effective_chat.id, render.ui("language_prompt"), keyboard)
+    await reply(update, context, render.ui("language_prompt"), keyboard)
 
 
 async def choose_language(update: Update, context: Context) -> None:
@@ -24,6 +25,10 @@ async def choose_language(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or update.effective_chat is None:
         return
+    chosen = query.data.removeprefix(LANGUAGE)
+    if chosen not in LANGS:  # forged data
+        await expired_button(update, context)
+        return
     await query.answer()
-    context.runtime.store.set_language(update.effective_chat.id, supported_lang(query.data.removeprefix(LANGUAGE)))
+    context.runtime.store.set_language(update.effective_chat.id, supported_lang(chosen))
     await say(update, context, "language_set")  # read after the change: confirmed in the new language

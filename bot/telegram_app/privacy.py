@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import say, send
+from bot.telegram_app.replies import reply, say
 
 log = logging.getLogger(__name__)
 
 PURGE_JOB = "purge-questions"
+GROUP_ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
 async def privacy(update: Update, context: Context) -> None:
@@ -20,12 +22,19 @@ async def privacy(update: Update, context: Context) -> None:
 
 
 async def forget(update: Update, context: Context) -> None:
-    """/forget: delete the subscription, deliveries and everything else about this chat, then confirm."""
-    if update.effective_chat is None:
+    """/forget: delete this chat's rows and the questions this user asked; in groups, for chat administrators only."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
         return
     _, render = reader(update, context)  # read the language before it is forgotten
-    context.runtime.store.forget(update.effective_chat.id)
-    await send(context.bot, update.effective_chat.id, render.ui("forgotten"))
+    if chat.type != ChatType.PRIVATE:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+        if member.status not in GROUP_ADMINS:
+            await say(update, context, "forget_admins_only")
+            return
+    context.runtime.store.forget(chat.id, user.id)
+    log.info("forgot a chat on request")
+    await reply(update, context, render.ui("forgotten"))
 
 
 async def purge_job(context: Context) -> None:

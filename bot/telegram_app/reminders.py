@@ -11,7 +11,7 @@ from bot.knowledge import DEFAULT_LANG, Lang
 from bot.schedule import delivery_key, format_moment, next_reminder, plan
 from bot.telegram_app.broadcast import broadcast
 from bot.telegram_app.context import App, Context, Runtime, reader
-from bot.telegram_app.replies import say, send
+from bot.telegram_app.replies import reply, say
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +41,10 @@ async def remind(update: Update, context: Context) -> None:
     _, render = reader(update, context)
     when = _next_text(runtime, render.lang)
     if when is None:
-        await send(context.bot, chat.id, render.ui("subscribe_too_late"))
+        await reply(update, context, render.ui("subscribe_too_late"))
         return
     fresh = runtime.store.subscribe(chat.id, runtime.clock(), render.lang)
-    await send(context.bot, chat.id, render.ui("subscribed" if fresh else "already_subscribed", when=when))
+    await reply(update, context, render.ui("subscribed" if fresh else "already_subscribed", when=when))
 
 
 async def stop(update: Update, context: Context) -> None:
@@ -62,10 +62,10 @@ async def status(update: Update, context: Context) -> None:
     runtime = context.runtime
     _, render = reader(update, context)
     if not runtime.store.is_subscribed(chat.id):
-        await send(context.bot, chat.id, render.ui("status_not_subscribed"))
+        await reply(update, context, render.ui("status_not_subscribed"))
         return
     when = _next_text(runtime, render.lang)
-    await send(context.bot, chat.id, render.ui("status_subscribed", when=when) if when else render.ui("status_no_more"))
+    await reply(update, context, render.ui("status_subscribed", when=when) if when else render.ui("status_no_more"))
 
 
 async def reminder_job(context: Context) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 from collections.abc import Sequence
 
@@ -15,6 +16,28 @@ from bot.telegram_app.context import Context, reader
 
 # Callback data: short prefixes, an id after the colon (at most 64 bytes in all).
 ANSWER, TOPICS, REMIND, CALENDAR, ORGANISERS, LANGUAGE = "a:", "topics", "remind", "calendar", "o:", "lang:"
+# An entry whose id is too long for Telegram's 64 bytes of callback data is named by a digest of its id.
+ENTRY_DIGEST = "a#"
+MAX_CALLBACK_BYTES = 64
+
+
+def _digest(entry_id: str) -> str:
+    return hashlib.sha256(entry_id.encode()).hexdigest()[:20]
+
+
+def entry_data(entry_id: str) -> str:
+    """The callback data (or inline result id) naming entry ``entry_id``, never more than 64 bytes."""
+    data = ANSWER + entry_id
+    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else ENTRY_DIGEST + _digest(entry_id)
+
+
+def entry_of(data: str, snapshot: Snapshot) -> str | None:
+    """The entry id a button's callback data names, if that entry exists in ``snapshot``."""
+    if data.startswith(ENTRY_DIGEST):
+        wanted = data.removeprefix(ENTRY_DIGEST)
+        return next((e.id for e in snapshot.knowledge.entries if _digest(e.id) == wanted), None)
+    entry_id = data.removeprefix(ANSWER) if data.startswith(ANSWER) else None
+    return entry_id if entry_id in snapshot.knowledge.by_id else None
 
 
 def escape(text: str) -> str:
@@ -41,23 +64,40 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     return parts
 
 
-async def send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-    """Send escaped ``text`` (split if long) with ``keyboard`` under the last part; returns the last message."""
+def thread_of(update: Update) -> int | None:
+    """The forum topic the update came from (replies go back there), ``None`` outside topics."""
+    message = update.effective_message
+    if message is None or not getattr(message, "is_topic_message", False):
+        return None
+    return message.message_thread_id
+
+
+async def send(
+    bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None
+) -> Message:
+    """Send escaped ``text`` (split if long; in forum topic ``thread_id``), ``keyboard`` under the last part; returns the last part."""
     chunks = split(escape(text))
     message: Message | None = None
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
-        message = await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None)
+        message = await bot.send_message(
+            chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None, message_thread_id=thread_id
+        )
     assert message is not None
     return message
 
 
-async def say(update: Update, context: Context, key: str, **extra: str) -> None:
-    """Reply in this chat with the UI string ``key``, in the reader's language."""
+async def reply(update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Send ``text`` to the chat, and forum topic, the update came from."""
     if update.effective_chat is None:
-        return
+        return None
+    return await send(context.bot, update.effective_chat.id, text, keyboard, thread_of(update))
+
+
+async def say(update: Update, context: Context, key: str, **extra: str) -> None:
+    """Reply in this chat (and forum topic) with the UI string ``key``, in the reader's language."""
     _, render = reader(update, context)
-    await send(context.bot, update.effective_chat.id, render.ui(key, **extra))
+    await reply(update, context, render.ui(key, **extra))
 
 
 def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -73,7 +113,7 @@ def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = False) -> InlineKeyboardMarkup:
     """The main topics (or every entry) as buttons, with reminders and calendar while they make sense."""
     entries = snapshot.knowledge.entries if everything else snapshot.knowledge.menu
-    rows = pairs([(render.localised(dict(e.title)), ANSWER + e.id) for e in entries])
+    rows = pairs([(render.localised(dict(e.title)), entry_data(e.id)) for e in entries])
     extra = [(render.ui("calendar_button"), CALENDAR)]
     if render.phase == "before" and snapshot.knowledge.reminders:
         extra.insert(0, (render.ui("remind_button"), REMIND))
@@ -94,7 +134,7 @@ def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, questi
             return buttons([row])
         return None
     if answer.outcome == "suggest":
-        return buttons([*([(s.title, ANSWER + s.faq_id)] for s in answer.suggestions), [(render.ui("more_topics_button"), TOPICS)]])
+        return buttons([*([(s.title, entry_data(s.faq_id))] for s in answer.suggestions), [(render.ui("more_topics_button"), TOPICS)]])
     if answer.outcome == "decline":
         rows = [[(render.ui("more_topics_button"), TOPICS)]]
         if question_id is not None:

@@ -1,36 +1,125 @@
-"""``python -m bot run``: read the environment, build the bot, poll (or serve a webhook) until stopped."""
+"""``python -m bot run``: read the environment, build the bot, poll (or serve a webhook) until stopped.
+
+Every start-up failure ends with one line on stderr that says what to do, and a non-zero
+exit status; never a traceback, never the token (README, "When the bot does not start").
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import sys
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings
 from bot.knowledge import KnowledgeError
-from bot.logs import configure
+from bot.logs import configure, redact
+from bot.store import StoreError
 from bot.telegram_app.app import build_application
+from bot.telegram_app.context import App
 
 log = logging.getLogger(__name__)
 
+# The longest wait between two attempts to reach Telegram at start-up.
+MAX_RETRY_SECONDS = 60.0
 
-def run() -> int:
-    """Run the bot until SIGINT/SIGTERM; a bad setting or knowledge base is one clear message, no traceback."""
-    try:
-        settings = Settings.from_env()
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    configure(settings.log_level, [settings.token])
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is the one line the user reads, ``status`` the exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def fail(message: str) -> None:
+    """Print the one line that ends a failed start-up (secrets redacted)."""
+    print(f"error: {redact(message)}", file=sys.stderr)
+
+
+async def connect(application: App, settings: Settings) -> None:
+    """Check the token with getMe, retrying an unreachable or garbled Telegram with backoff; ``StartupError`` on giving up."""
+    delay = settings.retry_seconds
+    for attempt in range(1, settings.connect_attempts + 1):
+        try:
+            await application.bot.initialize()
+            return
+        except InvalidToken:
+            raise StartupError(
+                "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)",
+                status=2,
+            ) from None
+        except TelegramError as exc:
+            reason = "unreachable" if isinstance(exc, NetworkError) else "an unexpected answer"
+            if attempt == settings.connect_attempts:
+                if isinstance(exc, NetworkError):
+                    raise StartupError(
+                        f"cannot reach Telegram at {settings.api_url} after {attempt} attempt(s): "
+                        "check the network connection and TELEGRAM_API_URL, then start again"
+                    ) from None
+                raise StartupError(
+                    f"Telegram at {settings.api_url} gave an answer that is not the Bot API's, {attempt} time(s): "
+                    "check TELEGRAM_API_URL (a proxy or a wrong address?), then start again"
+                ) from None
+            log.warning("Telegram %s (attempt %s of %s): retrying in %.3g s", reason, attempt, settings.connect_attempts, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, MAX_RETRY_SECONDS)
+
+
+def start(settings: Settings) -> App:
+    """Build the bot and check it can reach Telegram with its token; ``StartupError`` with the line to print otherwise."""
     try:
         application = build_application(settings)
     except KnowledgeError as exc:
-        print(f"error: the knowledge base has {len(exc.problems)} problem(s):", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        first = exc.problems[0] if exc.problems else "unknown problem"
+        raise StartupError(
+            f"the knowledge base in {settings.knowledge_dir} has {len(exc.problems)} problem(s), the first: {first} "
+            "(`python -m bot check` lists them all)"
+        ) from None
+    except StoreError as exc:
+        raise StartupError(str(exc)) from None
+    # The loop run_polling/run_webhook will use: the token is checked on it first.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        loop.run_until_complete(connect(application, settings))
+    except StartupError:
+        loop.run_until_complete(application.bot.shutdown())
+        application.bot_data["runtime"].store.close()
+        raise
+    return application
+
+
+def run() -> int:
+    """Run the bot until SIGINT/SIGTERM; every start-up failure is one clear line and a non-zero exit, no traceback."""
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:
+        fail(str(exc))
+        return 2
+    configure(settings.log_level, [settings.token])
+    try:
+        application = start(settings)
+        serve(application, settings)
+    except StartupError as exc:
+        fail(str(exc))
+        return exc.status
+    except InvalidToken:
+        fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)")
+        return 2
+    except TelegramError as exc:
+        log.debug("stopped by a Telegram error", exc_info=True)
+        fail(f"stopped: Telegram answered {type(exc).__name__}: {exc}; start again once it is resolved")
         return 1
+    log.info("stopped")
+    return 0
+
+
+def serve(application: App, settings: Settings) -> None:
+    """Poll for updates, or serve the webhook when WEBHOOK_URL is set, until stopped."""
     if settings.webhook_url:
         # The path and secret derive from the token without revealing it.
         digest = hashlib.sha256(settings.token.encode()).hexdigest()
@@ -47,5 +136,3 @@ def run() -> int:
     else:
         log.info("polling for updates")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
-    log.info("stopped")
-    return 0

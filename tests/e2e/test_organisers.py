@@ -186,9 +186,17 @@ async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None
         reply = await bot.api.ask("/forget", user)
         assert reply.text == "Klaar: ik heb alles gewist wat ik over deze chat bewaarde."
         assert bot.runtime.store.rows_about(77) == 0
+        await bot.api.ask("who painted the mona lisa", user)
+        other = await bot.api.ask("do you sell pizza", bot.api.user(78))
         with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as db:
             columns = [row[1] for row in db.execute("PRAGMA table_info(questions)")]
-        assert columns == ["id", "asked_at", "lang", "text", "faq_id", "score", "outcome"]  # no user or chat id, ever
+            askers = [row[0] for row in db.execute("SELECT asker FROM questions ORDER BY id")]
+        assert columns == ["id", "asked_at", "lang", "text", "faq_id", "score", "outcome", "asker"]
+        assert len(set(askers)) == 2  # a pseudonym per user
+        assert not {"77", "78"} & set(askers)  # never the user id
+        assert (await bot.api.ask("/forget", user)).text == reply.text
+        assert [q.text for q in bot.runtime.store.unanswered(since_days=30, now=bot.clock())] == ["do you sell pizza"]
+        assert other.chat_id == 78
 
 
 async def test_old_questions_are_purged_after_the_retention_period(tmp_path: Path) -> None:

@@ -15,7 +15,8 @@ from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
 def bot_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment for a bot process: the fake's URL and token, DEBUG logging, a private data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "ORGANISER_", "WEBHOOK_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATA_DIR=str(data_dir), LOG_LEVEL="DEBUG", BROADCAST_RATE="500")
+    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATA_DIR=str(data_dir), LOG_LEVEL="DEBUG", BROADCAST_RATE="500",
+               ENV_FILE=str(data_dir.parent / "no.env"))  # fmt: skip
     env.update(extra)
     return env
 
@@ -74,7 +75,11 @@ async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path,
     process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path, KNOWLEDGE_DIR=str(kb_dir)))
     _, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
-    assert "knowledge/event.yaml:14: 'event.timezone' 'Nowhere/Land' is not a known timezone" in stderr.decode()
+    assert stderr.decode().strip().splitlines()[-1] == (
+        f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: "
+        "knowledge/event.yaml:14: 'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
+            "(`python -m bot check` lists them all)"
+    )
     assert "Traceback" not in stderr.decode()
 
 

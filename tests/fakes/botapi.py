@@ -27,7 +27,10 @@ BOT_USER = {
     "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
 }  # fmt: skip
 SENDING = {"sendMessage", "sendDocument", "sendVenue", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
-INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "latitude", "longitude", "reply_to_message_id"}
+INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "latitude", "longitude", "reply_to_message_id",
+              "message_thread_id"}  # fmt: skip
+# What Telegram answers a well-formed token it does not know (revoked, or a typo).
+UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 
 
 @dataclass
@@ -95,6 +98,8 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.chats: dict[int, dict[str, Any]] = {}
         self.users: dict[int, dict[str, Any]] = {}
+        # chat id -> user ids getChatMember reports as administrators.
+        self.chat_admins: dict[int, set[int]] = {}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed: asyncio.Condition | None = None
@@ -128,6 +133,12 @@ class FakeBotApi:
         self.chats[chat_id] = chat
         return chat
 
+    def forum(self, chat_id: int = -100888, title: str = "Attendees forum") -> dict[str, Any]:
+        """A supergroup with topics (a forum); messages in a topic carry ``message_thread_id``."""
+        chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+        self.chats[chat_id] = chat
+        return chat
+
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update for the bot's next getUpdates."""
         update["update_id"] = next(self._update_ids)
@@ -135,8 +146,10 @@ class FakeBotApi:
         await self._notify()
         return update
 
-    def message(self, text: str, user: dict[str, Any], chat: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-        """A message from ``user`` as Telegram would deliver it, with a bot_command entity for commands."""
+    def message(
+        self, text: str, user: dict[str, Any], chat: dict[str, Any] | None = None, thread: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """A message from ``user`` as Telegram would deliver it, with a bot_command entity for commands (in forum topic ``thread``)."""
         chat = chat or self.chats[user["id"]]
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
@@ -145,6 +158,8 @@ class FakeBotApi:
             "from": user,
             "text": text,
         }
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
@@ -155,10 +170,12 @@ class FakeBotApi:
         message.update(extra)
         return message
 
-    async def send(self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
-        """``user`` sends ``text`` (in a private chat unless ``chat`` is given)."""
+    async def send(
+        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, thread: int | None = None, **extra: Any
+    ) -> dict[str, Any]:
+        """``user`` sends ``text`` (in a private chat unless ``chat`` is given; in forum topic ``thread`` if given)."""
         user = user or self.user()
-        return await self.push({"message": self.message(text, user, chat, **extra)})
+        return await self.push({"message": self.message(text, user, chat, thread, **extra)})
 
     async def press(self, call: Call, label: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
         """``user`` presses the inline button ``label`` on the message the bot sent in ``call``."""
@@ -172,6 +189,8 @@ class FakeBotApi:
             "from": BOT_USER,
             "text": call.text,
         }
+        if call.params.get("message_thread_id") is not None:
+            message.update(message_thread_id=call.params["message_thread_id"], is_topic_message=True)
         query = {
             "id": str(next(self._update_ids)),
             "from": user,
@@ -219,11 +238,12 @@ class FakeBotApi:
         return await self.wait_for(match, timeout)
 
     async def ask(
-        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, method: str = "sendMessage"
-    ) -> Call:
+        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, method: str = "sendMessage",
+        thread: int | None = None,
+    ) -> Call:  # fmt: skip
         """Send ``text`` and return the bot's reply."""
         start = len(self.calls)
-        update = await self.send(text, user, chat)
+        update = await self.send(text, user, chat, thread)
         update["_seen"] = start
         return await self.reply_to(update, method)
 
@@ -287,6 +307,15 @@ class FakeBotApi:
     def _result(self, method: str, call: Call) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            user_id = int(call.params["user_id"])
+            status = "administrator" if user_id in self.chat_admins.get(int(call.params["chat_id"]), set()) else "member"
+            member: dict[str, Any] = {"status": status, "user": self.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"})}
+            if status == "administrator":
+                member.update({f"can_{right}": True for right in ("be_edited", "manage_chat", "delete_messages", "manage_video_chats",
+                    "restrict_members", "promote_members", "change_info", "invite_users", "post_stories", "edit_stories", "delete_stories")})
+                member["is_anonymous"] = False
+            return member
         if method in ("sendMessage", "sendDocument", "sendVenue", "editMessageText"):
             message_id = int(call.params.get("message_id") or next(self._message_ids))
             call.params["_message_id"] = message_id
@@ -296,6 +325,8 @@ class FakeBotApi:
                 "chat": self.chats[int(call.params["chat_id"])],
                 "from": BOT_USER,
             }
+            if call.params.get("message_thread_id") is not None:
+                message.update(message_thread_id=call.params["message_thread_id"], is_topic_message=True)
             if method in ("sendMessage", "editMessageText"):
                 message["text"] = call.params.get("text", "")
             if method == "sendDocument":
@@ -365,7 +396,7 @@ class InProcessRequest(BaseRequest):
         prefix = f"/bot{self.api.token}/"
         path = urllib.parse.urlparse(url).path
         if prefix not in path:
-            return 401, b'{"ok": false, "error_code": 401, "description": "Unauthorized"}'
+            return 401, json.dumps(UNAUTHORIZED).encode()
         api_method = path.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes, str]] = {}
@@ -383,8 +414,10 @@ class InProcessRequest(BaseRequest):
 class LoopbackServer:
     """The fake core served over real HTTP/1.1 on 127.0.0.1, as ``{root}/bot{token}/METHOD``."""
 
-    def __init__(self, api: FakeBotApi) -> None:
+    def __init__(self, api: FakeBotApi, malformed: bool = False) -> None:
         self.api = api
+        # Answer every request with an HTML page instead of the Bot API's JSON (a captive portal, a wrong URL).
+        self.malformed = malformed
         self.server: asyncio.Server | None = None
         self.port = 0
 
@@ -416,11 +449,13 @@ class LoopbackServer:
                     name, _, value = line.decode("latin-1").partition(":")
                     headers[name.strip().lower()] = value.strip()
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
-                status, payload = await self._dispatch(target, headers.get("content-type", ""), body)
-                data = json.dumps(payload).encode()
-                writer.write(
-                    f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data
-                )
+                kind = "text/html"
+                if self.malformed:
+                    status, data = 200, b"<html><body>Welcome to the hotel Wi-Fi</body></html>"
+                else:
+                    status, payload = await self._dispatch(target, headers.get("content-type", ""), body)
+                    data, kind = json.dumps(payload).encode(), "application/json"
+                writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError, ValueError):
             pass
@@ -431,7 +466,7 @@ class LoopbackServer:
         path = urllib.parse.urlparse(target).path
         prefix = f"/bot{self.api.token}/"
         if not path.startswith(prefix):
-            return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            return 401, dict(UNAUTHORIZED)
         params: dict[str, Any] = {}
         files: dict[str, tuple[str, bytes, str]] = {}
         if content_type.startswith("multipart/form-data"):
