@@ -200,6 +200,23 @@ class FakeBotApi:
         }
         return await self.push({"callback_query": query})
 
+    async def tap(
+        self, data: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, thread: int | None = None
+    ) -> dict[str, Any]:
+        """``user`` taps a button carrying any callback ``data`` (stale or forged) under a bot message in ``chat``."""
+        user = user or self.user()
+        chat = chat or self.chats[user["id"]]
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": "…"}
+        if thread is not None:
+            message.update(message_thread_id=thread, is_topic_message=True)
+        query = {"id": str(next(self._update_ids)), "from": user, "chat_instance": "ci", "message": message, "data": data}
+        return await self.push({"callback_query": query})
+
+    def answered(self, update: dict[str, Any]) -> Call | None:
+        """The bot's answerCallbackQuery for the tap in ``update``, if it answered."""
+        query_id = update["callback_query"]["id"]
+        return next((c for c in self.calls if c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) == query_id), None)
+
     async def inline(self, query: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
         """``user`` types ``@bot query`` in any chat."""
         user = user or self.user()
