@@ -227,3 +227,13 @@ async def test_dot_env_is_read_and_the_environment_wins(tmp_path: Path) -> None:
         assert (await api.ask("/help")).text  # the token came from .env, the fake's URL from the environment
     assert output.status == 0
     assert TOKEN not in output.text
+
+
+async def test_announce_keeps_its_text_exactly_as_typed(tmp_path: Path) -> None:
+    """/announce keeps everything after the command: the first word, line breaks and blank lines."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        render = bot.runtime.snapshot.assistant.renderer("en", bot.clock())
+        for typed, kept in (("/announce Doors open\nat nine", "Doors open\nat nine"), ("/announce\nRoom change:\n\nhall B  ", "Room change:\n\nhall B")):
+            preview = await bot.api.ask(typed, admin)
+            assert preview.text == render.ui("announce_preview", subscribers="0", text=kept)

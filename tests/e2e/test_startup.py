@@ -126,6 +126,7 @@ DAMAGED = "is damaged or not an SQLite database: restore it from a backup, or mo
         ("not writable", "error: DATA_DIR /sys is not writable (Permission denied): fix its permissions or choose another folder"),
         ("corrupt", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         ("truncated", "error: the database {data}/bot.sqlite3 " + DAMAGED),
+        ("damaged key", "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)"),
     ],
 )
 async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected: str) -> None:
@@ -139,6 +140,9 @@ async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected
         data = Path("/sys")  # read-only for every user, root included
     elif case == "corrupt":
         _corrupt(data)
+    elif case == "damaged key":
+        data.mkdir()
+        (data / "pseudonym.key").write_bytes(b"abc")
     else:
         _truncated(data)
     api = FakeBotApi()
