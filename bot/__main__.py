@@ -56,8 +56,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     from bot import cli
+    from bot.store import StoreError
 
-    return int(getattr(cli, args.command)(args))
+    try:
+        return int(getattr(cli, args.command)(args))
+    except StoreError as exc:  # DATA_DIR or the database unusable: one line, as for `run`
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ async def tell_admins(application: App, result: ReloadResult) -> None:
         try:
             await send(application.bot, admin_id, reload_summary(render, result))
         except TelegramError as exc:  # an admin who never pressed Start cannot be messaged
-            log.warning("could not notify admin %s: %s", admin_id, exc)
+            log.warning("could not notify an admin of the reload: %s", exc)  # no user id in the log
 
 
 @admin_only

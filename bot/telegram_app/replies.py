@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import logging
 from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -13,6 +14,8 @@ from bot.assistant import Answer
 from bot.live import Snapshot
 from bot.render import Renderer
 from bot.telegram_app.context import Context, reader
+
+log = logging.getLogger(__name__)
 
 # Callback data: short prefixes, an id after the colon (at most 64 bytes in all).
 ANSWER, TOPICS, REMIND, CALENDAR, ORGANISERS, LANGUAGE = "a:", "topics", "remind", "calendar", "o:", "lang:"
@@ -101,8 +104,18 @@ async def say(update: Update, context: Context, key: str, **extra: str) -> None:
 
 
 def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of (label, callback data)."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows])
+    """An inline keyboard from rows of (label, callback data); a button whose data would exceed 64 bytes is left out.
+
+    Telegram refuses the whole message for one such button, so dropping it (and logging it) keeps the reply.
+    """
+    kept = []
+    for row in rows:
+        fitting = [InlineKeyboardButton(label, callback_data=data) for label, data in row if len(data.encode()) <= MAX_CALLBACK_BYTES]
+        if len(fitting) < len(row):
+            log.warning("left out %s button(s) whose callback data exceeds %s bytes", len(row) - len(fitting), MAX_CALLBACK_BYTES)
+        if fitting:
+            kept.append(fitting)
+    return InlineKeyboardMarkup(kept)
 
 
 def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:

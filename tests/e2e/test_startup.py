@@ -6,10 +6,12 @@ import asyncio
 import signal
 import socket
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.e2e.test_process import bot_env, start_bot
 from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
 
@@ -155,3 +157,18 @@ async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected
     assert_one_line_failure(output, line)
     assert output.strip() == line
     assert api.calls == []
+
+
+async def test_unanswered_command_with_an_unusable_data_dir_is_one_line(tmp_path: Path) -> None:
+    """``python -m bot unanswered`` reports an unusable DATA_DIR with the same one line as ``run``, exit 1."""
+    data = tmp_path / "data"
+    data.write_text("not a folder")
+    env = bot_env("http://127.0.0.1:9", data)
+    env["ENV_FILE"] = str(tmp_path / "no.env")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "unanswered", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 1
+    line = f"error: DATA_DIR {data} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)"
+    assert (stdout + stderr).decode().strip() == line
