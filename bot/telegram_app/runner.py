@@ -110,6 +110,10 @@ def run() -> int:
     except InvalidToken:
         fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)")
         return 2
+    except OSError as exc:  # the webhook's port is taken or not ours to use
+        log.debug("the webhook server could not start", exc_info=True)
+        fail(f"cannot serve the webhook on port {settings.port} ({exc.strerror or exc}): choose another PORT or stop what uses it")
+        return 1
     except TelegramError as exc:
         log.debug("stopped by a Telegram error", exc_info=True)
         fail(f"stopped: Telegram answered {type(exc).__name__}: {exc}; start again once it is resolved")

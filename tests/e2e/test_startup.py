@@ -172,3 +172,18 @@ async def test_unanswered_command_with_an_unusable_data_dir_is_one_line(tmp_path
     assert process.returncode == 1
     line = f"error: DATA_DIR {data} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)"
     assert (stdout + stderr).decode().strip() == line
+
+
+async def test_webhook_port_in_use_is_one_line(tmp_path: Path) -> None:
+    """With WEBHOOK_URL set and PORT already taken, ``run`` says so in one line and exits 1."""
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))  # noqa: S104 - the bot listens on every interface, so must the blocker
+        taken.listen()
+        port = taken.getsockname()[1]
+        api = FakeBotApi()
+        async with LoopbackServer(api) as server:
+            env = bot_env(server.url, tmp_path / "data", LOG_LEVEL="WARNING", WEBHOOK_URL=f"http://127.0.0.1:{port}", PORT=str(port))
+            status, output = await finish(env)
+    assert status == 1
+    line = f"error: cannot serve the webhook on port {port} (Address already in use): choose another PORT or stop what uses it"
+    assert_one_line_failure(output, line)
