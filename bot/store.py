@@ -90,11 +90,14 @@ def prepare_data_dir(directory: Path) -> None:
 
 def _load_key(path: Path) -> bytes:
     """The pseudonym secret stored at ``path``, created (owner-only) on first use."""
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(secrets.token_bytes(32))
-    key = path.read_bytes()
+    try:
+        if not path.exists():
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(secrets.token_bytes(32))
+        key = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be read ({exc.strerror}): make it a readable file, or delete it") from None
     if len(key) < 16:
         raise StoreError(f"{path} is damaged (too short): delete it (stored questions can then no longer be linked to /forget)")
     return key

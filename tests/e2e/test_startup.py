@@ -129,6 +129,7 @@ DAMAGED = "is damaged or not an SQLite database: restore it from a backup, or mo
         ("corrupt", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         ("truncated", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         ("damaged key", "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)"),
+        ("unreadable key", "error: {data}/pseudonym.key cannot be read (Is a directory): make it a readable file, or delete it"),
     ],
 )
 async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected: str) -> None:
@@ -145,6 +146,8 @@ async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected
     elif case == "damaged key":
         data.mkdir()
         (data / "pseudonym.key").write_bytes(b"abc")
+    elif case == "unreadable key":
+        (data / "pseudonym.key").mkdir(parents=True)
     else:
         _truncated(data)
     api = FakeBotApi()
