@@ -136,6 +136,6 @@ def unanswered(args: argparse.Namespace) -> int:
     if not groups:
         print("No unanswered questions.")
     for group in groups:
-        nearest = f" (nearest: {group.nearest})" if group.nearest else ""
+        nearest = f" (nearest: {group.nearest[0]})" if group.nearest else ""
         print(f"{group.count:4d}x  {group.text}{nearest}")
     return 0

@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, ValidationError, field_validator
 
+from bot.yaml_errors import explain, unquoted_colon
+
 Lang = Literal["en", "nl", "fr"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
@@ -27,13 +29,13 @@ EVENT_PLACEHOLDERS = (
     "registration_url", "contact", "price",
 )  # fmt: skip
 # Extra placeholders that some UI strings receive from the code (not facts).
-UI_PLACEHOLDERS = (
+UI_PLACEHOLDERS: tuple[str, ...] = (
     "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed",
     "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
     "unanswered", "count", "entry",
 )  # fmt: skip
 # UI strings the code asks for; the English locale must define every one.
-UI_KEYS = (
+UI_KEYS: tuple[str, ...] = (
     "date_format", "tomorrow", "welcome", "help", "topics_header", "did_you_mean", "decline",
     "empty_question", "unsupported_message", "flood_notice", "error", "ask_organisers_button",
     "forwarded_to_organisers", "no_organiser_chat", "organiser_forward", "remind_button",
@@ -49,6 +51,14 @@ UI_KEYS = (
     "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
     "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
     "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
+)  # fmt: skip
+# Placeholders and UI strings of the helpdesk loop and of teaching from Telegram.
+UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file")
+UI_KEYS = (
+    *UI_KEYS, "already_forwarded", "ticket_not_yours", "organiser_answer", "organiser_answer_delivered",
+    "organiser_answer_undeliverable", "add_as_answer_button", "unanswered_group", "unanswered_candidate", "new_entry_button",
+    "ignore_button", "new_entry_prompt", "entry_created", "learn_already", "learn_harmful", "harm_line", "ignored", "undo_done",
+    "undo_nothing", "undo_failed", "cmd_undo",
 )  # fmt: skip
 
 try:  # the C parser is much faster; both keep node positions
@@ -301,7 +311,7 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], int]]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         reason = " ".join(filter(None, [exc.context, exc.problem]))
-        raise KnowledgeError([Problem(shown, line, f"YAML syntax error: {reason}")]) from None
+        raise KnowledgeError([Problem(shown, *explain(text, line, reason))]) from None
     except yaml.YAMLError as exc:
         raise KnowledgeError([Problem(shown, 1, f"YAML error: {exc}")]) from None
     finally:
@@ -317,7 +327,8 @@ def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[tuple[Any, ...], int]]
                 if (*where, key) in lines:
                     name = ".".join(str(p) for p in (*where, key))
                     first = lines[(*where, key)]
-                    duplicates.append(Problem(shown, key_node.start_mark.line + 1, f"'{name}' is defined twice (first on line {first})"))
+                    twice = f"'{name}' is defined twice (first on line {first}): keep only one"
+                    duplicates.append(Problem(shown, key_node.start_mark.line + 1, twice))
                 lines[(*where, key)] = key_node.start_mark.line + 1
                 walk(value_node, (*where, key))
         elif isinstance(n, yaml.SequenceNode):
@@ -407,7 +418,11 @@ def _parse(model: type[BaseModel], path: Path, shown: str, problems: list[Proble
     try:
         return model.model_validate(data), lines
     except ValidationError as exc:
-        problems.extend(_schema_problems(exc, shown, data, lines))
+        text = path.read_text(encoding="utf-8")
+        for problem in _schema_problems(exc, shown, data, lines):  # "must be text" from an unquoted "word: more"
+            plain = unquoted_colon(text, problem.line) if problem.message.endswith("must be text") else None
+            message = f"{problem.message.removesuffix('must be text').rstrip()}: {plain}" if plain else problem.message
+            problems.append(Problem(problem.file, problem.line, message))
         return None, lines
 
 
@@ -457,7 +472,7 @@ def _cross_check(
 ) -> None:
     from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
 
-    faq, rem = "knowledge/faq.yaml", "knowledge/reminders.yaml"
+    faq, rem = str(known.directory / "faq.yaml"), str(known.directory / "reminders.yaml")
     first_line: dict[str, int] = {}
     owner: dict[tuple[str, str], str] = {}
     normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in known.vocabulary.items()}
@@ -498,14 +513,14 @@ def _cross_check(
         if DEFAULT_LANG not in reminder.text:
             problems.append(Problem(rem, line, f"{where}'text.{DEFAULT_LANG}' is required (the fallback language)"))
     if known.event.end_date and known.event.end_date < known.event.date:
-        problems.append(Problem("knowledge/event.yaml", 1, "'event.end_date' is before 'event.date'"))
+        problems.append(Problem(str(known.directory / "event.yaml"), 1, "'event.end_date' is before 'event.date'"))
 
 
 def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
     locales: dict[Lang, dict[str, Variants]] = {}
     for lang in LANGS:
         path = directory / "locales" / f"{lang}.yaml"
-        shown = f"knowledge/locales/{lang}.yaml"
+        shown = str(directory / "locales" / f"{lang}.yaml")
         if not path.exists() and lang != DEFAULT_LANG:
             warnings.append(Problem(shown, 1, "file is missing; English is used instead"))
             continue
@@ -531,13 +546,13 @@ def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], wa
     if DEFAULT_LANG in locales:
         for key in UI_KEYS:
             if key not in english:
-                problems.append(Problem("knowledge/locales/en.yaml", 1, f"'{key}' is required"))
+                problems.append(Problem(str(directory / "locales" / "en.yaml"), 1, f"'{key}' is required"))
     for lang, strings in locales.items():
         if lang == DEFAULT_LANG:
             continue
         for key in english:
             if key not in strings:
-                warnings.append(Problem(f"knowledge/locales/{lang}.yaml", 1, f"'{key}' is missing; English is used instead"))
+                warnings.append(Problem(str(directory / "locales" / f"{lang}.yaml"), 1, f"'{key}' is missing; English is used instead"))
     return locales
 
 
@@ -548,14 +563,14 @@ def load(directory: str | Path) -> Knowledge:
     warnings: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), 1, "is not a folder")])
-    event_file, _ = _parse(EventFile, directory / "event.yaml", "knowledge/event.yaml", problems)
-    faq_file, faq_lines = _parse(FaqFile, directory / "faq.yaml", "knowledge/faq.yaml", problems)
+    event_file, _ = _parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
+    faq_file, faq_lines = _parse(FaqFile, directory / "faq.yaml", str(directory / "faq.yaml"), problems)
     vocab_file, _ = (
-        _parse(VocabularyFile, directory / "vocabulary.yaml", "knowledge/vocabulary.yaml", problems)
+        _parse(VocabularyFile, directory / "vocabulary.yaml", str(directory / "vocabulary.yaml"), problems)
         if (directory / "vocabulary.yaml").exists() else (VocabularyFile({}), {})
     )  # fmt: skip
     reminders_file, reminder_lines = (
-        _parse(RemindersFile, directory / "reminders.yaml", "knowledge/reminders.yaml", problems)
+        _parse(RemindersFile, directory / "reminders.yaml", str(directory / "reminders.yaml"), problems)
         if (directory / "reminders.yaml").exists() else (RemindersFile(), {})
     )  # fmt: skip
     if event_file is None or faq_file is None or reminders_file is None or vocab_file is None:

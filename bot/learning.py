@@ -1,15 +1,58 @@
-"""Adding a phrasing to an entry in faq.yaml, keeping the file's comments and layout (ruamel.yaml round-trip)."""
+"""Teaching the bot from Telegram, safely: add a phrasing or a new entry to faq.yaml, undo it.
+
+faq.yaml is edited as a round-trip document (ruamel.yaml) so comments, order and quoting stay as
+the organisers wrote them. Every edit is validated and checked for harm before it is written:
+a phrasing that would make a question the bot already answers go to another entry is refused,
+with the questions it would break. Nothing here imports Telegram; callers run these functions
+off the event loop (``asyncio.to_thread``) because they read, validate and write files.
+"""
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import shutil
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from bot.knowledge import KnowledgeError, Problem, load
+from bot.assistant import Assistant
+from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, KnowledgeError, Lang, Problem, load
+from bot.text import fold
+
+FAQ = "faq.yaml"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """faq.yaml before and after a change (what /undo restores), and the entry it concerns."""
+
+    faq_id: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Harm:
+    """A question the bot answers today that the change would send elsewhere."""
+
+    question: str
+    was: str
+    would_be: str | None
+
+
+class HarmfulEdit(Exception):
+    """The change would make questions the bot answers today go to another entry."""
+
+    def __init__(self, harms: list[Harm]) -> None:
+        super().__init__(f"{len(harms)} question(s) would be answered differently")
+        self.harms = harms
 
 
 def _yaml() -> YAML:
@@ -20,42 +63,186 @@ def _yaml() -> YAML:
     return yaml
 
 
-def add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> None:
-    """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if the result is valid.
+def written_in(text: str, knowledge: Knowledge) -> Lang | None:
+    """The language ``text`` is written in, judged by the words of each language's phrasings and vocabulary; ``None`` if unclear."""
+    words = set(fold(text).split())
+    if not words:
+        return None
+    scores: dict[Lang, int] = {}
+    for lang in LANGS:
+        known = _lexicon(knowledge, lang)
+        scores[lang] = sum(1 for w in words if w in known)
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
 
+
+_LEXICONS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
+    """Every word used in ``lang``'s phrasings, stop words and synonyms (cached per knowledge base)."""
+    key = (id(knowledge), lang)
+    if key not in _LEXICONS:
+        if len(_LEXICONS) > 64:
+            _LEXICONS.clear()
+        words: set[str] = set()
+        for entry in knowledge.entries:
+            for text in entry.questions.get(lang, []):
+                words.update(fold(text).split())
+        vocabulary = knowledge.vocabulary.get(lang)
+        if vocabulary is not None:
+            for text in [*vocabulary.stopwords, *vocabulary.synonyms, *(v for vs in vocabulary.synonyms.values() for v in vs)]:
+                words.update(fold(text).split())
+        _LEXICONS[key] = frozenset(words)
+    return _LEXICONS[key]
+
+
+def add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: Iterable[tuple[str, str]] = ()) -> Edit:
+    """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if the result is valid and harmless.
+
+    ``known`` holds (question, language) pairs the bot answers today (e.g. stored questions);
+    together with every phrasing in faq.yaml they must keep their answers, else ``HarmfulEdit``.
     Raises ``KnowledgeError`` (and leaves faq.yaml as it was) when the entry is unknown or the
     edited knowledge base would not validate, e.g. when another entry already has that phrasing.
     """
-    path = directory / "faq.yaml"
+    path = directory / FAQ
     original = path.read_text(encoding="utf-8")
     yaml = _yaml()
     document = yaml.load(original)
-    entries = document.get("entries") if isinstance(document, CommentedMap) else None
-    entry = next((e for e in entries or [] if isinstance(e, CommentedMap) and e.get("id") == faq_id), None)
+    entry = next((e for e in _entries(document) if e.get("id") == faq_id), None)
     if entry is None:
-        raise KnowledgeError([Problem("knowledge/faq.yaml", 1, f"no entry '{faq_id}' to add a phrasing to")])
+        raise KnowledgeError([Problem(str(path), 1, f"no entry '{faq_id}' to add a phrasing to")])
     questions = entry.setdefault("questions", CommentedMap())
     phrasings = questions.get(lang)
     if phrasings is None:
         phrasings = questions[lang] = CommentedSeq()
     cleaned = " ".join(question.split())
     if cleaned.casefold() in (str(p).casefold() for p in phrasings):
-        return
+        return Edit(faq_id, original, original)
     phrasings.append(cleaned)
-    _replace(path, yaml, document)
+    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id})
+
+
+def new_entry(
+    directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None, known: Iterable[tuple[str, str]] = ()
+) -> Edit:
+    """Create an entry answering ``question`` (its first phrasing, in ``lang``) with ``answer``, only if valid and harmless.
+
+    The answer is filed under the language it is written in and, when that is not English,
+    also under English (the fallback every entry needs) until someone translates it.
+    """
+    path = directory / FAQ
+    original = path.read_text(encoding="utf-8")
+    yaml = _yaml()
+    document = yaml.load(original)
+    entries = _entries(document)
+    cleaned = " ".join(question.split())
+    faq_id = _new_id(cleaned, {str(e.get("id")) for e in entries})
+    title = CommentedMap({lang: cleaned[:1].upper() + cleaned[1:60]})
+    title.fa.set_flow_style()
+    texts = CommentedMap()
+    written = answer_lang or lang
+    texts[written] = answer.strip()
+    if DEFAULT_LANG not in texts:
+        texts[DEFAULT_LANG] = answer.strip()
+    entry = CommentedMap()
+    entry["id"] = faq_id
+    entry["title"] = title
+    entry["questions"] = CommentedMap({lang: CommentedSeq([cleaned])})
+    entry["answer"] = texts
+    document["entries"].append(entry)
+    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id})
+
+
+def undo(directory: Path, before: str, after: str) -> None:
+    """Put faq.yaml back as it was before an edit; refused when the file changed since (someone edited it by hand)."""
+    path = directory / FAQ
+    current = path.read_text(encoding="utf-8")
+    if current != after:
+        raise KnowledgeError([Problem(str(path), 1, "was edited since that change; undo it by hand")])
+    _write(path, before)
     try:
         load(directory)
     except KnowledgeError:
-        path.write_text(original, encoding="utf-8")
+        _write(path, current)
         raise
 
 
-def _replace(path: Path, yaml: YAML, document: object) -> None:
-    """Write ``document`` to a temporary file beside ``path`` and rename it over: never a half-written file."""
+def _entries(document: object) -> list[CommentedMap]:
+    entries = document.get("entries") if isinstance(document, CommentedMap) else None
+    return [e for e in entries or [] if isinstance(e, CommentedMap)]
+
+
+def _new_id(question: str, taken: set[str]) -> str:
+    """A readable, unused entry id from the question's longest words."""
+    words = [w for w in fold(question).split() if len(w) > 3][:3] or ["entry"]
+    base = re.sub(r"[^a-z0-9_-]", "", "-".join(words))[:40] or "entry"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def _commit(
+    directory: Path, yaml: YAML, document: object, original: str, faq_id: str, known: Iterable[tuple[str, str]], expect: dict[str, str]
+) -> Edit:
+    """Validate the edited document in a scratch copy, check it harms no answer, then write it over faq.yaml."""
+    stream = io.StringIO()
+    yaml.dump(document, stream)
+    edited = stream.getvalue()
+    before = load(directory)
+    with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
+        copy = Path(scratch) / "kb"
+        shutil.copytree(directory, copy)
+        (copy / FAQ).write_text(edited, encoding="utf-8")
+        try:
+            after = load(copy)
+        except KnowledgeError as exc:
+            raise KnowledgeError([_shown(p, directory, copy) for p in exc.problems]) from None
+    harms = _harms(before, after, known, expect)
+    if harms:
+        raise HarmfulEdit(harms)
+    _write(directory / FAQ, edited)
+    return Edit(faq_id, original, edited)
+
+
+def _shown(problem: Problem, directory: Path, copy: Path) -> Problem:
+    """A problem found in the scratch copy, pointing at the real file."""
+    return Problem(problem.file.replace(str(copy), str(directory)), problem.line, problem.message)
+
+
+def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]], expect: dict[str, str]) -> list[Harm]:
+    """Questions answered confidently before that the edited knowledge answers with another entry (or not at all)."""
+    now = datetime.combine(before.event.date, time(12), tzinfo=before.event.tz)
+    old, new = Assistant(before), Assistant(after)
+    checks: dict[tuple[str, Lang], None] = {}
+    for entry in before.entries:
+        for lang, texts in entry.questions.items():
+            for text in texts:
+                checks[(text, lang)] = None
+    for text, code in known:
+        checks[(text, code if code in LANGS else DEFAULT_LANG)] = None
+    harms = []
+    for text, lang in checks:
+        if text in expect:
+            continue
+        was = old.answer(text, lang, now)
+        if was.faq_id is None:
+            continue
+        will = new.answer(text, lang, now)
+        if will.faq_id != was.faq_id:
+            harms.append(Harm(text, was.faq_id, will.faq_id))
+    return harms
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it over: never a half-written file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".faq-", suffix=".yaml.tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            yaml.dump(document, stream)
+            stream.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

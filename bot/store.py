@@ -56,6 +56,31 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN asker TEXT;
     CREATE INDEX questions_asker ON questions (asker);
     """,
+    # 3: helpdesk tickets (who to answer, until answered or purged) and edits made from Telegram (for /undo).
+    """
+    CREATE TABLE tickets (
+        token TEXT PRIMARY KEY,
+        asker_id INTEGER NOT NULL,
+        lang TEXT NOT NULL,
+        question TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'offered' CHECK (state IN ('offered', 'sent', 'answered')),
+        organiser_chat_id INTEGER,
+        organiser_message_id INTEGER,
+        answer TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX tickets_message ON tickets (organiser_chat_id, organiser_message_id);
+    CREATE TABLE edits (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        file TEXT NOT NULL,
+        before TEXT NOT NULL,
+        after TEXT NOT NULL,
+        question_ids TEXT NOT NULL DEFAULT '',
+        undone INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 )
 
 DATABASE_FILE = "bot.sqlite3"
@@ -114,6 +139,17 @@ class Question:
     faq_id: str | None
     score: float
     outcome: str
+
+
+@dataclass(frozen=True)
+class Ticket:
+    """A question an attendee may pass on to the organisers: who to answer (their private chat) and what."""
+
+    token: str
+    asker_id: int
+    lang: str
+    question: str
+    state: str
 
 
 @dataclass(frozen=True)
@@ -231,6 +267,7 @@ class Store:
                                                ("announcements", "author_id", chat_id)]  # fmt: skip
         if user_id is not None:
             rows.append(("questions", "asker", self.pseudonym(user_id)))
+        rows.append(("tickets", "asker_id", user_id if user_id is not None else chat_id))  # questions passed to the organisers
         return rows
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
@@ -307,18 +344,21 @@ class Store:
     def unanswered(self, since_days: int, now: datetime) -> list[Question]:
         """Questions without a confident answer asked in the last ``since_days`` days, newest first."""
         since = (now - timedelta(days=since_days)).isoformat()
-        rows = self.db.execute("SELECT * FROM questions WHERE faq_id IS NULL AND asked_at >= ? ORDER BY id DESC", (since,))
+        rows = self.db.execute(
+            "SELECT * FROM questions WHERE faq_id IS NULL AND outcome != 'ignored' AND asked_at >= ? ORDER BY id DESC", (since,)
+        )
         return [_question(r) for r in rows]
 
-    def resolve_questions(self, texts: Iterable[str], faq_id: str) -> None:
+    def resolve_questions(self, question_ids: Iterable[int], faq_id: str) -> None:
         """Mark stored questions as answered by ``faq_id`` (after an organiser attached them)."""
         self.db.executemany(
-            "UPDATE questions SET faq_id = ?, outcome = 'learned' WHERE text = ? AND faq_id IS NULL", [(faq_id, t) for t in texts]
+            "UPDATE questions SET faq_id = ?, outcome = 'learned' WHERE id = ? AND faq_id IS NULL", [(faq_id, i) for i in question_ids]
         )
 
     def purge_questions(self, older_than_days: int, now: datetime) -> int:
         """Delete questions older than the retention period; returns how many."""
         cutoff = (now - timedelta(days=older_than_days)).isoformat()
+        self.db.execute("DELETE FROM tickets WHERE created_at < ?", (cutoff,))
         removed = self.db.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
         if removed:
             self.scrub()
@@ -338,6 +378,98 @@ class Store:
                 "SELECT faq_id, COUNT(*) n FROM questions WHERE faq_id IS NOT NULL GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 5")],
             unanswered=total - answered,
         )  # fmt: skip
+
+    # -- helpdesk tickets (the only place a question is tied to who asked, until it is answered or purged)
+
+    def create_ticket(self, asker_id: int, lang: str, question: str, now: datetime) -> str:
+        """Remember who may pass ``question`` on; returns an unguessable token for the button."""
+        token = secrets.token_urlsafe(12)
+        self.db.execute(
+            "INSERT INTO tickets (token, asker_id, lang, question, created_at) VALUES (?, ?, ?, ?, ?)",
+            (token, asker_id, lang, question[:1000], now.isoformat()),
+        )
+        return token
+
+    def ticket(self, token: str) -> Ticket | None:
+        """A ticket by its token."""
+        row = self.db.execute("SELECT token, asker_id, lang, question, state FROM tickets WHERE token = ?", (token,)).fetchone()
+        return Ticket(*row) if row else None
+
+    def claim_ticket(self, token: str, asker_id: int) -> Ticket | None:
+        """Mark the asker's ticket as being passed on; ``None`` unless it is theirs and not passed on yet (idempotent)."""
+        cursor = self.db.execute(
+            "UPDATE tickets SET state = 'sent' WHERE token = ? AND asker_id = ? AND state = 'offered'", (token, asker_id)
+        )
+        return self.ticket(token) if cursor.rowcount else None
+
+    def reopen_ticket(self, token: str) -> None:
+        """Let the asker try again (the organiser chat could not be reached)."""
+        self.db.execute("UPDATE tickets SET state = 'offered' WHERE token = ? AND state = 'sent'", (token,))
+
+    def ticket_sent(self, token: str, organiser_chat_id: int, message_id: int) -> None:
+        """Remember which message in the organiser chat carries the ticket (replies to it reach the asker)."""
+        self.db.execute(
+            "UPDATE tickets SET organiser_chat_id = ?, organiser_message_id = ? WHERE token = ?", (organiser_chat_id, message_id, token)
+        )
+
+    def ticket_for_message(self, organiser_chat_id: int, message_id: int) -> Ticket | None:
+        """The ticket a message in the organiser chat carries, if any."""
+        row = self.db.execute(
+            "SELECT token, asker_id, lang, question, state FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
+            (organiser_chat_id, message_id),
+        ).fetchone()
+        return Ticket(*row) if row else None
+
+    def ticket_answered(self, token: str, answer: str) -> None:
+        """Mark a ticket as answered with the organisers' reply (kept so an admin can add it as an entry)."""
+        self.db.execute("UPDATE tickets SET state = 'answered', answer = ? WHERE token = ?", (answer[:4000], token))
+
+    def ticket_answer(self, token: str) -> tuple[str, str, str] | None:
+        """An answered ticket's (question, language, organisers' reply)."""
+        row = self.db.execute("SELECT question, lang, answer FROM tickets WHERE token = ? AND answer IS NOT NULL", (token,)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    # -- edits made from Telegram (for /undo and idempotent taps)
+
+    def record_edit(self, key: str, file: str, before: str, after: str, now: datetime, question_ids: Iterable[int] = ()) -> bool:
+        """Remember a knowledge edit made by a tap (and the questions it resolved); ``False`` if ``key`` was already applied."""
+        cursor = self.db.execute(
+            "INSERT INTO edits (created_at, key, file, before, after, question_ids) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            (now.isoformat(), key, file, before, after, ",".join(map(str, question_ids))),
+        )
+        return cursor.rowcount > 0
+
+    def edit_done(self, key: str) -> bool:
+        """Whether the tap ``key`` was already applied."""
+        return self.db.execute("SELECT 1 FROM edits WHERE key = ?", (key,)).fetchone() is not None
+
+    def last_edit(self) -> tuple[int, str, str, str] | None:
+        """The newest edit not undone yet: (id, file, content before, content after)."""
+        row = self.db.execute("SELECT id, file, before, after FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        return (row[0], row[1], row[2], row[3]) if row else None
+
+    def mark_undone(self, edit_id: int) -> None:
+        """Mark an edit as undone, and put the questions it resolved back on the unanswered list."""
+        row = self.db.execute("SELECT question_ids FROM edits WHERE id = ?", (edit_id,)).fetchone()
+        ids = [int(i) for i in (row[0] if row else "").split(",") if i]
+        with self.db:
+            self.db.execute("BEGIN")
+            # The key is freed so the same tap can be made again after an undo.
+            self.db.execute("UPDATE edits SET undone = 1, key = key || '/undone:' || id WHERE id = ?", (edit_id,))
+            self.db.executemany("UPDATE questions SET faq_id = NULL, outcome = 'decline' WHERE id = ?", [(i,) for i in ids])
+
+    def ignore_questions(self, question_ids: Iterable[int]) -> None:
+        """Take questions off the unanswered list without teaching anything."""
+        self.db.executemany("UPDATE questions SET outcome = 'ignored' WHERE id = ? AND faq_id IS NULL", [(i,) for i in question_ids])
+
+    def answered_samples(self, limit: int = 300) -> list[tuple[str, str]]:
+        """Recent distinct (question, language) pairs the bot answered confidently (to check a teaching edit harms none)."""
+        rows = self.db.execute(
+            "SELECT text, lang FROM questions WHERE faq_id IS NOT NULL AND outcome = 'answer' AND text != '' "
+            "GROUP BY text, lang ORDER BY MAX(id) DESC LIMIT ?",
+            (limit,),
+        )
+        return [(r[0], r[1]) for r in rows]
 
     # -- announcements
 

@@ -20,7 +20,7 @@ def test_invalid_edit_leaves_the_live_snapshot_untouched(kb_dir: Path) -> None:
     result = live.reload()
     assert live.current is before
     assert not result.ok
-    assert str(result.problems[0]).startswith("knowledge/faq.yaml:")
+    assert str(result.problems[0]).startswith(f"{kb_dir / 'faq.yaml'}:1: ")
 
 
 def test_valid_edit_swaps_a_complete_new_snapshot(kb_dir: Path) -> None:

@@ -11,9 +11,6 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot.insights import group_unanswered
-from bot.knowledge import KnowledgeError
-from bot.learning import add_phrasing
 from bot.live import ReloadResult, fingerprint
 from bot.render import Renderer
 from bot.telegram_app.answers import unknown_command
@@ -206,9 +203,7 @@ async def watch_knowledge(context: Context) -> None:
         await tell_admins(context.application, result)  # type: ignore[arg-type]
 
 
-# ---------------------------------------------------------------------------- statistics and learning
-
-LEARN = "learn:"
+# ---------------------------------------------------------------------------- statistics (teaching: teaching.py)
 
 
 @admin_only
@@ -231,52 +226,3 @@ async def stats(update: Update, context: Context) -> None:
         unanswered=f"{figures.unanswered:,}",
     )
     await send(context.bot, update.effective_chat.id, text)
-
-
-@admin_only
-async def unanswered(update: Update, context: Context) -> None:
-    """/unanswered: recent misses grouped by near-duplicates, with counts, the nearest entry and a one-tap "add" button."""
-    if update.effective_chat is None:
-        return
-    runtime = context.runtime
-    snapshot, render = reader(update, context)
-    questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    groups = group_unanswered(questions, snapshot.assistant)[:10]
-    if not groups:
-        await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
-        return
-    lines = [render.ui("unanswered_header"), ""]
-    rows = []
-    for number, group in enumerate(groups, 1):
-        nearest = f" → {group.nearest}" if group.nearest else ""
-        lines.append(f"{number}. {group.text} ({group.count}×){nearest}")
-        if group.nearest:
-            rows.append([(f"{number}. + {group.nearest}", f"{LEARN}{group.question_ids[0]}:{group.nearest}")])
-    await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons(rows) if rows else None)
-
-
-@admin_only
-async def learn_button(update: Update, context: Context) -> None:
-    """One tap: write the question into faq.yaml as a phrasing of the entry, validate, reload."""
-    query = update.callback_query
-    if query is None or query.data is None or update.effective_chat is None:
-        return
-    await query.answer()
-    runtime = context.runtime
-    _, render = reader(update, context)
-    raw_id, _, faq_id = query.data.removeprefix(LEARN).partition(":")
-    question = runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
-    if question is None:
-        await send(context.bot, update.effective_chat.id, render.ui("learn_failed", problems="that question is no longer stored"))
-        return
-    try:
-        add_phrasing(runtime.live.directory, faq_id, question.lang, question.text)
-    except KnowledgeError as exc:
-        await send(context.bot, update.effective_chat.id, render.ui("learn_failed", problems="\n".join(map(str, exc.problems))))
-        return
-    # Its near-duplicates were answered by the same tap: resolve the whole group.
-    recent = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    group = next((g for g in group_unanswered(recent, runtime.snapshot.assistant) if question.id in g.question_ids), None)
-    runtime.store.resolve_questions(group.texts if group else [question.text], faq_id)
-    apply_reload(context.application)  # type: ignore[arg-type]
-    await send(context.bot, update.effective_chat.id, render.ui("learned", question=question.text, entry=faq_id))

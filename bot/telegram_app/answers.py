@@ -6,16 +6,14 @@ import logging
 import re
 
 from telegram import Update
-from telegram.constants import ChatType, MessageEntityType, ParseMode
+from telegram.constants import ChatType, MessageEntityType
 
 from bot.telegram_app.context import Context, reader
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import (
-    ORGANISERS,
     TOPICS,
     answer_keyboard,
     entry_of,
-    escape,
     reply,
     say,
     send,
@@ -133,17 +131,21 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     runtime = context.runtime
     snapshot, render = reader(update, context)
     answer = snapshot.assistant.answer(question, render.lang, render.now)
-    question_id = None
+    ticket = None
     if answer.outcome != "empty":
         # The text is kept only when it may teach the organisers something (README, "Privacy").
         kept = "" if answer.outcome == "answer" else question
         asker = update.effective_user.id if update.effective_user else None
-        question_id = runtime.store.record_question(kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker)
-    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render, question_id))
+        runtime.store.record_question(kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker)
+    user = update.effective_user
+    if answer.outcome == "decline" and runtime.settings.organiser_chat_id is not None and user is not None:
+        # Only the asker can pass it on, once: the button carries an unguessable ticket, not a question number.
+        ticket = runtime.store.create_ticket(user.id, answer.lang, question, runtime.clock())
+    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render, ticket))
 
 
 async def button(update: Update, context: Context) -> None:
-    """A pressed answer, topics or "ask the organisers" button."""
+    """A pressed answer or topics button."""
     query = update.callback_query
     if query is None or query.data is None:
         return
@@ -151,31 +153,11 @@ async def button(update: Update, context: Context) -> None:
     if data == TOPICS:
         await query.answer()
         await topics(update, context)
-    elif data.startswith(ORGANISERS):
-        await query.answer()
-        await forward_to_organisers(update, context, data.removeprefix(ORGANISERS))
     elif (faq_id := entry_of(data, context.runtime.snapshot)) is not None:
         await query.answer()
         await reply_with_entry(update, context, faq_id)
     else:  # an entry that no longer exists, or forged data
         await expired_button(update, context)
-
-
-async def forward_to_organisers(update: Update, context: Context, question_ref: str) -> None:
-    """Pass an unanswered question to ORGANISER_CHAT_ID (without who asked), and tell the user."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    runtime = context.runtime
-    _, render = reader(update, context)
-    stored = runtime.store.question(int(question_ref)) if question_ref.isdigit() else None
-    organisers = runtime.settings.organiser_chat_id
-    if organisers is None or stored is None:
-        await send(context.bot, chat.id, render.ui("no_organiser_chat"))
-        return
-    text = render.ui("organiser_forward", question=stored.text)
-    await context.bot.send_message(organisers, escape(text), parse_mode=ParseMode.HTML)
-    await send(context.bot, chat.id, render.ui("forwarded_to_organisers"))
 
 
 async def unsupported(update: Update, context: Context) -> None:

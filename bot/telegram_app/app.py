@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, guards, inline, language, menu, privacy, reminders
+from bot.telegram_app import admin, answers, calendar, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
 from bot.telegram_app.context import App, Context, Runtime
 from bot.telegram_app.replies import ANSWER, CALENDAR, ENTRY_DIGEST, LANGUAGE, ORGANISERS, REMIND, TOPICS
 
@@ -98,20 +98,28 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("announce", admin.announce, filters=private))
     application.add_handler(CommandHandler("reload", admin.reload, filters=private))
     application.add_handler(CommandHandler("stats", admin.stats, filters=private))
-    application.add_handler(CommandHandler("unanswered", admin.unanswered, filters=private))
+    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=private))
+    application.add_handler(CommandHandler("undo", teaching.undo, filters=private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
     application.add_handler(CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE}"))
     application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
-    application.add_handler(CallbackQueryHandler(admin.learn_button, pattern=f"^{admin.LEARN}"))
-    application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{ENTRY_DIGEST}|{TOPICS}$|{ORGANISERS})"))
+    application.add_handler(CallbackQueryHandler(teaching.learn_button, pattern=f"^{teaching.LEARN}"))
+    application.add_handler(CallbackQueryHandler(teaching.add_answer_button, pattern=f"^{helpdesk.ADD_ANSWER}"))
+    application.add_handler(CallbackQueryHandler(helpdesk.ask_organisers, pattern=f"^{ORGANISERS}"))
+    application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{ENTRY_DIGEST}|{TOPICS}$)"))
     # Any other button (stale, or forged callback data) is answered "This button has expired", never left spinning.
     application.add_handler(CallbackQueryHandler(guards.expired_button))
     # Inline mode: @bot <question> in any chat.
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
     new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    organisers = application.bot_data["runtime"].settings.organiser_chat_id
+    if organisers is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
+        application.add_handler(MessageHandler(new_text & filters.Chat(organisers) & filters.REPLY, helpdesk.organiser_reply))
+    # An admin's reply to "write the answer" creates a new entry; any other reply is a question.
+    application.add_handler(MessageHandler(new_text & private & filters.REPLY, teaching.answer_prompt_reply))
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
     application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
     # Last: unknown commands and non-text messages in private chats get a hint; edits and channel posts are ignored.

@@ -11,7 +11,7 @@ from bot.telegram_app.context import App, Runtime
 PRIVATE = ("start", "when", "where", "keynote", "themes", "register", "calendar", "faq", "remind", "stop", "status", "language",
            "privacy", "forget", "help")  # fmt: skip
 GROUP = ("when", "where", "keynote", "themes", "register", "calendar", "faq", "help")
-ADMIN = ("reload", "stats", "unanswered", "announce")
+ADMIN = ("reload", "stats", "unanswered", "undo", "announce")
 
 
 def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, ...]) -> list[BotCommand]:

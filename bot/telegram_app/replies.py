@@ -137,8 +137,8 @@ def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = Fal
     return buttons(rows)
 
 
-def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, question_id: int | None = None) -> InlineKeyboardMarkup | None:
-    """The buttons that fit an answer: follow-ups, "did you mean" choices, or a way to the organisers."""
+def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, ticket: str | None = None) -> InlineKeyboardMarkup | None:
+    """The buttons that fit an answer: follow-ups, "did you mean" choices, or a way to the organisers (with a ``ticket``)."""
     if answer.outcome == "answer":
         if answer.faq_id in ("date", "time", "venue") and render.phase == "before":
             row = [(render.ui("calendar_button"), CALENDAR)]
@@ -150,7 +150,7 @@ def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, questi
         return buttons([*([(s.title, entry_data(s.faq_id))] for s in answer.suggestions), [(render.ui("more_topics_button"), TOPICS)]])
     if answer.outcome == "decline":
         rows = [[(render.ui("more_topics_button"), TOPICS)]]
-        if question_id is not None:
-            rows.insert(0, [(render.ui("ask_organisers_button"), f"{ORGANISERS}{question_id}")])
+        if ticket is not None:
+            rows.insert(0, [(render.ui("ask_organisers_button"), f"{ORGANISERS}{ticket}")])
         return buttons(rows)
     return topics_keyboard(snapshot, render)

@@ -1,0 +1,90 @@
+"""The helpdesk loop: an attendee passes a question on; an organiser replies in the organiser chat; the attendee gets the reply.
+
+Neither side learns who the other is: the organiser chat sees the question and the bot's best
+guesses, the attendee sees the reply as the bot's message. The button carries an unguessable
+ticket that only the person who asked can use, once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.telegram_app.answers import group_text
+from bot.telegram_app.context import Context, reader
+from bot.telegram_app.replies import ORGANISERS, buttons, reply, send
+
+log = logging.getLogger(__name__)
+
+# Callback data of "add this as an answer" under a delivered reply: "hd:<ticket>" (admins only).
+ADD_ANSWER = "hd:"
+
+
+async def ask_organisers(update: Update, context: Context) -> None:
+    """The "Ask the organisers" button: pass the asker's question to ORGANISER_CHAT_ID once, with the bot's best guesses."""
+    query = update.callback_query
+    if query is None or query.data is None or update.effective_chat is None:
+        return
+    await query.answer()
+    runtime = context.runtime
+    snapshot, render = reader(update, context)
+    organisers = runtime.settings.organiser_chat_id
+    token = query.data.removeprefix(ORGANISERS)
+    if organisers is None:
+        await send(context.bot, update.effective_chat.id, render.ui("no_organiser_chat"))
+        return
+    ticket = runtime.store.claim_ticket(token, query.from_user.id)
+    if ticket is None:
+        known = runtime.store.ticket(token)
+        mine = known is not None and known.asker_id == query.from_user.id
+        await send(context.bot, update.effective_chat.id, render.ui("already_forwarded" if mine else "ticket_not_yours"))
+        return
+    organiser_render = snapshot.assistant.renderer(runtime.lang_for(organisers, None), runtime.clock())
+    guesses = [snapshot.knowledge.by_id[c.entry_id] for c in snapshot.assistant.matcher.rank(ticket.question, limit=3)]
+    text = organiser_render.ui(
+        "organiser_forward",
+        question=ticket.question,
+        guesses=", ".join(organiser_render.localised(dict(e.title)) for e in guesses) or "–",
+    )
+    try:
+        sent = await send(context.bot, organisers, text)
+    except TelegramError as exc:
+        log.warning("could not reach the organiser chat: %s", exc)
+        runtime.store.reopen_ticket(ticket.token)
+        await send(context.bot, update.effective_chat.id, render.ui("no_organiser_chat"))
+        return
+    runtime.store.ticket_sent(ticket.token, organisers, sent.message_id)
+    await send(context.bot, update.effective_chat.id, render.ui("forwarded_to_organisers"))
+
+
+async def organiser_reply(update: Update, context: Context) -> None:
+    """A reply in the organiser chat to a forwarded question: deliver it to the attendee; other messages go on as usual."""
+    message = update.effective_message
+    if message is None or message.text is None or update.effective_chat is None:
+        return
+    runtime = context.runtime
+    original = message.reply_to_message
+    ticket = runtime.store.ticket_for_message(update.effective_chat.id, original.message_id) if original is not None else None
+    snapshot, render = reader(update, context)
+    if ticket is None:
+        from_bot = original is not None and original.from_user is not None and original.from_user.id == context.bot.id
+        chat_render = snapshot.assistant.renderer(runtime.lang_for(update.effective_chat.id, None), runtime.clock())
+        heading = chat_render.ui("organiser_forward").split("\n")[0]
+        if from_bot and original is not None and (original.text or "").startswith(heading):
+            # A forwarded question whose ticket is gone (/forget or expiry): say so rather than treat it as a question.
+            await reply(update, context, render.ui("organiser_answer_undeliverable"))
+        else:
+            await group_text(update, context)
+        return
+    attendee = snapshot.assistant.renderer(runtime.lang_for(ticket.asker_id, ticket.lang), runtime.clock())
+    try:
+        await send(context.bot, ticket.asker_id, attendee.ui("organiser_answer", question=ticket.question, answer=message.text))
+    except TelegramError as exc:  # the attendee blocked the bot or used /forget meanwhile
+        log.info("could not deliver an organiser reply: %s", exc)
+        await reply(update, context, render.ui("organiser_answer_undeliverable"))
+        return
+    runtime.store.ticket_answered(ticket.token, message.text)
+    keyboard = buttons([[(render.ui("add_as_answer_button"), f"{ADD_ANSWER}{ticket.token}")]]) if runtime.settings.admin_ids else None
+    await reply(update, context, render.ui("organiser_answer_delivered"), keyboard)

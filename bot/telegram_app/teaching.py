@@ -1,0 +1,223 @@
+"""Teaching from Telegram (admins only): /unanswered with ranked candidates, "new entry", "ignore", /undo.
+
+Every change goes through ``bot.learning`` off the event loop (it reads, validates and writes
+faq.yaml), is refused when it would make a question the bot answers today go elsewhere, and
+is recorded so /undo can put faq.yaml back. A tap already applied changes nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from telegram import ForceReply, Update
+
+from bot import learning
+from bot.insights import UnansweredGroup, group_unanswered
+from bot.knowledge import Knowledge, KnowledgeError, Lang
+from bot.learning import Edit, HarmfulEdit
+from bot.render import Renderer
+from bot.store import Question
+from bot.telegram_app.admin import admin_only, apply_reload
+from bot.telegram_app.answers import private_text
+from bot.telegram_app.context import Context, Runtime, reader
+from bot.telegram_app.helpdesk import ADD_ANSWER
+from bot.telegram_app.replies import buttons, send
+
+log = logging.getLogger(__name__)
+
+# Callback data: "learn:<question id>:<entry id>", "learn:<question id>:+" (new entry), "learn:<question id>:-" (ignore).
+LEARN = "learn:"
+NEW, IGNORE = "+", "-"
+MAX_GROUPS = 10
+PREVIEW = 90
+
+
+def _preview(text: str) -> str:
+    """The start of an answer, on one line."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW else flat[: PREVIEW - 1].rstrip() + "…"
+
+
+def _title(knowledge: Knowledge, render: Renderer, faq_id: str | None) -> str:
+    """An entry's title in the reader's language (its id if it is gone)."""
+    entry = knowledge.by_id.get(faq_id or "")
+    return render.localised(dict(entry.title)) if entry is not None else str(faq_id or "–")
+
+
+def _lang_of(runtime: Runtime, text: str, fallback: str) -> Lang:
+    """The language ``text`` is written in (the stored language when that is unclear)."""
+    found = learning.written_in(text, runtime.snapshot.knowledge)
+    return found or fallback  # type: ignore[return-value]
+
+
+@admin_only
+async def unanswered(update: Update, context: Context) -> None:
+    """/unanswered: misses grouped, each with its closest entries (title and the answer they give) and buttons."""
+    if update.effective_chat is None:
+        return
+    runtime = context.runtime
+    snapshot, render = reader(update, context)
+    questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
+    groups = (await asyncio.to_thread(group_unanswered, questions, snapshot.assistant))[:MAX_GROUPS]
+    if not groups:
+        await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
+        return
+    lines = [render.ui("unanswered_header")]
+    rows: list[list[tuple[str, str]]] = []
+    for number, group in enumerate(groups, 1):
+        lines.append("")
+        lines.append(render.ui("unanswered_group", number=str(number), question=group.text, count=str(group.count),
+                               languages=", ".join(group.langs)))  # fmt: skip
+        choices = []
+        for faq_id in group.nearest:
+            answer = snapshot.assistant.answer_entry(faq_id, render.lang, render.now)
+            title = _title(snapshot.knowledge, render, faq_id)
+            lines.append(render.ui("unanswered_candidate", entry=title, answer=_preview(answer.text if answer else "")))
+            data = f"{LEARN}{group.question_ids[0]}:{faq_id}"
+            if len(data.encode()) <= 64:
+                choices.append((f"{number}. + {title}", data))
+        rows.append(choices)
+        rows.append([(f"{number}. {render.ui('new_entry_button')}", f"{LEARN}{group.question_ids[0]}:{NEW}"),
+                     (f"{number}. {render.ui('ignore_button')}", f"{LEARN}{group.question_ids[0]}:{IGNORE}")])  # fmt: skip
+    await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons([r for r in rows if r]))
+
+
+def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:
+    """The unanswered group ``question`` belongs to now (``None`` once it was resolved)."""
+    recent = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
+    return next((g for g in group_unanswered(recent) if question.id in g.question_ids), None)
+
+
+@admin_only
+async def learn_button(update: Update, context: Context) -> None:
+    """A tap under /unanswered: file the group under an entry, ask for a new entry's answer, or ignore it."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    await query.answer()
+    runtime = context.runtime
+    _, render = reader(update, context)
+    raw_id, _, choice = query.data.removeprefix(LEARN).partition(":")
+    question = runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
+    group = _group_of(runtime, question) if question is not None else None
+    if question is None or group is None:  # resolved by an earlier tap (or purged): nothing to do twice
+        await send(context.bot, chat.id, render.ui("learn_already"))
+        return
+    if choice == IGNORE:
+        runtime.store.ignore_questions(group.question_ids)
+        await send(context.bot, chat.id, render.ui("ignored", count=str(group.count), question=group.text))
+        return
+    if choice == NEW:
+        prompt = await context.bot.send_message(
+            chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
+        )
+        prompts: dict[tuple[int, int], int] = runtime.extras.setdefault("prompts", {})
+        prompts[(chat.id, prompt.message_id)] = question.id
+        return
+    lang = _lang_of(runtime, question.text, question.lang)
+    known = runtime.store.answered_samples()
+    call = learning.add_phrasing, runtime.live.directory, choice, lang, question.text, known
+    await _apply(update, context, call, group.question_ids, question.text, lang, "learned")
+
+
+async def answer_prompt_reply(update: Update, context: Context) -> None:
+    """A private reply: an admin's answer for a new entry when it replies to our prompt; otherwise an ordinary question."""
+    message = update.effective_message
+    chat = update.effective_chat
+    if message is None or message.text is None or chat is None:
+        return
+    runtime = context.runtime
+    prompts: dict[tuple[int, int], int] = runtime.extras.get("prompts", {})
+    original = message.reply_to_message
+    question_id = prompts.get((chat.id, original.message_id)) if original is not None else None
+    user = update.effective_user
+    if question_id is None or not runtime.is_admin(user.id if user else None):
+        await private_text(update, context)
+        return
+    question = runtime.store.question(question_id)
+    group = _group_of(runtime, question) if question is not None else None
+    if question is None or group is None:
+        await send(context.bot, chat.id, reader(update, context)[1].ui("learn_already"))
+        return
+    prompts.pop((chat.id, original.message_id), None)  # type: ignore[union-attr]
+    lang = _lang_of(runtime, question.text, question.lang)
+    answer_lang = learning.written_in(message.text, runtime.snapshot.knowledge)
+    call = learning.new_entry, runtime.live.directory, question.text, lang, message.text, answer_lang, runtime.store.answered_samples()
+    await _apply(update, context, call, group.question_ids, question.text, lang, "entry_created")
+
+
+@admin_only
+async def add_answer_button(update: Update, context: Context) -> None:
+    """"Add as an answer" under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    await query.answer()
+    runtime = context.runtime
+    token = query.data.removeprefix(ADD_ANSWER)
+    found = runtime.store.ticket_answer(token)
+    if found is None or runtime.store.edit_done(query.data):
+        await send(context.bot, chat.id, reader(update, context)[1].ui("learn_already"))
+        return
+    question, stored_lang, reply = found
+    lang = _lang_of(runtime, question, stored_lang)
+    answer_lang = learning.written_in(reply, runtime.snapshot.knowledge)
+    call = learning.new_entry, runtime.live.directory, question, lang, reply, answer_lang, runtime.store.answered_samples()
+    await _apply(update, context, call, (), question, lang, "entry_created", key=query.data)
+
+
+async def _apply(
+    update: Update, context: Context, call: tuple[object, ...], question_ids: tuple[int, ...], question: str, lang: Lang, done: str,
+    key: str | None = None,
+) -> None:
+    """Run a faq.yaml edit off the event loop; on success record it for /undo, resolve the questions, reload and show the new answer."""
+    chat = update.effective_chat
+    assert chat is not None
+    runtime = context.runtime
+    snapshot, render = reader(update, context)
+    function, *arguments = call
+    try:
+        edit: Edit = await asyncio.to_thread(function, *arguments)  # type: ignore[arg-type]
+    except HarmfulEdit as exc:
+        lines = [render.ui("harm_line", question=h.question, was=_title(snapshot.knowledge, render, h.was),
+                           would_be=_title(snapshot.knowledge, render, h.would_be)) for h in exc.harms[:10]]  # fmt: skip
+        await send(context.bot, chat.id, render.ui("learn_harmful", harms="\n".join(lines)))
+        return
+    except KnowledgeError as exc:
+        await send(context.bot, chat.id, render.ui("learn_failed", problems="\n".join(map(str, exc.problems))))
+        return
+    if edit.before != edit.after:
+        runtime.store.record_edit(key or uuid.uuid4().hex, learning.FAQ, edit.before, edit.after, runtime.clock(), question_ids)
+    runtime.store.resolve_questions(question_ids, edit.faq_id)
+    apply_reload(context.application)  # type: ignore[arg-type]
+    fresh = runtime.snapshot
+    attendee = fresh.assistant.answer(question, lang, runtime.clock())
+    title = _title(fresh.knowledge, render, edit.faq_id)
+    await send(context.bot, chat.id, render.ui(done, question=question, entry=title, answer=attendee.text))
+
+
+@admin_only
+async def undo(update: Update, context: Context) -> None:
+    """/undo: put faq.yaml back as it was before the last change made from Telegram, and reload."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    runtime = context.runtime
+    _, render = reader(update, context)
+    last = runtime.store.last_edit()
+    if last is None:
+        await send(context.bot, chat.id, render.ui("undo_nothing"))
+        return
+    edit_id, file, before, after = last
+    try:
+        await asyncio.to_thread(learning.undo, runtime.live.directory, before, after)
+    except KnowledgeError as exc:
+        await send(context.bot, chat.id, render.ui("undo_failed", problems="\n".join(map(str, exc.problems))))
+        return
+    runtime.store.mark_undone(edit_id)
+    apply_reload(context.application)  # type: ignore[arg-type]
+    await send(context.bot, chat.id, render.ui("undo_done", file=str(runtime.live.directory / file)))

@@ -1,0 +1,99 @@
+"""The helpdesk loop: an attendee asks the organisers, an organiser replies in the organiser chat, the attendee gets it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import BOT_USER, Call
+
+ADMIN = 42
+ORGANISERS = -100555
+ATTENDEE = 1001
+QUESTION = "is there a cloakroom for my coat"
+
+
+def as_message(call: Call) -> dict[str, Any]:
+    """The message the bot sent in ``call``, as Telegram shows it inside a reply."""
+    return {"message_id": call.params["_message_id"], "date": 0, "chat": {"id": call.chat_id, "type": "supergroup"},
+            "from": BOT_USER, "text": call.text}  # fmt: skip
+
+
+async def pass_on(bot: Harness) -> Call:
+    """The attendee asks something the bot cannot answer and presses "Ask the organisers"; returns what the organisers got."""
+    reply = await bot.api.ask(QUESTION, bot.api.user(ATTENDEE, first_name="Ann"))
+    start = len(bot.api.calls)
+    await bot.api.press(reply, "Ask the organisers")
+    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+
+
+async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(tmp_path: Path, kb_dir: Path) -> None:
+    """An organiser replies to the forwarded question; the attendee gets the reply without names; an admin adds it as an answer."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, organiser_chat_id=ORGANISERS, admin_ids=frozenset({ADMIN})) as bot:
+        group = bot.api.group(ORGANISERS, "Organisers")
+        forwarded = await pass_on(bot)
+        assert "Ann" not in forwarded.text
+        assert str(ATTENDEE) not in forwarded.text
+        assert "Reply to this message to answer" in forwarded.text
+        organiser = bot.api.user(555, first_name="Olivia")
+        start = len(bot.api.calls)
+        await bot.api.send("Yes, next to the entrance.", organiser, group, reply_to_message=as_message(forwarded))
+        delivered = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ATTENDEE)
+        assert delivered.text == f"The organisers answered your question “{QUESTION}”:\n\nYes, next to the entrance."
+        assert "Olivia" not in delivered.text
+        confirmed = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert confirmed.text == "Sent to the attendee (without your name)."
+        assert confirmed.button_texts == ["Add as an answer"]
+        start = len(bot.api.calls)
+        await bot.api.press(confirmed, "Add as an answer", bot.api.user(ADMIN))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert created.text.startswith("New entry “Is there a cloakroom for my coat” for “is there a cloakroom for my coat”.")
+        assert "Yes, next to the entrance." in created.text
+        assert (await bot.api.ask(QUESTION, bot.api.user(7))).text == "Yes, next to the entrance."
+        start = len(bot.api.calls)
+        await bot.api.press(confirmed, "Add as an answer", bot.api.user(ADMIN))  # a second tap changes nothing
+        again = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert again.text == "Already done; nothing changed."
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8").count("- is there a cloakroom for my coat") == 1
+
+
+async def test_only_the_asker_can_pass_a_question_on_and_only_once(tmp_path: Path) -> None:
+    """Someone else pressing the button is refused; the asker's second press forwards nothing more."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        bot.api.group(ORGANISERS, "Organisers")
+        reply = await bot.api.ask(QUESTION, bot.api.user(ATTENDEE))
+        assert reply.button("Ask the organisers")["callback_data"] != "o:1"  # a capability, not a sequence number
+        stranger = bot.api.user(2002)
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers", stranger)
+        refused = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+        assert refused.text == "Only the person who asked can pass this question on."
+        await pass_on_press(bot, reply)
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers", bot.api.users[ATTENDEE])
+        second = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+        assert second.text == "You already passed this question on to the organisers."
+        assert len(bot.api.sent(chat_id=ORGANISERS)) == 1
+
+
+async def pass_on_press(bot: Harness, reply: Call) -> None:
+    """The asker presses "Ask the organisers" under ``reply`` and the organisers receive it."""
+    start = len(bot.api.calls)
+    await bot.api.press(reply, "Ask the organisers", bot.api.users[ATTENDEE])
+    await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+
+
+async def test_forget_deletes_a_pending_question_and_the_organisers_are_told(tmp_path: Path) -> None:
+    """After /forget the ticket is gone: no row mentions the attendee and an organiser's reply is not delivered."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        group = bot.api.group(ORGANISERS, "Organisers")
+        forwarded = await pass_on(bot)
+        assert bot.runtime.store.rows_about(ATTENDEE) >= 1
+        await bot.api.ask("/forget", bot.api.users[ATTENDEE])
+        assert bot.runtime.store.rows_about(ATTENDEE) == 0
+        start = len(bot.api.calls)
+        await bot.api.send("It is at the entrance.", bot.api.user(555), group, reply_to_message=as_message(forwarded))
+        told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert told.text.startswith("I could not deliver that reply")
+        assert bot.api.sent(chat_id=ATTENDEE)[-1].text.startswith("Done: I deleted everything")

@@ -1,0 +1,148 @@
+"""Teaching the bot from Telegram without hurting it: ranked candidates, new entries, ignore, /undo, refusals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.knowledge import load
+from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import Call
+
+ADMIN = 42
+
+
+def title(kb_dir: Path, faq_id: str, lang: str = "en") -> str:
+    """An entry's title as the knowledge base under test spells it."""
+    return str(load(kb_dir).by_id[faq_id].title[lang])  # type: ignore[index]
+
+
+async def miss(bot: Harness, *questions: str) -> None:
+    """Attendees ask questions the bot cannot answer."""
+    for number, question in enumerate(questions, 1):
+        reply = await bot.api.ask(question, bot.api.user(100 + number))
+        assert reply.text.startswith(("Sorry", "I'm not sure", "Désolé", "Sorry, ik", "Ik weet", "Je ne"))
+
+
+async def tap(bot: Harness, message: Call, label: str) -> Call:
+    """The admin taps ``label`` under ``message``; returns the bot's next message to the admin."""
+    start = len(bot.api.calls)
+    await bot.api.press(message, label, bot.api.user(ADMIN))
+    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN and c.method == "sendMessage")
+
+
+def reply_to(call: Call) -> dict[str, Any]:
+    """The bot's message in ``call`` as quoted by a reply."""
+    return {"message_id": call.params["_message_id"], "date": 0, "chat": {"id": call.chat_id, "type": "private"},
+            "from": {"id": 123456, "is_bot": True, "first_name": "SfH"}, "text": call.text}  # fmt: skip
+
+
+async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_shows_the_new_answer(tmp_path: Path, kb_dir: Path) -> None:
+    """/unanswered shows titles and the answer each would give; a tap files the question, shows its new answer, twice is once."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom at the venue", "Is there a cloakroom at the venue?", "do you sell pizza")
+        listing = await bot.api.ask("/unanswered", admin)
+        lines = listing.text.splitlines()
+        assert lines[0].startswith("Questions I could not answer (most frequent first).")
+        assert lines[2] == "1. Is there a cloakroom at the venue? (2×, en)"
+        venue = title(kb_dir, "venue")
+        assert lines[3].startswith(f"• {venue}: “")  # the title, and the start of the answer attendees would get
+        assert "venue:" not in listing.text
+        assert f"1. + {venue}" in listing.button_texts
+        assert "1. New entry" in listing.button_texts
+        assert "1. Ignore" in listing.button_texts
+        learned = await tap(bot, listing, f"1. + {venue}")
+        assert learned.text.startswith(f"Added “Is there a cloakroom at the venue?” to “{venue}”. Attendees asking it now get:\n\n")
+        attendee = await bot.api.ask("is there a cloakroom at the venue", bot.api.user(4))
+        assert attendee.text in learned.text
+        assert learned.text.endswith("Send /undo to take it back.")
+        text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        assert text.count("Is there a cloakroom at the venue?") == 1
+        assert "# After any edit run:  python -m bot check" in text  # comments survive the round-trip
+        assert (await tap(bot, listing, f"1. + {venue}")).text == "Already done; nothing changed."
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == text
+        assert "cloakroom" not in (await bot.api.ask("/unanswered", admin)).text
+
+
+async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(tmp_path: Path, kb_dir: Path) -> None:
+    """Filing "where is it held" under the price entry would send "where" questions there: refused, with what would break."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        question_id = bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
+        listing = Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {
+            "inline_keyboard": [[{"text": "+ price", "callback_data": f"learn:{question_id}:price"}]]}})  # fmt: skip
+        bot.api.user(ADMIN)
+        refused = await tap(bot, listing, "+ price")
+        assert refused.text.startswith("I did not save it: these questions would then get another answer:\n")
+        assert f"“where”: {title(kb_dir, 'venue')} → {title(kb_dir, 'price')}" in refused.text.splitlines()
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == before
+        assert (await bot.api.ask("/undo", bot.api.user(ADMIN))).text == "There is no change made from Telegram to undo."
+
+
+async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_path: Path, kb_dir: Path) -> None:
+    """Attaching a question another entry already has is refused with the validator's reason at the real file; faq.yaml is unchanged."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
+        listing = Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {
+            "inline_keyboard": [[{"text": "+ venue", "callback_data": f"learn:{question_id}:venue"}]]}})  # fmt: skip
+        bot.api.user(ADMIN)
+        refused = await tap(bot, listing, "+ venue")
+        assert refused.text.startswith(f"Could not add that phrasing:\n{kb_dir / 'faq.yaml'}:")
+        assert "phrasing 'is it free' is also under entry" in refused.text
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == before
+
+
+async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb_dir: Path) -> None:
+    """"New entry": the admin writes the answer, faq.yaml gains an entry (comments kept), attendees get it; /undo restores the file."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        assert prompt.text == "Write the answer attendees should get for “is there a cloakroom for coats”, as a reply to this message."
+        assert prompt.params["reply_markup"]["force_reply"] is True
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        assert "\n\nYes: the cloakroom is next to the entrance.\n\n" in created.text
+        edited = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        assert edited.startswith(original.rstrip("\n"))  # everything before is kept byte for byte, comments included
+        assert "  questions:\n    en:\n    - is there a cloakroom for coats\n" in edited
+        assert "    en: 'Yes: the cloakroom is next to the entrance.'\n" in edited
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
+        undone = await bot.api.ask("/undo", admin)
+        assert undone.text == f"Undone: {kb_dir / 'faq.yaml'} is back as it was before the last change made from Telegram."
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == original
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))).text.startswith("Sorry")
+        assert "cloakroom for coats" in (await bot.api.ask("/unanswered", admin)).text
+        assert (await bot.api.ask("/undo", admin)).text == "There is no change made from Telegram to undo."
+
+
+async def test_ignore_takes_a_group_off_the_list(tmp_path: Path) -> None:
+    """"Ignore" removes the group from /unanswered and teaches nothing."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "do you sell pizza", "Do you sell pizza?")
+        listing = await bot.api.ask("/unanswered", admin)
+        assert (await tap(bot, listing, "1. Ignore")).text == "Ignored 2 question(s) like “Do you sell pizza?”."
+        assert (await bot.api.ask("/unanswered", admin)).text == "No unanswered questions. 🎉"
+
+
+async def test_a_dutch_question_is_filed_under_dutch_whatever_the_admins_language(tmp_path: Path, kb_dir: Path) -> None:
+    """A Dutch question learned by an English-speaking admin goes to the entry's Dutch phrasings."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        question = "waar kan ik mijn jas achterlaten op de locatie"
+        reply = await bot.api.ask(question, bot.api.user(9, "en"))
+        assert reply.button_texts[-1] == "All topics"
+        listing = await bot.api.ask("/unanswered", admin)
+        assert "(1×, " in listing.text
+        venue = title(kb_dir, "venue")
+        await tap(bot, listing, f"1. + {venue}")
+        document = load(kb_dir)
+        assert question in document.by_id["venue"].questions["nl"]
+        assert question not in document.by_id["venue"].questions["en"]
