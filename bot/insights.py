@@ -43,11 +43,13 @@ def cluster(keys: Sequence[str]) -> list[list[int]]:
     distinct = list(dict.fromkeys(k for k in keys if k))
     if not distinct:
         return []
-    scores = process.cdist(distinct, distinct, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION, dtype=np.uint8, workers=-1)
+    neighbours = _similar_pairs(distinct)
     owner = np.full(len(distinct), -1)
     for index in range(len(distinct)):
         if owner[index] == -1:
-            owner[np.flatnonzero((scores[index] > 0) & (owner == -1))] = index
+            near = neighbours.get(index)
+            if near is not None:
+                owner[near[owner[near] == -1]] = index
             owner[index] = index
     position = {k: i for i, k in enumerate(distinct)}
     groups: dict[int, list[int]] = {}
@@ -57,21 +59,54 @@ def cluster(keys: Sequence[str]) -> list[list[int]]:
     return list(groups.values())
 
 
-def group_unanswered(questions: Sequence[Question], assistant: Assistant | None = None, candidates: int = 2) -> list[UnansweredGroup]:
-    """Cluster ``questions`` by similarity, most frequent first; with an assistant, rank the entries closest to each group."""
+# A ratio of SAME_QUESTION needs lengths within this factor (2·min / (a + b) >= r): longer pairs are never compared.
+_LENGTH_FACTOR = (200 - SAME_QUESTION) / SAME_QUESTION
+_BLOCK = 256
+
+
+def _similar_pairs(distinct: list[str]) -> dict[int, np.ndarray]:
+    """For each key, the other keys at least SAME_QUESTION similar: cdist over blocks of keys of similar length only."""
+    order = np.argsort([len(k) for k in distinct], kind="stable")
+    ordered = [distinct[i] for i in order]
+    lengths = np.array([len(k) for k in ordered])
+    found_rows: list[np.ndarray] = []
+    found_cols: list[np.ndarray] = []
+    for start in range(0, len(ordered), _BLOCK):
+        end = min(start + _BLOCK, len(ordered))
+        stop = int(np.searchsorted(lengths, lengths[end - 1] * _LENGTH_FACTOR, side="right"))
+        scores = process.cdist(ordered[start:end], ordered[start:stop], scorer=fuzz.ratio, score_cutoff=SAME_QUESTION,
+                               dtype=np.uint8, workers=-1)  # fmt: skip
+        rows, cols = np.nonzero(scores)
+        found_rows.append(order[rows + start])
+        found_cols.append(order[cols + start])
+    rows_all = np.concatenate([*found_rows, *found_cols])  # symmetric: each pair both ways
+    cols_all = np.concatenate([*found_cols, *found_rows])
+    keep = rows_all != cols_all
+    rows_all, cols_all = rows_all[keep], cols_all[keep]
+    sort = np.argsort(rows_all, kind="stable")
+    rows_all, cols_all = rows_all[sort], cols_all[sort]
+    starts = np.searchsorted(rows_all, np.arange(len(distinct) + 1))
+    return {i: np.unique(cols_all[starts[i] : starts[i + 1]]) for i in range(len(distinct)) if starts[i] < starts[i + 1]}
+
+
+def group_unanswered(
+    questions: Sequence[Question], assistant: Assistant | None = None, candidates: int = 2, top: int | None = None
+) -> list[UnansweredGroup]:
+    """Cluster ``questions`` by similarity, most frequent first (the first ``top``); with an assistant, rank closest entries."""
+    clusters = [[questions[i] for i in indices] for indices in cluster([key(q.text) for q in questions])]
+    clusters.sort(key=lambda members: (-len(members), members[0].text))
     groups = []
-    for members in (map(questions.__getitem__, indices) for indices in cluster([key(q.text) for q in questions])):
-        chosen = list(members)
-        example = chosen[0].text
+    for members in clusters[:top]:
+        example = members[0].text
         ranked = assistant.matcher.rank(example, limit=candidates) if assistant is not None else []
         groups.append(
             UnansweredGroup(
                 text=example,
-                count=len(chosen),
+                count=len(members),
                 nearest=tuple(c.entry_id for c in ranked),
-                question_ids=tuple(q.id for q in chosen),
-                texts=tuple(dict.fromkeys(q.text for q in chosen)),
-                langs=tuple(dict.fromkeys(q.lang for q in chosen)),
+                question_ids=tuple(q.id for q in members),
+                texts=tuple(dict.fromkeys(q.text for q in members)),
+                langs=tuple(dict.fromkeys(q.lang for q in members)),
             )
         )
-    return sorted(groups, key=lambda g: (-g.count, g.text))
+    return groups

@@ -16,7 +16,6 @@ from bot.telegram_app.replies import (
     entry_of,
     reply,
     say,
-    send,
     thread_of,
     topics_keyboard,
 )

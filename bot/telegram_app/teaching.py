@@ -60,7 +60,7 @@ async def unanswered(update: Update, context: Context) -> None:
     runtime = context.runtime
     snapshot, render = reader(update, context)
     questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    groups = (await asyncio.to_thread(group_unanswered, questions, snapshot.assistant))[:MAX_GROUPS]
+    groups = await asyncio.to_thread(group_unanswered, questions, snapshot.assistant, 2, MAX_GROUPS)
     if not groups:
         await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
         return

@@ -77,7 +77,7 @@ async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path,
     assert process.returncode == 1
     assert stderr.decode().strip().splitlines()[-1] == (
         f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: "
-        "knowledge/event.yaml:14: 'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
+        f"{kb_dir / 'event.yaml'}:14: 'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
             "(`python -m bot check` lists them all)"
     )
     assert "Traceback" not in stderr.decode()
