@@ -30,7 +30,7 @@ EVENT_PLACEHOLDERS = (
 )  # fmt: skip
 # Extra placeholders that some UI strings receive from the code (not facts).
 UI_PLACEHOLDERS: tuple[str, ...] = (
-    "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed",
+    "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed", "unconfirmed",
     "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
     "unanswered", "count", "entry",
 )  # fmt: skip

@@ -81,6 +81,21 @@ MIGRATIONS: tuple[str, ...] = (
         undone INTEGER NOT NULL DEFAULT 0
     );
     """,
+    # 4: 'interrupted' (in flight when the process died: resent once at restart) and
+    # 'unconfirmed' (Telegram never answered: never resent blindly); see README, "Reminders".
+    """
+    CREATE TABLE deliveries_v2 (
+        message_key TEXT NOT NULL,
+        chat_id INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'blocked', 'interrupted', 'unconfirmed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (message_key, chat_id)
+    );
+    INSERT INTO deliveries_v2 SELECT message_key, chat_id, state, attempts, updated_at FROM deliveries;
+    DROP TABLE deliveries;
+    ALTER TABLE deliveries_v2 RENAME TO deliveries;
+    """,
 )
 
 DATABASE_FILE = "bot.sqlite3"
@@ -289,35 +304,50 @@ class Store:
 
     # -- deliveries (exactly once: see README, "Reminders")
 
-    def claim(self, message_key: str, chat_id: int, now: datetime) -> bool:
-        """Mark a delivery as being sent; ``False`` if it was already sent or given up on."""
-        row = self.db.execute("SELECT state FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
-        if row and row[0] in ("sent", "blocked"):
-            return False
-        self.db.execute(
+    def claim(self, message_key: str, chat_id: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
+        """Take a delivery for sending, atomically: ``False`` if sent, given up on, or being sent by another run.
+
+        One statement (an upsert with ``RETURNING``) decides, so two runs, even in two
+        processes, can never both take the same row.
+        """
+        row = self.db.execute(
             "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) VALUES (?, ?, 'sending', 1, ?) "
-            "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at",
-            (message_key, chat_id, now.isoformat()),
-        )
-        return True
+            "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at "
+            "WHERE deliveries.state IN ('failed', 'interrupted') AND deliveries.attempts < ? RETURNING chat_id",
+            (message_key, chat_id, now.isoformat(), max_attempts),
+        ).fetchone()
+        return row is not None
 
     def mark(self, message_key: str, chat_id: int, state: str, now: datetime) -> None:
-        """Record how a delivery ended: sent, failed (retry later) or blocked (never retry)."""
+        """Record how a delivery ended: sent, failed (retry later), blocked (never retry) or unconfirmed (never resent)."""
         self.db.execute(
             "UPDATE deliveries SET state = ?, updated_at = ? WHERE message_key = ? AND chat_id = ?",
             (state, now.isoformat(), message_key, chat_id),
         )
 
-    def pending(self, message_key: str, max_attempts: int = MAX_ATTEMPTS) -> list[tuple[int, str | None]]:
-        """Subscribers not yet sent ``message_key``: never tried, failed earlier, or in flight at a crash."""
-        return [
-            (r[0], r[1])
-            for r in self.db.execute(
-                "SELECT c.chat_id, c.lang FROM chats c LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
-                "WHERE c.subscribed = 1 AND (d.state IS NULL OR (d.state IN ('sending', 'failed') AND d.attempts < ?)) ORDER BY c.chat_id",
-                (message_key, max_attempts),
-            )
-        ]
+    def release_interrupted(self) -> int:
+        """At start-up (this process owns DATA_DIR): deliveries left 'sending' by a dead process become retryable."""
+        return self.db.execute("UPDATE deliveries SET state = 'interrupted' WHERE state = 'sending'").rowcount
+
+    def pending(
+        self, message_key: str, max_attempts: int = MAX_ATTEMPTS, chat_ids: Iterable[int] | None = None
+    ) -> list[tuple[int, str | None]]:
+        """Subscribers (or only ``chat_ids``) not yet sent ``message_key``: never tried, failed, or interrupted by a crash."""
+        rows = self.db.execute(
+            "SELECT c.chat_id, c.lang FROM chats c LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
+            "WHERE c.subscribed = 1 AND (d.state IS NULL OR (d.state IN ('failed', 'interrupted') AND d.attempts < ?)) ORDER BY c.chat_id",
+            (message_key, max_attempts),
+        )
+        wanted = None if chat_ids is None else set(chat_ids)
+        return [(r[0], r[1]) for r in rows if wanted is None or r[0] in wanted]
+
+    def retry_left(self, message_key: str, max_attempts: int = MAX_ATTEMPTS) -> int:
+        """Failed deliveries of ``message_key`` that will still be retried."""
+        row = self.db.execute(
+            "SELECT COUNT(*) FROM deliveries WHERE message_key = ? AND state IN ('failed', 'interrupted') AND attempts < ?",
+            (message_key, max_attempts),
+        ).fetchone()
+        return int(row[0])
 
     def delivery_counts(self, message_key: str) -> dict[str, int]:
         """How many deliveries of ``message_key`` are in each state."""
@@ -484,6 +514,18 @@ class Store:
         """An announcement's (text, state)."""
         row = self.db.execute("SELECT text, state FROM announcements WHERE id = ?", (announcement_id,)).fetchone()
         return (row[0], row[1]) if row else None
+
+    def start_announcement(self, announcement_id: int) -> bool:
+        """Move a draft to 'sending', atomically: ``False`` if it was already sent, sending or cancelled."""
+        row = self.db.execute(
+            "UPDATE announcements SET state = 'sending' WHERE id = ? AND state = 'draft' RETURNING id", (announcement_id,)
+        ).fetchone()
+        return row is not None
+
+    def announcement_author(self, announcement_id: int) -> int | None:
+        """Who wrote an announcement (the organiser to report to)."""
+        row = self.db.execute("SELECT author_id FROM announcements WHERE id = ?", (announcement_id,)).fetchone()
+        return int(row[0]) if row else None
 
     def set_announcement_state(self, announcement_id: int, state: str) -> None:
         """Move an announcement to 'sending', 'done' or 'cancelled'."""

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.live import ReloadResult, fingerprint
 from bot.render import Renderer
 from bot.telegram_app.answers import unknown_command
-from bot.telegram_app.broadcast import Report, broadcast
+from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
-from bot.telegram_app.reminders import schedule_reminders
+from bot.telegram_app.reminders import RETRY_AFTER, schedule_reminders
 from bot.telegram_app.replies import buttons, escape, send
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ async def announce(update: Update, context: Context) -> None:
 
 @admin_only
 async def announce_button(update: Update, context: Context) -> None:
-    """Send or Cancel under a preview."""
+    """Send or Cancel under a preview; Send starts the broadcast in the background and returns at once."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or query.data is None or chat is None:
@@ -88,40 +89,112 @@ async def announce_button(update: Update, context: Context) -> None:
         runtime.store.set_announcement_state(announcement_id, "cancelled")
         await send(context.bot, chat.id, render.ui("announce_cancelled"))
         return
-    runtime.store.set_announcement_state(announcement_id, "sending")
+    if not runtime.store.start_announcement(announcement_id):  # a second tap, or a second process, got there first
+        await send(context.bot, chat.id, render.ui("announce_gone"))
+        return
     total = len(runtime.store.pending(announcement_key(announcement_id)))
-    status = await send(context.bot, chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))
-    step = max(1, total // 20)
-
-    async def progress(report: Report) -> None:
-        if report.done % step == 0 and report.done < report.total:
-            await context.bot.edit_message_text(
-                escape(render.ui("announce_progress", sent=f"{report.done:,}", total=f"{report.total:,}")),
-                chat_id=chat.id, message_id=status.message_id, parse_mode=ParseMode.HTML,
-            )  # fmt: skip
-
-    report = await send_announcement(context.bot, runtime, announcement_id, found[0], progress)
-    final = render.ui("announce_report", sent=f"{report.sent:,}", blocked=f"{report.blocked:,}", failed=f"{report.failed:,}")
-    await context.bot.edit_message_text(escape(final), chat_id=chat.id, message_id=status.message_id, parse_mode=ParseMode.HTML)
+    message_id: int | None = None
+    try:
+        message_id = (await send(context.bot, chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))).message_id
+    except TelegramError as exc:  # the broadcast goes out anyway; the report comes as a new message
+        log.warning("could not show the announcement status in chat %s: %s", chat.id, exc)
+    start_announcement(context.application, announcement_id, found[0], StatusMessage(context.bot, chat.id, message_id, render))  # type: ignore[arg-type]
 
 
-async def send_announcement(
-    bot: Bot, runtime: Runtime, announcement_id: int, text: str, progress: Callable[[Report], Awaitable[None]] | None = None
-) -> Report:
-    """Broadcast an announcement (as written, in every language) and mark it done."""
-    report = await broadcast(bot, runtime.store, announcement_key(announcement_id), lambda _lang: text, runtime.clock, progress)
-    runtime.store.set_announcement_state(announcement_id, "done")
-    return report
+class StatusMessage:
+    """The organiser's "Sending… n / N" message: edited as the broadcast goes, never holding it up, ending in the report."""
+
+    def __init__(self, bot: Bot, chat_id: int, message_id: int | None, render: Renderer) -> None:
+        self.bot, self.chat_id, self.message_id, self.render = bot, chat_id, message_id, render
+        self._edit: asyncio.Task[None] | None = None
+        self._shown = 0
+
+    def progress(self, report: Report) -> None:
+        """Show progress every 5 %; skipped while the previous edit is still on its way."""
+        step = max(1, report.total // 20)
+        if report.done - self._shown < step or report.done >= report.total or (self._edit is not None and not self._edit.done()):
+            return
+        self._shown = report.done
+        text = self.render.ui("announce_progress", sent=f"{report.done:,}", total=f"{report.total:,}")
+        self._edit = asyncio.create_task(self._show(text, final=False))
+
+    async def finish(self, report: Report) -> None:
+        """Replace the progress with the report (or send it as a new message if the edit fails)."""
+        if self._edit is not None:
+            await self._edit
+        await self._show(report_text(self.render, report), final=True)
+
+    async def _show(self, text: str, final: bool) -> None:
+        try:
+            if self.message_id is None:
+                raise BadRequest("no status message to edit")
+            await self.bot.edit_message_text(escape(text), chat_id=self.chat_id, message_id=self.message_id, parse_mode=ParseMode.HTML)
+        except TelegramError as exc:
+            log.warning("could not update the announcement status in chat %s: %s", self.chat_id, exc)
+            if final:
+                try:
+                    await send(self.bot, self.chat_id, text)
+                except TelegramError as again:
+                    log.warning("could not send the announcement report to chat %s: %s", self.chat_id, again)
 
 
-async def resume_announcements(application: App) -> None:
-    """Finish broadcasts interrupted by a crash or restart (exactly once, like reminders)."""
+def report_text(render: Renderer, report: Report) -> str:
+    """An announcement's outcome in words for the organiser."""
+    return render.ui(
+        "announce_report",
+        sent=f"{report.sent:,}",
+        blocked=f"{report.blocked:,}",
+        failed=f"{report.failed:,}",
+        unconfirmed=f"{report.unconfirmed:,}",
+    )
+
+
+def start_announcement(application: App, announcement_id: int, text: str, status: StatusMessage) -> None:
+    """Broadcast an announcement (as written, in every language) in the background; report, retry failures, then mark it done."""
     runtime: Runtime = application.bot_data["runtime"]
-    for announcement_id in runtime.store.unfinished_announcements():
-        found = runtime.store.announcement(announcement_id)
-        if found is not None:
-            log.info("resuming announcement %s", announcement_id)
-            await send_announcement(application.bot, runtime, announcement_id, found[0])
+    key = announcement_key(announcement_id)
+
+    async def on_done(report: Report) -> None:
+        await status.finish(report)
+        if runtime.store.retry_left(key) and application.running:
+            if report.failed and application.job_queue is not None:
+                application.job_queue.run_once(
+                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}"
+                )
+            return  # still 'sending': retried by the job, or resumed at the next start
+        if application.running:
+            runtime.store.set_announcement_state(announcement_id, "done")
+
+    broadcasts(application).start(key, lambda _lang: text, on_done=on_done, progress=status.progress)
+
+
+ANNOUNCE_RETRY_PREFIX = "announce-retry:"
+RESUME_JOB = "announce-resume"
+
+
+def resume_announcement(application: App, announcement_id: int) -> None:
+    """Finish an interrupted or partly failed announcement in the background; its author gets the report."""
+    runtime: Runtime = application.bot_data["runtime"]
+    found = runtime.store.announcement(announcement_id)
+    author = runtime.store.announcement_author(announcement_id)
+    if found is None or found[1] != "sending" or author is None:
+        return
+    log.info("resuming announcement %s", announcement_id)
+    render = runtime.snapshot.assistant.renderer(runtime.lang_for(author, None), runtime.clock())
+    start_announcement(application, announcement_id, found[0], StatusMessage(application.bot, author, None, render))
+
+
+async def retry_announcement_job(context: Context) -> None:
+    """Retry an announcement's failed deliveries (scheduled after a run that had failures)."""
+    assert context.job is not None
+    assert isinstance(context.job.data, dict)
+    resume_announcement(context.application, int(context.job.data["id"]))  # type: ignore[arg-type]
+
+
+async def resume_announcements_job(context: Context) -> None:
+    """Just after start-up: finish broadcasts interrupted by a crash or restart, in the background."""
+    for announcement_id in context.runtime.store.unfinished_announcements():
+        resume_announcement(context.application, announcement_id)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------- live reload

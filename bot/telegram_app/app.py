@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -9,7 +10,6 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -26,11 +26,13 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
+from bot.telegram_app import admin, answers, calendar, conflict, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
 from bot.telegram_app.context import App, Context, Runtime
+from bot.telegram_app.ratelimit import Limits, TwoLaneRateLimiter
 from bot.telegram_app.replies import ANSWER, CALENDAR, ENTRY_DIGEST, LANGUAGE, ORGANISERS, REMIND, TOPICS
 
 CONTEXT_TYPES = ContextTypes(context=Context)
+log = logging.getLogger(__name__)
 
 
 def build_application(
@@ -39,11 +41,13 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Callable[[], datetime] | None = None,
     monotonic: Callable[[], float] | None = None,
+    limits: Limits | None = None,
 ) -> App:
     """The bot, wired: settings, live knowledge, store, rate limiter and every handler.
 
     ``request`` replaces the HTTP client (tests pass the fake Bot API's in-process
-    transport); ``clock`` and ``monotonic`` replace the real clocks.
+    transport); ``clock`` and ``monotonic`` replace the real clocks; ``limits``
+    replaces Telegram's limits (overall ``BROADCAST_RATE``, 1/s per chat, 20/min per group).
     """
     live = LiveKnowledge(settings.knowledge_dir)  # raises KnowledgeError with every problem
     builder = (
@@ -53,9 +57,8 @@ def build_application(
         .base_file_url(f"{settings.api_url}/file/bot")
         .context_types(CONTEXT_TYPES)
         .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=live.current.knowledge.event.tz))
-        # A bucket of 0.1 s worth of requests: a steady pace (3 messages of burst at 30/s) that
-        # tolerates event-loop timer jitter; 429s are retried by the limiter after retry_after.
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.broadcast_rate / 10, overall_time_period=0.1, max_retries=3))
+        # Two lanes: replies to people first, broadcasts with what is left; 429s retried after retry_after.
+        .rate_limiter(TwoLaneRateLimiter(limits or Limits(overall=settings.broadcast_rate), max_retries=3))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -125,19 +128,28 @@ def add_handlers(application: App) -> None:
     # Last: unknown commands and non-text messages in private chats get a hint; edits and channel posts are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & private, answers.unknown_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & ~filters.TEXT, answers.unsupported))
+    application.add_error_handler(conflict.on_conflict)  # first: a 409 stops the bot with one clear line
     application.add_error_handler(guards.on_error)
 
 
 async def _post_init(application: App) -> None:
-    """Start-up: the command menu, the reminder jobs (with catch-up), the watchers, and interrupted announcements."""
+    """Start-up: the command menu, the reminder jobs (with catch-up), the watchers, and interrupted announcements.
+
+    Broadcasts never run here: catch-ups and interrupted announcements start as jobs
+    once the bot is running, as background tasks, so start-up does not wait for them.
+    """
     runtime: Runtime = application.bot_data["runtime"]
+    # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is retried.
+    interrupted = runtime.store.release_interrupted()
+    if interrupted:
+        log.info("%s deliveries were in flight when the bot last stopped: they will be sent again", interrupted)
     await menu.register_menu(application)
     reminders.schedule_reminders(application)
     assert application.job_queue is not None  # the job-queue extra is a dependency
     interval = runtime.settings.reload_interval_seconds
     application.job_queue.run_repeating(admin.watch_knowledge, interval, first=interval, name=admin.RELOAD_JOB)
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
-    await admin.resume_announcements(application)
+    application.job_queue.run_once(admin.resume_announcements_job, 0, name=admin.RESUME_JOB)
 
 
 async def _post_shutdown(application: App) -> None:

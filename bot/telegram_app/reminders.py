@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.knowledge import DEFAULT_LANG, Lang
 from bot.schedule import delivery_key, format_moment, next_reminder, plan
-from bot.telegram_app.broadcast import broadcast
+from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
 from bot.telegram_app.replies import reply, say
 
@@ -69,10 +69,15 @@ async def status(update: Update, context: Context) -> None:
 
 
 async def reminder_job(context: Context) -> None:
-    """Send one reminder to every subscriber who has not had it; schedule a retry for failures."""
+    """Start sending one reminder in the background (joining a run already in progress); failures are retried later."""
     assert context.job is not None
     reminder_id = str(context.job.data["id"] if isinstance(context.job.data, dict) else context.job.data)
-    runtime = context.runtime
+    start_reminder(context.application, reminder_id)  # type: ignore[arg-type]
+
+
+def start_reminder(application: App, reminder_id: str) -> None:
+    """Broadcast reminder ``reminder_id`` to every subscriber who has not had it; at most one run at a time."""
+    runtime: Runtime = application.bot_data["runtime"]
     snapshot = runtime.snapshot
     reminder = next((r for r in snapshot.knowledge.reminders if r.id == reminder_id), None)
     if reminder is None:
@@ -84,9 +89,14 @@ async def reminder_job(context: Context) -> None:
         render = snapshot.assistant.renderer(chosen, runtime.clock())
         return render.text(reminder.text.get(render.lang) or reminder.text[DEFAULT_LANG])
 
-    report = await broadcast(context.bot, runtime.store, delivery_key(snapshot.knowledge, reminder), text_for, runtime.clock)
-    if report.failed and context.job_queue is not None:
-        context.job_queue.run_once(reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}")  # type: ignore[arg-type]
+    key = delivery_key(snapshot.knowledge, reminder)
+
+    async def on_done(report: Report) -> None:
+        if report.failed and runtime.store.retry_left(key) and application.job_queue is not None:
+            log.info("reminder %s: %s failed deliveries retried in %s", reminder_id, report.failed, RETRY_AFTER)
+            application.job_queue.run_once(reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}")
+
+    broadcasts(application).start(key, text_for, on_done=on_done)
 
 
 def schedule_reminders(application: App) -> None:

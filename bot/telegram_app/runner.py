@@ -10,15 +10,18 @@ import asyncio
 import hashlib
 import logging
 import sys
+from typing import IO
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 
 from bot.config import ConfigError, Settings
+from bot.instance import AlreadyRunning, lock_data_dir
 from bot.knowledge import KnowledgeError
 from bot.logs import configure, redact
-from bot.store import StoreError
+from bot.store import StoreError, prepare_data_dir
 from bot.telegram_app.app import build_application
+from bot.telegram_app.conflict import CONFLICT
 from bot.telegram_app.context import App
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,15 @@ async def connect(application: App, settings: Settings) -> None:
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
 
+def claim_data_dir(settings: Settings) -> IO[str]:
+    """Take DATA_DIR for this process (an OS lock, released however the process exits); ``StartupError`` if another has it."""
+    try:
+        prepare_data_dir(settings.data_dir)
+        return lock_data_dir(settings.data_dir)
+    except (StoreError, AlreadyRunning) as exc:
+        raise StartupError(str(exc)) from None
+
+
 def start(settings: Settings) -> App:
     """Build the bot and check it can reach Telegram with its token; ``StartupError`` with the line to print otherwise."""
     try:
@@ -102,6 +114,7 @@ def run() -> int:
         return 2
     configure(settings.log_level, [settings.token])
     try:
+        lock = claim_data_dir(settings)  # noqa: F841 - held open until the process exits
         application = start(settings)
         serve(application, settings)
     except StartupError as exc:
@@ -117,6 +130,9 @@ def run() -> int:
     except TelegramError as exc:
         log.debug("stopped by a Telegram error", exc_info=True)
         fail(f"stopped: Telegram answered {type(exc).__name__}: {exc}; start again once it is resolved")
+        return 1
+    if application.bot_data.get(CONFLICT):
+        fail("another process is polling with this bot token (Telegram: 409 Conflict); stopped")
         return 1
     log.info("stopped")
     return 0

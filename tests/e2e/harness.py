@@ -12,7 +12,9 @@ from telegram import Update
 
 from bot.config import Settings
 from bot.telegram_app.app import build_application
+from bot.telegram_app.broadcast import broadcasts
 from bot.telegram_app.context import App, Runtime
+from bot.telegram_app.ratelimit import Limits
 from tests.conftest import BEFORE, KNOWLEDGE
 from tests.fakes.botapi import TOKEN, FakeBotApi, InProcessRequest
 
@@ -52,6 +54,10 @@ class Harness:
         """The bot's shared runtime (store, live knowledge)."""
         return self.app.bot_data["runtime"]  # type: ignore[no-any-return]
 
+    async def broadcasts_done(self) -> None:
+        """Wait until every background broadcast has finished (and its report was sent)."""
+        await broadcasts(self.app).wait()
+
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings for a test bot: the fake's token, a fast rate limit, a private data folder."""
@@ -69,7 +75,9 @@ async def running_bot(data_dir: Path, now: datetime = BEFORE, api: FakeBotApi | 
     api = api or FakeBotApi()
     settings = make_settings(data_dir, **overrides)
     clock = Clock(now)
-    app = build_application(settings, request=InProcessRequest(api), clock=clock, monotonic=clock.monotonic)
+    # Per-chat limits relaxed so that a test's quick exchanges are not paced at one message a second.
+    limits = Limits(overall=settings.broadcast_rate, chat=(1000, 1.0), group=(1000, 1.0))
+    app = build_application(settings, request=InProcessRequest(api), clock=clock, monotonic=clock.monotonic, limits=limits)
     async with app:
         assert app.post_init is not None
         await app.post_init(app)

@@ -18,6 +18,12 @@ def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
     return next(j for j in bot.app.job_queue.jobs() if j.name == name)
 
 
+async def run_job(bot: Harness, name: str) -> None:
+    """Run the job called ``name`` now and wait for the broadcast it starts in the background."""
+    await job(bot, name).run(bot.app)
+    await bot.broadcasts_done()
+
+
 async def test_remind_subscribes_and_status_says_when(bot: Harness) -> None:
     """/remind subscribes with the next reminder's local time; /status repeats it; /stop unsubscribes."""
     reply = await bot.api.ask("/remind")
@@ -71,7 +77,7 @@ async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Ha
     for user_id, lang in ((1, "en"), (2, "nl"), (3, "fr")):
         await bot.api.ask("/remind", bot.api.user(user_id, lang))
     start = len(bot.api.calls)
-    await job(bot, "reminder:day-before").run(bot.app)
+    await run_job(bot, "reminder:day-before")
     sent = {c.chat_id: c.text for c in bot.api.calls[start:] if c.method == "sendMessage"}
     assert sent == {
         1: "Tomorrow: Science for Health 2025, Tuesday 4 November 2025, in Brussels. Theme: “Stronger Regions, Greater Impact”, focus: “ATMP &amp; New Modalities”. See you there!",
@@ -79,7 +85,7 @@ async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Ha
         3: "Demain : Science for Health 2025, le mardi 4 novembre 2025, à Bruxelles. Thème : « Stronger Regions, Greater Impact », focus : « ATMP &amp; New Modalities ». À demain !",
     }
     start = len(bot.api.calls)
-    await job(bot, "reminder:day-before").run(bot.app)
+    await run_job(bot, "reminder:day-before")
     assert [c for c in bot.api.calls[start:] if c.method == "sendMessage"] == []
 
 
@@ -123,13 +129,12 @@ async def test_broadcast_survives_429_403_and_5xx(bot: Harness) -> None:
     bot.api.fail("sendMessage", 403, "Forbidden: bot was blocked by the user", chat_id=3)
     bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=4)
     start = len(bot.api.calls)
-    await job(bot, "reminder:week-before").run(bot.app)
+    await run_job(bot, "reminder:week-before")
     delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
     assert sorted(delivered) == [1, 2, 5]
     assert not bot.runtime.store.is_subscribed(3)
     assert bot.runtime.store.delivery_counts("reminder:2025:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
-    retry = job(bot, "reminder-retry:week-before")
-    await retry.run(bot.app)
+    await run_job(bot, "reminder-retry:week-before")
     delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
     assert sorted(delivered) == [1, 2, 4, 5]
 
@@ -148,7 +153,7 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         assert preview.button_texts == ["Send", "Cancel"]
         await bot.api.press(preview, "Send", admin)
         final = await bot.api.wait_for(lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent"))
-        assert final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried later)."
+        assert final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
         assert sorted(c.chat_id for c in deliveries) == [u for u in range(100, 125) if u != 110]
         progress = [c.text for c in bot.api.sent("editMessageText")]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 TOKEN = "123456:TEST-abcdefghijklmnopqrstuvwxyz012345"
@@ -31,6 +32,7 @@ INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", 
               "message_thread_id"}  # fmt: skip
 # What Telegram answers a well-formed token it does not know (revoked, or a typo).
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 
 
 @dataclass
@@ -103,7 +105,11 @@ class FakeBotApi:
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._changed: asyncio.Condition | None = None
+        self._pollers = itertools.count(1)
+        self._poller = 0  # the getUpdates request currently waiting (a newer one terminates it with 409)
+        self.long_polls = 0  # long-polling getUpdates requests waiting right now
         self.before_result: Callable[[Call], Any] | None = None
+        self.lost_answers: list[Failure] = []  # delivered, but the answer never reaches the bot (a timeout)
 
     @property
     def changed(self) -> asyncio.Condition:
@@ -228,6 +234,18 @@ class FakeBotApi:
         """Make the next ``times`` matching calls fail."""
         self.failures.append(Failure(method, status, description, chat_id, retry_after, times))
 
+    def lose_answer(self, method: str, chat_id: int | None = None, times: int = 1) -> None:
+        """Deliver the next ``times`` matching calls but let the bot's request time out (in-process transport)."""
+        self.lost_answers.append(Failure(method, 200, "timed out", chat_id, None, times))
+
+    def answer_lost(self, method: str, chat_id: int | None) -> bool:
+        """Whether the answer to this (delivered) call is to be lost."""
+        for lost in self.lost_answers:
+            if lost.times > 0 and lost.method == method and lost.chat_id in (None, chat_id):
+                lost.times -= 1
+                return True
+        return False
+
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         """Successful calls of ``method`` (to ``chat_id``), in order."""
         return [c for c in self.calls if c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)]
@@ -279,7 +297,12 @@ class FakeBotApi:
         params = {k: _coerce(k, v) for k, v in params.items()}
         call = Call(method, params, files or {})
         if method == "getUpdates":
-            return 200, {"ok": True, "result": await self._get_updates(params)}
+            updates = await self._get_updates(params)
+            if updates is None:
+                self.calls.append(Call(method, params, status=409))
+                await self._notify()
+                return 409, {"ok": False, "error_code": 409, "description": CONFLICT}
+            return 200, {"ok": True, "result": updates}
         failure = self._failure_for(method, call.chat_id)
         if failure is None and method in SENDING and call.chat_id in self.blocked:
             failure = Failure(method, 403, "Forbidden: bot was blocked by the user")
@@ -309,15 +332,27 @@ class FakeBotApi:
                 return failure
         return None
 
-    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The pending updates (long-polling up to ``timeout``); ``None`` when a newer getUpdates terminated this one."""
+        timeout = float(params.get("timeout") or 0)
+        me = next(self._pollers)
+        if timeout > 0:  # a new long poll terminates the one waiting (another bot process): it gets 409 Conflict
+            self._poller = me
+            await self._notify()
         offset = int(params.get("offset") or 0)
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
-        timeout = float(params.get("timeout") or 0)
         if not self.updates and timeout > 0:
-            async with self.changed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates)), timeout)
+            self.long_polls += 1
+            try:
+                async with self.changed:
+                    self.changed.notify_all()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates) or self._poller != me), timeout)
+            finally:
+                self.long_polls -= 1
+        if timeout > 0 and self._poller != me:
+            return None
         limit = int(params.get("limit") or 100)
         return [{k: v for k, v in u.items() if not k.startswith("_")} for u in self.updates[:limit]]
 
@@ -422,6 +457,8 @@ class InProcessRequest(BaseRequest):
                 filename, content, mime = part[0], part[1], part[2] if len(part) > 2 else "application/octet-stream"
                 files[name] = (str(filename), content if isinstance(content, bytes) else content.read(), str(mime))
         status, body = await self.api.handle(api_method, params, files)
+        if status == 200 and self.api.answer_lost(api_method, _coerce("chat_id", params.get("chat_id"))):
+            raise TimedOut  # Telegram delivered it; the bot never hears back
         return status, json.dumps(body).encode()
 
 
