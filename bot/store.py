@@ -13,6 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.deferred import DeferredWrites, is_locked
+
+# How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
+BUSY_TIMEOUT_MS = 5000
 # A delivery that failed this many times is given up on (and counted as failed in reports and logs).
 MAX_ATTEMPTS = 5
 
@@ -184,16 +188,19 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         path = Path(path)
+        # Questions the database was too locked to take at once (None in memory: nothing else can lock it).
+        self.deferred: DeferredWrites | None = None
         if str(path) == ":memory:":
             self._key = secrets.token_bytes(32)
         else:
+            self.deferred = DeferredWrites(path)
             prepare_data_dir(path.parent)
             self._key = _load_key(path.parent / KEY_FILE)
         try:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=5000")
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             # Deleted rows are overwritten with zeros, so /forget leaves no text behind in free pages.
             self.db.execute("PRAGMA secure_delete=ON")
             problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
@@ -220,7 +227,9 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Close the connection."""
+        """Store the questions still queued (waiting a bounded time) and close the connection."""
+        if self.deferred is not None:
+            self.deferred.close()
         self.db.close()
 
     # -- chats and subscriptions
@@ -287,6 +296,8 @@ class Store:
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
         """Delete every row about this chat (and the questions ``user_id`` asked), leaving no trace in the files."""
+        if user_id is not None and self.deferred is not None:
+            self.deferred.discard(self.pseudonym(user_id))  # queued while the database was locked
         with self.db:
             self.db.execute("BEGIN")
             for table, column, value in self._about(chat_id, user_id):
@@ -359,12 +370,24 @@ class Store:
     def record_question(
         self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime, asker: int | None = None
     ) -> int:
-        """Keep a question for statistics and learning, under the asker's pseudonym; returns its id."""
-        cursor = self.db.execute(
-            "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (now.isoformat(), lang, text[:1000], faq_id, score, outcome, self.pseudonym(asker) if asker is not None else None),
-        )
-        return int(cursor.lastrowid or 0)
+        """Keep a question for statistics and learning, under the asker's pseudonym; returns its id.
+
+        Never waits for another process's lock: if the database is locked the row is queued
+        (``deferred``) and stored as soon as it is free, and the id returned is 0.
+        """
+        owner = self.pseudonym(asker) if asker is not None else None
+        sql = "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        params = (now.isoformat(), lang, text[:1000], faq_id, score, outcome, owner)
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            return int(self.db.execute(sql, params).lastrowid or 0)
+        except sqlite3.OperationalError as exc:
+            if self.deferred is None or not is_locked(exc):
+                raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        self.deferred.submit("questions", sql, params, owner)
+        return 0
 
     def question(self, question_id: int) -> Question | None:
         """One stored question by id."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.store import Store
 from bot.telegram_app.admin import ANNOUNCE_RETRY_PREFIX, announcement_key
 from bot.telegram_app.broadcast import broadcasts
+from bot.telegram_app.replies import escape
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import Call
 
@@ -123,3 +124,26 @@ async def test_an_interrupted_announcement_resumes_in_the_background_after_start
         assert sorted(delivered(bot)) == [11, 12, 13]
         await bot.broadcasts_done()
         assert bot.runtime.store.unfinished_announcements() == []
+
+
+async def test_a_locked_database_delays_no_answer_and_loses_no_question(tmp_path: Path) -> None:
+    """While another process holds the database's write lock, questions are answered at once and stored once it is free."""
+    import sqlite3
+
+    async with running_bot(tmp_path / "data") as bot:
+        other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process (a backup, the CLI…) holds the write lock
+        try:
+            for n in range(3):
+                question = f"do you sell pizza number {n}"
+                reply = await bot.api.ask(question, bot.api.user(300 + n))
+                expected = bot.runtime.snapshot.assistant.answer(question, "en", bot.clock()).text
+                assert reply.text == escape(expected)  # the answer itself, not an apology for an error
+            assert bot.runtime.store.deferred is not None
+            assert bot.runtime.store.deferred.waiting == 3  # queued, not lost
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert await asyncio.to_thread(bot.runtime.store.deferred.flush, 10)
+        stored = {q.text for q in bot.runtime.store.unanswered(since_days=1, now=bot.clock())}
+        assert {f"do you sell pizza number {n}" for n in range(3)} <= stored

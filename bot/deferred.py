@@ -1,0 +1,119 @@
+"""Writes that may wait: while another process holds SQLite's write lock they queue in a thread, never blocking the event loop.
+
+A question must never be lost and never delay an answer: ``Store.record_question`` tries
+once without waiting; if the database is locked the insert is handed to this queue, whose
+thread (with its own connection) retries until the lock is gone. ``discard`` drops a
+user's queued rows (for /forget); ``close`` waits a bounded time for the queue to empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def is_locked(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds the lock."""
+    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
+
+
+@dataclass
+class _Write:
+    table: str
+    sql: str
+    params: tuple[Any, ...]
+    owner: str | None
+    dropped: bool = False
+
+
+class DeferredWrites:
+    """A queue of inserts retried in one background thread until the database accepts them."""
+
+    def __init__(self, path: Path, retry_seconds: float = 0.2) -> None:
+        self.path = path
+        self.retry_seconds = retry_seconds
+        self._pending: deque[_Write] = deque()
+        self._current: _Write | None = None
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._closing = False
+
+    def submit(self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None) -> None:
+        """Queue one insert into ``table`` (``owner``: whose row it is, for ``discard``); returns at once."""
+        with self._changed:
+            self._pending.append(_Write(table, sql, params, owner))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="deferred-writes", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+        log.warning("the database is locked by another process: a question is queued and will be stored when it is free")
+
+    def discard(self, owner: str) -> None:
+        """Drop every queued row of ``owner`` (the one being written is deleted right after)."""
+        with self._changed:
+            self._pending = deque(w for w in self._pending if w.owner != owner)
+            if self._current is not None and self._current.owner == owner:
+                self._current.dropped = True
+
+    @property
+    def waiting(self) -> int:
+        """Rows not stored yet."""
+        with self._changed:
+            return len(self._pending) + (self._current is not None)
+
+    def flush(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for every queued row to be stored; whether it was."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._pending and self._current is None, timeout)
+
+    def close(self, timeout: float = 10.0) -> int:
+        """Stop after storing what is queued (waiting at most ``timeout`` s); returns how many rows were not stored."""
+        done = self.flush(timeout)
+        with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+            left = 0 if done else len(self._pending) + (self._current is not None)
+        if left:
+            log.error("the database stayed locked: %s queued question(s) could not be stored", left)
+        return left
+
+    def _run(self) -> None:
+        db = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout={int(self.retry_seconds * 1000)}")
+        db.execute("PRAGMA secure_delete=ON")
+        try:
+            while True:
+                with self._changed:
+                    self._changed.wait_for(lambda: bool(self._pending) or self._closing)
+                    if self._closing:
+                        return
+                    write = self._current = self._pending.popleft()
+                stored = self._store(db, write)
+                with self._changed:
+                    if not stored and not write.dropped:
+                        self._pending.appendleft(write)  # still locked: try again after the busy timeout
+                    self._current = None
+                    self._changed.notify_all()
+        finally:
+            db.close()
+
+    def _store(self, db: sqlite3.Connection, write: _Write) -> bool:
+        """Insert one row (and delete it again if /forget came meanwhile); ``False`` while the database is locked."""
+        try:
+            rowid = db.execute(write.sql, write.params).lastrowid
+            with self._changed:
+                dropped = write.dropped
+            if dropped:
+                db.execute(f"DELETE FROM {write.table} WHERE rowid = ?", (rowid,))  # noqa: S608 - table from our code
+        except sqlite3.OperationalError as exc:
+            if is_locked(exc):
+                return False
+            log.error("a queued question could not be stored: %s", exc)
+        return True
