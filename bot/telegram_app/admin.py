@@ -155,6 +155,9 @@ def start_announcement(application: App, announcement_id: int, text: str, status
     key = announcement_key(announcement_id)
 
     async def on_done(report: Report) -> None:
+        if not application.running and report.done < report.total:
+            log.info("announcement %s paused by the shutdown; it resumes after the next start", announcement_id)
+            return  # still 'sending': the report comes when it is complete
         await status.finish(report)
         if runtime.store.retry_left(key) and application.running:
             if report.failed and application.job_queue is not None:

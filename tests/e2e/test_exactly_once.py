@@ -200,3 +200,30 @@ async def test_409_conflict_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
             assert reply.text
         finally:
             await stop(second)
+
+
+async def test_a_clean_stop_mid_broadcast_then_restart_sends_nobody_anything_twice(tmp_path: Path, kb_dir: Path) -> None:
+    """SIGINT in the middle of a reminder lets the sends in flight finish; after a restart everyone has it exactly once."""
+    reminder_due_ten_minutes_ago(kb_dir)
+    data = tmp_path / "data"
+    subscribe(data, SUBSCRIBERS)
+    api = FakeBotApi()
+    for chat_id in SUBSCRIBERS:
+        api.user(chat_id)
+    env = bot_env("", data, KNOWLEDGE_DIR=str(kb_dir), BROADCAST_RATE="100", LOG_LEVEL="INFO")
+    async with LoopbackServer(api) as server:
+        env["TELEGRAM_API_URL"] = server.url
+        first = await start_bot(env)
+        await until(api, lambda: sum(received(api).values()) >= 50)
+        await stop(first)
+        assert sum(received(api).values()) < len(SUBSCRIBERS), "the stop must land mid-broadcast"
+        assert "sending" not in delivery_states(data)  # nothing left in flight
+        second = await start_bot(env)
+        try:
+            await until(api, lambda: set(received(api)) >= set(SUBSCRIBERS))
+        finally:
+            await stop(second)
+    counts = received(api)
+    assert set(counts) == set(SUBSCRIBERS)
+    assert set(counts.values()) == {1}
+    assert delivery_states(data) == {"sent": len(SUBSCRIBERS)}
