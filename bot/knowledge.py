@@ -53,12 +53,13 @@ UI_KEYS: tuple[str, ...] = (
     "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
 )  # fmt: skip
 # Placeholders and UI strings of the helpdesk loop and of teaching from Telegram.
-UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file")
+UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file", "changes")
 UI_KEYS = (
     *UI_KEYS, "already_forwarded", "ticket_not_yours", "organiser_answer", "organiser_answer_delivered",
     "organiser_answer_undeliverable", "add_as_answer_button", "unanswered_group", "unanswered_candidate", "new_entry_button",
     "ignore_button", "new_entry_prompt", "entry_created", "learn_already", "learn_harmful", "harm_line", "ignored", "undo_done",
-    "undo_nothing", "undo_failed", "cmd_undo",
+    "undo_nothing", "undo_failed", "cmd_undo", "reload_fixed", "reload_facts", "reload_reminders", "reload_reminder_removed",
+    "reload_texts",
 )  # fmt: skip
 
 try:  # the C parser is much faster; both keep node positions

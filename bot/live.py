@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from bot.assistant import Assistant
-from bot.knowledge import Knowledge, KnowledgeError, Problem, load
+from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Problem, load
+from bot.schedule import reminder_times
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class ReloadResult:
     modified: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    facts: tuple[tuple[str, str, str], ...] = ()  # (name, old value, new value)
+    reminders: tuple[tuple[str, datetime | None], ...] = ()  # (id, its new moment; None when removed)
+    texts: tuple[str, ...] = ()  # "nl: welcome": locale texts that changed
+    fixed: bool = False  # valid again after a rejected edit
 
     @property
     def ok(self) -> bool:
@@ -57,6 +63,7 @@ class LiveKnowledge:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.current = build(directory)
+        self.broken = False  # the files on disk were rejected at the last reload
 
     def reload(self) -> ReloadResult:
         """Validate the files on disk and, if valid, make them live in one assignment."""
@@ -64,11 +71,14 @@ class LiveKnowledge:
         try:
             new = build(self.directory)
         except KnowledgeError as exc:
+            self.broken = True
             return ReloadResult(changed=False, problems=tuple(exc.problems))
         except OSError as exc:
+            self.broken = True
             return ReloadResult(changed=False, problems=(Problem(str(self.directory), 1, f"cannot be read: {exc}"),))
+        fixed, self.broken = self.broken, False
         if new.fingerprint == old.fingerprint:
-            return ReloadResult(changed=False)
+            return ReloadResult(changed=False, fixed=fixed)
         old_entries = {e.id: e for e in old.knowledge.entries}
         new_entries = {e.id: e for e in new.knowledge.entries}
         self.current = new
@@ -77,4 +87,44 @@ class LiveKnowledge:
             added=tuple(sorted(new_entries.keys() - old_entries.keys())),
             modified=tuple(sorted(i for i in new_entries.keys() & old_entries.keys() if new_entries[i] != old_entries[i])),
             removed=tuple(sorted(old_entries.keys() - new_entries.keys())),
+            facts=changed_facts(old.knowledge, new.knowledge),
+            reminders=moved_reminders(old.knowledge, new.knowledge),
+            texts=changed_texts(old.knowledge, new.knowledge),
+            fixed=fixed,
         )
+
+
+def changed_facts(old: Knowledge, new: Knowledge) -> tuple[tuple[str, str, str], ...]:
+    """Every event field and fact whose value changed, as (name, old, new) in English ("–" for empty)."""
+
+    def values(knowledge: Knowledge) -> dict[str, str]:
+        found = {name: "–" if value is None else str(value) for name, value in knowledge.event.model_dump().items()}
+        found.update({name: texts.get(DEFAULT_LANG) or next(iter(texts.values()), "–") for name, texts in knowledge.facts.items()})
+        return found
+
+    before, after = values(old), values(new)
+    return tuple((name, before.get(name, "–"), after.get(name, "–")) for name in sorted(before.keys() | after.keys())
+                 if before.get(name, "–") != after.get(name, "–"))  # fmt: skip
+
+
+def moved_reminders(old: Knowledge, new: Knowledge) -> tuple[tuple[str, datetime | None], ...]:
+    """Reminders whose moment or text changed (with their new moment), added, or removed (``None``)."""
+    before = {d.reminder.id: d for d in reminder_times(old)}
+    after = {d.reminder.id: d for d in reminder_times(new)}
+    changes: list[tuple[str, datetime | None]] = []
+    for reminder_id in sorted(before.keys() | after.keys()):
+        was, now = before.get(reminder_id), after.get(reminder_id)
+        if now is None:
+            changes.append((reminder_id, None))
+        elif was is None or was.at != now.at or was.reminder != now.reminder:
+            changes.append((reminder_id, now.at))
+    return tuple(changes)
+
+
+def changed_texts(old: Knowledge, new: Knowledge) -> tuple[str, ...]:
+    """The locale texts (``lang: key``) that were added, changed or removed."""
+    changes: list[str] = []
+    for lang in sorted(old.locales.keys() | new.locales.keys()):
+        was, now = old.locales.get(lang, {}), new.locales.get(lang, {})
+        changes.extend(f"{lang}: {key}" for key in sorted(was.keys() | now.keys()) if was.get(key) != now.get(key))
+    return tuple(changes)

@@ -14,6 +14,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.live import ReloadResult, fingerprint
 from bot.render import Renderer
+from bot.schedule import format_moment
 from bot.telegram_app.answers import unknown_command
 from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
@@ -209,14 +210,25 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
     """What a reload did, in words for an organiser."""
     if result.problems:
         return render.ui("reload_failed", problems="\n".join(str(p) for p in result.problems))
+    fixed = [render.ui("reload_fixed")] if result.fixed else []
     if not result.changed:
-        return render.ui("reload_unchanged")
-    return render.ui(
+        return "\n".join(fixed) or render.ui("reload_unchanged")
+    lines = [*fixed, render.ui(
         "reload_ok",
         added=", ".join(result.added) or "–",
         modified=", ".join(result.modified) or "–",
         removed=", ".join(result.removed) or "–",
-    )
+    )]  # fmt: skip
+    if result.facts:
+        lines.append(render.ui("reload_facts", changes="\n".join(f"{name}: {old} → {new}" for name, old, new in result.facts)))
+    if result.reminders:
+        pattern = render.ui("datetime_format")
+        moved = [f"{rid}: {format_moment(at, pattern, render.lang, render.knowledge) if at else render.ui('reload_reminder_removed')}"
+                 for rid, at in result.reminders]  # fmt: skip
+        lines.append(render.ui("reload_reminders", changes="\n".join(moved)))
+    if result.texts:
+        lines.append(render.ui("reload_texts", changes=", ".join(result.texts)))
+    return "\n".join(lines)
 
 
 def apply_reload(application: App) -> ReloadResult:
@@ -264,7 +276,8 @@ async def watch_knowledge(context: Context) -> None:
         current = fingerprint(runtime.live.directory)
     except OSError:
         return
-    if current == runtime.live.current.fingerprint:
+    # Back to the live version after a rejected edit still goes on, to say "fixed".
+    if current == runtime.live.current.fingerprint and not runtime.live.broken:
         state["pending"] = None
         return
     if current != state["pending"]:
@@ -275,7 +288,7 @@ async def watch_knowledge(context: Context) -> None:
     result = apply_reload(context.application)  # type: ignore[arg-type]
     state["pending"] = None
     state["reported"] = current if result.problems else None
-    if result.changed or result.problems:
+    if result.changed or result.problems or result.fixed:
         await tell_admins(context.application, result)  # type: ignore[arg-type]
 
 

@@ -42,7 +42,10 @@ async def test_valid_edit_while_running_changes_answers_and_tells_admins(tmp_pat
         replace_in(kb_dir / "event.yaml", "address: null", 'address: "Mont des Arts"')
         await poll(bot)
         summary = await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("Knowledge reloaded"))
-        assert summary.text == "Knowledge reloaded. Added: –. Changed: –. Removed: –."  # facts changed, entries did not
+        assert summary.text == (  # facts changed, entries did not
+            "Knowledge reloaded. Added: –. Changed: –. Removed: –.\n"
+            "Facts changed:\naddress: – → Mont des Arts\nvenue: – → Square Brussels Meeting Centre"
+        )
         reply = await bot.api.ask("where is it?")
         assert reply.text == "Science for Health 2025 takes place at Square Brussels Meeting Centre, in Brussels (Belgium)."
         address = await bot.api.ask("what is the address?")
@@ -95,12 +98,52 @@ async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path
             '- id: parking\n  title: {en: Parking}\n  questions:\n    en: [where can i park]\n  answer:\n    en: "No parking information yet."\n- id: thanks\n',
         )
         reply = await bot.api.ask("/reload", admin)
-        assert reply.text == "Knowledge reloaded. Added: parking. Changed: –. Removed: –."
+        first, heading, moved = reply.text.splitlines()
+        assert first == "Knowledge reloaded. Added: parking. Changed: –. Removed: –."
+        assert heading == "Reminders, with their new time:"
+        assert moved.startswith("day-before: ")
+        assert moved.endswith(" 18:30")
         assert job(bot, "reminder:day-before").data["at"] == "2025-11-03T18:30:00+01:00"
         assert (await bot.api.ask("where can i park")).text == "No parking information yet."
         replace_in(kb_dir / "event.yaml", "timezone: Europe/Brussels", "timezone: Europe/Brusels")
         failed = await bot.api.ask("/reload", admin)
         assert "knowledge/event.yaml:14: 'event.timezone' 'Europe/Brusels' is not a known timezone" in failed.text
+
+
+async def test_reload_reports_moved_date_reminders_texts_and_a_fix(tmp_path: Path, kb_dir: Path) -> None:
+    """Moving the event date lists the fact (old → new) and every reminder's new time; changed texts are named; a fix is announced."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        knowledge = bot.runtime.snapshot.knowledge
+        old_date = knowledge.event.date
+        new_date = old_date + timedelta(days=1)
+        replace_in(kb_dir / "event.yaml", f"date: {old_date.isoformat()}", f"date: {new_date.isoformat()}")
+        replace_in(kb_dir / "locales" / "nl.yaml", "\nhelp: \"", "\nhelp: \"Typ je vraag. ")
+        lines = (await bot.api.ask("/reload", admin)).text.splitlines()
+        assert lines[0] == "Knowledge reloaded. Added: –. Changed: –. Removed: –."
+        assert lines[1:3] == ["Facts changed:", f"date: {old_date.isoformat()} → {new_date.isoformat()}"]
+        assert lines[3] == "Reminders, with their new time:"
+        assert [line.split(":")[0] for line in lines[4:-1]] == sorted(r.id for r in knowledge.reminders)
+        assert lines[-1] == "Texts changed: nl: help"
+        faq = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        (kb_dir / "faq.yaml").write_text(faq.replace("entries:", "entries: [", 1), encoding="utf-8")
+        assert (await bot.api.ask("/reload", admin)).text.startswith("The knowledge edit was rejected")
+        (kb_dir / "faq.yaml").write_text(faq, encoding="utf-8")
+        assert (await bot.api.ask("/reload", admin)).text == "Fixed: the knowledge base is valid again."
+
+
+async def test_a_fixed_edit_is_announced_to_admins_by_the_watcher(tmp_path: Path, kb_dir: Path) -> None:
+    """After a rejected edit, saving a valid version sends admins "fixed", so "rejected" is not their last word."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        bot.api.user(ADMIN)
+        faq = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        (kb_dir / "faq.yaml").write_text(faq.replace("entries:", "entries: [", 1), encoding="utf-8")
+        await poll(bot)
+        await bot.api.wait_for(lambda c: c.chat_id == ADMIN and "rejected" in c.text)
+        (kb_dir / "faq.yaml").write_text(faq, encoding="utf-8")
+        await poll(bot)
+        fixed = await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("Fixed"))
+        assert fixed.text == "Fixed: the knowledge base is valid again."
 
 
 async def test_non_admins_learn_nothing_from_admin_commands(tmp_path: Path) -> None:
