@@ -398,7 +398,9 @@ class Store:
         """Questions without a confident answer asked in the last ``since_days`` days, newest first."""
         since = (now - timedelta(days=since_days)).isoformat()
         rows = self.db.execute(
-            "SELECT * FROM questions WHERE faq_id IS NULL AND outcome != 'ignored' AND asked_at >= ? ORDER BY id DESC", (since,)
+            "SELECT * FROM questions WHERE faq_id IS NULL AND outcome != 'ignored' AND julianday(asked_at) >= julianday(?) "
+            "ORDER BY id DESC",
+            (since,),
         )
         return [_question(r) for r in rows]
 
@@ -425,7 +427,9 @@ class Store:
         return Stats(
             subscribers=one("SELECT COUNT(*) FROM chats WHERE subscribed = 1").fetchone()[0],
             questions_total=total,
-            questions_today=one("SELECT COUNT(*) FROM questions WHERE asked_at >= ?", (today_start.isoformat(),)).fetchone()[0],
+            # Times are compared as instants (julianday reads the offset), not as text: a question at 00:30 local is "today".
+            questions_today=one("SELECT COUNT(*) FROM questions WHERE julianday(asked_at) >= julianday(?)",
+                                (today_start.isoformat(),)).fetchone()[0],
             answered_share=answered / total if total else 0.0,
             top_entries=[(r[0], r[1]) for r in one(
                 "SELECT faq_id, COUNT(*) n FROM questions WHERE faq_id IS NOT NULL GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 5")],

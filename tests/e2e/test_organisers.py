@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from telegram.ext import Job
 
+from bot.knowledge import load
+from tests.conftest import KNOWLEDGE
 from tests.e2e.harness import Harness, running_bot
 
 ADMIN = 42
@@ -165,6 +167,18 @@ async def test_stats_count_questions_subscribers_and_misses(tmp_path: Path) -> N
         assert reply.text == (
             "Subscribers: 1\nQuestions today: 4, in total: 4\nAnswered confidently: 75%\nMost asked: date (2), venue (1)\nUnanswered: 1"
         )
+
+
+async def test_stats_count_today_by_the_events_local_day(tmp_path: Path) -> None:
+    """A question at 00:30 event time (the previous day in UTC) counts as today; one from the evening before does not."""
+    kb = load(KNOWLEDGE)
+    local_midnight = datetime.combine(kb.event.date - timedelta(days=10), time(0, 0), tzinfo=kb.event.tz)
+    async with running_bot(tmp_path / "data", now=(local_midnight - timedelta(hours=2)).astimezone(UTC), admin_ids=frozenset({ADMIN})) as bot:
+        await bot.api.ask("order me a pizza", bot.api.user(1))
+        bot.clock.advance(timedelta(hours=2, minutes=30))  # 00:30 local, still the day before in UTC
+        await bot.api.ask("when is it", bot.api.user(1))
+        reply = await bot.api.ask("/stats", bot.api.user(ADMIN))
+        assert reply.text.splitlines()[1] == "Questions today: 1, in total: 2"
 
 
 async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None:
