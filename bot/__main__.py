@@ -6,29 +6,40 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line: what is wrong and where to look."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``python -m bot`` argument parser."""
-    parser = argparse.ArgumentParser(prog="python -m bot", description="Science for Health assistant.")
+    from bot.knowledge import LANGS
+
+    parser = Parser(prog="python -m bot", description="Science for Health assistant.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     kb_help = "knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)"
-    lang_help = "answer language: en, nl or fr (default: en)"
-    now_help = "pretend it is this moment, ISO 8601 with offset (default: now)"
+    lang_help = "answer language: en, nl or fr (default: the language each question is written in)"
+    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today or tomorrow (default: now)"
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(handler="run")
 
     chat = commands.add_parser("chat", help="talk to the assistant in the terminal")
-    chat.add_argument("--lang", default="en", help=lang_help)
+    chat.add_argument("--lang", choices=LANGS, help=lang_help)
     chat.add_argument("--now", help=now_help)
     chat.add_argument("--kb", help=kb_help)
 
     ask = commands.add_parser("ask", help="answer one question, or every line of standard input")
-    ask.add_argument("question", nargs="?", help="the question (default: read lines from standard input)")
+    ask.add_argument("question", nargs="*", help="the question, quoted or not (default: read lines from standard input)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--lang", default="en", help=lang_help)
+    ask.add_argument("--lang", choices=LANGS, help=lang_help)
     ask.add_argument("--now", help=now_help)
     ask.add_argument("--kb", help=kb_help)
 
@@ -63,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:  # DATA_DIR or the database unusable: one line, as for `run`
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C while answering: stop quietly, no traceback
+        print(file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -6,10 +6,10 @@ import argparse
 import json
 import os
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from bot.knowledge import Knowledge, KnowledgeError, load
+from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Lang, load
 
 
 def _knowledge_dir(arg: str | None) -> Path:
@@ -26,20 +26,42 @@ def _load_or_report(arg: str | None) -> Knowledge | None:
         return None
 
 
-def parse_now(value: str | None) -> datetime:
-    """``--now`` as an aware datetime; the current moment when absent."""
+RELATIVE = {"now": 0, "today": 0, "tomorrow": 1, "yesterday": -1}
+# A bare date means this time of day, in the event's timezone.
+DATE_ONLY_AT = time(9, 0)
+
+
+def parse_now(value: str | None, tz: tzinfo = UTC) -> datetime:
+    """``--now`` as an aware datetime: ISO 8601 with an offset, a date (09:00 event time), now/today/tomorrow/yesterday."""
+    current = datetime.now(UTC)
     if not value:
-        return datetime.now(UTC)
-    moment = datetime.fromisoformat(value)
+        return current
+    word = value.strip().lower()
+    if word in RELATIVE:
+        return current + timedelta(days=RELATIVE[word])
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise SystemExit(
+            f"--now {value!r} is not a moment I can read: use a date (2025-11-04), a date and time with its UTC offset "
+            "(2025-11-04T09:00+01:00), or now, today, tomorrow"
+        ) from None
     if moment.tzinfo is None:
-        raise SystemExit(f"--now {value!r}: add a UTC offset, e.g. {value}+01:00")
+        if len(value.strip()) == 10:  # a date alone
+            return datetime.combine(moment.date(), DATE_ONLY_AT, tzinfo=tz)
+        offset = moment.replace(tzinfo=tz).strftime("%z")
+        fixed = f"{moment.isoformat(timespec='minutes')}{offset[:3]}:{offset[3:]}"
+        raise SystemExit(f"--now {value!r}: add a UTC offset, e.g. {fixed}")
     return moment
 
 
-def _lang(value: str) -> str:
-    from bot.assistant import supported_lang
+def _lang(value: str | None, question: str, knowledge: Knowledge, fallback: Lang = DEFAULT_LANG) -> Lang:
+    """``--lang`` when given, else the language ``question`` is written in, else ``fallback``."""
+    if value:
+        return value  # type: ignore[return-value]
+    from bot.learning import written_in
 
-    return supported_lang(value)
+    return written_in(question, knowledge) or fallback
 
 
 def ask(args: argparse.Namespace) -> int:
@@ -50,11 +72,11 @@ def ask(args: argparse.Namespace) -> int:
     if knowledge is None:
         return 1
     assistant = Assistant(knowledge)
-    now = parse_now(args.now)
-    lang = _lang(args.lang)
-    questions = [args.question] if args.question is not None else (line.rstrip("\r\n") for line in sys.stdin)
+    now = parse_now(args.now, knowledge.event.tz)
+    words = " ".join(args.question or [])
+    questions = [words] if words else (line.rstrip("\r\n") for line in sys.stdin)
     for question in questions:
-        answer = assistant.answer(question, lang, now)  # type: ignore[arg-type]
+        answer = assistant.answer(question, _lang(args.lang, question, knowledge), now)
         if args.json:
             print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
         else:
@@ -65,20 +87,20 @@ def ask(args: argparse.Namespace) -> int:
 
 
 def chat(args: argparse.Namespace) -> int:
-    """An interactive conversation in the terminal, with numbered "did you mean" choices."""
+    """An interactive conversation in the terminal, with numbered "did you mean" choices; each answer in the question's language."""
     from bot.assistant import Assistant
 
     knowledge = _load_or_report(args.kb)
     if knowledge is None:
         return 1
     assistant = Assistant(knowledge)
-    lang = _lang(args.lang)
-    render = assistant.renderer(lang, parse_now(args.now))  # type: ignore[arg-type]
+    render = assistant.renderer(args.lang or DEFAULT_LANG, parse_now(args.now, knowledge.event.tz))
     print(render.ui("chat_greeting"))
     print(render.ui("welcome"))
     topics = assistant.topics(render.lang, render.now)
     print(render.ui("topics_header") + " " + ", ".join(t.title for t in topics))
     choices: list[str] = []
+    lang: Lang = render.lang
     while True:
         try:
             line = input(render.ui("chat_prompt"))
@@ -86,15 +108,20 @@ def chat(args: argparse.Namespace) -> int:
             print()
             print(render.ui("chat_bye"))
             return 0
-        now = parse_now(args.now)
+        now = parse_now(args.now, knowledge.event.tz)
         picked = line.strip()
-        if picked.isdigit() and 1 <= int(picked) <= len(choices):
-            reply = assistant.answer_entry(choices[int(picked) - 1], render.lang, now)
-            choices = []
-            if reply is not None:
-                print(reply.text)
+        if picked.isdigit() and choices:
+            if 1 <= int(picked) <= len(choices):
+                reply = assistant.answer_entry(choices[int(picked) - 1], lang, now)
+                choices = []
+                if reply is not None:
+                    print(reply.text)
+            else:  # out of range: say so and keep the same choices
+                print(assistant.renderer(lang, now).ui("chat_choose_range", count=str(len(choices))))
             continue
-        answer = assistant.answer(line, render.lang, now)
+        lang = _lang(args.lang, line, knowledge, lang)
+        render = assistant.renderer(lang, now)
+        answer = assistant.answer(line, lang, now)
         print(answer.text)
         choices = [s.faq_id for s in answer.suggestions]
         for number, suggestion in enumerate(answer.suggestions, 1):
@@ -128,7 +155,11 @@ def unanswered(args: argparse.Namespace) -> int:
     knowledge = _load_or_report(None)
     if knowledge is None:
         return 1
-    store = Store(data_dir() / "bot.sqlite3")
+    database = data_dir() / "bot.sqlite3"
+    if not database.is_file():  # a wrong DATA_DIR: say so rather than create an empty database
+        print(f"error: no database at {database}: set DATA_DIR to the folder the bot runs with", file=sys.stderr)
+        return 1
+    store = Store(database)
     try:
         groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge))
     finally:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime, time
 from pathlib import Path
 
+from bot.assistant import Assistant
+from bot.knowledge import load
 from tests.conftest import ROOT
 
 
@@ -110,3 +115,90 @@ def test_check_warns_but_passes_when_a_translation_is_missing(kb_dir: Path, edit
     assert f"warning: {kb_dir / 'faq.yaml'}:" in result.stdout  # the path as given with --kb
     assert "entry 'vib': no 'fr' phrasings or answer; English is used instead" in result.stdout
     assert result.stdout.splitlines()[-1].startswith("OK: 30 entries")
+
+
+def test_now_accepts_tomorrow_and_a_bare_date() -> None:
+    """``--now tomorrow`` and ``--now <date>`` work; a date means that day at 09:00 event time."""
+    knowledge = load(ROOT / "knowledge")
+    day = knowledge.event.date.isoformat()
+    assert run_bot("ask", "--now", "tomorrow", "when is it").returncode == 0
+    on_the_day = run_bot("ask", "--now", day, "when is it")
+    offset = datetime.combine(knowledge.event.date, time(9), tzinfo=knowledge.event.tz).isoformat()
+    assert on_the_day.returncode == 0, on_the_day.stderr
+    assert on_the_day.stdout == run_bot("ask", "--now", offset, "when is it").stdout
+
+
+def test_now_mistakes_are_one_line_with_a_fix_that_works() -> None:
+    """A moment without offset suggests one that is accepted; nonsense says what is accepted; never a traceback."""
+    naive = run_bot("ask", "--now", "2025-10-20T10:00", "when")
+    [line] = naive.stderr.strip().splitlines()
+    suggested = line.rpartition("e.g. ")[2]
+    assert run_bot("ask", "--now", suggested, "when").returncode == 0
+    nonsense = run_bot("ask", "--now", "next week", "when")
+    assert nonsense.returncode != 0
+    assert nonsense.stderr.strip().splitlines() == [
+        "--now 'next week' is not a moment I can read: use a date (2025-11-04), a date and time with its UTC offset "
+        "(2025-11-04T09:00+01:00), or now, today, tomorrow"
+    ]
+
+
+def test_an_unknown_language_is_refused_in_one_line() -> None:
+    """``--lang de`` is not silently English: one line names the choices."""
+    result = run_bot("ask", "--lang", "de", "when")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "python -m bot ask: error: argument --lang: invalid choice: 'de' (choose from 'en', 'nl', 'fr') (see python -m bot ask --help)"
+    ]
+
+
+def test_ask_takes_an_unquoted_question() -> None:
+    """``bot ask when is it`` without quotes asks "when is it"."""
+    result = run_bot("ask", "--json", "when", "is", "it")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["question"] == "when is it"
+    assert json.loads(result.stdout)["faq_id"] is not None
+
+
+def test_chat_answers_in_the_language_of_each_question_and_keeps_choices_on_a_wrong_number() -> None:
+    """Without --lang, Dutch and French questions get Dutch and French answers; an out-of-range number keeps the choices."""
+    knowledge = load(ROOT / "knowledge")
+    assistant = Assistant(knowledge)
+    now = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
+    questions = ("waar is het congres", "c'est quand la conférence")
+    result = run_bot("chat", "--now", now.isoformat(), stdin="\n".join([*questions, "money", "9", "1"]) + "\n")
+    assert result.returncode == 0, result.stderr
+    for question, lang in zip(questions, ("nl", "fr"), strict=True):
+        assert assistant.answer(question, lang, now).text in result.stdout
+    money = assistant.answer("money", "en", now)
+    assert len(money.suggestions) >= 1
+    assert f"Type a number from 1 to {len(money.suggestions)}, or ask another question." in result.stdout
+    first = assistant.answer_entry(money.suggestions[0].faq_id, "en", now)
+    assert first is not None
+    assert first.text in result.stdout
+
+
+def test_ctrl_c_in_ask_stops_without_a_traceback() -> None:
+    """Interrupting ``ask`` while it reads questions ends quietly with status 130."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write("when is it\n")
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline())["question"] == "when is it"  # it is reading the next line now
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert "Traceback" not in stderr
+
+
+def test_unanswered_with_a_wrong_data_dir_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    """``bot unanswered`` pointed at a folder without the bot's database refuses in one line instead of creating one."""
+    missing = tmp_path / "typo"
+    result = run_bot("unanswered", env={**os.environ, "DATA_DIR": str(missing)})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"error: no database at {missing / 'bot.sqlite3'}: set DATA_DIR to the folder the bot runs with"
+    ]
+    assert not missing.exists()
