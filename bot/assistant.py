@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -56,6 +57,14 @@ class Answer:
             "score": round(self.score, 1), "suggestions": [{"faq_id": s.faq_id, "question": s.question} for s in self.suggestions],
             "lang": self.lang, "outcome": self.outcome,
         }  # fmt: skip
+
+
+def as_question(phrasing: str, lang: str) -> str:
+    """A phrasing written as a question: capital first letter, English "I" capitalised, a question mark."""
+    text = phrasing.strip().rstrip("?").rstrip()
+    if lang == "en":
+        text = re.sub(r"\bi\b", "I", text)
+    return text[:1].upper() + text[1:] + "?"
 
 
 def supported_lang(code: str | None) -> Lang:
@@ -117,8 +126,7 @@ class Assistant:
         """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
         entry = self.knowledge.by_id[candidate.entry_id]
         questions = entry.questions.get(render.lang) or entry.questions.get(DEFAULT_LANG) or [candidate.phrasing.text]
-        question = questions[0][:1].upper() + questions[0][1:] + "?"
-        return Suggestion(entry.id, question, render.localised(dict(entry.title)))
+        return Suggestion(entry.id, as_question(questions[0], render.lang), render.localised(dict(entry.title)))
 
     def topics(self, lang: Lang, now: datetime) -> list[Suggestion]:
         """The main topics as choices, in the reader's language."""

@@ -150,12 +150,14 @@ def unanswered(args: argparse.Namespace) -> int:
     from bot.assistant import Assistant
     from bot.config import data_dir
     from bot.insights import group_unanswered
-    from bot.store import Store
+    from bot.store import Store, prepare_data_dir
 
     knowledge = _load_or_report(None)
     if knowledge is None:
         return 1
     database = data_dir() / "bot.sqlite3"
+    if data_dir().exists() and not data_dir().is_dir():
+        prepare_data_dir(data_dir())  # raises the one-line StoreError
     if not database.is_file():  # a wrong DATA_DIR: say so rather than create an empty database
         print(f"error: no database at {database}: set DATA_DIR to the folder the bot runs with", file=sys.stderr)
         return 1

@@ -217,6 +217,7 @@ class Entry(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
     title: Localised
     menu: bool = False
+    topic: bool = True  # false for small talk (greetings, thanks): answered, but never listed as a topic in /faq
     questions: dict[Lang, Annotated[list[Text], Field(min_length=1)]] = Field(min_length=1)
     answer: dict[Lang, Answer] = Field(min_length=1)
 
@@ -279,6 +280,11 @@ class Knowledge:
     def menu(self) -> tuple[Entry, ...]:
         """The entries shown as main topics."""
         return tuple(e for e in self.entries if e.menu)
+
+    @property
+    def topics(self) -> tuple[Entry, ...]:
+        """The entries /faq lists: every entry except small talk (``topic: false``)."""
+        return tuple(e for e in self.entries if e.topic)
 
     def languages(self) -> list[Lang]:
         """Languages that at least one entry answers in."""

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from bot.assistant import Assistant, supported_lang
+from bot.assistant import Assistant, as_question, supported_lang
 from tests.conftest import AFTER, BEFORE, EVENT_DAY
 
 
@@ -150,3 +150,10 @@ def test_answer_entry_for_buttons_and_unknown_ids(assistant: Assistant) -> None:
     assert "Stronger Regions, Greater Impact" in answer.text
     assert "Des régions plus fortes" in answer.text
     assert assistant.answer_entry("nope", "en", BEFORE) is None
+
+
+def test_suggestions_read_as_questions_with_proper_capitalisation() -> None:
+    """A phrasing shown as a "did you mean" choice starts with a capital, writes English "I" as a capital, ends with "?"."""
+    assert as_question("how do i register", "en") == "How do I register?"
+    assert as_question("is it in the city? ", "en") == "Is it in the city?"
+    assert as_question("wanneer is het", "nl") == "Wanneer is het?"

@@ -125,7 +125,7 @@ def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 
 def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = False) -> InlineKeyboardMarkup:
     """The main topics (or every entry) as buttons, with reminders and calendar while they make sense."""
-    entries = snapshot.knowledge.entries if everything else snapshot.knowledge.menu
+    entries = snapshot.knowledge.topics if everything else snapshot.knowledge.menu
     rows = pairs([(render.localised(dict(e.title)), entry_data(e.id)) for e in entries])
     extra = [(render.ui("calendar_button"), CALENDAR)]
     if render.phase == "before" and snapshot.knowledge.reminders:

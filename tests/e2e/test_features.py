@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from bot.assistant import Assistant
+from bot.knowledge import load
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import BOT_USER, TOKEN
 
@@ -154,3 +156,18 @@ async def test_token_never_appears_in_logs(tmp_path: Path, caplog: pytest.LogCap
     assert TOKEN not in caplog.text
     assert all(TOKEN not in r.getMessage() for r in caplog.records)
     assert "[redacted]" in caplog.text
+
+
+async def test_faq_lists_topics_but_not_small_talk(tmp_path: Path, kb_dir: Path) -> None:
+    """An entry marked ``topic: false`` (a greeting) is answered but never listed by /faq."""
+    knowledge = load(kb_dir)
+    small_talk = next(e for e in knowledge.entries if not e.menu)
+    faq = kb_dir / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace(f"- id: {small_talk.id}\n", f"- id: {small_talk.id}\n  topic: false\n", 1), encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        listing = await bot.api.ask("/faq")
+        titles = [str(e.title["en"]) for e in knowledge.entries if e.id != small_talk.id]  # type: ignore[index]
+        assert str(small_talk.title["en"]) not in listing.button_texts  # type: ignore[index]
+        assert set(titles) <= set(listing.button_texts)
+        answer = await bot.api.ask(small_talk.questions["en"][0])
+        assert answer.text == Assistant(load(kb_dir)).answer_entry(small_talk.id, "en", bot.clock()).text  # type: ignore[union-attr]
