@@ -25,7 +25,10 @@ async def pass_on(bot: Harness) -> Call:
     reply = await bot.api.ask(QUESTION, bot.api.user(ATTENDEE, first_name="Ann"))
     start = len(bot.api.calls)
     await bot.api.press(reply, "Ask the organisers")
-    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+    forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+    told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ATTENDEE)
+    assert told.text == "I've passed your question on to the organisers."
+    return forwarded
 
 
 async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(tmp_path: Path, kb_dir: Path) -> None:
@@ -82,6 +85,7 @@ async def pass_on_press(bot: Harness, reply: Call) -> None:
     start = len(bot.api.calls)
     await bot.api.press(reply, "Ask the organisers", bot.api.users[ATTENDEE])
     await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+    await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ATTENDEE)
 
 
 async def test_forget_deletes_a_pending_question_and_the_organisers_are_told(tmp_path: Path) -> None:
