@@ -105,14 +105,18 @@ async def test_replies_jump_the_broadcast_queue_and_the_broadcast_takes_what_is_
     assert busiest_second([t for t, _, _ in log]) <= 25
 
 
-async def test_per_chat_limits_one_a_second_in_private_and_twenty_a_minute_in_groups() -> None:
-    """Three messages to one private chat go out a second apart; the 21st message to a group waits for the minute to pass."""
+async def test_per_chat_limits_one_a_second_for_broadcasts_and_twenty_a_minute_in_groups() -> None:
+    """Broadcast messages to a chat that just got one wait a second; replies there do not; the 21st message to a group waits a minute."""
     time = VirtualTime()
     rl = limiter(time)
     log: list[tuple[float, int, bool]] = []
-    await time.run(asyncio.gather(*(send(rl, time, log, 7, False) for _ in range(3))))
-    private = [t for t, _, _ in log]
-    assert all(b - a >= 1.0 for a, b in itertools.pairwise(private))
+    await time.run(asyncio.gather(*(send(rl, time, log, 7, True) for _ in range(3))))
+    bulk = sorted(t for t, _, _ in log)
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(bulk))
+    log.clear()
+    start = time.now
+    await time.run(asyncio.gather(*(send(rl, time, log, 8, False) for _ in range(3))))
+    assert max(t for t, _, _ in log) - start < 0.2  # replies in a private chat are not held up
     log.clear()
     start = time.now
     await time.run(asyncio.gather(*(send(rl, time, log, -100, False) for _ in range(21))))
@@ -170,18 +174,18 @@ async def test_requests_without_a_chat_are_never_delayed() -> None:
     assert answered == [1.5]
 
 
-async def test_a_reply_waiting_for_its_own_chat_does_not_hold_back_broadcasts() -> None:
-    """A second message to one person waits a second for that chat; meanwhile the broadcast to others keeps its pace."""
+async def test_a_reply_waiting_for_its_group_does_not_hold_back_broadcasts() -> None:
+    """The 21st reply in a group waits for the minute; meanwhile the broadcast to others keeps its pace."""
     time = VirtualTime()
     rl = limiter(time)
     log: list[tuple[float, int, bool]] = []
 
     async def scenario() -> None:
-        await send(rl, time, log, 7, False)
-        await asyncio.gather(send(rl, time, log, 7, False), *(send(rl, time, log, chat, True) for chat in range(100, 120)))
+        await asyncio.gather(*(send(rl, time, log, -100, False) for _ in range(20)))
+        await asyncio.gather(send(rl, time, log, -100, False), *(send(rl, time, log, chat, True) for chat in range(100, 120)))
 
     await time.run(scenario())
     bulk = [t for t, _, is_bulk in log if is_bulk]
-    second_reply = max(t for t, chat, _ in log if chat == 7)
-    assert second_reply >= 1.0
-    assert max(bulk) < 1.0  # all 20 went out while the reply waited for its chat
+    last_reply = max(t for t, chat, _ in log if chat == -100)
+    assert last_reply >= 60.0
+    assert max(bulk) < 3.0  # all 20 went out while the reply waited for its group

@@ -6,8 +6,10 @@ configured rate. Requests marked ``rate_limit_args=BULK`` (broadcast sends) wait
 any interactive request is waiting, and are paced: every request, of either lane, pushes
 the next broadcast send one step (``WINDOW/rate``) later, so broadcasts get exactly what
 replies leave, the window is never filled by a burst, and a reply waits about one step.
-Per-chat limits apply to both lanes: ``chat`` for private chats (Telegram: about one
-message per second), ``group`` for groups (20 per minute). Requests without
+Per-chat limits: ``group`` (20 per minute) for both lanes, ``chat`` (Telegram: about one
+message per second in a private chat) for broadcasts. A reply in a private chat is counted
+but not delayed: python-telegram-bot handles one update at a time, so a reply waiting for
+its chat would hold up every other person's answer; flood control bounds those chats. Requests without
 a chat (callback answers, inline answers, getUpdates) are never delayed. A 429 pauses
 every lane for ``retry_after`` and the request is retried (``max_retries`` times).
 """
@@ -109,11 +111,12 @@ class TwoLaneRateLimiter(BaseRateLimiter[str]):
         """Block until this chat and the overall window allow one more request in this lane; then count it.
 
         Only a reply waiting for the overall limit holds broadcasts back; one waiting for
-        its own chat's limit does not.
+        its group's limit does not. Replies in private chats never wait for their chat.
         """
+        group = isinstance(chat, str) or chat < 0
         while True:
             now = self._clock()
-            if (delay := self._chat_delay(chat, now)) > 0:
+            if (bulk or group) and (delay := self._chat_delay(chat, now)) > 0:
                 await self._sleep(delay)
                 continue
             if (delay := self._overall_delay(bulk, now)) <= 0:
