@@ -15,11 +15,11 @@ def build_ics(render: Renderer, now: datetime) -> bytes:
     knowledge = render.knowledge
     event = knowledge.event
     calendar = Calendar()
-    calendar.add("prodid", "-//Science for Health assistant//EN")
+    slug = re.sub(r"[^a-z0-9]+", "-", event.name.lower()).strip("-")
+    calendar.add("prodid", f"-//{event.name} assistant//EN")
     calendar.add("version", "2.0")
     entry = Event()
-    slug = re.sub(r"[^a-z0-9]+", "-", event.name.lower()).strip("-")
-    entry.add("uid", f"{slug}-{event.edition}@sfh-assistant")
+    entry.add("uid", f"{slug}-{event.edition}@{slug}.assistant")
     entry.add("dtstamp", now)
     entry.add("summary", f"{event.name} {event.edition}")
     if event.start_time is None:
@@ -31,9 +31,7 @@ def build_ics(render: Renderer, now: datetime) -> bytes:
         end = datetime.combine(event.last_day, end_time, tzinfo=event.tz)
         entry.add("dtstart", start)
         entry.add("dtend", end if end > start else start + timedelta(hours=8))
-    values = render.values()
-    location = ", ".join(v for v in (event.venue, event.address, values.get("city")) if v)
-    entry.add("location", location)
+    entry.add("location", render.place())
     entry.add("description", render.ui("calendar_description"))
     if event.registration_url:
         entry.add("url", event.registration_url)

@@ -34,6 +34,15 @@ UI_PLACEHOLDERS: tuple[str, ...] = (
     "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
     "unanswered", "count", "entry",
 )  # fmt: skip
+# Commands the code itself provides; an entry's ``command:`` must use another name.
+BUILT_IN_COMMANDS = (
+    "start", "help", "faq", "calendar", "remind", "stop", "status", "language", "privacy", "forget",
+    "reload", "stats", "unanswered", "announce", "undo",
+)  # fmt: skip
+# Buttons an entry may offer under its answer (``buttons:`` in faq.yaml).
+EntryButton = Literal["remind", "calendar"]
+# The newest past edition's values are placeholders too: {previous_edition}, {previous_date}, {previous_<fact>}.
+PREVIOUS = "previous_"
 # UI strings the code asks for; the English locale must define every one.
 UI_KEYS: tuple[str, ...] = (
     "date_format", "tomorrow", "welcome", "help", "topics_header", "did_you_mean", "decline",
@@ -42,8 +51,7 @@ UI_KEYS: tuple[str, ...] = (
     "calendar_button", "more_topics_button", "calendar_caption", "calendar_description",
     "language_prompt", "language_set", "chat_greeting", "chat_prompt", "chat_bye", "chat_choose",
     "inline_hint", "group_hint", "bot_description", "bot_short_description",
-    "cmd_start", "cmd_help", "cmd_when", "cmd_where", "cmd_keynote", "cmd_themes", "cmd_register",
-    "cmd_calendar", "cmd_faq", "cmd_remind", "cmd_stop", "cmd_status", "cmd_language",
+    "cmd_start", "cmd_help", "cmd_calendar", "cmd_faq", "cmd_remind", "cmd_stop", "cmd_status", "cmd_language",
     "cmd_privacy", "cmd_forget", "cmd_reload", "cmd_stats", "cmd_unanswered", "cmd_announce",
     "subscribed", "already_subscribed", "unsubscribed", "not_subscribed", "status_subscribed",
     "status_no_more", "status_not_subscribed", "subscribe_too_late", "privacy", "forgotten",
@@ -51,6 +59,8 @@ UI_KEYS: tuple[str, ...] = (
     "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
     "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
     "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
+    "next_edition_button", "subscribed_next_edition", "already_subscribed_next_edition", "new_edition_message",
+    "new_edition_preview", "new_edition_notify_button", "new_edition_gone",
 )  # fmt: skip
 # Placeholders and UI strings of the helpdesk loop and of teaching from Telegram.
 UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file", "changes")
@@ -183,6 +193,7 @@ class EventInfo(_Strict):
     registration_url: Text | None = None
     price: Text | None = None
     contact: Text | None = None
+    location: list[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] = []
 
     @field_validator("timezone")
     @classmethod
@@ -204,11 +215,23 @@ class EventInfo(_Strict):
         return self.end_date or self.date
 
 
+FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class PastEdition(_Strict):
+    """A past edition's values, kept so that questions about it keep their answers."""
+
+    edition: Annotated[Text, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    date: dt.date
+    facts: dict[FactName, Localised] = {}
+
+
 class EventFile(_Strict):
     """The shape of event.yaml."""
 
     event: EventInfo
-    facts: dict[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")], Localised] = {}
+    facts: dict[FactName, Localised] = {}
+    past_editions: list[PastEdition] = []
 
 
 class Entry(_Strict):
@@ -218,6 +241,9 @@ class Entry(_Strict):
     title: Localised
     menu: bool = False
     topic: bool = True  # false for small talk (greetings, thanks): answered, but never listed as a topic in /faq
+    command: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
+    map: bool = False
+    buttons: list[EntryButton] = []
     questions: dict[Lang, Annotated[list[Text], Field(min_length=1)]] = Field(min_length=1)
     answer: dict[Lang, Answer] = Field(min_length=1)
 
@@ -271,10 +297,25 @@ class Knowledge:
     reminders: tuple[Reminder, ...]
     locales: Mapping[Lang, Mapping[str, Variants]]
     warnings: tuple[Problem, ...] = ()
+    past_editions: tuple[PastEdition, ...] = ()
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
+    by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+        object.__setattr__(self, "by_command", {e.command: e for e in self.entries if e.command})
+
+    @property
+    def previous(self) -> PastEdition | None:
+        """The most recent past edition (the first of ``past_editions``), if any."""
+        return self.past_editions[0] if self.past_editions else None
+
+    def is_placeholder(self, name: str) -> bool:
+        """Whether ``{name}`` names something answers can use: a fact, an event field or a past edition's value."""
+        if name in self.facts or name in EVENT_PLACEHOLDERS:
+            return True
+        rest = name.removeprefix(PREVIOUS)
+        return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
 
     @property
     def menu(self) -> tuple[Entry, ...]:
@@ -296,6 +337,9 @@ class Knowledge:
             return True
         if name == "countdown":
             return True
+        if name.startswith(PREVIOUS):
+            rest = name.removeprefix(PREVIOUS)
+            return self.previous is not None and (rest in ("edition", "date") or rest in self.previous.facts)
         return getattr(self.event, name, None) is not None
 
 
@@ -375,6 +419,9 @@ def _describe(error: Mapping[str, Any]) -> str:
     if kind in ("too_short", "string_too_short"):
         return "must be a non-empty list" if kind == "too_short" else "must not be empty"
     if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        if "'en'" not in expected:
+            return f"'{error.get('input')}' is not one of {expected}"
         return f"'{error.get('input')}' is not a supported language ({', '.join(LANGS)})"
     if kind == "string_type" and isinstance(error.get("input"), int | float):
         return "must be text: put it in quotes"
@@ -448,7 +495,7 @@ def _check_texts(
     """Every placeholder names a fact, every moment has a text, and empty facts have a fallback."""
     for text in [*variants.all_texts(), *(variants.missing.all_texts() if variants.missing else [])]:
         for name in PLACEHOLDER.findall(text):
-            if name not in known.facts and name not in EVENT_PLACEHOLDERS and name not in extra:
+            if not known.is_placeholder(name) and name not in extra:
                 problems.append(Problem(shown, line, f"{where}placeholder {{{name}}} names no fact in event.yaml"))
                 return
     phases: tuple[Phase, ...] = ("before", "today", "after")
@@ -472,6 +519,7 @@ def _check_texts(
 
 def _cross_check(
     known: Knowledge,
+    event_lines: Mapping[tuple[Any, ...], int],
     faq_lines: Mapping[tuple[Any, ...], int],
     reminder_lines: Mapping[tuple[Any, ...], int],
     problems: list[Problem],
@@ -507,6 +555,17 @@ def _cross_check(
                 warnings.append(Problem(faq, line, f"{where}no '{lang}' phrasings or answer; English is used instead"))
         if DEFAULT_LANG not in entry.answer:
             problems.append(Problem(faq, line, f"{where}'answer.{DEFAULT_LANG}' is required (the fallback language)"))
+    commands: dict[str, str] = {}
+    for index, entry in enumerate(known.entries):
+        if entry.command is None:
+            continue
+        c_line = faq_lines.get(("entries", index, "command"), 1)
+        where = f"entry '{entry.id}': command /{entry.command}"
+        if entry.command in BUILT_IN_COMMANDS:
+            problems.append(Problem(faq, c_line, f"{where} is one of the bot's own commands; choose another name"))
+        elif entry.command in commands:
+            problems.append(Problem(faq, c_line, f"{where} is already used by entry '{commands[entry.command]}'"))
+        commands.setdefault(entry.command, entry.id)
     seen_reminders: set[str] = set()
     for index, reminder in enumerate(known.reminders):
         line = reminder_lines.get(("reminders", index), 1)
@@ -520,7 +579,16 @@ def _cross_check(
         if DEFAULT_LANG not in reminder.text:
             problems.append(Problem(rem, line, f"{where}'text.{DEFAULT_LANG}' is required (the fallback language)"))
     if known.event.end_date and known.event.end_date < known.event.date:
-        problems.append(Problem(str(known.directory / "event.yaml"), 1, "'event.end_date' is before 'event.date'"))
+        line = event_lines.get(("event", "end_date"), 1)
+        problems.append(Problem(str(known.directory / "event.yaml"), line, "'event.end_date' is before 'event.date'"))
+    for index, name in enumerate(known.event.location):
+        if not known.is_placeholder(name) or name.startswith(PREVIOUS):
+            line = event_lines.get(("event", "location", index), event_lines.get(("event", "location"), 1))
+            problems.append(Problem(str(known.directory / "event.yaml"), line, f"'event.location' names '{name}', which is no fact in event.yaml"))
+    for index, past in enumerate(known.past_editions):
+        if past.date >= known.event.date:
+            line = event_lines.get(("past_editions", index), 1)
+            problems.append(Problem(str(known.directory / "event.yaml"), line, f"past edition '{past.edition}' is not before the current date"))
 
 
 def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
@@ -570,7 +638,7 @@ def load(directory: str | Path) -> Knowledge:
     warnings: list[Problem] = []
     if not directory.is_dir():
         raise KnowledgeError([Problem(str(directory), 1, "is not a folder")])
-    event_file, _ = _parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
+    event_file, event_lines = _parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
     faq_file, faq_lines = _parse(FaqFile, directory / "faq.yaml", str(directory / "faq.yaml"), problems)
     vocab_file, _ = (
         _parse(VocabularyFile, directory / "vocabulary.yaml", str(directory / "vocabulary.yaml"), problems)
@@ -586,12 +654,13 @@ def load(directory: str | Path) -> Knowledge:
     known = Knowledge(
         directory=directory, event=event_file.event, facts=event_file.facts, entries=tuple(faq_file.entries),
         vocabulary=vocabulary, reminders=tuple(reminders_file.reminders), locales={},
+        past_editions=tuple(event_file.past_editions),
     )  # fmt: skip
-    _cross_check(known, faq_lines, reminder_lines, problems, warnings)
+    _cross_check(known, event_lines, faq_lines, reminder_lines, problems, warnings)
     locales = _load_locales(directory, known, problems, warnings)
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(
         directory=directory, event=known.event, facts=known.facts, entries=known.entries, vocabulary=vocabulary,
-        reminders=known.reminders, locales=locales, warnings=tuple(warnings),
+        reminders=known.reminders, locales=locales, warnings=tuple(warnings), past_editions=known.past_editions,
     )  # fmt: skip

@@ -73,13 +73,22 @@ class Renderer:
                 address=event.address, registration_url=event.registration_url, contact=event.contact,
                 price=event.price,
             )  # fmt: skip
+            previous = self.knowledge.previous
+            if previous is not None:
+                values.update({f"previous_{name}": self.localised(dict(texts)) for name, texts in previous.facts.items()})
+                values.update(previous_edition=previous.edition, previous_date=self.date(previous.date))
             self._values = values
         return self._values
 
-    def date(self) -> str:
-        """The event's date with its weekday, in this reader's language."""
+    def date(self, day: date | None = None) -> str:
+        """The event's date (or ``day``) with its weekday, in this reader's language."""
         pattern = self.knowledge.locales.get(self.lang, {}).get("date_format") or self.knowledge.locales[DEFAULT_LANG]["date_format"]
-        return format_date(self.knowledge.event.date, format=pattern.text or "full", locale=self.lang)
+        return format_date(day or self.knowledge.event.date, format=pattern.text or "full", locale=self.lang)
+
+    def place(self) -> str:
+        """Where the event is, for the calendar file and the map pin: the non-empty facts named by ``event.location``."""
+        values = self.values()
+        return ", ".join(v for v in (values.get(name) for name in self.knowledge.event.location) if v)
 
     def countdown(self) -> str:
         """How far away the event is: "tomorrow", "in 3 days", or "1 year ago"."""

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.live import ReloadResult, fingerprint
 from bot.render import Renderer
 from bot.schedule import format_moment
+from bot.telegram_app import editions
 from bot.telegram_app.answers import unknown_command
 from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
@@ -234,10 +235,12 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
 def apply_reload(application: App) -> ReloadResult:
     """Validate knowledge/ and swap it in if valid; reschedule reminders when it changed."""
     runtime: Runtime = application.bot_data["runtime"]
+    before = runtime.snapshot
     result = runtime.live.reload()
     if result.changed:
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
         schedule_reminders(application)
+        application.create_task(editions.after_reload(application, before), name="after-reload")
     elif result.problems:
         log.warning("knowledge edit rejected (%s problems); still serving the last good version", len(result.problems))
     return result

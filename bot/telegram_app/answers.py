@@ -22,8 +22,6 @@ from bot.telegram_app.replies import (
 
 log = logging.getLogger(__name__)
 
-# Topic commands and the entry each one answers (entry ids live in knowledge/faq.yaml).
-TOPIC_COMMANDS = {"when": "date", "where": "venue", "keynote": "keynote", "themes": "theme", "register": "registration"}
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -59,28 +57,35 @@ async def topics(update: Update, context: Context) -> None:
 
 
 async def topic_command(update: Update, context: Context) -> None:
-    """/when, /where, /keynote, /themes, /register: the entry behind the command."""
+    """A command an entry declares (``command: when`` in faq.yaml) opens that entry; any other is unknown.
+
+    The commands come from the live knowledge, so an organiser adds, renames or removes
+    one by editing faq.yaml; a removed one gets the unknown-command reply (in groups: silence).
+    """
     message = update.effective_message
-    if message is None or not message.text:
+    chat = update.effective_chat
+    if message is None or not message.text or chat is None:
         return
-    command = message.text.split()[0][1:].split("@")[0].lower()
-    await reply_with_entry(update, context, TOPIC_COMMANDS[command])
-
-
-async def where(update: Update, context: Context) -> None:
-    """/where: a venue pin when the knowledge has coordinates, and the text answer."""
+    name, _, addressee = message.text.split()[0][1:].partition("@")
+    if addressee and addressee.lower() != (context.bot.username or "").lower():
+        return  # "/when@other_bot" in a group is not for us
     snapshot, render = reader(update, context)
+    entry = snapshot.knowledge.by_command.get(name.lower())
+    if entry is None:
+        if chat.type == ChatType.PRIVATE:
+            await unknown_command(update, context)
+        return
     event = snapshot.knowledge.event
-    if update.effective_chat is not None and event.latitude is not None and event.longitude is not None:
+    if entry.map and event.latitude is not None and event.longitude is not None:
         await context.bot.send_venue(
-            update.effective_chat.id,
+            chat.id,
             latitude=event.latitude,
             longitude=event.longitude,
             title=event.venue or f"{event.name} {event.edition}",
-            address=event.address or str(render.values().get("city") or ""),
+            address=event.address or render.place(),
             message_thread_id=thread_of(update),
         )
-    await reply_with_entry(update, context, "venue")
+    await reply_with_entry(update, context, entry.id)
 
 
 async def reply_with_entry(update: Update, context: Context, faq_id: str) -> None:

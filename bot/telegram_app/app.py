@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, conflict, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
+from bot.telegram_app import admin, answers, calendar, conflict, editions, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
 from bot.telegram_app.context import App, Context, Runtime
 from bot.telegram_app.ratelimit import Limits, TwoLaneRateLimiter
 from bot.telegram_app.replies import ANSWER, CALENDAR, ENTRY_DIGEST, LANGUAGE, ORGANISERS, REMIND, TOPICS
@@ -87,8 +87,6 @@ def add_handlers(application: App) -> None:
     # 0: commands (in private chats and groups; "/when@bot" works in groups).
     application.add_handler(CommandHandler("start", answers.start))
     application.add_handler(CommandHandler("help", answers.help_command))
-    application.add_handler(CommandHandler(list(answers.TOPIC_COMMANDS.keys() - {"where"}), answers.topic_command))
-    application.add_handler(CommandHandler("where", answers.where))
     application.add_handler(CommandHandler("faq", answers.topics))
     application.add_handler(CommandHandler("calendar", calendar.calendar))
     application.add_handler(CommandHandler("remind", reminders.remind))
@@ -111,6 +109,7 @@ def add_handlers(application: App) -> None:
     application.add_handler(CallbackQueryHandler(teaching.learn_button, pattern=f"^{teaching.LEARN}"))
     application.add_handler(CallbackQueryHandler(teaching.add_answer_button, pattern=f"^{helpdesk.ADD_ANSWER}"))
     application.add_handler(CallbackQueryHandler(helpdesk.ask_organisers, pattern=f"^{ORGANISERS}"))
+    application.add_handler(CallbackQueryHandler(editions.notify_button, pattern=f"^{editions.NOTIFY}"))
     application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{ENTRY_DIGEST}|{TOPICS}$)"))
     # Any other button (stale, or forged callback data) is answered "This button has expired", never left spinning.
     application.add_handler(CallbackQueryHandler(guards.expired_button))
@@ -125,8 +124,9 @@ def add_handlers(application: App) -> None:
     application.add_handler(MessageHandler(new_text & private & filters.REPLY, teaching.answer_prompt_reply))
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
     application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
-    # Last: unknown commands and non-text messages in private chats get a hint; edits and channel posts are ignored.
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & private, answers.unknown_command))
+    # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.
+    # Non-text messages in private chats get a hint too; edits and channel posts are ignored.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answers.topic_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & ~filters.TEXT, answers.unsupported))
     application.add_error_handler(conflict.on_conflict)  # first: a 409 stops the bot with one clear line
     application.add_error_handler(guards.on_error)

@@ -8,16 +8,29 @@ from bot.knowledge import DEFAULT_LANG, LANGS
 from bot.live import Snapshot
 from bot.telegram_app.context import App, Runtime
 
-PRIVATE = ("start", "when", "where", "keynote", "themes", "register", "calendar", "faq", "remind", "stop", "status", "language",
-           "privacy", "forget", "help")  # fmt: skip
-GROUP = ("when", "where", "keynote", "themes", "register", "calendar", "faq", "help")
+# The bot's own commands, around the topic commands that faq.yaml declares (``command:`` on an entry).
+PRIVATE_FIRST = ("start",)
+PRIVATE_LAST = ("calendar", "faq", "remind", "stop", "status", "language", "privacy", "forget", "help")
+GROUP_LAST = ("calendar", "faq", "help")
 ADMIN = ("reload", "stats", "unanswered", "undo", "announce")
 
 
 def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, ...]) -> list[BotCommand]:
-    """``names`` as BotCommands described in ``lang``."""
+    """``names`` as BotCommands described in ``lang``: ``cmd_<name>`` from the locale, else the entry's title."""
     render = snapshot.assistant.renderer(lang, runtime.clock())  # type: ignore[arg-type]
-    return [BotCommand(name, render.ui(f"cmd_{name}")[:256]) for name in names]
+    result = []
+    for name in names:
+        entry = snapshot.knowledge.by_command.get(name)
+        has_text = any(f"cmd_{name}" in strings for strings in snapshot.knowledge.locales.values())
+        description = render.ui(f"cmd_{name}") if has_text or entry is None else render.localised(dict(entry.title))
+        result.append(BotCommand(name, description[:256]))
+    return result
+
+
+def menus(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The private and group command lists: the bot's own and those faq.yaml declares."""
+    topics = tuple(snapshot.knowledge.by_command)
+    return PRIVATE_FIRST + topics + PRIVATE_LAST, topics + GROUP_LAST
 
 
 async def register_menu(application: App) -> None:
@@ -25,12 +38,13 @@ async def register_menu(application: App) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     snapshot = runtime.snapshot
     bot = application.bot
+    private, group = menus(snapshot)
     for lang in LANGS:
         code = None if lang == DEFAULT_LANG else lang
-        await bot.set_my_commands(commands(snapshot, runtime, lang, PRIVATE), scope=BotCommandScopeAllPrivateChats(), language_code=code)
-        await bot.set_my_commands(commands(snapshot, runtime, lang, GROUP), scope=BotCommandScopeAllGroupChats(), language_code=code)
+        await bot.set_my_commands(commands(snapshot, runtime, lang, private), scope=BotCommandScopeAllPrivateChats(), language_code=code)
+        await bot.set_my_commands(commands(snapshot, runtime, lang, group), scope=BotCommandScopeAllGroupChats(), language_code=code)
         render = snapshot.assistant.renderer(lang, runtime.clock())
         await bot.set_my_description(render.ui("bot_description")[:512], language_code=code)
         await bot.set_my_short_description(render.ui("bot_short_description")[:120], language_code=code)
     for admin in sorted(runtime.settings.admin_ids):
-        await bot.set_my_commands(commands(snapshot, runtime, DEFAULT_LANG, PRIVATE + ADMIN), scope=BotCommandScopeChat(admin))
+        await bot.set_my_commands(commands(snapshot, runtime, DEFAULT_LANG, private + ADMIN), scope=BotCommandScopeChat(admin))

@@ -132,6 +132,8 @@ def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = Fal
         extra.insert(0, (render.ui("remind_button"), REMIND))
     if render.phase != "after":
         rows.append(extra)
+    else:  # between editions: hear when the next one is announced
+        rows.append([(render.ui("next_edition_button"), REMIND)])
     if not everything:
         rows.append([(render.ui("more_topics_button"), TOPICS)])
     return buttons(rows)
@@ -140,12 +142,15 @@ def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = Fal
 def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, ticket: str | None = None) -> InlineKeyboardMarkup | None:
     """The buttons that fit an answer: follow-ups, "did you mean" choices, or a way to the organisers (with a ``ticket``)."""
     if answer.outcome == "answer":
-        if answer.faq_id in ("date", "time", "venue") and render.phase == "before":
-            row = [(render.ui("calendar_button"), CALENDAR)]
-            if snapshot.knowledge.reminders:
-                row.insert(0, (render.ui("remind_button"), REMIND))
-            return buttons([row])
-        return None
+        entry = snapshot.knowledge.by_id.get(answer.faq_id or "")
+        offered = {
+            "remind": render.ui("remind_button") if render.phase == "before" and snapshot.knowledge.reminders
+            else render.ui("next_edition_button") if render.phase == "after" else None,
+            "calendar": render.ui("calendar_button") if render.phase == "before" else None,
+        }  # fmt: skip
+        data = {"remind": REMIND, "calendar": CALENDAR}
+        row = [(label, data[name]) for name in (entry.buttons if entry else []) if (label := offered[name]) is not None]
+        return buttons([row]) if row else None
     if answer.outcome == "suggest":
         return buttons([*([(s.title, entry_data(s.faq_id))] for s in answer.suggestions), [(render.ui("more_topics_button"), TOPICS)]])
     if answer.outcome == "decline":

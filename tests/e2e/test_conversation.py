@@ -74,19 +74,20 @@ async def test_help_and_faq_list_everything(bot: Harness) -> None:
     faq = await bot.api.ask("/faq")
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts
-    assert len(labels) == 30 + 2  # every entry, then the calendar and reminder buttons
+    assert len(labels) == len(bot.runtime.snapshot.knowledge.entries) + 2  # every entry, then the calendar and reminder buttons
     assert {"Date", "What is an ATMP?", "Clinical trials", "Coalition of the willing"} <= set(labels)
 
 
 async def test_free_text_is_answered_and_past_tense_after_the_event(tmp_path: Path) -> None:
-    """A typed question gets the matching answer; after the event it is in the past tense, without reminder buttons."""
+    """A typed question gets the matching answer; after the event it is in the past tense, offering news of the next edition."""
     async with running_bot(tmp_path / "data", now=AFTER) as bot:
         reply = await bot.api.ask("when was it?")
         assert reply.text == "Science for Health 2025 took place on Tuesday 4 November 2025 in Brussels."
-        assert reply.buttons == []
+        assert reply.button_texts == ["Tell me about the next edition"]
         welcome = await bot.api.ask("/start")
         assert "which took place on Tuesday 4 November 2025" in welcome.text
         assert "Remind me" not in welcome.button_texts
+        assert "Tell me about the next edition" in welcome.button_texts
 
 
 async def test_did_you_mean_buttons_answer_when_pressed(bot: Harness) -> None:

@@ -1,0 +1,66 @@
+"""A new edition published: offer admins to notify the subscribers, and send it once each when they press the button."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from bot.editions import notify_key, published
+from bot.knowledge import DEFAULT_LANG, Lang
+from bot.live import Snapshot
+from bot.render import phase_at
+from bot.telegram_app.broadcast import broadcast
+from bot.telegram_app.context import App, Context, Runtime, reader
+from bot.telegram_app.menu import menus, register_menu
+from bot.telegram_app.replies import buttons, send
+
+log = logging.getLogger(__name__)
+
+NOTIFY = "ne:"
+
+
+async def after_reload(application: App, before: Snapshot) -> None:
+    """After a reload: refresh the command menu if faq.yaml's commands changed; offer a new edition's notification."""
+    runtime: Runtime = application.bot_data["runtime"]
+    now = runtime.snapshot
+    if menus(now) != menus(before):
+        await register_menu(application)
+    if not published(before.knowledge, now.knowledge, runtime.clock()):
+        return
+    waiting = str(len(runtime.store.pending(notify_key(now.knowledge))))
+    for admin_id in sorted(runtime.settings.admin_ids):
+        render = now.assistant.renderer(runtime.lang_for(admin_id, None), runtime.clock())
+        preview = render.ui("new_edition_preview", subscribers=waiting, text=render.ui("new_edition_message"))
+        keyboard = buttons([[(render.ui("new_edition_notify_button"), NOTIFY + now.knowledge.event.edition[:60])]])
+        try:
+            await send(application.bot, admin_id, preview, keyboard)
+        except TelegramError as exc:  # an admin who never pressed Start cannot be messaged
+            log.warning("could not tell admin %s about the new edition: %s", admin_id, exc)
+
+
+async def notify_button(update: Update, context: Context) -> None:
+    """An admin pressed "Notify subscribers": each subscriber gets the message once (the delivery log sees to it)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return
+    await query.answer()
+    runtime = context.runtime
+    if not runtime.is_admin(update.effective_user.id if update.effective_user else None):
+        return
+    snapshot, render = reader(update, context)
+    knowledge = snapshot.knowledge
+    if query.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, runtime.clock()) == "after":
+        await send(context.bot, chat.id, render.ui("new_edition_gone"))
+        return
+
+    def text_for(lang: str | None) -> str:
+        chosen: Lang = lang if lang in knowledge.locales else DEFAULT_LANG  # type: ignore[assignment]
+        return snapshot.assistant.renderer(chosen, runtime.clock()).ui("new_edition_message")
+
+    report = await broadcast(context.bot, runtime.store, notify_key(knowledge), text_for, runtime.clock)
+    counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
+    await send(context.bot, chat.id, render.ui("announce_report", **counts))
+
