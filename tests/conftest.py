@@ -1,39 +1,79 @@
-"""Shared fixtures: the shipped knowledge base, an assistant over it, and editable copies."""
+"""Shared fixtures: the knowledge base the behaviour tests run on, an assistant over it, editable copies.
+
+Behaviour tests never run on the shipped ``knowledge/`` folder: they load a fixture
+edition under ``tests/fixtures/`` (``TEST_EDITION``, by default ``edition_2025``, a
+copy of the 2025 content) and read the facts they expect from it. The whole suite also
+runs on ``edition_b`` (another year, date, city and keynote, an entry renamed, one
+removed, a translation missing): see ``tests/test_other_edition.py``. Tests about the
+shipped content itself are named ``test_shipped_*``.
+"""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.assistant import Assistant
-from bot.knowledge import Knowledge, load
+from bot.knowledge import Knowledge, Lang, Variants, load
+from bot.render import Renderer
 
 ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = ROOT / "knowledge"
-BEFORE = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
-EVENT_DAY = datetime.fromisoformat("2025-11-04T09:30:00+01:00")
-AFTER = datetime.fromisoformat("2026-11-27T10:00:00+01:00")
+SHIPPED = ROOT / "knowledge"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+EDITION = os.environ.get("TEST_EDITION", "edition_2025")
+KNOWLEDGE = FIXTURES / EDITION
+KB = load(KNOWLEDGE)
+_EVENT = KB.event
+# Moments relative to the fixture's event day, in the event's timezone.
+BEFORE = datetime.combine(_EVENT.date - timedelta(days=15), time(10, 0), tzinfo=_EVENT.tz)
+EVENT_DAY = datetime.combine(_EVENT.date, time(9, 30), tzinfo=_EVENT.tz)
+AFTER = datetime.combine(_EVENT.date + timedelta(days=388), time(10, 0), tzinfo=_EVENT.tz)
+
+
+def fill(template: str, lang: Lang = "en", now: datetime = BEFORE, knowledge: Knowledge = KB) -> str:
+    """``template`` with the fixture's facts in place of ``{placeholders}``, as a reader of ``lang`` sees them at ``now``."""
+    return Renderer(knowledge, lang, now).text(Variants(text=template))
+
+
+def entry_for(command: str, knowledge: Knowledge = KB) -> str:
+    """The id of the entry that ``/command`` opens in the fixture (ids may differ between editions)."""
+    return knowledge.by_command[command].id
+
+
+def at_day(days: int, hour: int, minute: int = 0, knowledge: Knowledge = KB) -> datetime:
+    """An aware moment ``days`` after the fixture's event day, at a local time of the event's timezone."""
+    event = knowledge.event
+    return datetime.combine(event.date + timedelta(days=days), time(hour, minute), tzinfo=event.tz)
+
+
+def move_event(directory: Path, day: str) -> None:
+    """Set the event date in a knowledge copy (for tests about a particular calendar, e.g. a DST change)."""
+    event = directory / "event.yaml"
+    text = re.sub(r"(?m)^  date: \S+", f"  date: {day}", event.read_text(encoding="utf-8"), count=1)
+    event.write_text(re.sub(r"(?ms)^past_editions:.*", "past_editions: []\n", text), encoding="utf-8")
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    """The shipped knowledge base, loaded once."""
-    return load(KNOWLEDGE)
+    """The fixture knowledge base, loaded once."""
+    return KB
 
 
 @pytest.fixture(scope="session")
 def assistant(knowledge: Knowledge) -> Assistant:
-    """An assistant over the shipped knowledge base."""
+    """An assistant over the fixture knowledge base."""
     return Assistant(knowledge)
 
 
 @pytest.fixture
 def kb_dir(tmp_path: Path) -> Path:
-    """A private copy of the shipped knowledge folder that a test may edit."""
+    """A private copy of the fixture knowledge folder that a test may edit."""
     target = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, target)
     return target

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.knowledge import load
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill
 
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot ARGS`` from the project root and capture its output."""
+    """Run ``python -m bot ARGS`` from the project root, on the fixture knowledge unless told otherwise, and capture its output."""
+    env = env or {**os.environ, "KNOWLEDGE_DIR": str(KNOWLEDGE)}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False
     )
@@ -25,22 +26,22 @@ def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> s
 
 def test_ask_json_answers_in_the_past_tense_after_the_event() -> None:
     """The issue's acceptance example: asked in 2026, the answer says the event took place."""
-    result = run_bot("ask", "--json", "--now", "2026-11-27T10:00:00+01:00", "when is science for health?")
+    result = run_bot("ask", "--json", "--now", AFTER.isoformat(), "when is science for health?")
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
-    assert reply["faq_id"] == "date"
-    assert "took place on Tuesday 4 November 2025" in reply["answer"]
+    assert reply["faq_id"] == entry_for("when")
+    assert fill("took place on {date}") in reply["answer"]
     assert set(reply) >= {"question", "answer", "faq_id", "score", "suggestions", "lang"}
 
 
 def test_ask_reads_every_stdin_line_and_prints_one_json_object_each() -> None:
     """Without a question argument, each input line gets exactly one JSON line, in order."""
     questions = ["venue?", "qwerty uiop", "", "money", "wanneer is het"]
-    result = run_bot("ask", "--json", "--lang", "nl", "--now", "2025-10-20T10:00:00+02:00", stdin="\n".join(questions) + "\n")
+    result = run_bot("ask", "--json", "--lang", "nl", "--now", BEFORE.isoformat(), stdin="\n".join(questions) + "\n")
     assert result.returncode == 0, result.stderr
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in replies] == questions
-    assert [r["faq_id"] for r in replies] == ["venue", None, None, None, "date"]
+    assert [r["faq_id"] for r in replies] == [entry_for("where"), None, None, None, entry_for("when")]
     assert replies[3]["suggestions"][0] == {"faq_id": "capital_solutions", "question": "Hoe dichten we de financieringskloof?"}
     assert all(r["lang"] == "nl" for r in replies)
     assert "over 15 dagen" in replies[4]["answer"]
@@ -48,7 +49,7 @@ def test_ask_reads_every_stdin_line_and_prints_one_json_object_each() -> None:
 
 def test_ask_plain_text_prints_the_answer_and_numbered_suggestions() -> None:
     """Without --json the answer text is printed, with numbered "did you mean" choices."""
-    result = run_bot("ask", "--now", "2025-10-20T10:00:00+02:00", "money")
+    result = run_bot("ask", "--now", BEFORE.isoformat(), "money")
     assert result.stdout.splitlines() == [
         "I'm not sure I understood. Did you mean:",
         "  1. How can the funding gap be closed?",
@@ -76,32 +77,35 @@ def test_ask_does_not_import_the_telegram_stack() -> None:
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
 
 
-def test_check_summarises_the_shipped_knowledge() -> None:
-    """``check`` prints a one-line summary and exits 0 on the shipped knowledge base."""
+def test_check_summarises_the_knowledge() -> None:
+    """``check`` prints a one-line summary and exits 0 on a valid knowledge base."""
     result = run_bot("check")
     assert result.returncode == 0
-    assert result.stdout.startswith(f"OK: {len(load(KNOWLEDGE).entries)} entries, ")
-    assert "languages en, nl, fr, 3 reminders" in result.stdout
+    summary = result.stdout.splitlines()[-1]  # after any warnings (a fixture may lack a translation)
+    assert summary.startswith(f"OK: {len(load(KNOWLEDGE).entries)} entries, ")
+    assert summary.endswith("languages en, nl, fr, 3 reminders")
 
 
 def test_check_lists_every_problem_and_exits_1(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
     """On a broken knowledge base ``check`` prints every located error and exits 1, without a traceback."""
     edit("faq.yaml", "- id: price\n", "- id: theme\n")
-    edit("event.yaml", "date: 2025-11-04", "date: 2025-13-04")
+    edit("event.yaml", f"date: {KB.event.date.isoformat()}", "date: 2025-13-04")
     result = run_bot("check", "--kb", str(kb_dir))
     assert result.returncode == 1
-    assert "knowledge/event.yaml:12: 'event.date' must be a date like 2025-11-04" in result.stderr
+    lines = (kb_dir / "event.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if text.startswith("  date: 2025-13-04"))
+    assert f"knowledge/event.yaml:{line}: 'event.date' must be a date like 2025-11-04" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_chat_converses_offers_numbered_choices_and_exits_on_eof() -> None:
     """``chat`` greets, answers, lets the user pick a suggestion by number, and says goodbye on Ctrl-D."""
-    result = run_bot("chat", "--now", "2025-10-20T10:00:00+02:00", stdin="where is it?\nmoney\n2\n")
+    result = run_bot("chat", "--now", BEFORE.isoformat(), stdin="where is it?\nmoney\n2\n")
     out = result.stdout
     assert result.returncode == 0, result.stderr
-    assert out.startswith("Science for Health 2025 assistant. Ask a question; Ctrl-D to quit.\n")
+    assert out.startswith(fill("{name} {edition} assistant. Ask a question; Ctrl-D to quit.\n"))
     assert "Topics I can help with: Date, Venue, Theme, Registration, Keynote, Funding gap" in out
-    assert "takes place in Brussels (Belgium)" in out
+    assert fill("takes place in {city} ({country})") in out
     assert "  2. What is Belgium's biggest problem?" in out
     assert "“If I had a magic wand and could fix one thing about Europe" in out
     assert out.rstrip().endswith("Goodbye!")

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT
+from tests.conftest import KNOWLEDGE, ROOT
 from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
 
 
@@ -17,6 +17,7 @@ def bot_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "ORGANISER_", "WEBHOOK_"))}
     env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATA_DIR=str(data_dir), LOG_LEVEL="DEBUG", BROADCAST_RATE="500",
                ENV_FILE=str(data_dir.parent / "no.env"))  # fmt: skip
+    env.update(KNOWLEDGE_DIR=str(KNOWLEDGE))
     env.update(extra)
     return env
 
