@@ -10,6 +10,7 @@ shipped content itself are named ``test_shipped_*``.
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import pytest
 from bot.assistant import Assistant
 from bot.knowledge import Knowledge, Lang, Variants, load
 from bot.render import Renderer
+from bot.schedule import format_moment
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "knowledge"
@@ -41,6 +43,16 @@ def fill(template: str, lang: Lang = "en", now: datetime = BEFORE, knowledge: Kn
     return Renderer(knowledge, lang, now).text(Variants(text=template))
 
 
+def shown(template: str, lang: Lang = "en", now: datetime = BEFORE) -> str:
+    """Like ``fill``, HTML-escaped as the bot sends it to Telegram."""
+    return html.escape(fill(template, lang, now), quote=False)
+
+
+def moment(at: datetime, lang: Lang = "en") -> str:
+    """``at`` as the bot writes a reminder's time in ``lang`` (the locale's datetime_format, event-local)."""
+    return format_moment(at, Renderer(KB, lang, BEFORE).ui("datetime_format"), lang, KB)
+
+
 def entry_for(command: str, knowledge: Knowledge = KB) -> str:
     """The id of the entry that ``/command`` opens in the fixture (ids may differ between editions)."""
     return knowledge.by_command[command].id
@@ -50,6 +62,12 @@ def at_day(days: int, hour: int, minute: int = 0, knowledge: Knowledge = KB) -> 
     """An aware moment ``days`` after the fixture's event day, at a local time of the event's timezone."""
     event = knowledge.event
     return datetime.combine(event.date + timedelta(days=days), time(hour, minute), tzinfo=event.tz)
+
+
+def line_of(path: Path, prefix: str) -> int:
+    """The 1-based number of the first line of ``path`` that starts with ``prefix``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(number for number, text in enumerate(lines, 1) if text.startswith(prefix))
 
 
 def move_event(directory: Path, day: str) -> None:

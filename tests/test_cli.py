@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.knowledge import load
-from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill
+from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill, line_of
 
 
 def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -92,8 +92,7 @@ def test_check_lists_every_problem_and_exits_1(kb_dir: Path, edit: Callable[[str
     edit("event.yaml", f"date: {KB.event.date.isoformat()}", "date: 2025-13-04")
     result = run_bot("check", "--kb", str(kb_dir))
     assert result.returncode == 1
-    lines = (kb_dir / "event.yaml").read_text(encoding="utf-8").splitlines()
-    line = next(n for n, text in enumerate(lines, 1) if text.startswith("  date: 2025-13-04"))
+    line = line_of(kb_dir / "event.yaml", "  date: 2025-13-04")
     assert f"knowledge/event.yaml:{line}: 'event.date' must be a date like 2025-11-04" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from bot.store import Store
 from bot.telegram_app.broadcast import WORKERS
+from tests.conftest import KB, fill, move_event
 from tests.e2e.test_process import bot_env, start_bot
 from tests.fakes.botapi import FakeBotApi, LoopbackServer
 
@@ -20,9 +21,8 @@ SUBSCRIBERS = range(5000, 5300)
 
 def reminder_due_ten_minutes_ago(kb_dir: Path) -> None:
     """Rewrite the copied knowledge so that its only reminder fell due ten minutes ago (real time)."""
-    due = (datetime.now(ZoneInfo("Europe/Brussels")) - timedelta(minutes=10)).replace(second=0, microsecond=0)
-    event = kb_dir / "event.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace("date: 2025-11-04", f"date: {due.date() + timedelta(days=1)}"))
+    due = (datetime.now(KB.event.tz) - timedelta(minutes=10)).replace(second=0, microsecond=0)
+    move_event(kb_dir, str(due.date() + timedelta(days=1)))
     (kb_dir / "reminders.yaml").write_text(
         f'reminders:\n- id: day-before\n  days_before: 1\n  at: "{due:%H:%M}"\n  text:\n    en: "Tomorrow: {{name}} in {{city}}."\n',
         encoding="utf-8",
@@ -42,7 +42,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_reminder_once(tm
     env = bot_env("", data, KNOWLEDGE_DIR=str(kb_dir), BROADCAST_RATE="150", LOG_LEVEL="INFO")
 
     def reminders_sent() -> list[int]:
-        return [c.chat_id or 0 for c in api.sent() if c.text.startswith("Tomorrow: Science for Health")]
+        return [c.chat_id or 0 for c in api.sent() if c.text.startswith(fill("Tomorrow: {name} in"))]
 
     async with LoopbackServer(api) as server:
         env["TELEGRAM_API_URL"] = server.url

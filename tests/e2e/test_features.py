@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,22 +11,23 @@ from icalendar import Calendar
 
 from bot.assistant import Assistant
 from bot.knowledge import load
+from tests.conftest import KB, fill
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import BOT_USER, TOKEN
 
 
 async def test_calendar_sends_a_valid_all_day_ics(bot: Harness) -> None:
-    """/calendar sends an .ics file for 4 November 2025, all-day (no start time is known), in Brussels."""
+    """/calendar sends an .ics file for the event day, all-day (no start time is known), in the city."""
     document = await bot.api.ask("/calendar", method="sendDocument")
     [(filename, content, _)] = document.files.values()
-    assert filename == "science-for-health-2025.ics"
+    assert filename == fill("{name}-{edition}.ics").lower().replace(" ", "-")
     event = next(c for c in Calendar.from_ical(content).walk("VEVENT"))
-    assert str(event["summary"]) == "Science for Health 2025"
-    assert event.decoded("dtstart") == date(2025, 11, 4)
-    assert event.decoded("dtend") == date(2025, 11, 5)
-    assert str(event["location"]) == "Brussels"
-    assert "Keynote: Jérôme Van Biervliet, “Anchoring Innovation in Belgium”" in str(event["description"])
-    assert document.text.startswith("Science for Health 2025, Tuesday 4 November 2025, Brussels.")
+    assert str(event["summary"]) == fill("{name} {edition}")
+    assert event.decoded("dtstart") == KB.event.date
+    assert event.decoded("dtend") == KB.event.date + timedelta(days=1)
+    assert str(event["location"]) == fill("{city}")
+    assert fill("Keynote: {keynote_speaker}, “{keynote_title}”") in str(event["description"])
+    assert document.text.startswith(fill("{name} {edition}, {date}, {city}."))
     assert any(c.method == "sendChatAction" and c.params["action"] == "upload_document" for c in bot.api.calls)
 
 
@@ -45,8 +46,8 @@ async def test_calendar_uses_the_start_time_and_timezone_when_known(tmp_path: Pa
         assert (start.hour, start.minute, str(start.tzinfo)) == (9, 0, "Europe/Brussels")
         assert start.utcoffset() == timedelta(hours=1)
         assert any(True for _ in calendar.walk("VTIMEZONE"))
-        assert "Thema: Stronger Regions, Greater Impact" in str(event["description"])
-        assert document.text.startswith("Science for Health 2025, dinsdag 4 november 2025, Brussel.")
+        assert fill("Thema: {theme}", "nl") in str(event["description"])
+        assert document.text.startswith(fill("{name} {edition}, {date}, {city}.", "nl"))
 
 
 async def test_calendar_button_sends_the_file(bot: Harness) -> None:
@@ -64,7 +65,7 @@ async def test_inline_query_offers_matching_answers(bot: Harness) -> None:
     call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
     results = call.params["results"]
     assert results[0]["id"] in ("keynote", "keynote_title")
-    assert "Van Biervliet" in results[0]["input_message_content"]["message_text"]
+    assert fill("{keynote_speaker}") in results[0]["input_message_content"]["message_text"]
     start = len(bot.api.calls)
     await bot.api.inline("")
     call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
@@ -78,17 +79,17 @@ async def test_groups_answer_commands_mentions_and_replies_only(bot: Harness) ->
     start = len(bot.api.calls)
     await bot.api.send("when is the conference? anyone?", user, group)  # chatter: no reply
     mention = await bot.api.ask(f"@{BOT_USER['username']} where is it?", user, group)
-    assert "takes place in Brussels" in mention.text
+    assert fill("takes place in {city}") in mention.text
     replies = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
     assert replies == [mention]
     command = await bot.api.ask(f"/keynote@{BOT_USER['username']}", user, group)
-    assert "Anchoring Innovation in Belgium" in command.text
+    assert fill("{keynote_title}") in command.text
     bot_message = {"message_id": 5, "date": 0, "chat": group, "from": BOT_USER, "text": "..."}
     start = len(bot.api.calls)
     update = await bot.api.push({"message": bot.api.message("and the theme?", user, group, reply_to_message=bot_message)})
     update["_seen"] = start
     reply = await bot.api.reply_to(update)
-    assert "Stronger Regions, Greater Impact" in reply.text
+    assert fill("{theme}") in reply.text
 
 
 async def test_flood_control_warns_once_then_ignores_until_the_minute_passes(tmp_path: Path) -> None:
@@ -104,7 +105,7 @@ async def test_flood_control_warns_once_then_ignores_until_the_minute_passes(tmp
         assert texts[5] == "You're sending messages very fast. I'll answer again in a minute."
         bot.clock.advance(timedelta(seconds=61))
         reply = await bot.api.ask("when is it", user)
-        assert "takes place on Tuesday 4 November 2025" in reply.text
+        assert fill("takes place on {date}") in reply.text
 
 
 async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
@@ -116,7 +117,7 @@ async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(bo
     assert any(r.getMessage().startswith("error while handling update") for r in caplog.records)
     assert not any("1001" in r.getMessage() for r in caplog.records)  # no user id in the log
     reply = await bot.api.ask("where is it")
-    assert "Brussels" in reply.text
+    assert fill("{city}") in reply.text
 
 
 async def test_command_menu_and_descriptions_are_registered_per_scope_and_language(tmp_path: Path) -> None:
@@ -134,8 +135,8 @@ async def test_command_menu_and_descriptions_are_registered_per_scope_and_langua
         assert admin.params["scope"]["chat_id"] == 42
         assert {"reload", "stats", "unanswered", "announce"} <= {c["command"] for c in admin.params["commands"]}
         descriptions = {c.params.get("language_code"): c.params["description"] for c in bot.api.calls if c.method == "setMyDescription"}
-        assert descriptions[None].startswith("Your assistant for Science for Health 2025, Tuesday 4 November 2025 in Brussels.")
-        assert descriptions["fr"].startswith("Votre assistant pour Science for Health 2025, le mardi 4 novembre 2025 à Bruxelles.")
+        assert descriptions[None].startswith(fill("Your assistant for {name} {edition}, {date} in {city}."))
+        assert descriptions["fr"].startswith(fill("Votre assistant pour {name} {edition}, le {date} à {city}.", "fr"))
         short = [c.params["short_description"] for c in bot.api.calls if c.method == "setMyShortDescription"]
         assert all(len(s) <= 120 for s in short)
         assert len(short) == 3

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from telegram.ext import Job
 
+from tests.conftest import KB, at_day, fill, moment, shown
 from tests.e2e.harness import Harness, running_bot
 
-AFTER_LAST = datetime.fromisoformat("2025-11-04T10:00:00+01:00")
+AFTER_LAST = at_day(0, 10)
+WEEK_BEFORE = moment(at_day(-7, 9))
 
 
 def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
@@ -27,11 +28,9 @@ async def run_job(bot: Harness, name: str) -> None:
 async def test_remind_subscribes_and_status_says_when(bot: Harness) -> None:
     """/remind subscribes with the next reminder's local time; /status repeats it; /stop unsubscribes."""
     reply = await bot.api.ask("/remind")
-    assert reply.text == (
-        "Done! I'll remind you before Science for Health 2025. Next reminder: Tuesday 28 October 2025 at 09:00. Send /stop to unsubscribe."
-    )
-    assert (await bot.api.ask("/remind")).text == "You're already subscribed. Next reminder: Tuesday 28 October 2025 at 09:00."
-    assert (await bot.api.ask("/status")).text == "You're subscribed. Next reminder: Tuesday 28 October 2025 at 09:00."
+    assert reply.text == fill("Done! I'll remind you before {name} {edition}.") + f" Next reminder: {WEEK_BEFORE}. Send /stop to unsubscribe."
+    assert (await bot.api.ask("/remind")).text == f"You're already subscribed. Next reminder: {WEEK_BEFORE}."
+    assert (await bot.api.ask("/status")).text == f"You're subscribed. Next reminder: {WEEK_BEFORE}."
     assert (await bot.api.ask("/stop")).text == "You won't get reminders any more. Send /remind to subscribe again."
     assert (await bot.api.ask("/status")).text.startswith("You're not subscribed.")
     assert (await bot.api.ask("/stop")).text == "You weren't subscribed to reminders."
@@ -51,10 +50,7 @@ async def test_subscribing_too_late_is_refused_honestly(tmp_path: Path) -> None:
     """After the last reminder (on the day), /remind explains instead of subscribing."""
     async with running_bot(tmp_path / "a", now=AFTER_LAST) as bot:
         reply = await bot.api.ask("/remind")
-        assert (
-            reply.text
-            == "All reminders for Science for Health 2025 have already gone out (Tuesday 4 November 2025), so I haven't subscribed you."
-        )
+        assert reply.text == fill("All reminders for {name} {edition} have already gone out ({date}), so I haven't subscribed you.")
         assert bot.runtime.store.subscribers() == []
 
 
@@ -63,9 +59,9 @@ async def test_reminder_jobs_are_scheduled_with_stable_names(bot: Harness) -> No
     assert bot.app.job_queue is not None
     jobs = {j.name: j.data["at"] for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("reminder:")}
     assert jobs == {
-        "reminder:week-before": "2025-10-28T09:00:00+01:00",
-        "reminder:day-before": "2025-11-03T09:00:00+01:00",
-        "reminder:morning-of": "2025-11-04T08:00:00+01:00",
+        "reminder:week-before": at_day(-7, 9).isoformat(),
+        "reminder:day-before": at_day(-1, 9).isoformat(),
+        "reminder:morning-of": at_day(0, 8).isoformat(),
     }
 
 
@@ -77,9 +73,9 @@ async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Ha
     await run_job(bot, "reminder:day-before")
     sent = {c.chat_id: c.text for c in bot.api.calls[start:] if c.method == "sendMessage"}
     assert sent == {
-        1: "Tomorrow: Science for Health 2025, Tuesday 4 November 2025, in Brussels. Theme: “Stronger Regions, Greater Impact”, focus: “ATMP &amp; New Modalities”. See you there!",
-        2: "Morgen: Science for Health 2025, dinsdag 4 november 2025, in Brussel. Thema: “Stronger Regions, Greater Impact”, focus: “ATMP &amp; New Modalities”. Tot dan!",
-        3: "Demain : Science for Health 2025, le mardi 4 novembre 2025, à Bruxelles. Thème : « Stronger Regions, Greater Impact », focus : « ATMP &amp; New Modalities ». À demain !",
+        1: shown("Tomorrow: {name} {edition}, {date}, in {city}. Theme: “{theme}”, focus: “{focus}”. See you there!"),
+        2: shown("Morgen: {name} {edition}, {date}, in {city}. Thema: “{theme}”, focus: “{focus}”. Tot dan!", "nl"),
+        3: shown("Demain : {name} {edition}, le {date}, à {city}. Thème : « {theme} », focus : « {focus} ». À demain !", "fr"),
     }
     start = len(bot.api.calls)
     await run_job(bot, "reminder:day-before")
@@ -91,14 +87,14 @@ async def test_missed_reminder_within_grace_is_sent_at_start_up(tmp_path: Path) 
     from bot.store import Store
 
     store = Store(tmp_path / "data" / "bot.sqlite3")
-    store.add_subscribers([11, 12], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
+    store.add_subscribers([11, 12], at_day(-30, 10))
     store.close()
-    async with running_bot(tmp_path / "data", now=datetime.fromisoformat("2025-11-03T09:30:00+01:00")) as bot:
+    async with running_bot(tmp_path / "data", now=at_day(-1, 9, 30)) as bot:
         bot.api.user(11)
         bot.api.user(12)
         calls = await bot.api.count("sendMessage", 2)
         assert {c.chat_id for c in calls} == {11, 12}
-        assert all(c.text.startswith("Tomorrow: Science for Health 2025") for c in calls)
+        assert all(c.text.startswith(fill("Tomorrow: {name} {edition}")) for c in calls)
 
 
 async def test_stale_reminder_is_skipped_not_burst(tmp_path: Path) -> None:
@@ -106,15 +102,15 @@ async def test_stale_reminder_is_skipped_not_burst(tmp_path: Path) -> None:
     from bot.store import Store
 
     store = Store(tmp_path / "data" / "bot.sqlite3")
-    store.add_subscribers([11], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
+    store.add_subscribers([11], at_day(-30, 10))
     store.close()
-    async with running_bot(tmp_path / "data", now=datetime.fromisoformat("2025-11-03T11:00:00+01:00")) as bot:
+    async with running_bot(tmp_path / "data", now=at_day(-1, 11)) as bot:
         bot.api.user(11)
         assert bot.app.job_queue is not None
         names = sorted(j.name or "" for j in bot.app.job_queue.jobs() if (j.name or "").startswith("reminder:"))
         assert names == ["reminder:morning-of"]
         reply = await bot.api.ask("/status", bot.api.users[11])
-        assert reply.text == "You're subscribed. Next reminder: Tuesday 4 November 2025 at 08:00."
+        assert reply.text == f"You're subscribed. Next reminder: {moment(at_day(0, 8))}."
         assert [c for c in bot.api.sent() if c.text.startswith("Tomorrow")] == []
 
 
@@ -130,7 +126,7 @@ async def test_broadcast_survives_429_403_and_5xx(bot: Harness) -> None:
     delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
     assert sorted(delivered) == [1, 2, 5]
     assert not bot.runtime.store.is_subscribed(3)
-    assert bot.runtime.store.delivery_counts("reminder:2025:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
+    assert bot.runtime.store.delivery_counts(f"reminder:{KB.event.edition}:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
     await run_job(bot, "reminder-retry:week-before")
     delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
     assert sorted(delivered) == [1, 2, 4, 5]

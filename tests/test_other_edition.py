@@ -1,0 +1,26 @@
+"""The whole behaviour suite also passes on another edition's knowledge (tests/fixtures/edition_b).
+
+That fixture has another year, date, city (in three languages) and keynote, an entry
+renamed, one removed and one answer without its Dutch translation: if any behaviour
+depended on the 2025 content, or any code named an entry or a fact, this run would fail.
+The suite runs in a child pytest (``TEST_EDITION=edition_b``) because the fixture edition
+is read once, when ``tests/conftest.py`` is imported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_the_behaviour_suite_passes_on_another_edition() -> None:
+    """Every behaviour test (all but the shipped-content ones and this one) passes on edition_b."""
+    env = {**os.environ, "TEST_EDITION": "edition_b"}
+    here = "tests/test_other_edition.py"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--ignore={here}", "--ignore-glob=tests/test_shipped_*"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout and " failed" not in result.stdout
