@@ -181,3 +181,42 @@ def test_yaml_tags_cannot_build_objects(kb_dir: Path, edit: Edit) -> None:
     edit("faq.yaml", "- id: price\n", "- id: !!python/object/apply:os.system ['true']\n")
     problems = problems_after(kb_dir)
     assert any("knowledge/faq.yaml:" in p and "python/object" in p for p in problems), problems
+
+
+def test_check_rejects_a_command_the_bot_owns_or_two_entries_share(kb_dir: Path, edit: Edit) -> None:
+    """`command: start` and a command claimed by two entries are reported with file and line."""
+    edit("faq.yaml", "  command: when\n", "  command: start\n")
+    edit("faq.yaml", "  command: themes\n", "  command: keynote\n")
+    problems = problems_after(kb_dir)
+    lines = (kb_dir / "faq.yaml").read_text(encoding="utf-8").splitlines()
+    start_line = line_of(kb_dir, "faq.yaml", "  command: start")
+    shared_line = max(n for n, line in enumerate(lines, 1) if line == "  command: keynote")  # the second entry to claim it
+    assert any(p.startswith(f"knowledge/faq.yaml:{start_line}: ") and "command /start is one of the bot's own commands" in p for p in problems)
+    assert any(p.startswith(f"knowledge/faq.yaml:{shared_line}: ") and "command /keynote is already used by entry" in p for p in problems)
+
+
+def test_check_rejects_an_unknown_location_fact_or_button(kb_dir: Path, edit: Edit) -> None:
+    """`event.location` naming no fact and an unknown answer button are both located."""
+    edit("event.yaml", "location: [venue, address, city]", "location: [venue, town]")
+    location_line = line_of(kb_dir, "event.yaml", "location: [venue, town]")
+    assert f"knowledge/event.yaml:{location_line}: 'event.location' names 'town', which is no fact in event.yaml" in problems_after(kb_dir)
+    edit("event.yaml", "location: [venue, town]", "location: [venue, address, city]")
+    edit("faq.yaml", "  buttons: [remind, calendar]\n", "  buttons: [remind, parking]\n")
+    buttons_line = line_of(kb_dir, "faq.yaml", "  buttons: [remind, parking]")
+    assert f"knowledge/faq.yaml:{buttons_line}: entry 'date': 'buttons.1' 'parking' is not one of 'remind' or 'calendar'" in problems_after(kb_dir)
+
+
+def test_past_edition_values_are_placeholders_with_an_honest_fallback(kb_dir: Path, edit: Edit) -> None:
+    """{previous_city} needs a past edition; without one the entry's 'missing' text is used, and a typo is an error."""
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    knowledge = load(kb_dir)
+    if knowledge.previous is None:
+        assert "no information about earlier editions" in Assistant(knowledge).answer("who gave the keynote last year", "en", BEFORE).text
+    else:
+        answer = Assistant(knowledge).answer("who gave the keynote last year", "en", BEFORE).text
+        assert knowledge.previous.edition in answer
+        assert knowledge.previous.facts["keynote_speaker"]["en"] in answer
+    edit("faq.yaml", "{previous_city}; the keynote", "{previous_town}; the keynote")
+    assert any("placeholder {previous_town} names no fact in event.yaml" in p for p in problems_after(kb_dir))
