@@ -14,7 +14,7 @@ from bot.render import phase_at
 from bot.telegram_app.broadcast import broadcast
 from bot.telegram_app.context import App, Context, Runtime, reader
 from bot.telegram_app.menu import menus, register_menu
-from bot.telegram_app.replies import buttons, send
+from bot.telegram_app.replies import buttons, reply, send
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ async def notify_button(update: Update, context: Context) -> None:
     snapshot, render = reader(update, context)
     knowledge = snapshot.knowledge
     if query.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, runtime.clock()) == "after":
-        await send(context.bot, chat.id, render.ui("new_edition_gone"))
+        await reply(update, context, render.ui("new_edition_gone"))
         return
 
     def text_for(lang: str | None) -> str:
@@ -62,5 +62,5 @@ async def notify_button(update: Update, context: Context) -> None:
 
     report = await broadcast(context.bot, runtime.store, notify_key(knowledge), text_for, runtime.clock)
     counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
-    await send(context.bot, chat.id, render.ui("announce_report", **counts))
+    await reply(update, context, render.ui("announce_report", **counts))
 

@@ -42,7 +42,7 @@ async def remind(update: Update, context: Context) -> None:
     when = _next_text(runtime, render.lang)
     if when is None and render.phase == "after":  # between editions: hear when the next one is announced
         fresh = runtime.store.subscribe(chat.id, runtime.clock(), render.lang)
-        await send(context.bot, chat.id, render.ui("subscribed_next_edition" if fresh else "already_subscribed_next_edition"))
+        await reply(update, context, render.ui("subscribed_next_edition" if fresh else "already_subscribed_next_edition"))
         return
     if when is None:
         await reply(update, context, render.ui("subscribe_too_late"))
