@@ -578,17 +578,18 @@ def _cross_check(
                          f"{where}text.{lang}: ", problems)  # fmt: skip
         if DEFAULT_LANG not in reminder.text:
             problems.append(Problem(rem, line, f"{where}'text.{DEFAULT_LANG}' is required (the fallback language)"))
+    event_file = str(known.directory / "event.yaml")
     if known.event.end_date and known.event.end_date < known.event.date:
         line = event_lines.get(("event", "end_date"), 1)
-        problems.append(Problem(str(known.directory / "event.yaml"), line, "'event.end_date' is before 'event.date'"))
+        problems.append(Problem(event_file, line, "'event.end_date' is before 'event.date'"))
     for index, name in enumerate(known.event.location):
         if not known.is_placeholder(name) or name.startswith(PREVIOUS):
             line = event_lines.get(("event", "location", index), event_lines.get(("event", "location"), 1))
-            problems.append(Problem(str(known.directory / "event.yaml"), line, f"'event.location' names '{name}', which is no fact in event.yaml"))
+            problems.append(Problem(event_file, line, f"'event.location' names '{name}', which is no fact in event.yaml"))
     for index, past in enumerate(known.past_editions):
         if past.date >= known.event.date:
             line = event_lines.get(("past_editions", index), 1)
-            problems.append(Problem(str(known.directory / "event.yaml"), line, f"past edition '{past.edition}' is not before the current date"))
+            problems.append(Problem(event_file, line, f"past edition '{past.edition}' is not before the current date"))
 
 
 def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
