@@ -26,7 +26,21 @@ from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
-from bot.telegram_app import admin, answers, calendar, conflict, editions, guards, helpdesk, inline, language, menu, privacy, reminders, teaching
+from bot.telegram_app import (
+    admin,
+    answers,
+    calendar,
+    conflict,
+    editions,
+    guards,
+    helpdesk,
+    inline,
+    language,
+    menu,
+    privacy,
+    reminders,
+    teaching,
+)
 from bot.telegram_app.context import App, Context, Runtime
 from bot.telegram_app.ratelimit import Limits, TwoLaneRateLimiter
 from bot.telegram_app.replies import ANSWER, CALENDAR, ENTRY_DIGEST, LANGUAGE, ORGANISERS, REMIND, TOPICS

@@ -11,7 +11,7 @@ from bot.editions import notify_key, published
 from bot.knowledge import DEFAULT_LANG, Lang
 from bot.live import Snapshot
 from bot.render import phase_at
-from bot.telegram_app.broadcast import broadcast
+from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
 from bot.telegram_app.menu import menus, register_menu
 from bot.telegram_app.replies import buttons, reply, send
@@ -60,7 +60,11 @@ async def notify_button(update: Update, context: Context) -> None:
         chosen: Lang = lang if lang in knowledge.locales else DEFAULT_LANG  # type: ignore[assignment]
         return snapshot.assistant.renderer(chosen, runtime.clock()).ui("new_edition_message")
 
-    report = await broadcast(context.bot, runtime.store, notify_key(knowledge), text_for, runtime.clock)
-    counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
-    await reply(update, context, render.ui("announce_report", **counts))
+    application = context.application
 
+    async def on_done(report: Report) -> None:
+        counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
+        await send(application.bot, chat.id, render.ui("announce_report", **counts))
+
+    # In the background, like every broadcast: the delivery log sends it once per chat, however often it is pressed.
+    broadcasts(application).start(notify_key(knowledge), text_for, on_done=on_done)  # type: ignore[arg-type]

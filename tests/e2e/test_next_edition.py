@@ -85,6 +85,7 @@ async def test_another_editions_values_change_every_reply(tmp_path: Path) -> Non
         for job in [j for j in bot.app.job_queue.jobs() if (j.name or "").startswith("reminder:")]:
             start = len(bot.api.calls)
             await job.run(bot.app)
+            await bot.broadcasts_done()
             reminder = await bot.api.wait_for(lambda c, start=start: bot.api.calls.index(c) >= start and c.chat_id == 1)  # type: ignore[misc]
             assert_new(reminder.text, "Antwerp")
 
