@@ -122,7 +122,7 @@ def test_check_warns_but_passes_when_a_translation_is_missing(kb_dir: Path, edit
 
 def test_now_accepts_tomorrow_and_a_bare_date() -> None:
     """``--now tomorrow`` and ``--now <date>`` work; a date means that day at 09:00 event time."""
-    knowledge = load(ROOT / "knowledge")
+    knowledge = load(KNOWLEDGE)
     day = knowledge.event.date.isoformat()
     assert run_bot("ask", "--now", "tomorrow", "when is it").returncode == 0
     on_the_day = run_bot("ask", "--now", day, "when is it")
@@ -164,7 +164,7 @@ def test_ask_takes_an_unquoted_question() -> None:
 
 def test_chat_answers_in_the_language_of_each_question_and_keeps_choices_on_a_wrong_number() -> None:
     """Without --lang, Dutch and French questions get Dutch and French answers; an out-of-range number keeps the choices."""
-    knowledge = load(ROOT / "knowledge")
+    knowledge = load(KNOWLEDGE)
     assistant = Assistant(knowledge)
     now = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
     questions = ("waar is het congres", "c'est quand la conférence")
