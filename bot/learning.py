@@ -153,7 +153,7 @@ def new_entry(
     entry["questions"] = CommentedMap({lang: CommentedSeq([cleaned])})
     entry["answer"] = texts
     document["entries"].append(entry)
-    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id})
+    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id}, new=True)
 
 
 def undo(directory: Path, before: str, after: str) -> None:
@@ -186,12 +186,23 @@ def _new_id(question: str, taken: set[str]) -> str:
 
 
 def _commit(
-    directory: Path, yaml: YAML, document: object, original: str, faq_id: str, known: Iterable[tuple[str, str]], expect: dict[str, str]
+    directory: Path,
+    yaml: YAML,
+    document: object,
+    original: str,
+    faq_id: str,
+    known: Iterable[tuple[str, str]],
+    expect: dict[str, str],
+    new: bool = False,
 ) -> Edit:
     """Validate the edited document in a scratch copy, check it harms no answer, then write it over faq.yaml."""
     stream = io.StringIO()
     yaml.dump(document, stream)
     edited = stream.getvalue()
+    if new and "\n\n- id: " in original:  # entries are separated by a blank line: so is the new one
+        at = edited.find(f"\n- id: {faq_id}\n")
+        if at > 0 and edited[at - 1] != "\n":
+            edited = edited[:at] + "\n" + edited[at:]
     before = load(directory)
     with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
         copy = Path(scratch) / "kb"

@@ -112,6 +112,7 @@ async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb
         edited = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         assert edited.startswith(original.rstrip("\n"))  # everything before is kept byte for byte, comments included
         assert "  questions:\n    en:\n    - is there a cloakroom for coats\n" in edited
+        assert edited[len(original.rstrip("\n")) :].startswith("\n\n- id: ")  # a blank line before it, like the others
         assert "    en: 'Yes: the cloakroom is next to the entrance.'\n" in edited
         assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
         undone = await bot.api.ask("/undo", admin)
