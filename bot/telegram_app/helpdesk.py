@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 
 from bot.telegram_app.answers import group_text
 from bot.telegram_app.context import Context, reader
+from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import ORGANISERS, buttons, reply, send
 
 log = logging.getLogger(__name__)
@@ -27,19 +28,21 @@ async def ask_organisers(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None or update.effective_chat is None:
         return
-    await query.answer()
     runtime = context.runtime
     snapshot, render = reader(update, context)
     organisers = runtime.settings.organiser_chat_id
     token = query.data.removeprefix(ORGANISERS)
+    known = runtime.store.ticket(token)
+    if known is None:  # purged, forgotten, or forged
+        await expired_button(update, context)
+        return
+    await query.answer()
     if organisers is None:
-        await send(context.bot, update.effective_chat.id, render.ui("no_organiser_chat"))
+        await reply(update, context, render.ui("no_organiser_chat"))
         return
     ticket = runtime.store.claim_ticket(token, query.from_user.id)
     if ticket is None:
-        known = runtime.store.ticket(token)
-        mine = known is not None and known.asker_id == query.from_user.id
-        await send(context.bot, update.effective_chat.id, render.ui("already_forwarded" if mine else "ticket_not_yours"))
+        await reply(update, context, render.ui("already_forwarded" if known.asker_id == query.from_user.id else "ticket_not_yours"))
         return
     organiser_render = snapshot.assistant.renderer(runtime.lang_for(organisers, None), runtime.clock())
     guesses = [snapshot.knowledge.by_id[c.entry_id] for c in snapshot.assistant.matcher.rank(ticket.question, limit=3)]
@@ -53,10 +56,10 @@ async def ask_organisers(update: Update, context: Context) -> None:
     except TelegramError as exc:
         log.warning("could not reach the organiser chat: %s", exc)
         runtime.store.reopen_ticket(ticket.token)
-        await send(context.bot, update.effective_chat.id, render.ui("no_organiser_chat"))
+        await reply(update, context, render.ui("no_organiser_chat"))
         return
     runtime.store.ticket_sent(ticket.token, organisers, sent.message_id)
-    await send(context.bot, update.effective_chat.id, render.ui("forwarded_to_organisers"))
+    await reply(update, context, render.ui("forwarded_to_organisers"))
 
 
 async def organiser_reply(update: Update, context: Context) -> None:
