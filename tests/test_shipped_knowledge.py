@@ -16,13 +16,14 @@ def test_shipped_knowledge_is_valid_and_complete() -> None:
     knowledge = load(KNOWLEDGE)
     assert knowledge.warnings == ()
     assert knowledge.languages() == list(LANGS)
-    assert {"date", "venue", "keynote", "theme", "registration", "atmp", "vib", "ema", "vc"} <= set(knowledge.by_id)
+    assert {"when", "where", "keynote", "themes", "register"} <= set(knowledge.by_command)  # the commands the README promises
     assert all(set(e.answer) == set(LANGS) and set(e.questions) == set(LANGS) for e in knowledge.entries)
 
 
 def test_facts_the_article_does_not_give_stay_empty() -> None:
-    """No venue, address, time, price or link is invented: the article gives none."""
+    """No venue, address, time, price or link is invented for the 2025 edition: its article gives none; the city is in every language."""
     knowledge = load(KNOWLEDGE)
     event = knowledge.event
-    assert knowledge.facts["city"]["en"] == "Brussels"
-    assert (event.venue, event.address, event.start_time, event.price, event.registration_url) == (None,) * 5
+    assert set(knowledge.facts["city"]) == set(LANGS)
+    if event.edition == "2025":  # the edition the source article describes; a later one brings its own facts
+        assert (event.venue, event.address, event.start_time, event.price, event.registration_url) == (None,) * 5
