@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, Passage
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
-from bot.text import Normaliser
+from bot.text import Normaliser, sentences
 
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
@@ -24,6 +24,13 @@ CLEAR_AT = 85.0
 AMBIGUOUS_WITHIN = 5.0
 MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
+# The second tier: when no entry is answered, the best article passage is quoted at or
+# above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
+# entries are offered as "did you mean" instead).
+PASSAGE_AT = 60.0
+PASSAGE_MARGIN = 0.0
+# Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
+PASSAGE_PREFIX = "passage:"
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -69,12 +76,16 @@ class Assistant:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        normalisers: dict[str, Normaliser] = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in knowledge.vocabulary.items()}
+        normalisers: dict[str, Normaliser] = {
+            lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in knowledge.vocabulary.items()
+        }
         phrasings = [
             Phrasing(entry.id, lang, text)
             for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
         ]  # fmt: skip
         self.matcher = Matcher(phrasings, normalisers)
+        self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
+        self.passage_matcher = Matcher(passage_phrasings(knowledge.passages), normalisers)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
         """A renderer for this knowledge, reader and moment."""
@@ -92,6 +103,12 @@ class Assistant:
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
+        passages = self.passage_matcher.rank(clean, limit=1) if self.passages else []
+        passage = passages[0] if passages else None
+        if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
+            quoted = self.passages[passage.entry_id]
+            text = render.ui("passage_answer", text=quoted.text)
+            return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
         if close:
@@ -127,3 +144,13 @@ class Assistant:
             Suggestion(e.id, (e.questions.get(render.lang) or e.questions[next(iter(e.questions))])[0], render.localised(dict(e.title)))
             for e in self.knowledge.menu
         ]  # fmt: skip
+
+
+def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
+    """What the passage tier matches: each passage's sentences and heading (English) and its listed questions."""
+    found: list[Phrasing] = []
+    for passage in passages:
+        texts = [*sentences(passage.text), *([passage.heading] if passage.heading else [])]
+        found += [Phrasing(passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
+        found += [Phrasing(passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
+    return found

@@ -19,7 +19,7 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 Phase = Literal["before", "today", "after"]
 
-FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml")
+FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml", "passages.yaml")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the bot computes from the ``event`` block (the rest are the ``facts``).
 EVENT_PLACEHOLDERS = (
@@ -48,7 +48,7 @@ UI_KEYS = (
     "unknown_command", "datetime_format", "announce_usage", "announce_preview", "announce_send_button",
     "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
     "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
-    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
+    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr", "passage_answer",
 )  # fmt: skip
 
 try:  # the C parser is much faster; both keep node positions
@@ -217,10 +217,26 @@ class FaqFile(_Strict):
 
 
 class LanguageVocabulary(_Strict):
-    """Synonym groups (canonical word -> variants) and stop words of one language."""
+    """Synonym groups (canonical word -> variants), stop words and neutral words of one language."""
 
     synonyms: dict[Text, list[Text]] = {}
     stopwords: list[Text] = []
+    neutral: list[Text] = []
+
+
+class Passage(_Strict):
+    """One paragraph of the announcement, quoted when no entry answers confidently."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
+    heading: Text | None = None
+    text: Text
+    questions: dict[Lang, list[Text]] = {}
+
+
+class PassagesFile(_Strict):
+    """The shape of passages.yaml."""
+
+    passages: list[Passage] = []
 
 
 class VocabularyFile(RootModel[dict[Lang, LanguageVocabulary]]):
@@ -260,6 +276,7 @@ class Knowledge:
     locales: Mapping[Lang, Mapping[str, Variants]]
     warnings: tuple[Problem, ...] = ()
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
+    passages: tuple[Passage, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
@@ -558,8 +575,18 @@ def load(directory: str | Path) -> Knowledge:
         _parse(RemindersFile, directory / "reminders.yaml", "knowledge/reminders.yaml", problems)
         if (directory / "reminders.yaml").exists() else (RemindersFile(), {})
     )  # fmt: skip
-    if event_file is None or faq_file is None or reminders_file is None or vocab_file is None:
+    passages_file, passage_lines = (
+        _parse(PassagesFile, directory / "passages.yaml", "knowledge/passages.yaml", problems)
+        if (directory / "passages.yaml").exists() else (PassagesFile(), {})
+    )  # fmt: skip
+    if event_file is None or faq_file is None or reminders_file is None or vocab_file is None or passages_file is None:
         raise KnowledgeError(problems)
+    passage_ids: set[str] = set()
+    for index, passage in enumerate(passages_file.passages):
+        if passage.id in passage_ids:
+            line = passage_lines.get(("passages", index), 1)
+            problems.append(Problem("knowledge/passages.yaml", line, f"passage '{passage.id}': duplicate id"))
+        passage_ids.add(passage.id)
     vocabulary: dict[Lang, LanguageVocabulary] = dict(vocab_file.root)
     known = Knowledge(
         directory=directory, event=event_file.event, facts=event_file.facts, entries=tuple(faq_file.entries),
@@ -571,5 +598,5 @@ def load(directory: str | Path) -> Knowledge:
         raise KnowledgeError(problems)
     return Knowledge(
         directory=directory, event=known.event, facts=known.facts, entries=known.entries, vocabulary=vocabulary,
-        reminders=known.reminders, locales=locales, warnings=tuple(warnings),
+        reminders=known.reminders, locales=locales, warnings=tuple(warnings), passages=tuple(passages_file.passages),
     )  # fmt: skip

@@ -8,6 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
+_SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
+MAX_SENTENCES = 6
 
 
 def fold(text: str) -> str:
@@ -15,6 +18,15 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _NON_WORD.sub(" ", bare).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of ``text`` with at least one letter or digit, at most ``MAX_SENTENCES`` (the rest joined to the last)."""
+    parts = [part.strip() for part in _SENTENCE_END.split(text)]
+    parts = [part for part in parts if any(c.isalnum() for c in part)]
+    if len(parts) > MAX_SENTENCES:
+        parts = [*parts[: MAX_SENTENCES - 1], " ".join(parts[MAX_SENTENCES - 1 :])]
+    return parts
 
 
 @dataclass(frozen=True)
@@ -26,10 +38,16 @@ class Normaliser:
     word_replacements: Mapping[str, str]
     stopwords: frozenset[str]
     stopword_letters: frozenset[str] = frozenset()
+    neutral: frozenset[str] = frozenset()
+    plain_pattern: re.Pattern[str] | None = None
 
     @classmethod
-    def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str]) -> Normaliser:
-        """Compile synonym groups (canonical -> variants) and stop words into a normaliser."""
+    def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
+        """Compile synonym groups (canonical -> variants), stop words and neutral words into a normaliser.
+
+        Neutral words (greetings, thanks, politeness, travel context) are ignored when a text has any
+        other meaningful word, and kept when they are all it has ("hi", "thanks").
+        """
         phrases: dict[str, str] = {}
         words: dict[str, str] = {}
         stop: set[str] = set()
@@ -46,12 +64,19 @@ class Normaliser:
                 if not folded or folded == target:
                     continue
                 (phrases if " " in folded else words)[folded] = target
-        pattern = None
-        if phrases:
-            ordered = sorted(phrases, key=len, reverse=True)
-            pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+        plain = _alternation(phrases)
+        neutral_tokens: set[str] = set()
+        for raw in neutral:
+            folded = fold(raw)
+            if not folded:
+                continue
+            target = phrases.get(folded, words.get(folded, folded))
+            if " " in folded and folded not in phrases:  # a neutral phrase: one marker token
+                target = "_" + folded.replace(" ", "_")
+                phrases[folded] = target
+            neutral_tokens.update(target.split())
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
-        return cls(pattern, phrases, words, frozenset(stop), letters)
+        return cls(_alternation(phrases), phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), plain)
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
@@ -61,14 +86,28 @@ class Normaliser:
         """Whether ``word`` is a stop word with two letters swapped ("teh", "adn")."""
         return "".join(sorted(word)) in self.stopword_letters
 
-    def tokens(self, text: str) -> tuple[str, ...]:
-        """Return the distinct meaningful tokens of ``text``, in order."""
-        folded = fold(text)
-        if self.phrase_pattern is not None:
-            folded = self.phrase_pattern.sub(lambda m: " " + self.phrase_replacements[m.group(0)] + " ", folded)
+    def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
+        """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
+        found = self._tokens(fold(text), self.phrase_pattern)
+        meaningful = tuple(t for t in found if t not in self.neutral)
+        if meaningful or not found or not keep_neutral:
+            return meaningful
+        return self._tokens(fold(text), self.plain_pattern)  # only greetings, thanks...: they are the message
+
+    def _tokens(self, folded: str, pattern: re.Pattern[str] | None) -> tuple[str, ...]:
+        if pattern is not None:
+            folded = pattern.sub(lambda m: " " + self.phrase_replacements.get(m.group(0), "") + " ", folded)
         seen: dict[str, None] = {}
         for word in folded.split():
             for part in self.word_replacements.get(word, word).split():
                 if part not in self.stopwords:
                     seen.setdefault(part, None)
         return tuple(seen)
+
+
+def _alternation(phrases: Mapping[str, str]) -> re.Pattern[str] | None:
+    """One regular expression matching any of ``phrases``, longest first."""
+    if not phrases:
+        return None
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")

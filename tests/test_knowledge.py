@@ -70,11 +70,14 @@ def test_missing_field_names_entry_and_field(kb_dir: Path, edit: Edit) -> None:
     assert any("entry 'theme': 'phrasings' is not a known field" in p for p in problems), problems
 
 
-def test_empty_question_list_is_located(kb_dir: Path, edit: Edit) -> None:
+def test_empty_question_list_is_located(kb_dir: Path) -> None:
     """An empty list of phrasings reads as the issue's example message, on the right line."""
-    edit(
-        "faq.yaml", "    nl:\n    - wat is het thema\n    - waarover gaat het evenement\n    - wat is het motto dit jaar\n", "    nl: []\n"
-    )
+    path = kb_dir / "faq.yaml"
+    text = path.read_text(encoding="utf-8")
+    theme = text.index("- id: theme\n")
+    start = text.index("    nl:\n", theme)
+    end = text.index("    fr:\n", start)
+    path.write_text(text[:start] + "    nl: []\n" + text[end:], encoding="utf-8")
     line = line_of(kb_dir, "faq.yaml", "    nl: []")
     assert f"knowledge/faq.yaml:{line}: entry 'theme': 'questions.nl' must be a non-empty list" in problems_after(kb_dir)
 
