@@ -27,7 +27,7 @@ MAX_QUESTION = 1000
 # The second tier: when no entry is answered, the best article passage is quoted at or
 # above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
 # entries are offered as "did you mean" instead).
-PASSAGE_AT = 60.0
+PASSAGE_AT = 50.0
 PASSAGE_MARGIN = 0.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
@@ -85,7 +85,8 @@ class Assistant:
         ]  # fmt: skip
         self.matcher = Matcher(phrasings, normalisers)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
-        self.passage_matcher = Matcher(passage_phrasings(knowledge.passages), normalisers)
+        # Passages are ranked among the entries, so a word common to many entries weighs little there too.
+        self.passage_matcher = Matcher([*phrasings, *passage_phrasings(knowledge.passages)], normalisers)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
         """A renderer for this knowledge, reader and moment."""
@@ -103,10 +104,10 @@ class Assistant:
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
-        passages = self.passage_matcher.rank(clean, limit=1) if self.passages else []
+        passages = self.passage_matcher.rank(clean, limit=1, keep=is_passage) if self.passages else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
-            quoted = self.passages[passage.entry_id]
+            quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
             text = render.ui("passage_answer", text=quoted.text)
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
@@ -146,11 +147,16 @@ class Assistant:
         ]  # fmt: skip
 
 
+def is_passage(faq_id: str | None) -> bool:
+    """Whether an answer's ``faq_id`` names an article passage rather than an entry."""
+    return faq_id is not None and faq_id.startswith(PASSAGE_PREFIX)
+
+
 def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
     """What the passage tier matches: each passage's sentences and heading (English) and its listed questions."""
     found: list[Phrasing] = []
     for passage in passages:
         texts = [*sentences(passage.text), *([passage.heading] if passage.heading else [])]
-        found += [Phrasing(passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
-        found += [Phrasing(passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
+        found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
+        found += [Phrasing(PASSAGE_PREFIX + passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
     return found

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -44,6 +44,10 @@ BETA_SQUARED = 0.5
 LOOSE_BETA_SQUARED = 0.08
 # Points taken from a sentence's score when it is scored apart from the rest of its message.
 SENTENCE_PENALTY = 4.0
+# Each word of the rest of the message weighs this share of an unknown word when a sentence is scored
+# apart: context lowers a sentence's score a little, so a lone topic word in a long off-topic message
+# ("... what medicine should I give her?") does not become a confident match.
+CONTEXT_FACTOR = 0.1
 # Tokens of a question considered (longer messages are cut).
 MAX_TOKENS = 64
 
@@ -112,11 +116,13 @@ class Matcher:
         self, phrasings: Iterable[Phrasing], normalisers: Mapping[str, Normaliser],
         unknown_factor: float = 1.0, beta_squared: float = BETA_SQUARED,
         sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
+        context_factor: float = CONTEXT_FACTOR,
     ) -> None:  # fmt: skip
         self.phrasings = list(phrasings)
         self.beta_squared = beta_squared
         self.loose_beta_squared = loose_beta_squared
         self.sentence_penalty = sentence_penalty
+        self.context_factor = context_factor
         fallback = Normaliser.build({}, [])
         self.normalisers: dict[str, Normaliser] = {}
         indexed: list[tuple[int, tuple[str, ...]]] = []
@@ -160,8 +166,10 @@ class Matcher:
         """The languages the matcher understands (kept for callers that list them)."""
         return self.correctors
 
-    def rank(self, question: str, limit: int = 5, prefer_lang: str | None = None) -> list[Candidate]:
-        """The best entries for ``question``, highest score first, one candidate per entry."""
+    def rank(
+        self, question: str, limit: int = 5, prefer_lang: str | None = None, keep: Callable[[str], bool] | None = None
+    ) -> list[Candidate]:
+        """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
         text = question[:1000]
         pieces = sentences(text)
         best: dict[str, Candidate] = {}
@@ -169,27 +177,32 @@ class Matcher:
             bonus = 0.5 if lang == prefer_lang else 0.0
             seen: set[tuple[str, ...]] = set()
             whole = normaliser.tokens(text)
-            parts = [(normaliser.tokens(p, keep_neutral=False), self.sentence_penalty) for p in pieces] if len(pieces) > 1 else []
-            for tokens, penalty in [(whole, 0.0), *parts]:
+            parts = [normaliser.tokens(p, keep_neutral=False) for p in pieces] if len(pieces) > 1 else []
+            everything = [t for t in whole if t not in self.stopwords]
+            scored = [(whole, 0.0, 0.0)] + [
+                (part, self.sentence_penalty, self.context_factor * self.unknown_weight * sum(t not in part for t in everything))
+                for part in parts
+            ]  # fmt: skip
+            for tokens, penalty, context in scored:
                 if not tokens or tokens in seen:
                     continue
                 seen.add(tokens)
-                for candidate in self._rank_tokens(self.correctors[lang], normaliser, tokens, bonus - penalty, strict=penalty > 0):
+                for candidate in self._rank_tokens(self.correctors[lang], normaliser, tokens, bonus - penalty, penalty > 0, context):
                     current = best.get(candidate.entry_id)
                     if current is None or candidate.score > current.score:
                         best[candidate.entry_id] = candidate
-        ranked = sorted(best.values(), key=lambda c: (-c.score, c.entry_id))
+        ranked = sorted((c for c in best.values() if keep is None or keep(c.entry_id)), key=lambda c: (-c.score, c.entry_id))
         return ranked[:limit]
 
     def _rank_tokens(
-        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], bonus: float, strict: bool
+        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], bonus: float, strict: bool, context: float
     ) -> list[Candidate]:
         resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
         content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
         if content or strict:
             resolved = content
         matched: dict[int, float] = defaultdict(float)
-        question_weight = 0.0
+        question_weight = context
         for token, correction in resolved:
             if correction is None:
                 if not normaliser.is_stopword_typo(token):
