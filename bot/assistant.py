@@ -14,7 +14,7 @@ from bot.text import Normaliser, sentences
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
 # assistant declines. Chosen by measurement: see README, "How the matcher decides".
-ANSWER_AT = 62.0
+ANSWER_AT = 66.0
 SUGGEST_AT = 45.0
 # A suggestion must come within this many points of the best one to be offered.
 SUGGEST_WITHIN = 20.0
@@ -27,7 +27,7 @@ MAX_QUESTION = 1000
 # The second tier: when no entry is answered, the best article passage is quoted at or
 # above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
 # entries are offered as "did you mean" instead).
-PASSAGE_AT = 50.0
+PASSAGE_AT = 70.0
 PASSAGE_MARGIN = 0.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"

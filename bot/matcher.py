@@ -47,7 +47,12 @@ SENTENCE_PENALTY = 4.0
 # Each word of the rest of the message weighs this share of an unknown word when a sentence is scored
 # apart: context lowers a sentence's score a little, so a lone topic word in a long off-topic message
 # ("... what medicine should I give her?") does not become a confident match.
-CONTEXT_FACTOR = 0.1
+CONTEXT_FACTOR = 0.0
+# A question word that the best phrasing lacks but another phrasing of the same entry has counts this
+# share as explained ("where exactly is the venue": "where" and "venue" in different phrasings).
+ENTRY_SHARE = 0.25
+# A word no phrasing uses weighs this share of log(1 + entries), about the weight of the rarest known word.
+UNKNOWN_FACTOR = 0.8
 # Tokens of a question considered (longer messages are cut).
 MAX_TOKENS = 64
 
@@ -114,15 +119,16 @@ class Matcher:
 
     def __init__(
         self, phrasings: Iterable[Phrasing], normalisers: Mapping[str, Normaliser],
-        unknown_factor: float = 1.0, beta_squared: float = BETA_SQUARED,
+        unknown_factor: float = UNKNOWN_FACTOR, beta_squared: float = BETA_SQUARED,
         sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
-        context_factor: float = CONTEXT_FACTOR,
+        context_factor: float = CONTEXT_FACTOR, entry_share: float = ENTRY_SHARE,
     ) -> None:  # fmt: skip
         self.phrasings = list(phrasings)
         self.beta_squared = beta_squared
         self.loose_beta_squared = loose_beta_squared
         self.sentence_penalty = sentence_penalty
         self.context_factor = context_factor
+        self.entry_share = entry_share
         fallback = Normaliser.build({}, [])
         self.normalisers: dict[str, Normaliser] = {}
         indexed: list[tuple[int, tuple[str, ...]]] = []
@@ -140,6 +146,10 @@ class Matcher:
             for token in words:
                 frequency[token] += 1
         self.idf = {token: math.log(1 + entries / count) for token, count in frequency.items()}
+        self.entries_with: dict[str, list[str]] = defaultdict(list)
+        for entry_id, words in entry_tokens.items():
+            for token in words:
+                self.entries_with[token].append(entry_id)
         # A word no phrasing uses weighs as much as a rare known word: it is unexplained meaning.
         self.unknown_weight = unknown_factor * math.log(1 + entries)
         self.postings: dict[str, list[int]] = defaultdict(list)
@@ -202,6 +212,7 @@ class Matcher:
         if content or strict:
             resolved = content
         matched: dict[int, float] = defaultdict(float)
+        by_entry: dict[str, float] = defaultdict(float)
         question_weight = context
         for token, correction in resolved:
             if correction is None:
@@ -213,11 +224,13 @@ class Matcher:
             question_weight += weight
             for position in self.postings[known]:
                 matched[position] += weight * similarity
+            for entry_id in self.entries_with[known]:
+                by_entry[entry_id] += weight * similarity
         found: dict[str, Candidate] = {}
         for position, overlap in matched.items():
             phrasing = self.phrasings[position]
             beta_squared = self.loose_beta_squared if phrasing.loose else self.beta_squared
-            precision = overlap / question_weight
+            precision = (overlap + self.entry_share * (by_entry[phrasing.entry_id] - overlap)) / question_weight
             recall = min(overlap / self.weights[position], 1.0)
             f_score = (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
             score = max(min(100.0 * f_score + bonus, 100.0), 0.0)

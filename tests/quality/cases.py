@@ -32,13 +32,13 @@ class Case:
 def load_cases(path: Path) -> list[Case]:
     """The cases of one set, in-scope first; accepts the by-id layout and the long-message list layout."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    also: dict[str, list[str]] = yaml.safe_load(EQUIVALENTS.read_text(encoding="utf-8"))
+    groups: list[list[str]] = yaml.safe_load(EQUIVALENTS.read_text(encoding="utf-8"))
     cases: list[Case] = []
     for lang, items in data["in"].items():
         pairs = items.items() if isinstance(items, dict) else [(ids, [q]) for ids, q in items]
         for ids, questions in pairs:
             accepted = set(ids.split("|"))
-            accepted.update(*(also.get(i, []) for i in list(accepted)))
+            accepted.update(*(group for group in groups if accepted & set(group)))
             cases += [Case(lang, q, frozenset(accepted)) for q in questions]
     cases += [Case(lang, q, frozenset()) for lang, qs in data["out"].items() for q in qs]
     return cases
