@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot import assistant as assistant_module
-from bot.assistant import Assistant, passage_phrasings
+from bot.assistant import Assistant, is_passage, passage_phrasings
 from bot.knowledge import load
 from bot.matcher import Matcher
 from tests.quality.cases import CHECK, LONG, TUNE, Case, load_cases
@@ -55,7 +55,7 @@ def rebuild(assistant: Assistant, share: float, context: float, unknown: float) 
     settings = {"entry_share": share, "context_factor": context, "unknown_factor": unknown}
     assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, **settings)
     everything = [*assistant.matcher.phrasings, *passage_phrasings(assistant.knowledge.passages)]
-    assistant.passage_matcher = Matcher(everything, normalisers, **settings)
+    assistant.passage_matcher = Matcher(everything, normalisers, rank_only=is_passage, **settings)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, Passage
@@ -85,8 +86,12 @@ class Assistant:
         ]  # fmt: skip
         self.matcher = Matcher(phrasings, normalisers)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
-        # Passages are ranked among the entries, so a word common to many entries weighs little there too.
-        self.passage_matcher = Matcher([*phrasings, *passage_phrasings(knowledge.passages)], normalisers)
+
+    @cached_property
+    def passage_matcher(self) -> Matcher:
+        """The second tier, built on first use: passages ranked among the entries (a word common to many weighs little)."""
+        phrasings = [*self.matcher.phrasings, *passage_phrasings(self.knowledge.passages)]
+        return Matcher(phrasings, self.matcher.normalisers, rank_only=is_passage)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
         """A renderer for this knowledge, reader and moment."""

@@ -22,6 +22,7 @@ not questions: they are scored almost on precision alone (``LOOSE_BETA_SQUARED``
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -76,15 +77,65 @@ class Candidate:
     phrasing: Phrasing
 
 
+class _Words:
+    """Known words grouped for fast fuzzy look-ups: by length (a close word has a similar length) and sorted (prefixes)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        self.known = set(self.words)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self.words:
+            self._by_length[len(word)].append(word)
+        self._near: dict[int, list[str]] = {}
+        self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
+
+    def near(self, length: int) -> list[str]:
+        """Words that can reach a similarity of 80 with a word of ``length`` letters (lengths within 2/3 to 3/2)."""
+        if length not in self._near:
+            lowest, highest = math.ceil(length * 2 / 3), length * 3 // 2
+            self._near[length] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
+        return self._near[length]
+
+    def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
+        """The most similar known word at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
+        key = (word, cutoff)
+        if key not in self._closest:
+            if len(self._closest) > 50_000:
+                self._closest.clear()
+            hit = process.extractOne(word, self.near(len(word)), scorer=fuzz.ratio, score_cutoff=cutoff)
+            self._closest[key] = (hit[0], hit[1] / 100) if hit else None
+        return self._closest[key]
+
+    def clear(self) -> None:
+        """Forget the look-ups made so far."""
+        self._closest.clear()
+
+    def stem_of(self, word: str) -> str | None:
+        """The longest known word of 5+ letters that ``word`` starts with or that starts with ``word``."""
+        found = [word[:size] for size in range(5, len(word)) if word[:size] in self.known]
+        start = bisect.bisect_left(self.words, word)
+        while start < len(self.words) and self.words[start].startswith(word):
+            if len(self.words[start]) >= 5:
+                found.append(self.words[start])
+            start += 1
+        return max(found, key=len, default=None)
+
+
 class _Corrector:
     """Maps a word the index has never seen to the known word it most likely stands for (typos, inflections)."""
 
-    def __init__(self, tokens: list[str], variants: dict[str, str]) -> None:
+    def __init__(self, tokens: _Words, variants: dict[str, str]) -> None:
         self.tokens = tokens
-        self.known = set(tokens)
+        self.known = tokens.known
         self.variants = variants
-        self.variant_words = list(variants)
+        self.variant_words = _Words(variants)
         self._cache: dict[str, tuple[str, float] | None] = {}
+
+    def clear(self) -> None:
+        """Forget the corrections made so far (benchmarks measure first-seen questions)."""
+        self._cache.clear()
+        self.tokens.clear()
+        self.variant_words.clear()
 
     def correct(self, token: str) -> tuple[str, float] | None:
         """The known word ``token`` most likely stands for, with a similarity in [0, 1]."""
@@ -95,19 +146,19 @@ class _Corrector:
         if token not in self._cache:
             short = len(token) < TYPO_MIN_LENGTH
             candidates = [
-                (hit[0], hit[1] / 100)
+                hit
                 for hit in (
-                    process.extractOne(token, self.tokens, scorer=fuzz.ratio, score_cutoff=SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
-                    process.extractOne(token, self.variant_words, scorer=fuzz.ratio, score_cutoff=VARIANT_TYPO_CUTOFF),
+                    self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
+                    self.variant_words.closest(token, VARIANT_TYPO_CUTOFF),
                 )
                 if hit
             ]
             best = max(candidates, key=lambda c: c[1], default=None)
             found: tuple[str, float] | None = (self.variants.get(best[0], best[0]), best[1]) if best else None
             if found is None and not short:  # an inflection: "registering" for "register"
-                stems = [w for w in self.tokens if len(w) >= 5 and (token.startswith(w) or w.startswith(token))]
-                if stems:
-                    found = (max(stems, key=len), 0.85)
+                stem = self.tokens.stem_of(token)
+                if stem is not None:
+                    found = (stem, 0.85)
             if len(self._cache) > 50_000:
                 self._cache.clear()
             self._cache[token] = found
@@ -122,7 +173,9 @@ class Matcher:
         unknown_factor: float = UNKNOWN_FACTOR, beta_squared: float = BETA_SQUARED,
         sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
         context_factor: float = CONTEXT_FACTOR, entry_share: float = ENTRY_SHARE,
+        rank_only: Callable[[str], bool] | None = None,
     ) -> None:  # fmt: skip
+        """Index ``phrasings``; with ``rank_only``, the other entries only weigh words (IDF) and are never ranked."""
         self.phrasings = list(phrasings)
         self.beta_squared = beta_squared
         self.loose_beta_squared = loose_beta_squared
@@ -148,33 +201,33 @@ class Matcher:
         self.idf = {token: math.log(1 + entries / count) for token, count in frequency.items()}
         self.entries_with: dict[str, list[str]] = defaultdict(list)
         for entry_id, words in entry_tokens.items():
-            for token in words:
-                self.entries_with[token].append(entry_id)
+            if rank_only is None or rank_only(entry_id):
+                for token in words:
+                    self.entries_with[token].append(entry_id)
         # A word no phrasing uses weighs as much as a rare known word: it is unexplained meaning.
         self.unknown_weight = unknown_factor * math.log(1 + entries)
         self.postings: dict[str, list[int]] = defaultdict(list)
         self.weights = [0.0] * len(self.phrasings)
+        self.entry_of = [p.entry_id for p in self.phrasings]
+        self.beta_of = [loose_beta_squared if p.loose else beta_squared for p in self.phrasings]
+        vocabulary = set(self.idf)
         for position, tokens in indexed:
             self.weights[position] = sum(self.idf[t] for t in tokens)
-            for token in tokens:
-                self.postings[token].append(position)
+            if rank_only is None or rank_only(self.phrasings[position].entry_id):
+                for token in tokens:
+                    self.postings[token].append(position)
         # Words that mean nothing in one language may be typed in another: a stop word of any language is
         # dropped, and a word neutral in any language (greeting, thanks) counts only when it is all there is.
-        meaningful = set(self.postings).union(*(n.surface_words() for n in self.normalisers.values()))
+        meaningful = vocabulary.union(*(n.surface_words() for n in self.normalisers.values()))
         self.stopwords = frozenset().union(*(n.stopwords for n in self.normalisers.values())) - meaningful
         self.neutral = frozenset().union(*(n.neutral for n in self.normalisers.values()))
         # Typos are corrected towards any word we understand: a phrasing's token, or (more strictly,
         # as there are many and they are varied) a synonym of one ("adress" -> "address" -> venue).
-        known = list(self.postings)
+        known = _Words(vocabulary)
         self.correctors = {
-            lang: _Corrector(known, {w: t for w, t in n.surface_words().items() if t in self.postings and w not in self.postings})
+            lang: _Corrector(known, {w: t for w, t in n.surface_words().items() if t in vocabulary and w not in vocabulary})
             for lang, n in self.normalisers.items()
         }  # fmt: skip
-
-    @property
-    def indexes(self) -> dict[str, _Corrector]:
-        """The languages the matcher understands (kept for callers that list them)."""
-        return self.correctors
 
     def rank(
         self, question: str, limit: int = 5, prefer_lang: str | None = None, keep: Callable[[str], bool] | None = None
@@ -182,10 +235,11 @@ class Matcher:
         """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
         text = question[:1000]
         pieces = sentences(text)
-        best: dict[str, Candidate] = {}
+        best: dict[str, tuple[float, int]] = {}
+        done: dict[tuple[tuple[str, ...], bool, float], dict[str, tuple[float, int]]] = {}
         for lang, normaliser in self.normalisers.items():
             bonus = 0.5 if lang == prefer_lang else 0.0
-            seen: set[tuple[str, ...]] = set()
+            corrector = self.correctors[lang]
             whole = normaliser.tokens(text)
             parts = [normaliser.tokens(p, keep_neutral=False) for p in pieces] if len(pieces) > 1 else []
             everything = [t for t in whole if t not in self.stopwords]
@@ -194,19 +248,29 @@ class Matcher:
                 for part in parts
             ]  # fmt: skip
             for tokens, penalty, context in scored:
-                if not tokens or tokens in seen:
+                if not tokens:
                     continue
-                seen.add(tokens)
-                for candidate in self._rank_tokens(self.correctors[lang], normaliser, tokens, bonus - penalty, penalty > 0, context):
-                    current = best.get(candidate.entry_id)
-                    if current is None or candidate.score > current.score:
-                        best[candidate.entry_id] = candidate
-        ranked = sorted((c for c in best.values() if keep is None or keep(c.entry_id)), key=lambda c: (-c.score, c.entry_id))
+                # Words mean the same whichever language read them: score a token list once per message.
+                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0, context)
+                found = done.get(key)
+                if found is None:
+                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0, context)
+                for entry_id, (raw, position) in found.items():
+                    score = min(max(raw + bonus - penalty, 0.0), 100.0)
+                    current = best.get(entry_id)
+                    if current is None or score > current[0]:
+                        best[entry_id] = (score, position)
+        ranked = sorted(
+            (Candidate(entry_id, score, self.phrasings[position]) for entry_id, (score, position) in best.items()
+             if keep is None or keep(entry_id)),
+            key=lambda c: (-c.score, c.entry_id),
+        )  # fmt: skip
         return ranked[:limit]
 
     def _rank_tokens(
-        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], bonus: float, strict: bool, context: float
-    ) -> list[Candidate]:
+        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], strict: bool, context: float
+    ) -> dict[str, tuple[float, int]]:
+        """Each matching entry's best score (0-100, before bonus) and the position of the phrasing that earned it."""
         resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
         content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
         if content or strict:
@@ -220,21 +284,22 @@ class Matcher:
                     question_weight += self.unknown_weight
                 continue
             known, similarity = correction
-            weight = self.idf[known]
-            question_weight += weight
+            weight = self.idf[known] * similarity
+            question_weight += self.idf[known]
             for position in self.postings[known]:
-                matched[position] += weight * similarity
+                matched[position] += weight
             for entry_id in self.entries_with[known]:
-                by_entry[entry_id] += weight * similarity
-        found: dict[str, Candidate] = {}
+                by_entry[entry_id] += weight
+        found: dict[str, tuple[float, int]] = {}
+        share, weights, entry_of, beta_of = self.entry_share, self.weights, self.entry_of, self.beta_of
         for position, overlap in matched.items():
-            phrasing = self.phrasings[position]
-            beta_squared = self.loose_beta_squared if phrasing.loose else self.beta_squared
-            precision = (overlap + self.entry_share * (by_entry[phrasing.entry_id] - overlap)) / question_weight
-            recall = min(overlap / self.weights[position], 1.0)
-            f_score = (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
-            score = max(min(100.0 * f_score + bonus, 100.0), 0.0)
-            current = found.get(phrasing.entry_id)
-            if current is None or score > current.score:
-                found[phrasing.entry_id] = Candidate(phrasing.entry_id, score, phrasing)
-        return list(found.values())
+            entry_id = entry_of[position]
+            beta_squared = beta_of[position]
+            precision = (overlap + share * (by_entry[entry_id] - overlap)) / question_weight
+            recall = overlap / weights[position]
+            recall = min(recall, 1.0)
+            score = 100.0 * (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
+            current = found.get(entry_id)
+            if current is None or score > current[0]:
+                found[entry_id] = (score, position)
+        return found

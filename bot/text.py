@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
@@ -13,6 +14,7 @@ _SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!
 MAX_SENTENCES = 6
 
 
+@lru_cache(maxsize=16_384)
 def fold(text: str) -> str:
     """Lower-case, strip accents and turn punctuation into single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -33,13 +35,13 @@ def sentences(text: str) -> list[str]:
 class Normaliser:
     """Turns free text into the canonical tokens of one language's vocabulary."""
 
-    phrase_pattern: re.Pattern[str] | None
     phrase_replacements: Mapping[str, str]
     word_replacements: Mapping[str, str]
     stopwords: frozenset[str]
     stopword_letters: frozenset[str] = frozenset()
     neutral: frozenset[str] = frozenset()
-    plain_pattern: re.Pattern[str] | None = None
+    neutral_phrases: frozenset[str] = frozenset()
+    longest_phrase: int = 1
 
     @classmethod
     def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
@@ -64,19 +66,21 @@ class Normaliser:
                 if not folded or folded == target:
                     continue
                 (phrases if " " in folded else words)[folded] = target
-        plain = _alternation(phrases)
         neutral_tokens: set[str] = set()
+        neutral_phrases: set[str] = set()
         for raw in neutral:
             folded = fold(raw)
             if not folded:
                 continue
             target = phrases.get(folded, words.get(folded, folded))
-            if " " in folded and folded not in phrases:  # a neutral phrase: one marker token
+            if " " in folded and folded not in phrases:  # a neutral phrase of its own: one marker token
                 target = "_" + folded.replace(" ", "_")
+                neutral_phrases.add(folded)
                 phrases[folded] = target
             neutral_tokens.update(target.split())
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
-        return cls(_alternation(phrases), phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), plain)
+        longest = max((p.count(" ") + 1 for p in phrases), default=1)
+        return cls(phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), frozenset(neutral_phrases), longest)
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
@@ -88,26 +92,25 @@ class Normaliser:
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
         """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
-        found = self._tokens(fold(text), self.phrase_pattern)
+        words = fold(text).split()
+        found = self._tokens(words, with_neutral=True)
         meaningful = tuple(t for t in found if t not in self.neutral)
         if meaningful or not found or not keep_neutral:
             return meaningful
-        return self._tokens(fold(text), self.plain_pattern)  # only greetings, thanks...: they are the message
+        return self._tokens(words, with_neutral=False)  # only greetings, thanks...: they are the message
 
-    def _tokens(self, folded: str, pattern: re.Pattern[str] | None) -> tuple[str, ...]:
-        if pattern is not None:
-            folded = pattern.sub(lambda m: " " + self.phrase_replacements.get(m.group(0), "") + " ", folded)
+    def _tokens(self, words: list[str], with_neutral: bool) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for word in folded.split():
-            for part in self.word_replacements.get(word, word).split():
+        position = 0
+        while position < len(words):
+            step, replacement = 1, self.word_replacements.get(words[position], words[position])
+            for size in range(min(self.longest_phrase, len(words) - position), 1, -1):  # the longest phrase first
+                phrase = " ".join(words[position : position + size])
+                if phrase in self.phrase_replacements and (with_neutral or phrase not in self.neutral_phrases):
+                    step, replacement = size, self.phrase_replacements[phrase]
+                    break
+            position += step
+            for part in replacement.split():
                 if part not in self.stopwords:
                     seen.setdefault(part, None)
         return tuple(seen)
-
-
-def _alternation(phrases: Mapping[str, str]) -> re.Pattern[str] | None:
-    """One regular expression matching any of ``phrases``, longest first."""
-    if not phrases:
-        return None
-    ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
