@@ -183,7 +183,7 @@ class Matcher:
         self.context_factor = context_factor
         self.entry_share = entry_share
         fallback = Normaliser.build({}, [])
-        self.normalisers: dict[str, Normaliser] = {}
+        self.normalisers: dict[str, Normaliser] = dict(normalisers)  # every language reads every question
         indexed: list[tuple[int, tuple[str, ...]]] = []
         entry_tokens: dict[str, set[str]] = defaultdict(set)
         for position, phrasing in enumerate(self.phrasings):
