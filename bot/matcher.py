@@ -241,7 +241,7 @@ class Matcher:
             bonus = 0.5 if lang == prefer_lang else 0.0
             corrector = self.correctors[lang]
             whole = normaliser.tokens(text)
-            parts = [normaliser.tokens(p, keep_neutral=False) for p in pieces] if len(pieces) > 1 else []
+            parts = [part for part in (normaliser.tokens(p, keep_neutral=False) for p in pieces) if part != whole]
             everything = [t for t in whole if t not in self.stopwords]
             scored = [(whole, 0.0, 0.0)] + [
                 (part, self.sentence_penalty, self.context_factor * self.unknown_weight * sum(t not in part for t in everything))

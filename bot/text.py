@@ -23,12 +23,20 @@ def fold(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of ``text`` with at least one letter or digit, at most ``MAX_SENTENCES`` (the rest joined to the last)."""
-    parts = [part.strip() for part in _SENTENCE_END.split(text)]
-    parts = [part for part in parts if any(c.isalnum() for c in part)]
-    if len(parts) > MAX_SENTENCES:
-        parts = [*parts[: MAX_SENTENCES - 1], " ".join(parts[MAX_SENTENCES - 1 :])]
-    return parts
+    """The sentences of ``text`` worth scoring on their own, at most ``MAX_SENTENCES``.
+
+    When some sentences end with a question mark, only those: the others are context
+    ("I'm travelling from Ghent by train tomorrow.") that must not be answered by itself.
+    """
+    chunks = _SENTENCE_END.split(text)
+    ends = [*_SENTENCE_END.findall(text), ""]
+    parts = [(chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)]
+    if any(asked for _, asked in parts):
+        parts = [(part, asked) for part, asked in parts if asked]
+    found = [part for part, _ in parts]
+    if len(found) > MAX_SENTENCES:
+        found = [*found[: MAX_SENTENCES - 1], " ".join(found[MAX_SENTENCES - 1 :])]
+    return found
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,18 @@ def test_an_off_topic_question_inside_a_long_message_stays_low() -> None:
 
 def test_sentences_split_on_end_punctuation_and_dashes_but_not_inside_numbers() -> None:
     """Sentences end at . ! ? ; : line breaks and spaced dashes; "2.5" and "e-mail" stay whole."""
-    assert sentences("Hi! Quick question - is it 2.5 days? Thanks.\nBye") == ["Hi", "Quick question", "is it 2.5 days", "Thanks", "Bye"]
+    assert sentences("Hi! Quick question - is it 2.5 days. Thanks.\nBye") == ["Hi", "Quick question", "is it 2.5 days", "Thanks", "Bye"]
     assert sentences("my e-mail address") == ["my e-mail address"]
     assert sentences(" ?! ") == []
+
+
+def test_when_a_message_asks_something_only_its_questions_are_scored_alone() -> None:
+    """Statements around a question are context: "I fly in tomorrow." is not answered by itself."""
+    assert sentences("Hello! I fly in tomorrow. Where is the venue? See you there.") == ["Where is the venue"]
+    assert sentences("Bonjour, je viens de Lyon. Où est le lieu ?") == ["Où est le lieu"]
+    _, score = best("Hi! I'm flying in from Lisbon. What day is it? Is there a restaurant near the hotel?")
+    assert best("Hi! I'm flying in from Lisbon. What day is it? Is there a restaurant near the hotel?")[0] == "date"
+    assert score >= best("what day is it")[1] - 10
 
 
 def test_phrases_match_longest_first_and_neutral_phrases_only_when_alone() -> None:

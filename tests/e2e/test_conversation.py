@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import AFTER
+from bot.knowledge import load
+from tests.conftest import AFTER, KNOWLEDGE
 from tests.e2e.harness import Harness, running_bot
 
 
@@ -74,7 +75,7 @@ async def test_help_and_faq_list_everything(bot: Harness) -> None:
     faq = await bot.api.ask("/faq")
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts
-    assert len(labels) == 30 + 2  # every entry, then the calendar and reminder buttons
+    assert len(labels) == len(load(KNOWLEDGE).entries) + 2  # every entry, then the calendar and reminder buttons
     assert {"Date", "What is an ATMP?", "Clinical trials", "Coalition of the willing"} <= set(labels)
 
 
