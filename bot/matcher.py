@@ -77,6 +77,10 @@ class Candidate:
     phrasing: Phrasing
 
 
+# Plural endings of English, Dutch and French, and what the singular ends with instead.
+_PLURALS = (("ies", "y"), ("es", ""), ("s", ""), ("en", ""), ("x", ""), ("", "s"))
+
+
 class _Words:
     """Known words grouped for fast fuzzy look-ups: by length (a close word has a similar length) and sorted (prefixes)."""
 
@@ -111,7 +115,10 @@ class _Words:
         self._closest.clear()
 
     def stem_of(self, word: str) -> str | None:
-        """The longest known word of 5+ letters that ``word`` starts with or that starts with ``word``."""
+        """The known word ``word`` inflects: a plural ("countries"), or the longest known 5+ letter word it extends."""
+        for ending, replacement in _PLURALS:
+            if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in self.known:
+                return word[: len(word) - len(ending)] + replacement
         found = [word[:size] for size in range(5, len(word)) if word[:size] in self.known]
         start = bisect.bisect_left(self.words, word)
         while start < len(self.words) and self.words[start].startswith(word):

@@ -107,3 +107,12 @@ def test_rank_only_keeps_other_entries_as_word_weights_but_never_ranks_them() ->
     only = Matcher([*PHRASINGS, extra], {"en": EN}, rank_only=lambda i: i.startswith("passage:"))
     assert [c.entry_id for c in only.rank("where is the venue", 5)] == ["passage:bio"]
     assert [c.entry_id for c in matcher().rank("where is the venue", 5, keep=lambda i: i != "venue")] != ["venue"]
+
+
+def test_plurals_and_typos_reach_the_known_word() -> None:
+    """"countries" is read as "country" and "locaton" as "location" (a synonym of venue)."""
+    phrasings = [Phrasing("coalition", "en", "which country could join"), *PHRASINGS]
+    ranked = Matcher(phrasings, {"en": EN}).rank("which countries could join", 1)
+    assert ranked[0].entry_id == "coalition"
+    assert ranked[0].score >= 90
+    assert best("what is the locaton")[0] == "venue"
