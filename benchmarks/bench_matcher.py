@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -162,12 +163,18 @@ def main() -> None:
         phrasings, queries = synthetic(entries, rng)
         compare(f"synthetic {entries:,} x 5", phrasings, queries, {"en": normalisers["en"]})
 
-    runs = []
+    runs, cpu = [], []
     for _ in range(7):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "bot", "ask", "when is it?"], cwd=ROOT, capture_output=True, check=True)
         runs.append(time.perf_counter() - start)
-    print(f'\n`python -m bot ask "when is it?"` whole process: median {statistics.median(runs):.3f} s over {len(runs)} runs')
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    print(
+        f'\n`python -m bot ask "when is it?"` whole process: median {statistics.median(runs):.3f} s wall, '
+        f"{statistics.median(cpu):.3f} s CPU, over {len(runs)} runs"
+    )
 
 
 if __name__ == "__main__":
