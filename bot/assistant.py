@@ -161,7 +161,7 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
     """What the passage tier matches: each passage's sentences and heading (English) and its listed questions."""
     found: list[Phrasing] = []
     for passage in passages:
-        texts = [*sentences(passage.text), *([passage.heading] if passage.heading else [])]
+        texts = [*sentences(passage.text, questions_only=False), *([passage.heading] if passage.heading else [])]
         found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
         found += [Phrasing(PASSAGE_PREFIX + passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
     return found

@@ -22,16 +22,16 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", bare).strip()
 
 
-def sentences(text: str) -> list[str]:
+def sentences(text: str, questions_only: bool = True) -> list[str]:
     """The sentences of ``text`` worth scoring on their own, at most ``MAX_SENTENCES``.
 
-    When some sentences end with a question mark, only those: the others are context
-    ("I'm travelling from Ghent by train tomorrow.") that must not be answered by itself.
+    When some sentences end with a question mark (and ``questions_only``), only those: the
+    others are context ("I'm travelling from Ghent by train tomorrow.") never answered by itself.
     """
     chunks = _SENTENCE_END.split(text)
     ends = [*_SENTENCE_END.findall(text), ""]
     parts = [(chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)]
-    if any(asked for _, asked in parts):
+    if questions_only and any(asked for _, asked in parts):
         parts = [(part, asked) for part, asked in parts if asked]
     found = [part for part, _ in parts]
     if len(found) > MAX_SENTENCES:

@@ -116,3 +116,10 @@ def test_plurals_and_typos_reach_the_known_word() -> None:
     assert ranked[0].entry_id == "coalition"
     assert ranked[0].score >= 90
     assert best("what is the locaton")[0] == "venue"
+
+
+def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> None:
+    """Passage texts are split into every sentence; only a user's message drops its statements."""
+    text = "The keynote tackles the tough questions: what are we missing? We can lead the way."
+    assert sentences(text, questions_only=False) == ["The keynote tackles the tough questions", "what are we missing", "We can lead the way"]
+    assert sentences(text) == ["what are we missing"]
