@@ -518,6 +518,24 @@ def _cross_check(
         problems.append(Problem("knowledge/event.yaml", 1, "'event.end_date' is before 'event.date'"))
 
 
+def _check_neutral(vocabulary: Mapping[Lang, LanguageVocabulary], lines: Mapping[tuple[Any, ...], int], warnings: list[Problem]) -> None:
+    """Warn when a neutral word is a synonym of a concept that is not neutral itself: the concept would be ignored."""
+    from bot.text import fold  # local: text is a leaf module, kept out of import cycles
+
+    neutral = {fold(w) for words in vocabulary.values() for w in words.neutral}  # neutral in one language, in all
+    for lang, words in vocabulary.items():
+        concept_of = {fold(v): fold(key) for key, variants in words.synonyms.items() for v in variants}
+        for index, word in enumerate(words.neutral):
+            concept = concept_of.get(fold(word))
+            if concept and concept != fold(word) and concept not in neutral:
+                line = lines.get((lang, "neutral", index), lines.get((lang, "neutral"), 1))
+                warnings.append(Problem(
+                    "knowledge/vocabulary.yaml", line,
+                    f"{lang}: neutral word '{word}' is a synonym of '{concept}', so '{concept}' is ignored next to other "
+                    f"words in every language; remove it from one list (or make '{concept}' neutral on purpose)",
+                ))  # fmt: skip
+
+
 def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
     locales: dict[Lang, dict[str, Variants]] = {}
     for lang in LANGS:
@@ -567,7 +585,7 @@ def load(directory: str | Path) -> Knowledge:
         raise KnowledgeError([Problem(str(directory), 1, "is not a folder")])
     event_file, _ = _parse(EventFile, directory / "event.yaml", "knowledge/event.yaml", problems)
     faq_file, faq_lines = _parse(FaqFile, directory / "faq.yaml", "knowledge/faq.yaml", problems)
-    vocab_file, _ = (
+    vocab_file, vocab_lines = (
         _parse(VocabularyFile, directory / "vocabulary.yaml", "knowledge/vocabulary.yaml", problems)
         if (directory / "vocabulary.yaml").exists() else (VocabularyFile({}), {})
     )  # fmt: skip
@@ -593,6 +611,7 @@ def load(directory: str | Path) -> Knowledge:
         vocabulary=vocabulary, reminders=tuple(reminders_file.reminders), locales={},
     )  # fmt: skip
     _cross_check(known, faq_lines, reminder_lines, problems, warnings)
+    _check_neutral(vocabulary, vocab_lines, warnings)
     locales = _load_locales(directory, known, problems, warnings)
     if problems:
         raise KnowledgeError(problems)

@@ -53,7 +53,7 @@ CONTEXT_FACTOR = 0.0
 # share as explained ("where exactly is the venue": "where" and "venue" in different phrasings).
 ENTRY_SHARE = 0.25
 # A word no phrasing uses weighs this share of log(1 + entries), about the weight of the rarest known word.
-UNKNOWN_FACTOR = 0.8
+UNKNOWN_FACTOR = 1.0
 # Tokens of a question considered (longer messages are cut).
 MAX_TOKENS = 64
 

@@ -95,3 +95,16 @@ def test_without_passages_the_assistant_answers_entries_only(kb_dir: Path) -> No
     assert assistant.answer("how often does the shuttle bus leave?", "en", BEFORE).faq_id is None
     entry = knowledge.menu[0]
     assert assistant.answer(entry.questions["en"][0], "en", BEFORE).faq_id == entry.id
+
+
+def test_a_neutral_word_that_names_a_topic_is_warned_about(kb_dir: Path) -> None:
+    """Listing a topic's synonym as neutral would silence the topic everywhere: `check` says so, with the line."""
+    synonyms = load(kb_dir).vocabulary["en"].synonyms
+    concept, word = next((key, v) for key, variants in synonyms.items() for v in variants if " " not in v and v != key)
+    path = kb_dir / "vocabulary.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  neutral: [" in text
+    path.write_text(text.replace("\n  neutral: [", f"\n  neutral: [{word}, ", 1), encoding="utf-8")
+    warnings = [str(w) for w in load(kb_dir).warnings]
+    expected = f"en: neutral word '{word}' is a synonym of '{concept}'"
+    assert any(w.startswith("knowledge/vocabulary.yaml:") and expected in w for w in warnings), warnings
