@@ -25,8 +25,8 @@ CLEAR_AT = 85.0
 AMBIGUOUS_WITHIN = 5.0
 MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
-# The second tier: when no entry is answered, the best article passage is quoted at or
-# above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
+# The second tier: when no entry reaches ANSWER_AT, the best article passage is quoted at
+# or above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
 # entries are offered as "did you mean" instead).
 PASSAGE_AT = 70.0
 PASSAGE_MARGIN = 0.0
@@ -109,7 +109,9 @@ class Assistant:
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
-        passages = self.passage_matcher.rank(clean, limit=1, keep=is_passage) if self.passages else []
+        # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
+        vague = best is not None and best.score >= ANSWER_AT
+        passages = self.passage_matcher.rank(clean, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
             quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
