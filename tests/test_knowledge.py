@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -149,9 +150,13 @@ def test_number_where_text_is_expected_gets_a_hint(kb_dir: Path, edit: Edit) -> 
 
 def test_duplicate_yaml_key_is_reported(kb_dir: Path, edit: Edit) -> None:
     """A key written twice (which YAML would silently overwrite) is an error."""
-    edit("vocabulary.yaml", "    city: [town,", "    city: [stad]\n    city: [town,")
+    text = (kb_dir / "vocabulary.yaml").read_text(encoding="utf-8")
+    first = re.search(r"^en:\n(?:.*\n)*?  synonyms:\n    ([a-z_]+): \[", text, re.MULTILINE)
+    assert first is not None
+    key = first.group(1)
+    edit("vocabulary.yaml", f"    {key}: [", f"    {key}: [stad]\n    {key}: [")
     problems = problems_after(kb_dir)
-    assert any("knowledge/vocabulary.yaml:" in p and "'en.synonyms.city' is defined twice" in p for p in problems), problems
+    assert any("knowledge/vocabulary.yaml:" in p and f"'en.synonyms.{key}' is defined twice" in p for p in problems), problems
 
 
 def test_empty_fact_without_fallback_is_reported(kb_dir: Path, edit: Edit) -> None:
