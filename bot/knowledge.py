@@ -477,7 +477,7 @@ def _cross_check(
     faq, rem = "knowledge/faq.yaml", "knowledge/reminders.yaml"
     first_line: dict[str, int] = {}
     owner: dict[tuple[str, str], str] = {}
-    normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in known.vocabulary.items()}
+    normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in known.vocabulary.items()}
     for index, entry in enumerate(known.entries):
         line = faq_lines.get(("entries", index), 1)
         where = f"entry '{entry.id}': "

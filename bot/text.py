@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
 _SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
 MAX_SENTENCES = 6
+# Normalisers already built, by the identity of what they were built from.
+_BUILT: dict[tuple[int, int, int], tuple[object, object, object, Normaliser]] = {}
 
 
 @lru_cache(maxsize=16_384)
@@ -50,14 +52,28 @@ class Normaliser:
     neutral: frozenset[str] = frozenset()
     neutral_phrases: frozenset[str] = frozenset()
     longest_phrase: int = 1
+    _seen: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
         """Compile synonym groups (canonical -> variants), stop words and neutral words into a normaliser.
 
         Neutral words (greetings, thanks, politeness, travel context) are ignored when a text has any
-        other meaningful word, and kept when they are all it has ("hi", "thanks").
+        other meaningful word, and kept when they are all it has ("hi", "thanks"). Building again from
+        the very same objects (the loader's check, then the assistant) returns the same normaliser.
         """
+        key = (id(synonyms), id(stopwords), id(neutral))
+        built = _BUILT.get(key)
+        if built is not None and built[0] is synonyms and built[1] is stopwords and built[2] is neutral:
+            return built[3]
+        normaliser = cls._build(synonyms, stopwords, neutral)
+        if len(_BUILT) > 32:
+            _BUILT.clear()
+        _BUILT[key] = (synonyms, stopwords, neutral, normaliser)
+        return normaliser
+
+    @classmethod
+    def _build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str]) -> Normaliser:
         phrases: dict[str, str] = {}
         words: dict[str, str] = {}
         stop: set[str] = set()
@@ -100,6 +116,15 @@ class Normaliser:
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
         """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
+        key = (text, keep_neutral)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) > 50_000:
+                self._seen.clear()
+            found = self._seen[key] = self._read(text, keep_neutral)
+        return found
+
+    def _read(self, text: str, keep_neutral: bool) -> tuple[str, ...]:
         words = fold(text).split()
         found = self._tokens(words, with_neutral=True)
         meaningful = tuple(t for t in found if t not in self.neutral)
