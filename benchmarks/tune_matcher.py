@@ -1,65 +1,93 @@
-"""Measure the matcher on the project's regression set across scorer settings and thresholds.
+"""Choose the answer thresholds on the TUNE part of the regression set only.
 
     python benchmarks/tune_matcher.py
 
-Prints, for each setting, the share of in-scope questions whose best entry is
-right and scores at or above the threshold, and the share of off-topic
-questions scoring below it. This is how ANSWER_AT, SUGGEST_AT and the matcher's
-defaults were chosen (see README).
+For each setting (entry share, context factor, unknown-word factor, ANSWER_AT, PASSAGE_AT) it
+answers every question of tests/quality/questions.yaml (the tune part) and prints
+the share of in-scope questions answered from an acceptable entry or passage, the
+share of off-topic questions declined and the share answered confidently but
+wrongly. The best setting keeps off-topic declined >= 97 % and confidently wrong
+<= 1 % and answers the most (ties: the most cautious). Then, for information only, it prints the shipped
+setting's figures on the check part and the long messages: those never choose
+anything (see README, "Answer quality").
 """
 
 from __future__ import annotations
 
 import itertools
 import sys
+from datetime import datetime
 from pathlib import Path
-
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.assistant import Assistant
+from bot import assistant as assistant_module
+from bot.assistant import Assistant, is_passage, passage_phrasings
 from bot.knowledge import load
 from bot.matcher import Matcher
+from tests.quality.cases import CHECK, LONG, TUNE, Case, load_cases
+
+NOW = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
+MIN_DECLINED = 0.97
+MAX_WRONG = 0.01
 
 
-def cases() -> tuple[list[tuple[str, set[str]]], list[str]]:
-    """The regression set as (question, acceptable ids) pairs and off-topic questions."""
-    data = yaml.safe_load((ROOT / "tests" / "quality" / "questions.yaml").read_text(encoding="utf-8"))
-    inside = [(q, set(ids.split("|"))) for by_lang in data["in"].values() for ids, qs in by_lang.items() for q in qs]
-    outside = [q for qs in data["out"].values() for q in qs]
-    return inside, outside
+def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, float]:
+    """In-scope answered right, off-topic declined, and confidently wrong (share of all cases)."""
+    right = declined = wrong = 0
+    for case in cases:
+        faq_id = assistant.answer(case.question, case.lang, NOW).faq_id  # type: ignore[arg-type]
+        if case.in_scope:
+            right += faq_id in case.ids
+            wrong += faq_id is not None and faq_id not in case.ids
+        else:
+            declined += faq_id is None
+            wrong += faq_id is not None
+    inside = sum(c.in_scope for c in cases) or 1
+    outside = sum(not c.in_scope for c in cases) or 1
+    return right / inside, declined / outside, wrong / max(len(cases), 1)
+
+
+def rebuild(assistant: Assistant, share: float, context: float, unknown: float) -> None:
+    """Give ``assistant`` matchers built with these settings."""
+    normalisers = assistant.matcher.normalisers
+    settings = {"entry_share": share, "context_factor": context, "unknown_factor": unknown}
+    assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, **settings)
+    everything = [*assistant.matcher.phrasings, *passage_phrasings(assistant.knowledge.passages)]
+    assistant.passage_matcher = Matcher(everything, normalisers, rank_only=is_passage, **settings)
 
 
 def main() -> None:
-    """Print the grid."""
+    """Print the grid on the tune part, the chosen setting, and the shipped setting on the other parts."""
     knowledge = load(ROOT / "knowledge")
-    base = Assistant(knowledge)
-    inside, outside = cases()
-    print(f"{len(inside)} in-scope, {len(outside)} off-topic questions")
-    print("unknown  beta2  threshold  in-scope  off-topic  margin(min in - max out)")
-    for unknown, beta2 in itertools.product((0.6, 0.8, 1.0, 1.2), (0.25, 0.5, 1.0)):
-        matcher = Matcher(base.matcher.phrasings, {lang: idx.normaliser for lang, idx in base.matcher.indexes.items()},
-                          unknown_factor=unknown, beta_squared=beta2)  # fmt: skip
-        tops_in = [(matcher.rank(q, 1) or [None])[0] for q, _ in inside]
-        tops_out = [(matcher.rank(q, 1) or [None])[0] for q in outside]
-        right = [c.score if c and c.entry_id in ids else 0.0 for c, (_, ids) in zip(tops_in, inside, strict=False)]
-        wrong = [c.score if c else 0.0 for c in tops_out]
-        for threshold in (50, 55, 60, 62, 65, 70):
-            rate_in = sum(s >= threshold for s in right) / len(right)
-            rate_out = sum(s < threshold for s in wrong) / len(wrong)
-            print(f"{unknown:7.1f} {beta2:6.2f} {threshold:10d} {rate_in:9.0%} {rate_out:10.0%}")
-    misses = [(q, ids, c) for (q, ids), c in zip(inside, [(base.matcher.rank(q, 1) or [None])[0] for q, _ in inside], strict=False)
-              if c is None or c.entry_id not in ids or c.score < 62]  # fmt: skip
-    print("\nmisses with the shipped settings:")
-    for q, ids, c in misses:
-        print(f"  {q!r}: want {sorted(ids)}, got {c.entry_id if c else None} {c.score if c else 0:.0f}")
-    print("off-topic scoring 40 or more:")
-    for q in outside:
-        c = (base.matcher.rank(q, 1) or [None])[0]
-        if c and c.score >= 40:
-            print(f"  {q!r}: {c.entry_id} {c.score:.0f}")
+    assistant = Assistant(knowledge)
+    tune = load_cases(TUNE)
+    print(f"tune part: {sum(c.in_scope for c in tune)} in-scope, {sum(not c.in_scope for c in tune)} off-topic")
+    print("  share  context  unknown  answer_at  passage_at  in-scope  declined  wrong")
+    shipped = (
+        assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT,
+    )  # fmt: skip
+    best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
+    for share, context, unknown in itertools.product((0.0, 0.25, 0.5), (0.0, 0.1), (0.8, 1.0)):
+        rebuild(assistant, share, context, unknown)
+        for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
+            assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = answer_at, passage_at
+            rate_in, rate_out, rate_wrong = measure(assistant, tune)
+            print(
+                f"{share:7.2f} {context:8.2f} {unknown:8.1f} {answer_at:10.0f} {passage_at:11.0f} "
+                f"{rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}"
+            )
+            if rate_out >= MIN_DECLINED and rate_wrong <= MAX_WRONG:
+                key = (rate_in, rate_out, -rate_wrong, -share, context, passage_at)  # ties: the more cautious
+                if best is None or key > best[0]:
+                    best = (key, (share, context, unknown, answer_at, passage_at))
+    assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = shipped
+    print(f"\nbest on the tune part (entry share, context, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
+    shipped_assistant = Assistant(knowledge)
+    for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
+        rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
+        print(f"shipped setting, {name}: in-scope {rate_in:.0%}, declined {rate_out:.0%}, confidently wrong {rate_wrong:.1%}")
 
 
 if __name__ == "__main__":

@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, Passage
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
-from bot.text import Normaliser
+from bot.text import Normaliser, sentences
 
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
 # assistant declines. Chosen by measurement: see README, "How the matcher decides".
-ANSWER_AT = 62.0
+ANSWER_AT = 66.0
 SUGGEST_AT = 45.0
 # A suggestion must come within this many points of the best one to be offered.
 SUGGEST_WITHIN = 20.0
@@ -25,6 +26,13 @@ CLEAR_AT = 85.0
 AMBIGUOUS_WITHIN = 5.0
 MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
+# The second tier: when no entry reaches ANSWER_AT, the best article passage is quoted at
+# or above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
+# entries are offered as "did you mean" instead).
+PASSAGE_AT = 70.0
+PASSAGE_MARGIN = 0.0
+# Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
+PASSAGE_PREFIX = "passage:"
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -78,12 +86,21 @@ class Assistant:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        normalisers: dict[str, Normaliser] = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in knowledge.vocabulary.items()}
+        normalisers: dict[str, Normaliser] = {
+            lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in knowledge.vocabulary.items()
+        }
         phrasings = [
             Phrasing(entry.id, lang, text)
             for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
         ]  # fmt: skip
         self.matcher = Matcher(phrasings, normalisers)
+        self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
+
+    @cached_property
+    def passage_matcher(self) -> Matcher:
+        """The second tier, built on first use: passages ranked among the entries (a word common to many weighs little)."""
+        phrasings = [*self.matcher.phrasings, *passage_phrasings(self.knowledge.passages)]
+        return Matcher(phrasings, self.matcher.normalisers, rank_only=is_passage)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
         """A renderer for this knowledge, reader and moment."""
@@ -101,6 +118,14 @@ class Assistant:
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
+        # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
+        vague = best is not None and best.score >= ANSWER_AT
+        passages = self.passage_matcher.rank(clean, limit=1, keep=is_passage) if self.passages and not vague else []
+        passage = passages[0] if passages else None
+        if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
+            quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
+            text = render.ui("passage_answer", text=quoted.text)
+            return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
         if close:
@@ -135,3 +160,18 @@ class Assistant:
             Suggestion(e.id, (e.questions.get(render.lang) or e.questions[next(iter(e.questions))])[0], render.localised(dict(e.title)))
             for e in self.knowledge.menu
         ]  # fmt: skip
+
+
+def is_passage(faq_id: str | None) -> bool:
+    """Whether an answer's ``faq_id`` names an article passage rather than an entry."""
+    return faq_id is not None and faq_id.startswith(PASSAGE_PREFIX)
+
+
+def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
+    """What the passage tier matches: each passage's sentences and heading (English) and its listed questions."""
+    found: list[Phrasing] = []
+    for passage in passages:
+        texts = [*sentences(passage.text, questions_only=False), *([passage.heading] if passage.heading else [])]
+        found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
+        found += [Phrasing(PASSAGE_PREFIX + passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
+    return found

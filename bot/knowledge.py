@@ -21,7 +21,7 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 Phase = Literal["before", "today", "after"]
 
-FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml")
+FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml", "passages.yaml")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the bot computes from the ``event`` block (the rest are the ``facts``).
 EVENT_PLACEHOLDERS = (
@@ -58,7 +58,7 @@ UI_KEYS: tuple[str, ...] = (
     "unknown_command", "datetime_format", "announce_usage", "announce_preview", "announce_send_button",
     "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
     "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
-    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr",
+    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr", "passage_answer",
     "next_edition_button", "subscribed_next_edition", "already_subscribed_next_edition", "new_edition_message",
     "new_edition_preview", "new_edition_notify_button", "new_edition_gone",
 )  # fmt: skip
@@ -255,10 +255,26 @@ class FaqFile(_Strict):
 
 
 class LanguageVocabulary(_Strict):
-    """Synonym groups (canonical word -> variants) and stop words of one language."""
+    """Synonym groups (canonical word -> variants), stop words and neutral words of one language."""
 
     synonyms: dict[Text, list[Text]] = {}
     stopwords: list[Text] = []
+    neutral: list[Text] = []
+
+
+class Passage(_Strict):
+    """One paragraph of the announcement, quoted when no entry answers confidently."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
+    heading: Text | None = None
+    text: Text
+    questions: dict[Lang, list[Text]] = {}
+
+
+class PassagesFile(_Strict):
+    """The shape of passages.yaml."""
+
+    passages: list[Passage] = []
 
 
 class VocabularyFile(RootModel[dict[Lang, LanguageVocabulary]]):
@@ -300,6 +316,7 @@ class Knowledge:
     past_editions: tuple[PastEdition, ...] = ()
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
+    passages: tuple[Passage, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
@@ -530,7 +547,7 @@ def _cross_check(
     faq, rem = str(known.directory / "faq.yaml"), str(known.directory / "reminders.yaml")
     first_line: dict[str, int] = {}
     owner: dict[tuple[str, str], str] = {}
-    normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords) for lang, v in known.vocabulary.items()}
+    normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in known.vocabulary.items()}
     for index, entry in enumerate(known.entries):
         line = faq_lines.get(("entries", index), 1)
         where = f"entry '{entry.id}': "
@@ -592,6 +609,26 @@ def _cross_check(
             problems.append(Problem(event_file, line, f"past edition '{past.edition}' is not before the current date"))
 
 
+def _check_neutral(
+    vocabulary: Mapping[Lang, LanguageVocabulary], shown: str, lines: Mapping[tuple[Any, ...], int], warnings: list[Problem]
+) -> None:
+    """Warn when a neutral word is a synonym of a concept that is not neutral itself: the concept would be ignored."""
+    from bot.text import fold  # local: text is a leaf module, kept out of import cycles
+
+    neutral = {fold(w) for words in vocabulary.values() for w in words.neutral}  # neutral in one language, in all
+    for lang, words in vocabulary.items():
+        concept_of = {fold(v): fold(key) for key, variants in words.synonyms.items() for v in variants}
+        for index, word in enumerate(words.neutral):
+            concept = concept_of.get(fold(word))
+            if concept and concept != fold(word) and concept not in neutral:
+                line = lines.get((lang, "neutral", index), lines.get((lang, "neutral"), 1))
+                warnings.append(Problem(
+                    shown, line,
+                    f"{lang}: neutral word '{word}' is a synonym of '{concept}', so '{concept}' is ignored next to other "
+                    f"words in every language; remove it from one list (or make '{concept}' neutral on purpose)",
+                ))  # fmt: skip
+
+
 def _load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
     locales: dict[Lang, dict[str, Variants]] = {}
     for lang in LANGS:
@@ -641,7 +678,7 @@ def load(directory: str | Path) -> Knowledge:
         raise KnowledgeError([Problem(str(directory), 1, "is not a folder")])
     event_file, event_lines = _parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
     faq_file, faq_lines = _parse(FaqFile, directory / "faq.yaml", str(directory / "faq.yaml"), problems)
-    vocab_file, _ = (
+    vocab_file, vocab_lines = (
         _parse(VocabularyFile, directory / "vocabulary.yaml", str(directory / "vocabulary.yaml"), problems)
         if (directory / "vocabulary.yaml").exists() else (VocabularyFile({}), {})
     )  # fmt: skip
@@ -649,8 +686,18 @@ def load(directory: str | Path) -> Knowledge:
         _parse(RemindersFile, directory / "reminders.yaml", str(directory / "reminders.yaml"), problems)
         if (directory / "reminders.yaml").exists() else (RemindersFile(), {})
     )  # fmt: skip
-    if event_file is None or faq_file is None or reminders_file is None or vocab_file is None:
+    passages_file, passage_lines = (
+        _parse(PassagesFile, directory / "passages.yaml", str(directory / "passages.yaml"), problems)
+        if (directory / "passages.yaml").exists() else (PassagesFile(), {})
+    )  # fmt: skip
+    if event_file is None or faq_file is None or reminders_file is None or vocab_file is None or passages_file is None:
         raise KnowledgeError(problems)
+    passage_ids: set[str] = set()
+    for index, passage in enumerate(passages_file.passages):
+        if passage.id in passage_ids:
+            line = passage_lines.get(("passages", index), 1)
+            problems.append(Problem(str(directory / "passages.yaml"), line, f"passage '{passage.id}': duplicate id"))
+        passage_ids.add(passage.id)
     vocabulary: dict[Lang, LanguageVocabulary] = dict(vocab_file.root)
     known = Knowledge(
         directory=directory, event=event_file.event, facts=event_file.facts, entries=tuple(faq_file.entries),
@@ -658,10 +705,12 @@ def load(directory: str | Path) -> Knowledge:
         past_editions=tuple(event_file.past_editions),
     )  # fmt: skip
     _cross_check(known, event_lines, faq_lines, reminder_lines, problems, warnings)
+    _check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     locales = _load_locales(directory, known, problems, warnings)
     if problems:
         raise KnowledgeError(problems)
     return Knowledge(
         directory=directory, event=known.event, facts=known.facts, entries=known.entries, vocabulary=vocabulary,
         reminders=known.reminders, locales=locales, warnings=tuple(warnings), past_editions=known.past_editions,
+        passages=tuple(passages_file.passages),
     )  # fmt: skip

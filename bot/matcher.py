@@ -1,25 +1,36 @@
 """Rank the knowledge base's entries against a free-text question (rapidfuzz; no I/O).
 
 Each phrasing is reduced to canonical tokens (synonyms applied, stop words dropped)
-by its language's normaliser. A question is normalised the same way for every
-language, its unknown words are corrected to the nearest known word when close
+by its language's normaliser. Synonym groups share their canonical word across
+languages, so all phrasings live in one index: a question is normalised by every
+language's normaliser and compared with the phrasings of every language ("one
+vocabulary"). Unknown words are corrected to the nearest known word when close
 enough (typos), and each phrasing sharing a token is scored by an IDF-weighted
 F-measure: how much of the question the phrasing explains (precision) and how
 much of the phrasing the question covers (recall), precision weighted higher.
 A question made mostly of words the knowledge base has never seen scores low,
 which is how off-topic questions are declined.
+
+A long message is scored as a whole and sentence by sentence; the best counts,
+so a clear question inside greetings and travel context is still found. A
+sentence alone scores a little lower than the same words asked alone
+(``SENTENCE_PENALTY``), as the rest of the message may change its meaning.
+
+Phrasings marked ``loose`` (the sentences of an article passage) are long texts,
+not questions: they are scored almost on precision alone (``LOOSE_BETA_SQUARED``).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser
+from bot.text import Normaliser, sentences
 
 # How close an unknown word must be to a known one to count as a typo of it (0-100).
 TYPO_CUTOFF = 80
@@ -30,15 +41,31 @@ SHORT_TYPO_CUTOFF = 85
 VARIANT_TYPO_CUTOFF = 90
 # Precision counts more than recall (F-beta, beta = 0.71): a short question may cover a long phrasing.
 BETA_SQUARED = 0.5
+# A passage's text is long: a question covers little of it, so recall counts for very little.
+LOOSE_BETA_SQUARED = 0.08
+# Points taken from a sentence's score when it is scored apart from the rest of its message.
+SENTENCE_PENALTY = 4.0
+# Each word of the rest of the message weighs this share of an unknown word when a sentence is scored
+# apart: context lowers a sentence's score a little, so a lone topic word in a long off-topic message
+# ("... what medicine should I give her?") does not become a confident match.
+CONTEXT_FACTOR = 0.0
+# A question word that the best phrasing lacks but another phrasing of the same entry has counts this
+# share as explained ("where exactly is the venue": "where" and "venue" in different phrasings).
+ENTRY_SHARE = 0.25
+# A word no phrasing uses weighs this share of log(1 + entries), about the weight of the rarest known word.
+UNKNOWN_FACTOR = 1.0
+# Tokens of a question considered (longer messages are cut).
+MAX_TOKENS = 64
 
 
 @dataclass(frozen=True)
 class Phrasing:
-    """One way of asking an entry's question, in one language."""
+    """One way of asking an entry's question, in one language (``loose``: a passage text, not a question)."""
 
     entry_id: str
     lang: str
     text: str
+    loose: bool = False
 
 
 @dataclass(frozen=True)
@@ -50,49 +77,99 @@ class Candidate:
     phrasing: Phrasing
 
 
-class _LanguageIndex:
-    """The phrasings of one language, with an inverted index from token to phrasings."""
+# Plural endings of English, Dutch and French, and what the singular ends with instead.
+_PLURALS = (("ies", "y"), ("es", ""), ("s", ""), ("en", ""), ("x", ""), ("", "s"))
 
-    def __init__(self, normaliser: Normaliser, phrasings: list[tuple[int, tuple[str, ...]]]) -> None:
-        self.normaliser = normaliser
-        self.phrasings = phrasings
-        self.postings: dict[str, list[int]] = defaultdict(list)
-        for position, (_, tokens) in enumerate(phrasings):
-            for token in tokens:
-                self.postings[token].append(position)
-        # Typos are corrected towards any word we understand: a phrasing's token, or (more strictly,
-        # as there are many and they are varied) a synonym of one ("adress" -> "address" -> venue).
-        self.tokens = list(self.postings)
-        self.variants = {w: t for w, t in normaliser.surface_words().items() if t in self.postings and w not in self.postings}
-        self.variant_words = list(self.variants)
-        self._corrections: dict[str, tuple[str, float] | None] = {}
+
+class _Words:
+    """Known words grouped for fast fuzzy look-ups: by length (a close word has a similar length) and sorted (prefixes)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted(set(words))
+        self.known = set(self.words)
+        self._by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self.words:
+            self._by_length[len(word)].append(word)
+        self._near: dict[int, list[str]] = {}
+        self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
+
+    def near(self, length: int) -> list[str]:
+        """Words that can reach a similarity of 80 with a word of ``length`` letters (lengths within 2/3 to 3/2)."""
+        if length not in self._near:
+            lowest, highest = math.ceil(length * 2 / 3), length * 3 // 2
+            self._near[length] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
+        return self._near[length]
+
+    def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
+        """The most similar known word at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
+        key = (word, cutoff)
+        if key not in self._closest:
+            if len(self._closest) > 50_000:
+                self._closest.clear()
+            hit = process.extractOne(word, self.near(len(word)), scorer=fuzz.ratio, score_cutoff=cutoff)
+            self._closest[key] = (hit[0], hit[1] / 100) if hit else None
+        return self._closest[key]
+
+    def clear(self) -> None:
+        """Forget the look-ups made so far."""
+        self._closest.clear()
+
+    def stem_of(self, word: str) -> str | None:
+        """The known word ``word`` inflects: a plural ("countries"), or the longest known 5+ letter word it extends."""
+        for ending, replacement in _PLURALS:
+            if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in self.known:
+                return word[: len(word) - len(ending)] + replacement
+        found = [word[:size] for size in range(5, len(word)) if word[:size] in self.known]
+        start = bisect.bisect_left(self.words, word)
+        while start < len(self.words) and self.words[start].startswith(word):
+            if len(self.words[start]) >= 5:
+                found.append(self.words[start])
+            start += 1
+        return max(found, key=len, default=None)
+
+
+class _Corrector:
+    """Maps a word the index has never seen to the known word it most likely stands for (typos, inflections)."""
+
+    def __init__(self, tokens: _Words, variants: dict[str, str]) -> None:
+        self.tokens = tokens
+        self.known = tokens.known
+        self.variants = variants
+        self.variant_words = _Words(variants)
+        self._cache: dict[str, tuple[str, float] | None] = {}
+
+    def clear(self) -> None:
+        """Forget the corrections made so far (benchmarks measure first-seen questions)."""
+        self._cache.clear()
+        self.tokens.clear()
+        self.variant_words.clear()
 
     def correct(self, token: str) -> tuple[str, float] | None:
         """The known word ``token`` most likely stands for, with a similarity in [0, 1]."""
-        if token in self.postings:
+        if token in self.known:
             return token, 1.0
-        if len(token) < TYPO_MIN_LENGTH - 1 or token.isdigit():
+        if len(token) < TYPO_MIN_LENGTH - 1 or token.isdigit() or token.startswith("_"):
             return None
-        if token not in self._corrections:
+        if token not in self._cache:
             short = len(token) < TYPO_MIN_LENGTH
             candidates = [
-                (hit[0], hit[1] / 100)
+                hit
                 for hit in (
-                    process.extractOne(token, self.tokens, scorer=fuzz.ratio, score_cutoff=SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
-                    process.extractOne(token, self.variant_words, scorer=fuzz.ratio, score_cutoff=VARIANT_TYPO_CUTOFF),
+                    self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
+                    self.variant_words.closest(token, VARIANT_TYPO_CUTOFF),
                 )
                 if hit
             ]
             best = max(candidates, key=lambda c: c[1], default=None)
             found: tuple[str, float] | None = (self.variants.get(best[0], best[0]), best[1]) if best else None
             if found is None and not short:  # an inflection: "registering" for "register"
-                stems = [w for w in self.tokens if len(w) >= 5 and (token.startswith(w) or w.startswith(token))]
-                if stems:
-                    found = (max(stems, key=len), 0.85)
-            if len(self._corrections) > 50_000:
-                self._corrections.clear()
-            self._corrections[token] = found
-        return self._corrections[token]
+                stem = self.tokens.stem_of(token)
+                if stem is not None:
+                    found = (stem, 0.85)
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[token] = found
+        return self._cache[token]
 
 
 class Matcher:
@@ -100,17 +177,27 @@ class Matcher:
 
     def __init__(
         self, phrasings: Iterable[Phrasing], normalisers: Mapping[str, Normaliser],
-        unknown_factor: float = 1.0, beta_squared: float = BETA_SQUARED,
+        unknown_factor: float = UNKNOWN_FACTOR, beta_squared: float = BETA_SQUARED,
+        sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
+        context_factor: float = CONTEXT_FACTOR, entry_share: float = ENTRY_SHARE,
+        rank_only: Callable[[str], bool] | None = None,
     ) -> None:  # fmt: skip
+        """Index ``phrasings``; with ``rank_only``, the other entries only weigh words (IDF) and are never ranked."""
         self.phrasings = list(phrasings)
         self.beta_squared = beta_squared
+        self.loose_beta_squared = loose_beta_squared
+        self.sentence_penalty = sentence_penalty
+        self.context_factor = context_factor
+        self.entry_share = entry_share
         fallback = Normaliser.build({}, [])
-        by_lang: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        self.normalisers: dict[str, Normaliser] = dict(normalisers)  # every language reads every question
+        indexed: list[tuple[int, tuple[str, ...]]] = []
         entry_tokens: dict[str, set[str]] = defaultdict(set)
         for position, phrasing in enumerate(self.phrasings):
-            tokens = normalisers.get(phrasing.lang, fallback).tokens(phrasing.text)
+            normaliser = self.normalisers.setdefault(phrasing.lang, normalisers.get(phrasing.lang, fallback))
+            tokens = normaliser.tokens(phrasing.text)
             if tokens:
-                by_lang[phrasing.lang].append((position, tokens))
+                indexed.append((position, tokens))
                 entry_tokens[phrasing.entry_id].update(tokens)
         # Inverse document frequency over entries: a word shared by many entries says little.
         entries = max(len(entry_tokens), 1)
@@ -119,52 +206,107 @@ class Matcher:
             for token in words:
                 frequency[token] += 1
         self.idf = {token: math.log(1 + entries / count) for token, count in frequency.items()}
+        self.entries_with: dict[str, list[str]] = defaultdict(list)
+        for entry_id, words in entry_tokens.items():
+            if rank_only is None or rank_only(entry_id):
+                for token in words:
+                    self.entries_with[token].append(entry_id)
         # A word no phrasing uses weighs as much as a rare known word: it is unexplained meaning.
         self.unknown_weight = unknown_factor * math.log(1 + entries)
-        self.indexes = {lang: _LanguageIndex(normalisers.get(lang, fallback), items) for lang, items in by_lang.items()}
+        self.postings: dict[str, list[int]] = defaultdict(list)
         self.weights = [0.0] * len(self.phrasings)
-        for items in by_lang.values():
-            for position, tokens in items:
-                self.weights[position] = sum(self.idf[t] for t in tokens)
+        self.entry_of = [p.entry_id for p in self.phrasings]
+        self.beta_of = [loose_beta_squared if p.loose else beta_squared for p in self.phrasings]
+        vocabulary = set(self.idf)
+        for position, tokens in indexed:
+            self.weights[position] = sum(self.idf[t] for t in tokens)
+            if rank_only is None or rank_only(self.phrasings[position].entry_id):
+                for token in tokens:
+                    self.postings[token].append(position)
+        # Words that mean nothing in one language may be typed in another: a stop word of any language is
+        # dropped, and a word neutral in any language (greeting, thanks) counts only when it is all there is.
+        meaningful = vocabulary.union(*(n.surface_words() for n in self.normalisers.values()))
+        self.stopwords = frozenset().union(*(n.stopwords for n in self.normalisers.values())) - meaningful
+        self.neutral = frozenset().union(*(n.neutral for n in self.normalisers.values()))
+        # Typos are corrected towards any word we understand: a phrasing's token, or (more strictly,
+        # as there are many and they are varied) a synonym of one ("adress" -> "address" -> venue).
+        known = _Words(vocabulary)
+        self.correctors = {
+            lang: _Corrector(known, {w: t for w, t in n.surface_words().items() if t in vocabulary and w not in vocabulary})
+            for lang, n in self.normalisers.items()
+        }  # fmt: skip
 
-    def rank(self, question: str, limit: int = 5, prefer_lang: str | None = None) -> list[Candidate]:
-        """The best entries for ``question``, highest score first, one candidate per entry."""
-        best: dict[str, Candidate] = {}
-        for lang, index in self.indexes.items():
-            tokens = index.normaliser.tokens(question[:1000])
-            if not tokens:
-                continue
+    def rank(
+        self, question: str, limit: int = 5, prefer_lang: str | None = None, keep: Callable[[str], bool] | None = None
+    ) -> list[Candidate]:
+        """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
+        text = question[:1000]
+        pieces = sentences(text)
+        best: dict[str, tuple[float, int]] = {}
+        done: dict[tuple[tuple[str, ...], bool, float], dict[str, tuple[float, int]]] = {}
+        for lang, normaliser in self.normalisers.items():
             bonus = 0.5 if lang == prefer_lang else 0.0
-            for candidate in self._rank_in(index, tokens, bonus):
-                current = best.get(candidate.entry_id)
-                if current is None or candidate.score > current.score:
-                    best[candidate.entry_id] = candidate
-        ranked = sorted(best.values(), key=lambda c: (-c.score, c.entry_id))
+            corrector = self.correctors[lang]
+            whole = normaliser.tokens(text)
+            parts = [part for part in (normaliser.tokens(p, keep_neutral=False) for p in pieces) if part != whole]
+            everything = [t for t in whole if t not in self.stopwords]
+            scored = [(whole, 0.0, 0.0)] + [
+                (part, self.sentence_penalty, self.context_factor * self.unknown_weight * sum(t not in part for t in everything))
+                for part in parts
+            ]  # fmt: skip
+            for tokens, penalty, context in scored:
+                if not tokens:
+                    continue
+                # Words mean the same whichever language read them: score a token list once per message.
+                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0, context)
+                found = done.get(key)
+                if found is None:
+                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0, context)
+                for entry_id, (raw, position) in found.items():
+                    score = min(max(raw + bonus - penalty, 0.0), 100.0)
+                    current = best.get(entry_id)
+                    if current is None or score > current[0]:
+                        best[entry_id] = (score, position)
+        ranked = sorted(
+            (Candidate(entry_id, score, self.phrasings[position]) for entry_id, (score, position) in best.items()
+             if keep is None or keep(entry_id)),
+            key=lambda c: (-c.score, c.entry_id),
+        )  # fmt: skip
         return ranked[:limit]
 
-    def _rank_in(self, index: _LanguageIndex, tokens: tuple[str, ...], bonus: float) -> list[Candidate]:
+    def _rank_tokens(
+        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], strict: bool, context: float
+    ) -> dict[str, tuple[float, int]]:
+        """Each matching entry's best score (0-100, before bonus) and the position of the phrasing that earned it."""
+        resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
+        content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
+        if content or strict:
+            resolved = content
         matched: dict[int, float] = defaultdict(float)
-        question_weight = 0.0
-        for token in tokens[:64]:
-            correction = index.correct(token)
+        by_entry: dict[str, float] = defaultdict(float)
+        question_weight = context
+        for token, correction in resolved:
             if correction is None:
-                if not index.normaliser.is_stopword_typo(token):
+                if not normaliser.is_stopword_typo(token):
                     question_weight += self.unknown_weight
                 continue
             known, similarity = correction
-            weight = self.idf[known]
-            question_weight += weight
-            for position in index.postings[known]:
-                matched[position] += weight * similarity
-        found: dict[str, Candidate] = {}
-        for item, overlap in matched.items():
-            position, _ = index.phrasings[item]
-            precision = overlap / question_weight
-            recall = min(overlap / self.weights[position], 1.0)
-            f_score = (1 + self.beta_squared) * precision * recall / (self.beta_squared * precision + recall)
-            phrasing = self.phrasings[position]
-            score = min(100.0 * f_score + bonus, 100.0)
-            current = found.get(phrasing.entry_id)
-            if current is None or score > current.score:
-                found[phrasing.entry_id] = Candidate(phrasing.entry_id, score, phrasing)
-        return list(found.values())
+            weight = self.idf[known] * similarity
+            question_weight += self.idf[known]
+            for position in self.postings[known]:
+                matched[position] += weight
+            for entry_id in self.entries_with[known]:
+                by_entry[entry_id] += weight
+        found: dict[str, tuple[float, int]] = {}
+        share, weights, entry_of, beta_of = self.entry_share, self.weights, self.entry_of, self.beta_of
+        for position, overlap in matched.items():
+            entry_id = entry_of[position]
+            beta_squared = beta_of[position]
+            precision = (overlap + share * (by_entry[entry_id] - overlap)) / question_weight
+            recall = overlap / weights[position]
+            recall = min(recall, 1.0)
+            score = 100.0 * (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
+            current = found.get(entry_id)
+            if current is None or score > current[0]:
+                found[entry_id] = (score, position)
+        return found

@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+# Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
+_SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
+MAX_SENTENCES = 6
+# Normalisers already built, by the identity of what they were built from.
+_BUILT: dict[tuple[int, int, int], tuple[object, object, object, Normaliser]] = {}
 
 
+@lru_cache(maxsize=16_384)
 def fold(text: str) -> str:
     """Lower-case, strip accents and turn punctuation into single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -17,19 +24,56 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", bare).strip()
 
 
+def sentences(text: str, questions_only: bool = True) -> list[str]:
+    """The sentences of ``text`` worth scoring on their own, at most ``MAX_SENTENCES``.
+
+    When some sentences end with a question mark (and ``questions_only``), only those: the
+    others are context ("I'm travelling from Ghent by train tomorrow.") never answered by itself.
+    """
+    chunks = _SENTENCE_END.split(text)
+    ends = [*_SENTENCE_END.findall(text), ""]
+    parts = [(chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)]
+    if questions_only and any(asked for _, asked in parts):
+        parts = [(part, asked) for part, asked in parts if asked]
+    found = [part for part, _ in parts]
+    if len(found) > MAX_SENTENCES:
+        found = [*found[: MAX_SENTENCES - 1], " ".join(found[MAX_SENTENCES - 1 :])]
+    return found
+
+
 @dataclass(frozen=True)
 class Normaliser:
     """Turns free text into the canonical tokens of one language's vocabulary."""
 
-    phrase_pattern: re.Pattern[str] | None
     phrase_replacements: Mapping[str, str]
     word_replacements: Mapping[str, str]
     stopwords: frozenset[str]
     stopword_letters: frozenset[str] = frozenset()
+    neutral: frozenset[str] = frozenset()
+    neutral_phrases: frozenset[str] = frozenset()
+    longest_phrase: int = 1
+    _seen: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str]) -> Normaliser:
-        """Compile synonym groups (canonical -> variants) and stop words into a normaliser."""
+    def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
+        """Compile synonym groups (canonical -> variants), stop words and neutral words into a normaliser.
+
+        Neutral words (greetings, thanks, politeness, travel context) are ignored when a text has any
+        other meaningful word, and kept when they are all it has ("hi", "thanks"). Building again from
+        the very same objects (the loader's check, then the assistant) returns the same normaliser.
+        """
+        key = (id(synonyms), id(stopwords), id(neutral))
+        built = _BUILT.get(key)
+        if built is not None and built[0] is synonyms and built[1] is stopwords and built[2] is neutral:
+            return built[3]
+        normaliser = cls._build(synonyms, stopwords, neutral)
+        if len(_BUILT) > 32:
+            _BUILT.clear()
+        _BUILT[key] = (synonyms, stopwords, neutral, normaliser)
+        return normaliser
+
+    @classmethod
+    def _build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str]) -> Normaliser:
         phrases: dict[str, str] = {}
         words: dict[str, str] = {}
         stop: set[str] = set()
@@ -46,12 +90,21 @@ class Normaliser:
                 if not folded or folded == target:
                     continue
                 (phrases if " " in folded else words)[folded] = target
-        pattern = None
-        if phrases:
-            ordered = sorted(phrases, key=len, reverse=True)
-            pattern = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in ordered) + r")\b")
+        neutral_tokens: set[str] = set()
+        neutral_phrases: set[str] = set()
+        for raw in neutral:
+            folded = fold(raw)
+            if not folded:
+                continue
+            target = phrases.get(folded, words.get(folded, folded))
+            if " " in folded and folded not in phrases:  # a neutral phrase of its own: one marker token
+                target = "_" + folded.replace(" ", "_")
+                neutral_phrases.add(folded)
+                phrases[folded] = target
+            neutral_tokens.update(target.split())
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
-        return cls(pattern, phrases, words, frozenset(stop), letters)
+        longest = max((p.count(" ") + 1 for p in phrases), default=1)
+        return cls(phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), frozenset(neutral_phrases), longest)
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
@@ -61,14 +114,36 @@ class Normaliser:
         """Whether ``word`` is a stop word with two letters swapped ("teh", "adn")."""
         return "".join(sorted(word)) in self.stopword_letters
 
-    def tokens(self, text: str) -> tuple[str, ...]:
-        """Return the distinct meaningful tokens of ``text``, in order."""
-        folded = fold(text)
-        if self.phrase_pattern is not None:
-            folded = self.phrase_pattern.sub(lambda m: " " + self.phrase_replacements[m.group(0)] + " ", folded)
+    def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
+        """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
+        key = (text, keep_neutral)
+        found = self._seen.get(key)
+        if found is None:
+            if len(self._seen) > 50_000:
+                self._seen.clear()
+            found = self._seen[key] = self._read(text, keep_neutral)
+        return found
+
+    def _read(self, text: str, keep_neutral: bool) -> tuple[str, ...]:
+        words = fold(text).split()
+        found = self._tokens(words, with_neutral=True)
+        meaningful = tuple(t for t in found if t not in self.neutral)
+        if meaningful or not found or not keep_neutral:
+            return meaningful
+        return self._tokens(words, with_neutral=False)  # only greetings, thanks...: they are the message
+
+    def _tokens(self, words: list[str], with_neutral: bool) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        for word in folded.split():
-            for part in self.word_replacements.get(word, word).split():
+        position = 0
+        while position < len(words):
+            step, replacement = 1, self.word_replacements.get(words[position], words[position])
+            for size in range(min(self.longest_phrase, len(words) - position), 1, -1):  # the longest phrase first
+                phrase = " ".join(words[position : position + size])
+                if phrase in self.phrase_replacements and (with_neutral or phrase not in self.neutral_phrases):
+                    step, replacement = size, self.phrase_replacements[phrase]
+                    break
+            position += step
+            for part in replacement.split():
                 if part not in self.stopwords:
                     seen.setdefault(part, None)
         return tuple(seen)

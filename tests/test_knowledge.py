@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,11 +54,14 @@ def test_missing_field_names_entry_and_field(kb_dir: Path, edit: Edit) -> None:
     assert any("entry 'theme': 'phrasings' is not a known field" in p for p in problems), problems
 
 
-def test_empty_question_list_is_located(kb_dir: Path, edit: Edit) -> None:
+def test_empty_question_list_is_located(kb_dir: Path) -> None:
     """An empty list of phrasings reads as the issue's example message, on the right line."""
-    edit(
-        "faq.yaml", "    nl:\n    - wat is het thema\n    - waarover gaat het evenement\n    - wat is het motto dit jaar\n", "    nl: []\n"
-    )
+    path = kb_dir / "faq.yaml"
+    text = path.read_text(encoding="utf-8")
+    theme = text.index("- id: theme\n")
+    start = text.index("    nl:\n", theme)
+    end = text.index("    fr:\n", start)
+    path.write_text(text[:start] + "    nl: []\n" + text[end:], encoding="utf-8")
     line = line_of(kb_dir, "faq.yaml", "    nl: []")
     assert f"{kb_dir / 'faq.yaml'}:{line}: entry 'theme': 'questions.nl' must be a non-empty list" in problems_after(kb_dir)
 
@@ -129,9 +133,13 @@ def test_number_where_text_is_expected_gets_a_hint(kb_dir: Path, edit: Edit) -> 
 
 def test_duplicate_yaml_key_is_reported(kb_dir: Path, edit: Edit) -> None:
     """A key written twice (which YAML would silently overwrite) is an error."""
-    edit("vocabulary.yaml", "    city: [town,", "    city: [stad]\n    city: [town,")
+    text = (kb_dir / "vocabulary.yaml").read_text(encoding="utf-8")
+    first = re.search(r"^en:\n(?:.*\n)*?  synonyms:\n    ([a-z_]+): \[", text, re.MULTILINE)
+    assert first is not None
+    key = first.group(1)
+    edit("vocabulary.yaml", f"    {key}: [", f"    {key}: [stad]\n    {key}: [")
     problems = problems_after(kb_dir)
-    assert any("knowledge/vocabulary.yaml:" in p and "'en.synonyms.city' is defined twice" in p for p in problems), problems
+    assert any("knowledge/vocabulary.yaml:" in p and f"'en.synonyms.{key}' is defined twice" in p for p in problems), problems
 
 
 def test_empty_fact_without_fallback_is_reported(kb_dir: Path, edit: Edit) -> None:

@@ -1,0 +1,110 @@
+"""The second answer tier: article passages in knowledge/passages.yaml, quoted when no entry is confident."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.knowledge import KnowledgeError, load
+from tests.conftest import BEFORE
+from tests.test_cli import run_bot
+
+SHUTTLE = "A shuttle bus leaves the central railway station every twenty minutes from the north entrance."
+PASSAGES = f"""passages:
+- id: shuttle
+  heading: Getting around
+  text: "{SHUTTLE}"
+  questions:
+    nl: [hoe vaak rijdt de pendelbus]
+- id: catering
+  text: "Vegetarian lunch boxes are served in the foyer after the morning sessions."
+"""
+
+
+@pytest.fixture
+def with_passages(kb_dir: Path) -> Path:
+    """A copy of the knowledge folder whose passages.yaml holds two passages written for the test."""
+    (kb_dir / "passages.yaml").write_text(PASSAGES, encoding="utf-8")
+    return kb_dir
+
+
+def test_the_best_passage_is_quoted_with_the_lead_in_of_the_readers_language(with_passages: Path) -> None:
+    """No entry knows about the shuttle: the passage is quoted, introduced by the locale's lead-in."""
+    knowledge = load(with_passages)
+    assistant = Assistant(knowledge)
+    answer = assistant.answer("how often does the shuttle bus leave the railway station?", "en", BEFORE)
+    assert (answer.faq_id, answer.outcome) == ("passage:shuttle", "answer")
+    assert answer.text == knowledge.locales["en"]["passage_answer"].text.replace("{text}", SHUTTLE)
+    dutch = assistant.answer("hoe vaak rijdt de pendelbus?", "nl", BEFORE)
+    assert dutch.faq_id == "passage:shuttle"
+    assert dutch.text == knowledge.locales["nl"]["passage_answer"].text.replace("{text}", SHUTTLE)
+
+
+def test_a_confident_entry_wins_over_the_passages(with_passages: Path) -> None:
+    """Asking an entry's own phrasing answers the entry, not a passage."""
+    knowledge = load(with_passages)
+    entry = knowledge.menu[0]
+    answer = Assistant(knowledge).answer(entry.questions["en"][0], "en", BEFORE)
+    assert answer.faq_id == entry.id
+
+
+def test_off_topic_questions_are_still_declined_with_passages(with_passages: Path) -> None:
+    """A question about neither the entries nor the passages gets no confident answer."""
+    answer = Assistant(load(with_passages)).answer("how do I bake sourdough bread at home?", "en", BEFORE)
+    assert answer.faq_id is None
+
+
+def test_ask_json_gives_a_passage_answer_a_faq_id(with_passages: Path) -> None:
+    """``ask --json`` keeps its contract; a quoted passage has faq_id "passage:<id>" (not null)."""
+    result = run_bot("ask", "--json", "--kb", str(with_passages), "--now", BEFORE.isoformat(), "when are vegetarian lunch boxes served")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert set(reply) == {"question", "answer", "faq_id", "score", "suggestions", "lang", "outcome"}
+    assert (reply["faq_id"], reply["outcome"]) == ("passage:catering", "answer")
+    assert "Vegetarian lunch boxes" in reply["answer"]
+
+
+def test_a_duplicate_passage_id_is_reported_with_its_line(with_passages: Path) -> None:
+    """Two passages with one id: the error names the file and the second one's line."""
+    path = with_passages / "passages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("- id: catering", "- id: shuttle"), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("- id: shuttle", 2) + 1
+    with pytest.raises(KnowledgeError) as caught:
+        load(with_passages)
+    assert f"knowledge/passages.yaml:{line}: passage 'shuttle': duplicate id" in [str(p) for p in caught.value.problems]
+
+
+def test_an_unknown_passage_field_is_reported(with_passages: Path) -> None:
+    """A misspelt field (``txt``) is an error in passages.yaml, not silently ignored."""
+    path = with_passages / "passages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  text: \"Vegetarian", "  txt: \"Vegetarian"), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load(with_passages)
+    assert any(str(p).startswith("knowledge/passages.yaml:") and "txt" in str(p) for p in caught.value.problems)
+
+
+def test_without_passages_the_assistant_answers_entries_only(kb_dir: Path) -> None:
+    """passages.yaml is optional: without it nothing is quoted and entries still answer."""
+    (kb_dir / "passages.yaml").unlink()
+    knowledge = load(kb_dir)
+    assert knowledge.passages == ()
+    assistant = Assistant(knowledge)
+    assert assistant.answer("how often does the shuttle bus leave?", "en", BEFORE).faq_id is None
+    entry = knowledge.menu[0]
+    assert assistant.answer(entry.questions["en"][0], "en", BEFORE).faq_id == entry.id
+
+
+def test_a_neutral_word_that_names_a_topic_is_warned_about(kb_dir: Path) -> None:
+    """Listing a topic's synonym as neutral would silence the topic everywhere: `check` says so, with the line."""
+    synonyms = load(kb_dir).vocabulary["en"].synonyms
+    concept, word = next((key, v) for key, variants in synonyms.items() for v in variants if " " not in v and v != key)
+    path = kb_dir / "vocabulary.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\n  neutral: [" in text
+    path.write_text(text.replace("\n  neutral: [", f"\n  neutral: [{word}, ", 1), encoding="utf-8")
+    warnings = [str(w) for w in load(kb_dir).warnings]
+    expected = f"en: neutral word '{word}' is a synonym of '{concept}'"
+    assert any(w.startswith("knowledge/vocabulary.yaml:") and expected in w for w in warnings), warnings
