@@ -32,7 +32,7 @@ EVENT_PLACEHOLDERS = (
 UI_PLACEHOLDERS: tuple[str, ...] = (
     "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed", "unconfirmed",
     "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
-    "unanswered", "count", "entry",
+    "unanswered", "count", "entry", "topic_commands",
 )  # fmt: skip
 # Commands the code itself provides; an entry's ``command:`` must use another name.
 BUILT_IN_COMMANDS = (

@@ -56,7 +56,7 @@ class Renderer:
         chosen = variants.for_phase(self.phase) or ""
         if variants.missing is not None and any(values.get(n) is None for n in PLACEHOLDER.findall(chosen)):
             chosen = variants.missing.for_phase(self.phase) or chosen
-        return PLACEHOLDER.sub(lambda m: values.get(m.group(1)) or m.group(0), chosen)
+        return PLACEHOLDER.sub(lambda m: value if (value := values.get(m.group(1))) is not None else m.group(0), chosen)
 
     def localised(self, texts: dict[Lang, str]) -> str:
         """Pick this reader's language from a per-language mapping, English otherwise."""

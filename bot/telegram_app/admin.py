@@ -12,7 +12,7 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
-from bot.live import ReloadResult, fingerprint
+from bot.live import ReloadResult, Snapshot, fingerprint
 from bot.render import Renderer
 from bot.schedule import format_moment
 from bot.telegram_app import editions
@@ -298,15 +298,21 @@ async def watch_knowledge(context: Context) -> None:
 # ---------------------------------------------------------------------------- statistics (teaching: teaching.py)
 
 
+def _title(snapshot: Snapshot, render: Renderer, faq_id: str) -> str:
+    """An entry's title in the reader's language; its id once it is gone from the knowledge."""
+    entry = snapshot.knowledge.by_id.get(faq_id)
+    return render.localised(dict(entry.title)) if entry is not None else faq_id
+
+
 @admin_only
 async def stats(update: Update, context: Context) -> None:
     """/stats: subscribers, questions today and in total, share answered, most asked, unanswered."""
     if update.effective_chat is None:
         return
     runtime = context.runtime
-    _, render = reader(update, context)
+    snapshot, render = reader(update, context)
     now = runtime.clock()
-    today = now.astimezone(runtime.snapshot.knowledge.event.tz).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = now.astimezone(snapshot.knowledge.event.tz).replace(hour=0, minute=0, second=0, microsecond=0)
     figures = runtime.store.stats(now, today)
     text = render.ui(
         "stats",
@@ -314,7 +320,7 @@ async def stats(update: Update, context: Context) -> None:
         questions_today=f"{figures.questions_today:,}",
         questions_total=f"{figures.questions_total:,}",
         answered_share=f"{figures.answered_share:.0%}",
-        top_entries=", ".join(f"{faq_id} ({count})" for faq_id, count in figures.top_entries) or "–",
+        top_entries=", ".join(f"{_title(snapshot, render, faq_id)} ({count})" for faq_id, count in figures.top_entries) or "–",
         unanswered=f"{figures.unanswered:,}",
     )
     await send(context.bot, update.effective_chat.id, text)

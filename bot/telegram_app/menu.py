@@ -6,6 +6,7 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAl
 
 from bot.knowledge import DEFAULT_LANG, LANGS
 from bot.live import Snapshot
+from bot.render import Renderer
 from bot.telegram_app.context import App, Runtime
 
 # The bot's own commands, around the topic commands that faq.yaml declares (``command:`` on an entry).
@@ -15,16 +16,22 @@ GROUP_LAST = ("calendar", "faq", "help")
 ADMIN = ("reload", "stats", "unanswered", "undo", "announce")
 
 
+def describe(snapshot: Snapshot, render: Renderer, name: str) -> str:
+    """A command's description: ``cmd_<name>`` from the locale files, else the title of the entry it opens."""
+    entry = snapshot.knowledge.by_command.get(name)
+    has_text = any(f"cmd_{name}" in strings for strings in snapshot.knowledge.locales.values())
+    return render.ui(f"cmd_{name}") if has_text or entry is None else render.localised(dict(entry.title))
+
+
 def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, ...]) -> list[BotCommand]:
-    """``names`` as BotCommands described in ``lang``: ``cmd_<name>`` from the locale, else the entry's title."""
+    """``names`` as BotCommands described in ``lang``."""
     render = snapshot.assistant.renderer(lang, runtime.clock())  # type: ignore[arg-type]
-    result = []
-    for name in names:
-        entry = snapshot.knowledge.by_command.get(name)
-        has_text = any(f"cmd_{name}" in strings for strings in snapshot.knowledge.locales.values())
-        description = render.ui(f"cmd_{name}") if has_text or entry is None else render.localised(dict(entry.title))
-        result.append(BotCommand(name, description[:256]))
-    return result
+    return [BotCommand(name, describe(snapshot, render, name)[:256]) for name in names]
+
+
+def topic_commands_text(snapshot: Snapshot, render: Renderer) -> str:
+    """The topic commands faq.yaml declares, for /help: "/when (Date of the event), /where (Venue), " (empty when none)."""
+    return "".join(f"/{name} ({describe(snapshot, render, name)}), " for name in snapshot.knowledge.by_command)
 
 
 def menus(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -68,7 +68,7 @@ async def test_topic_commands_answer_their_topics(bot: Harness) -> None:
 async def test_help_and_faq_list_everything(bot: Harness) -> None:
     """/help explains the commands; /faq offers every entry as a button."""
     help_reply = await bot.api.ask("/help")
-    assert help_reply.text.startswith("Just type your question, in English, Dutch or French.")
+    assert help_reply.text.startswith("Just type your question, in English, Dutch or French. Commands: /when (Date of the event), /where (Venue), ")
     faq = await bot.api.ask("/faq")
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts

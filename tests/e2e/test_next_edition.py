@@ -181,5 +181,8 @@ async def test_commands_follow_the_knowledge_removed_renamed_or_added(tmp_path: 
         assert "themes" not in names
         assert "topics" in names
         assert (await bot.api.ask("/when")).text == "I don't know that command. Send /help to see what I can do."
+        help_text = (await bot.api.ask("/help")).text
+        assert "/when" not in help_text
+        assert "/topics (" in help_text
         assert fill("“{theme}”") in (await bot.api.ask("/topics")).text
 

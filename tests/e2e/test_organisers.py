@@ -9,7 +9,7 @@ from pathlib import Path
 from telegram.ext import Job
 
 from bot.knowledge import load
-from tests.conftest import KNOWLEDGE, at_day, entry_for, fill, line_of
+from tests.conftest import KB, KNOWLEDGE, at_day, entry_for, fill, line_of
 from tests.e2e.harness import Harness, running_bot
 
 ADMIN = 42
@@ -158,6 +158,11 @@ async def test_non_admins_learn_nothing_from_admin_commands(tmp_path: Path) -> N
         assert (await bot.api.ask("/teleport", stranger)).text == UNKNOWN
 
 
+def title_for(command: str) -> str:
+    """The English title of the entry behind ``command`` (what /stats shows, not the raw id)."""
+    return str(KB.by_id[entry_for(command)].title["en"])
+
+
 async def test_stats_count_questions_subscribers_and_misses(tmp_path: Path) -> None:
     """/stats shows subscribers, questions today and in total, the answered share and the most asked entries."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
@@ -167,7 +172,7 @@ async def test_stats_count_questions_subscribers_and_misses(tmp_path: Path) -> N
         reply = await bot.api.ask("/stats", bot.api.user(ADMIN))
         assert reply.text == (
             "Subscribers: 1\nQuestions today: 4, in total: 4\nAnswered confidently: 75%\n"
-            f"Most asked: {entry_for('when')} (2), {entry_for('where')} (1)\nUnanswered: 1"
+            f"Most asked: {title_for('when')} (2), {title_for('where')} (1)\nUnanswered: 1"
         )
 
 
