@@ -82,7 +82,11 @@ _LEXICONS: dict[tuple[int, str], frozenset[str]] = {}
 
 
 def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
-    """Every word used in ``lang``'s phrasings, stop words and synonyms (cached per knowledge base)."""
+    """Every word used in ``lang``'s phrasings and stop words (cached per knowledge base).
+
+    Synonym lists are left out: they share English concept keys and deliberately repeat
+    English phrases in every language, so they say little about the language a text is in.
+    """
     key = (id(knowledge), lang)
     if key not in _LEXICONS:
         if len(_LEXICONS) > 64:
@@ -93,7 +97,7 @@ def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
                 words.update(fold(text).split())
         vocabulary = knowledge.vocabulary.get(lang)
         if vocabulary is not None:
-            for text in [*vocabulary.stopwords, *vocabulary.synonyms, *(v for vs in vocabulary.synonyms.values() for v in vs)]:
+            for text in vocabulary.stopwords:
                 words.update(fold(text).split())
         _LEXICONS[key] = frozenset(words)
     return _LEXICONS[key]

@@ -50,10 +50,11 @@ def test_ask_reads_every_stdin_line_and_prints_one_json_object_each() -> None:
 def test_ask_plain_text_prints_the_answer_and_numbered_suggestions() -> None:
     """Without --json the answer text is printed, with numbered "did you mean" choices."""
     result = run_bot("ask", "--now", BEFORE.isoformat(), "money")
+    expected = Assistant(KB).answer("money", "en", BEFORE)
+    assert expected.outcome == "suggest"
     assert result.stdout.splitlines() == [
         "I'm not sure I understood. Did you mean:",
-        "  1. How can the funding gap be closed?",
-        "  2. What is Belgium's biggest problem?",
+        *(f"  {number}. {choice.question}" for number, choice in enumerate(expected.suggestions, 1)),
     ]
 
 
