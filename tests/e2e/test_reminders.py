@@ -170,3 +170,20 @@ async def test_announcement_can_be_cancelled_and_is_admin_only(tmp_path: Path) -
         assert [c for c in bot.api.sent() if c.text == "Free beer!"] == []
         usage = await bot.api.ask("/announce", bot.api.users[42])
         assert usage.text.startswith("Write the announcement after the command")
+
+
+async def test_announcement_as_long_as_telegram_allows_is_previewed_and_sent(tmp_path: Path) -> None:
+    """An emoji announcement that fills a whole message previews in two parts Telegram accepts and arrives intact."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({42})) as bot:
+        admin = bot.api.user(42)
+        await bot.api.ask("/remind", bot.api.user(7))
+        text = "🎉" * 2040  # 4,080 UTF-16 units: with "/announce " the longest message Telegram delivers
+        start = len(bot.api.calls)
+        await bot.api.send(f"/announce {text}", admin)
+        await bot.api.count("sendMessage", 3)  # /remind's reply and the preview's two parts
+        preview = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
+        assert [c.text for c in preview] == ["Preview of the announcement to 1 subscriber(s):", text]
+        assert preview[-1].button_texts == ["Send", "Cancel"]
+        await bot.api.press(preview[-1], "Send", admin)
+        delivered = await bot.api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 7 and c.text == text)
+        assert delivered.status == 200
