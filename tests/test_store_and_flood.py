@@ -51,9 +51,13 @@ def test_flood_guard_allows_the_limit_notices_once_then_drops_until_the_window_p
 
 
 def test_flood_guard_forgets_idle_users() -> None:
-    """Users silent for a minute are dropped from memory."""
+    """Users silent for a minute are dropped from memory; active users keep their count."""
     guard = FloodGuard(limit_per_minute=3)
     guard.check(1, 0.0)
-    guard.check(2, 50.0)
+    for second in (50.0, 51.0, 52.0):
+        guard.check(2, second)
+    assert guard.tracked == 2
     guard.forget_idle(61.0)
-    assert set(guard._seen) == {2}
+    assert guard.tracked == 1
+    assert guard.check(2, 61.0) is Verdict.NOTICE  # user 2 was not forgotten: still over the limit
+    assert guard.check(1, 61.0) is Verdict.ALLOW

@@ -8,6 +8,7 @@ from telegram.ext import Job
 
 from tests.conftest import KB, at_day, fill, moment, shown
 from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import FakeBotApi
 
 AFTER_LAST = at_day(0, 10)
 WEEK_BEFORE = moment(at_day(-7, 9))
@@ -89,9 +90,10 @@ async def test_missed_reminder_within_grace_is_sent_at_start_up(tmp_path: Path) 
     store = Store(tmp_path / "data" / "bot.sqlite3")
     store.add_subscribers([11, 12], at_day(-30, 10))
     store.close()
-    async with running_bot(tmp_path / "data", now=at_day(-1, 9, 30)) as bot:
-        bot.api.user(11)
-        bot.api.user(12)
+    api = FakeBotApi()
+    api.user(11)  # both chats exist before the bot starts: the start-up catch-up finds them whenever it runs
+    api.user(12)
+    async with running_bot(tmp_path / "data", now=at_day(-1, 9, 30), api=api) as bot:
         calls = await bot.api.count("sendMessage", 2)
         assert {c.chat_id for c in calls} == {11, 12}
         assert all(c.text.startswith(fill("Tomorrow: {name} {edition}")) for c in calls)
