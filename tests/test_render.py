@@ -105,7 +105,7 @@ def test_unknown_languages_read_english_and_naive_clocks_are_refused(knowledge: 
     """A language without locale files renders in English; a moment without a timezone is a programming error."""
     assert Renderer(knowledge, "de", at_noon(knowledge, 10)).lang == "en"  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="now must be timezone-aware"):
-        Renderer(knowledge, "en", datetime(2025, 1, 1))  # noqa: DTZ001 - naive on purpose
+        Renderer(knowledge, "en", datetime(2025, 1, 1))  # naive on purpose
 
 
 def test_localised_prefers_the_reader_then_english_then_any(knowledge: Knowledge) -> None:
