@@ -69,6 +69,10 @@ class BotProcess:
         await asyncio.wait_for(asyncio.gather(*self.readers), timeout)
         return code
 
+    def send_signal(self, signal_number: int) -> None:
+        """Send ``signal_number`` to the bot process."""
+        self.process.send_signal(signal_number)
+
     async def interrupt(self) -> int:
         """Stop the bot as Ctrl+C would; its exit code."""
         if self.process.returncode is None:
