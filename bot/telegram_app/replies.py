@@ -84,6 +84,8 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     Tags open at a cut are closed at the end of the part and reopened at the start of the next, so every
     part is balanced.
     """
+    if units(text) <= limit:  # tags and entities only shorten what Telegram counts: fits as it is
+        return [text]
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
     reopen: list[tuple[str, str]] = []  # (name, opening tag) open where the current part starts
