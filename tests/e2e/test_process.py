@@ -69,6 +69,16 @@ class BotProcess:
         await asyncio.wait_for(asyncio.gather(*self.readers), timeout)
         return code
 
+    @property
+    def returncode(self) -> int | None:
+        """The exit status, once the process has exited."""
+        return self.process.returncode
+
+    async def communicate(self) -> tuple[bytes, bytes]:
+        """Wait for the exit; everything printed on stdout and stderr (as ``asyncio`` processes give it)."""
+        await self.wait()
+        return self.stdout.encode(), self.stderr.encode()
+
     def send_signal(self, signal_number: int) -> None:
         """Send ``signal_number`` to the bot process."""
         self.process.send_signal(signal_number)
