@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -22,7 +23,9 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path((env if env is not None else os.environ).get("DATA_DIR") or "data")
 
 
-def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float] = int, minimum: float = 0) -> Any:
+def _number(
+    env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float] = int, minimum: float = 0, maximum: float | None = None
+) -> Any:
     """``env[name]`` as an int (or float), ``default`` when unset; a clear ``ConfigError`` otherwise."""
     raw = env.get(name, "").strip()
     if not raw:
@@ -31,8 +34,12 @@ def _number(env: Mapping[str, str], name: str, default: float, kind: type[int] |
         value = kind(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a {'whole number' if kind is int else 'number'}, got {raw!r}") from None
+    if not math.isfinite(value):  # float() accepts "nan" and "inf"; neither is a rate or a duration
+        raise ConfigError(f"{name} must be a finite number, got {raw!r}")
     if value < minimum or (kind is float and value <= 0):
         raise ConfigError(f"{name} must be {'positive' if kind is float else f'at least {minimum}'}, got {raw}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {raw}")
     return value
 
 
@@ -91,7 +98,7 @@ class Settings:
             data_dir=data_dir(env),
             log_level=level,
             webhook_url=(env.get("WEBHOOK_URL") or "").strip() or None,
-            port=_number(env, "PORT", 8443, minimum=1),
+            port=_number(env, "PORT", 8443, minimum=0, maximum=65535),
             broadcast_rate=_number(env, "BROADCAST_RATE", 25.0, float),
             reminder_grace_minutes=_number(env, "REMINDER_GRACE_MINUTES", 60),
             retention_days=_number(env, "UNANSWERED_RETENTION_DAYS", 30, minimum=1),

@@ -27,6 +27,11 @@ class FloodGuard:
         self._seen: dict[Hashable, deque[float]] = {}
         self._noticed: dict[Hashable, float] = {}
 
+    @property
+    def tracked(self) -> int:
+        """How many keys are remembered (bounded by forgetting idle ones)."""
+        return len(self._seen)
+
     def check(self, user_id: Hashable, now: float) -> Verdict:
         """Record one update from ``user_id`` at ``now`` (seconds) and say whether to handle it."""
         if len(self._seen) > TRACKED_USERS:

@@ -19,11 +19,16 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from bot.assistant import Assistant
 from bot.knowledge import Knowledge, Lang, Variants, load
 from bot.render import Renderer
 from bot.schedule import format_moment
+
+# In CI (CI=true) Hypothesis runs the same examples every time, so a red build is reproducible, never luck.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "knowledge"

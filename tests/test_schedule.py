@@ -53,6 +53,17 @@ def test_plan_catches_up_recent_misses_and_skips_stale_ones(knowledge: Knowledge
     assert [d.reminder.id for d in plan(knowledge, two_hours_late, GRACE).skipped] == ["week-before", "day-before"]
 
 
+def test_plan_boundaries_are_inclusive_of_the_due_moment_and_the_grace(knowledge: Knowledge) -> None:
+    """Due exactly now or exactly a grace period ago: sent now; a microsecond later than the grace: skipped."""
+    first = reminder_times(knowledge)[0]
+    tick = timedelta(microseconds=1)
+    assert first in plan(knowledge, first.at - tick, GRACE).upcoming
+    assert first in plan(knowledge, first.at, GRACE).catch_up
+    assert first in plan(knowledge, first.at + GRACE, GRACE).catch_up
+    assert first in plan(knowledge, first.at + GRACE + tick, GRACE).skipped
+    assert next_reminder(knowledge, first.at) != first
+
+
 def test_next_reminder_and_none_after_the_last(knowledge: Knowledge) -> None:
     """The next reminder after a moment, and none once the last has fired."""
     due = next_reminder(knowledge, at_day(-6, 12))

@@ -51,9 +51,33 @@ def test_flood_guard_allows_the_limit_notices_once_then_drops_until_the_window_p
 
 
 def test_flood_guard_forgets_idle_users() -> None:
-    """Users silent for a minute are dropped from memory."""
+    """Users silent for a minute are dropped from memory; active users keep their count."""
     guard = FloodGuard(limit_per_minute=3)
     guard.check(1, 0.0)
-    guard.check(2, 50.0)
+    for second in (50.0, 51.0, 52.0):
+        guard.check(2, second)
+    assert guard.tracked == 2
     guard.forget_idle(61.0)
-    assert set(guard._seen) == {2}
+    assert guard.tracked == 1
+    assert guard.check(2, 61.0) is Verdict.NOTICE  # user 2 was not forgotten: still over the limit
+    assert guard.check(1, 61.0) is Verdict.ALLOW
+
+
+def test_subscriptions_and_languages_are_remembered_per_chat() -> None:
+    """Subscribing twice or unsubscribing twice says so; a chosen language survives subscribing in another."""
+    store = Store(":memory:")
+    assert (store.is_subscribed(1), store.language(1)) == (False, None)
+    store.set_language(1, "fr")
+    assert store.subscribe(1, NOW, "nl") is True
+    assert store.subscribe(1, NOW, "nl") is False
+    assert (store.is_subscribed(1), store.language(1)) == (True, "fr")  # the chat's own choice wins
+    assert store.subscribe(2, NOW, "nl") is True
+    assert store.subscribers() == [(1, "fr"), (2, "nl")]
+    assert store.unsubscribe(1) is True
+    assert store.unsubscribe(1) is False
+    assert (store.is_subscribed(1), store.subscribers()) == (False, [(2, "nl")])
+    assert store.subscribe(1, NOW) is True  # subscribing again after /stop works
+    store.set_language(2, "en")
+    assert store.subscribers() == [(1, "fr"), (2, "en")]
+    store.add_subscribers([3, 2], NOW)
+    assert [chat for chat, _ in store.subscribers()] == [1, 2, 3]

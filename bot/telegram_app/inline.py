@@ -6,7 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit, ParseMode
 
 from bot.telegram_app.context import Context, reader
-from bot.telegram_app.replies import MAX_CALLBACK_BYTES, entry_data, escape
+from bot.telegram_app.replies import MAX_CALLBACK_BYTES, entry_data, escape, split
 
 MAX_RESULTS = 5
 
@@ -34,7 +34,7 @@ async def inline_query(update: Update, context: Context) -> None:
                 id=faq_id if len(faq_id.encode()) <= MAX_CALLBACK_BYTES else entry_data(faq_id),
                 title=title,
                 description=answer.text[:120],
-                input_message_content=InputTextMessageContent(escape(answer.text)[:4096], parse_mode=ParseMode.HTML),
+                input_message_content=InputTextMessageContent(split(escape(answer.text))[0], parse_mode=ParseMode.HTML),
             )
         )
     await query.answer(results, cache_time=60, is_personal=True)

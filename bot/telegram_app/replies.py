@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import re
 from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -48,23 +49,79 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+# One token of HTML text: a tag, a character entity, or a single character (never cut inside the first two).
+_TOKEN = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]+;|.", re.DOTALL)
+_BREAKS = ("\n\n", "\n", " ")  # preferred cut points: paragraph, then line, then word
+
+
+def units(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _width(token: str) -> int:
+    """How many UTF-16 units a token shows once Telegram has parsed the HTML (tags show nothing)."""
+    if len(token) > 1 and token[0] == "<":
+        return 0
+    if len(token) > 2 and token[0] == "&":
+        return units(html.unescape(token))
+    return units(token)
+
+
+def _tag(token: str) -> tuple[str, bool] | None:
+    """(name, is closing) when ``token`` is an HTML tag."""
+    if len(token) < 3 or token[0] != "<":
+        return None
+    closing = token[1] == "/"
+    return token[2 if closing else 1 :].split(maxsplit=1)[0].rstrip(">").lower(), closing
+
+
 def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Cut ``text`` into messages of at most ``limit`` characters, at paragraph, line or word breaks."""
+    """Cut HTML ``text`` into messages Telegram accepts: at most ``limit`` UTF-16 units each as Telegram counts them.
+
+    Cuts at a paragraph break, else a line break, else a word break (the last one in the second half of the
+    part; failing that, the last one at all), else between characters; never inside a tag or an entity.
+    Tags open at a cut are closed at the end of the part and reopened at the start of the next, so every
+    part is balanced.
+    """
+    if units(text) <= limit:  # tags and entities only shorten what Telegram counts: fits as it is
+        return [text]
+    tokens = _TOKEN.findall(text)
     parts: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        window = rest[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        if cut < limit // 2:  # no break worth using: a hard cut, never inside an HTML entity
-            cut = limit
-            amp = window.rfind("&", limit - 8)
-            if amp != -1 and ";" not in window[amp:]:
-                cut = amp
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not parts:
-        parts.append(rest)
-    return parts
+    reopen: list[tuple[str, str]] = []  # (name, opening tag) open where the current part starts
+    start = 0
+    while start < len(tokens):
+        while start < len(tokens) and tokens[start].isspace():
+            start += 1
+        width, end, halfway, best = 0, start, len(tokens), dict.fromkeys(_BREAKS, 0)
+        while end < len(tokens) and width + _width(tokens[end]) <= limit:
+            piece = tokens[end]
+            width += _width(piece)
+            end += 1
+            if width * 2 > limit:
+                halfway = min(halfway, end)
+            if piece == "\n" and end - 2 >= start and tokens[end - 2] == "\n":
+                best["\n\n"] = end
+            elif piece in _BREAKS:
+                best[piece] = end
+        cut = end
+        if end < len(tokens):  # more follows: the best break in the second half of the part, else any break
+            cut = next((best[b] for b in _BREAKS if best[b] > halfway), 0) or next((best[b] for b in _BREAKS if best[b] > start), end)
+        opened = list(reopen)
+        for token in tokens[start:cut]:
+            tag = _tag(token)
+            if tag is not None:
+                name, closing = tag
+                if not closing:
+                    opened.append((name, token))
+                elif opened and opened[-1][0] == name:
+                    opened.pop()
+        body = "".join(t for _, t in reopen) + "".join(tokens[start:cut]).rstrip()
+        body += "".join(f"</{name}>" for name, _ in reversed(opened))
+        if any(_width(t) and not t.isspace() for t in tokens[start:cut]):
+            parts.append(body)
+        reopen, start = opened, cut
+    return parts or [text]
 
 
 def thread_of(update: Update) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import socket
 import sys
 from typing import IO
 
@@ -138,16 +139,31 @@ def run() -> int:
     return 0
 
 
+def listening_socket(port: int) -> socket.socket:
+    """A non-blocking TCP socket listening on every interface at ``port`` (0: a free port the OS picks)."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("0.0.0.0", port))  # noqa: S104 - a webhook must be reachable from outside
+        server.listen(128)
+    except OSError:
+        server.close()
+        raise
+    server.setblocking(False)
+    return server
+
+
 def serve(application: App, settings: Settings) -> None:
     """Poll for updates, or serve the webhook when WEBHOOK_URL is set, until stopped."""
     if settings.webhook_url:
         # The path and secret derive from the token without revealing it.
         digest = hashlib.sha256(settings.token.encode()).hexdigest()
         path = f"telegram-{digest[:24]}"
-        log.info("serving webhook on port %s", settings.port)
+        # Bound here so PORT=0 (any free port, e.g. in tests) logs the port the OS chose.
+        server = listening_socket(settings.port)
+        log.info("serving webhook on port %s", server.getsockname()[1])
         application.run_webhook(
-            listen="0.0.0.0",  # noqa: S104 - a webhook must be reachable from outside
-            port=settings.port,
+            unix=server,  # python-telegram-bot serves any listening socket passed this way
             url_path=path,
             webhook_url=f"{settings.webhook_url.rstrip('/')}/{path}",
             secret_token=digest[24:56],

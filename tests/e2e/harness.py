@@ -91,3 +91,5 @@ async def running_bot(data_dir: Path, now: datetime = BEFORE, api: FakeBotApi | 
             await app.stop()
             assert app.post_shutdown is not None
             await app.post_shutdown(app)
+        # Every button press the test made was answered: no spinner is left turning in any client.
+        assert api.unanswered_callbacks() == [], "button presses never answered with answerCallbackQuery"

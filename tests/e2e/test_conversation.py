@@ -198,3 +198,32 @@ async def test_long_answers_are_split_cleanly(tmp_path: Path, kb_dir: Path) -> N
         assert len(parts) == 4
         assert all(len(p) <= 4096 for p in parts)
         assert " ".join(parts) == long_text
+
+
+async def test_long_emoji_answers_are_split_by_telegrams_count_at_paragraphs(tmp_path: Path, kb_dir: Path) -> None:
+    """An answer of emoji paragraphs arrives in parts of at most 4,096 UTF-16 units, each cut at a paragraph break."""
+    path = kb_dir / "faq.yaml"
+    paragraph = " ".join(["🎉"] * 700)  # 2,099 characters, 2,799 UTF-16 units
+    long_text = "\\n\\n".join([paragraph] * 4)
+    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"')
+    path.write_text(text, encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        start = len(bot.api.calls)
+        await bot.api.send("thank you")
+        await bot.api.count("sendMessage", 4)
+        parts = [c.text for c in bot.api.calls[start:] if c.method == "sendMessage"]
+        assert parts == [paragraph] * 4
+        assert [c for c in bot.api.calls[start:] if c.status != 200] == []
+
+
+async def test_inline_answers_are_never_cut_inside_an_escaped_character(tmp_path: Path, kb_dir: Path) -> None:
+    """An over-long answer full of ``&`` is offered inline as valid HTML (the fake refuses a cut ``&amp;``)."""
+    path = kb_dir / "faq.yaml"
+    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', 'en: "' + "& " * 2100 + '"')
+    path.write_text(text, encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        start = len(bot.api.calls)
+        await bot.api.inline("thank you")
+        call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
+        assert call.status == 200
+        assert call.params["results"][0]["input_message_content"]["message_text"] == "&amp; " * 2047 + "&amp;"

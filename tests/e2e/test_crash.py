@@ -63,7 +63,7 @@ async def test_sigkill_mid_broadcast_then_restart_delivers_each_reminder_once(tm
                 await asyncio.wait_for(api.changed.wait_for(lambda: set(reminders_sent()) >= set(SUBSCRIBERS)), 60)
         finally:
             second.send_signal(signal.SIGINT)
-            await asyncio.wait_for(second.communicate(), 30)
+            await second.wait()
 
     received = Counter(reminders_sent())
     assert set(received) == set(SUBSCRIBERS)  # nobody lost

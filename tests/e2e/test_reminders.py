@@ -8,6 +8,7 @@ from telegram.ext import Job
 
 from tests.conftest import KB, at_day, fill, moment, shown
 from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import FakeBotApi
 
 AFTER_LAST = at_day(0, 10)
 WEEK_BEFORE = moment(at_day(-7, 9))
@@ -89,9 +90,10 @@ async def test_missed_reminder_within_grace_is_sent_at_start_up(tmp_path: Path) 
     store = Store(tmp_path / "data" / "bot.sqlite3")
     store.add_subscribers([11, 12], at_day(-30, 10))
     store.close()
-    async with running_bot(tmp_path / "data", now=at_day(-1, 9, 30)) as bot:
-        bot.api.user(11)
-        bot.api.user(12)
+    api = FakeBotApi()
+    api.user(11)  # both chats exist before the bot starts: the start-up catch-up finds them whenever it runs
+    api.user(12)
+    async with running_bot(tmp_path / "data", now=at_day(-1, 9, 30), api=api) as bot:
         calls = await bot.api.count("sendMessage", 2)
         assert {c.chat_id for c in calls} == {11, 12}
         assert all(c.text.startswith(fill("Tomorrow: {name} {edition}")) for c in calls)
@@ -170,3 +172,20 @@ async def test_announcement_can_be_cancelled_and_is_admin_only(tmp_path: Path) -
         assert [c for c in bot.api.sent() if c.text == "Free beer!"] == []
         usage = await bot.api.ask("/announce", bot.api.users[42])
         assert usage.text.startswith("Write the announcement after the command")
+
+
+async def test_announcement_as_long_as_telegram_allows_is_previewed_and_sent(tmp_path: Path) -> None:
+    """An emoji announcement that fills a whole message previews in two parts Telegram accepts and arrives intact."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({42})) as bot:
+        admin = bot.api.user(42)
+        await bot.api.ask("/remind", bot.api.user(7))
+        text = "🎉" * 2040  # 4,080 UTF-16 units: with "/announce " the longest message Telegram delivers
+        start = len(bot.api.calls)
+        await bot.api.send(f"/announce {text}", admin)
+        await bot.api.count("sendMessage", 3)  # /remind's reply and the preview's two parts
+        preview = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
+        assert [c.text for c in preview] == ["Preview of the announcement to 1 subscriber(s):", text]
+        assert preview[-1].button_texts == ["Send", "Cancel"]
+        await bot.api.press(preview[-1], "Send", admin)
+        delivered = await bot.api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 7 and c.text == text)
+        assert delivered.status == 200

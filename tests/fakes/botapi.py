@@ -13,6 +13,7 @@ import email.parser
 import email.policy
 import itertools
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -108,6 +109,7 @@ class FakeBotApi:
         self._pollers = itertools.count(1)
         self._poller = 0  # the getUpdates request currently waiting (a newer one terminates it with 409)
         self.long_polls = 0  # long-polling getUpdates requests waiting right now
+        self.callback_queries: dict[str, dict[str, Any]] = {}  # id -> the pressed query, until answered
         self.before_result: Callable[[Call], Any] | None = None
         self.lost_answers: list[Failure] = []  # delivered, but the answer never reaches the bot (a timeout)
 
@@ -148,6 +150,8 @@ class FakeBotApi:
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update for the bot's next getUpdates."""
         update["update_id"] = next(self._update_ids)
+        if "callback_query" in update:
+            self.callback_queries[str(update["callback_query"]["id"])] = update["callback_query"]
         self.updates.append(update)
         await self._notify()
         return update
@@ -250,6 +254,10 @@ class FakeBotApi:
         """Successful calls of ``method`` (to ``chat_id``), in order."""
         return [c for c in self.calls if c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)]
 
+    def unanswered_callbacks(self) -> list[dict[str, Any]]:
+        """Button presses the bot never answered with answerCallbackQuery (their spinner would still turn)."""
+        return list(self.callback_queries.values())
+
     async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0) -> Call:
         """The first logged call matching ``predicate``, waiting for it if needed."""
 
@@ -308,6 +316,8 @@ class FakeBotApi:
             failure = Failure(method, 403, "Forbidden: bot was blocked by the user")
         if failure is None and method in SENDING and call.chat_id is not None and call.chat_id not in self.chats:
             failure = Failure(method, 400, "Bad Request: chat not found")
+        if failure is None:
+            failure = self._rejection(method, params)
         if failure is not None:
             call.status = failure.status
             self.calls.append(call)
@@ -324,6 +334,16 @@ class FakeBotApi:
         if result is None:
             return 404, {"ok": False, "error_code": 404, "description": "Not Found: method not found"}
         return 200, {"ok": True, "result": result}
+
+    def _rejection(self, method: str, params: dict[str, Any]) -> Failure | None:
+        """The 400 Telegram would answer for this call's content, if any."""
+        try:
+            check_call(method, params)
+        except BadRequest as error:
+            return Failure(method, 400, error.description)
+        if method == "answerCallbackQuery" and self.callback_queries.pop(str(params.get("callback_query_id")), None) is None:
+            return Failure(method, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        return None
 
     def _failure_for(self, method: str, chat_id: int | None) -> Failure | None:
         for failure in self.failures:
@@ -397,6 +417,143 @@ class FakeBotApi:
             "setMyShortDescription", "deleteWebhook", "setWebhook", "deleteMyCommands", "editMessageReplyMarkup", "close", "logOut",
         }  # fmt: skip
         return True if method in known_true else None
+
+
+# ---------------------------------------------------------------------- what Telegram rejects
+
+MAX_TEXT = 4096  # UTF-16 code units of a message's text after entity parsing
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64  # bytes
+MAX_INLINE_RESULTS = 50
+MAX_INLINE_ID = 64  # bytes
+# Tags Telegram's HTML parse mode accepts, and the attributes each may (or must) carry.
+HTML_TAGS: dict[str, set[str]] = {
+    "b": set(), "strong": set(), "i": set(), "em": set(), "u": set(), "ins": set(), "s": set(), "strike": set(),
+    "del": set(), "span": {"class"}, "tg-spoiler": set(), "a": {"href"}, "code": {"class"}, "pre": set(),
+    "blockquote": {"expandable"}, "tg-emoji": {"emoji-id"},
+}  # fmt: skip
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>")
+_ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+
+
+class BadRequest(Exception):
+    """A call Telegram would refuse with 400 and this description."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = f"Bad Request: {description}"
+
+
+def utf16_length(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> str:
+    """The plain text Telegram shows for ``text`` in HTML parse mode; raises BadRequest where Telegram would."""
+
+    def fail(reason: str, at: int) -> BadRequest:
+        offset = len(text[:at].encode())
+        return BadRequest(f"can't parse entities: {reason} at byte offset {offset}")
+
+    plain: list[str] = []
+    open_tags: list[tuple[str, int]] = []
+    position = 0
+    while position < len(text):
+        char = text[position]
+        if char == "<":
+            tag = _TAG.match(text, position)
+            if tag is None:
+                raise fail("Unexpected end of name token" if text[position + 1 : position + 2].strip() else "Unexpected character", position)
+            closing, name, attributes = tag.group(1) == "/", tag.group(2).lower(), tag.group(3)
+            if name not in HTML_TAGS:
+                raise fail(f'Unsupported {"end" if closing else "start"} tag "{name}"', position)
+            if closing:
+                if not open_tags or open_tags[-1][0] != name:
+                    raise fail(f'Unmatched end tag "{name}"', position)
+                open_tags.pop()
+            else:
+                found = {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTRIBUTE.finditer(attributes)}
+                unknown = set(found) - HTML_TAGS[name]
+                if unknown:
+                    raise fail(f'Unsupported attribute "{sorted(unknown)[0]}" of tag "{name}"', position)
+                if name == "span" and found.get("class") != "tg-spoiler":
+                    raise fail('Tag "span" must have class "tg-spoiler"', position)
+                if name == "a" and not found.get("href"):
+                    raise fail('Tag "a" must have attribute "href"', position)
+                if name == "tg-emoji" and not found.get("emoji-id"):
+                    raise fail('Tag "tg-emoji" must have attribute "emoji-id"', position)
+                open_tags.append((name, position))
+            position = tag.end()
+        elif char == "&":
+            entity = _ENTITY.match(text, position)
+            if entity is None:
+                raise fail("Character entity expected" if text[position + 1 : position + 2] in ("#", "") else "Unsupported HTML entity", position)
+            named, decimal, hexadecimal = entity.groups()
+            code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
+            if code is not None and not 0 < code <= 0x10FFFF:
+                raise fail("Invalid character entity", position)
+            plain.append(_NAMED[named] if named else chr(code or 0))
+            position = entity.end()
+        else:
+            plain.append(char)
+            position += 1
+    if open_tags:
+        name, at = open_tags[-1]
+        raise fail(f'Can\'t find end tag corresponding to start tag "{name}"', at)
+    return "".join(plain)
+
+
+def check_text(text: Any, parse_mode: Any, limit: int, empty: str | None) -> None:
+    """Raise BadRequest where Telegram refuses a text or caption: bad HTML, too long, or empty when it must not be."""
+    raw = "" if text is None else str(text)
+    plain = parse_html(raw) if str(parse_mode or "").upper() == "HTML" else raw
+    if empty is not None and not plain.strip():
+        raise BadRequest(empty)
+    if utf16_length(plain.strip()) > limit:
+        raise BadRequest("message is too long" if limit == MAX_TEXT else "message caption is too long")
+
+
+def check_markup(markup: Any) -> None:
+    """Raise BadRequest for callback data Telegram refuses (empty or over 64 bytes)."""
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    for row in (markup or {}).get("inline_keyboard", []):
+        for button in row:
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
+                raise BadRequest("BUTTON_DATA_INVALID")
+
+
+def check_inline_results(results: Any) -> None:
+    """Raise BadRequest for inline query results Telegram refuses."""
+    if isinstance(results, str):
+        results = json.loads(results)
+    if len(results) > MAX_INLINE_RESULTS:
+        raise BadRequest("RESULTS_TOO_MUCH")
+    ids = [str(r.get("id", "")) for r in results]
+    if len(set(ids)) != len(ids) or any(not 1 <= len(i.encode()) <= MAX_INLINE_ID for i in ids):
+        raise BadRequest("RESULT_ID_INVALID" if all(ids) else "RESULT_ID_EMPTY")
+    for result in results:
+        if result.get("type") == "article" and not str(result.get("title") or "").strip():
+            raise BadRequest("RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content") or {}
+        if "message_text" in content:
+            check_text(content["message_text"], content.get("parse_mode"), MAX_TEXT, "message text is empty")
+        check_markup(result.get("reply_markup"))
+
+
+def check_call(method: str, params: dict[str, Any]) -> None:
+    """Raise BadRequest where Telegram would refuse this call's content."""
+    if method in ("sendMessage", "editMessageText"):
+        check_text(params.get("text"), params.get("parse_mode"), MAX_TEXT, "message text is empty")
+    elif "caption" in params:
+        check_text(params.get("caption"), params.get("parse_mode"), MAX_CAPTION, None)
+    if method == "answerInlineQuery":
+        check_inline_results(params.get("results"))
+    check_markup(params.get("reply_markup"))
 
 
 def _chat_of(update: dict[str, Any]) -> int | None:

@@ -1,0 +1,83 @@
+"""Regenerate every benchmark figure in the README in one run.
+
+    python benchmarks/run_all.py                 # print the tables
+    python benchmarks/run_all.py --write-readme  # and replace them in README.md
+
+Runs each benchmark script as its own process (so one's caches and threads never
+colour another's figures), in a fixed order, and prints their Markdown output under
+one header naming the machine. With ``--write-readme`` each output replaces the
+text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in README.md,
+so every figure there comes from the same run. The machine is often shared: the
+scripts report medians, and ratios against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+
+# (marker name, script, arguments): the order the README shows them in.
+BENCHMARKS = [
+    ("matcher", "bench_matcher.py", []),
+    ("bot", "bench_bot.py", ["--updates", "2000"]),
+    ("broadcast", "bench_broadcast.py", []),
+    ("grouping", "bench_grouping.py", []),
+]
+
+
+def run(script: str, arguments: list[str]) -> str:
+    """The Markdown a benchmark script prints (it fails loudly if the script does)."""
+    command = [sys.executable, str(ROOT / "benchmarks" / script), *arguments]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"{script} failed ({result.returncode}):\n{result.stderr}")
+    seconds = time.perf_counter() - started
+    print(f"[{script} took {seconds:.0f} s]", file=sys.stderr)
+    return result.stdout.strip()
+
+
+def machine() -> str:
+    """One line saying when and where the figures were measured."""
+    today = datetime.now(UTC).date().isoformat()
+    return f"{today}, {os.cpu_count()} CPU(s), {platform.machine()}, Python {platform.python_version()}"
+
+
+def write_readme(outputs: dict[str, str], header: str) -> None:
+    """Replace each marked block in README.md with its fresh output."""
+    text = README.read_text(encoding="utf-8")
+    for name, output in {"machine": header, **outputs}.items():
+        pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(\n<!-- /bench:{name} -->)", re.DOTALL)
+        if not pattern.search(text):
+            print(f"README.md has no <!-- bench:{name} --> block: printed only", file=sys.stderr)
+            continue
+        text = pattern.sub(lambda m, output=output: m.group(1) + output + m.group(2), text)
+    README.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    """Run every benchmark; print (and optionally write into the README) their tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write-readme", action="store_true", help="replace the figures in README.md")
+    args = parser.parse_args()
+    header = f"Measured with `python benchmarks/run_all.py --write-readme` on {machine()}."
+    outputs = {name: run(script, arguments) for name, script, arguments in BENCHMARKS}
+    print(header)
+    for name, output in outputs.items():
+        print(f"\n## {name}\n\n{output}")
+    if args.write_readme:
+        write_readme(outputs, header)
+
+
+if __name__ == "__main__":
+    main()
