@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,11 @@ def machine() -> str:
     return f"{today}, {os.cpu_count()} CPU(s), {platform.machine()}, Python {platform.python_version()}"
 
 
+def _fill(block: str, match: re.Match[str]) -> str:
+    """A marked README block with ``block`` between its markers."""
+    return match.group(1) + block + match.group(2)
+
+
 def write_readme(outputs: dict[str, str], header: str) -> None:
     """Replace each marked block in README.md with its fresh output."""
     text = README.read_text(encoding="utf-8")
@@ -61,7 +67,7 @@ def write_readme(outputs: dict[str, str], header: str) -> None:
         if not pattern.search(text):
             print(f"README.md has no <!-- bench:{name} --> block: printed only", file=sys.stderr)
             continue
-        text = pattern.sub(lambda m, output=output: m.group(1) + output + m.group(2), text)
+        text = pattern.sub(partial(_fill, output), text)
     README.write_text(text, encoding="utf-8")
 
 

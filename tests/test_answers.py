@@ -123,7 +123,7 @@ def test_dutch_and_french_are_answered_in_their_language(assistant: Assistant, l
     answer = assistant.answer(question, lang, BEFORE)  # type: ignore[arg-type]
     assert answer.lang == lang
     for snippet in snippets:
-        assert fill(snippet, lang) in answer.text  # type: ignore[arg-type]
+        assert fill(snippet, lang) in answer.text
 
 
 def test_question_in_another_language_is_answered_in_the_users_language(assistant: Assistant) -> None:

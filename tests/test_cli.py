@@ -12,7 +12,7 @@ from datetime import datetime, time
 from pathlib import Path
 
 from bot.assistant import Assistant
-from bot.knowledge import load
+from bot.knowledge import Lang, load
 from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill, line_of
 
 
@@ -171,7 +171,8 @@ def test_chat_answers_in_the_language_of_each_question_and_keeps_choices_on_a_wr
     questions = ("waar is het congres", "c'est quand la conférence")
     result = run_bot("chat", "--now", now.isoformat(), stdin="\n".join([*questions, "money", "9", "1"]) + "\n")
     assert result.returncode == 0, result.stderr
-    for question, lang in zip(questions, ("nl", "fr"), strict=True):
+    languages: tuple[Lang, Lang] = ("nl", "fr")
+    for question, lang in zip(questions, languages, strict=True):
         assert assistant.answer(question, lang, now).text in result.stdout
     money = assistant.answer("money", "en", now)
     assert len(money.suggestions) >= 1

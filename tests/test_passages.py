@@ -37,10 +37,10 @@ def test_the_best_passage_is_quoted_with_the_lead_in_of_the_readers_language(wit
     assistant = Assistant(knowledge)
     answer = assistant.answer("how often does the shuttle bus leave the railway station?", "en", BEFORE)
     assert (answer.faq_id, answer.outcome) == ("passage:shuttle", "answer")
-    assert answer.text == knowledge.locales["en"]["passage_answer"].text.replace("{text}", SHUTTLE)
+    assert answer.text == str(knowledge.locales["en"]["passage_answer"].text).replace("{text}", SHUTTLE)
     dutch = assistant.answer("hoe vaak rijdt de pendelbus?", "nl", BEFORE)
     assert dutch.faq_id == "passage:shuttle"
-    assert dutch.text == knowledge.locales["nl"]["passage_answer"].text.replace("{text}", SHUTTLE)
+    assert dutch.text == str(knowledge.locales["nl"]["passage_answer"].text).replace("{text}", SHUTTLE)
 
 
 def test_a_confident_entry_wins_over_the_passages(with_passages: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from typing import Any
 
 from telegram.error import RetryAfter
@@ -31,7 +31,7 @@ class VirtualTime:
         heapq.heappush(self._sleepers, (self.now + max(delay, 0.0), next(self._order), future))
         await future
 
-    async def run(self, main: Coroutine[Any, Any, Any]) -> Any:
+    async def run(self, main: Awaitable[Any]) -> Any:
         """Run ``main`` to completion, advancing virtual time whenever nothing else can run."""
         task = asyncio.ensure_future(main)
         while not task.done():

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from babel.dates import format_date
 
-from bot.knowledge import Knowledge, Variants
+from bot.knowledge import Knowledge, Lang, Variants
 from bot.render import Renderer
 
 
@@ -17,7 +17,7 @@ def at_noon(knowledge: Knowledge, days_before: int) -> datetime:
     return datetime.combine(knowledge.event.date - timedelta(days=days_before), time(12), tzinfo=knowledge.event.tz)
 
 
-def without(knowledge: Knowledge, lang: str, key: str) -> Knowledge:
+def without(knowledge: Knowledge, lang: Lang, key: str) -> Knowledge:
     """The knowledge with ``lang`` lacking the UI string ``key``."""
     locales = {code: dict(strings) for code, strings in knowledge.locales.items()}
     del locales[lang][key]
@@ -25,7 +25,7 @@ def without(knowledge: Knowledge, lang: str, key: str) -> Knowledge:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "fr"])
-def test_the_day_before_says_tomorrow_in_the_readers_language(knowledge: Knowledge, lang: str) -> None:
+def test_the_day_before_says_tomorrow_in_the_readers_language(knowledge: Knowledge, lang: Lang) -> None:
     """One day ahead, the countdown is the locale's word for "tomorrow"."""
     assert Renderer(knowledge, lang, at_noon(knowledge, 1)).countdown() == knowledge.locales[lang]["tomorrow"].text
 
@@ -48,13 +48,13 @@ def test_a_language_without_tomorrow_falls_back_to_english(knowledge: Knowledge)
         ("fr", -2, "il y a 2 jours"),
     ],
 )
-def test_countdowns_in_days_and_after_the_event(knowledge: Knowledge, lang: str, days: int, expected: str) -> None:
+def test_countdowns_in_days_and_after_the_event(knowledge: Knowledge, lang: Lang, days: int, expected: str) -> None:
     """Further ahead the countdown counts days in the reader's language; afterwards it says how long ago."""
     assert Renderer(knowledge, lang, at_noon(knowledge, days)).countdown() == expected
 
 
 @pytest.mark.parametrize("lang", ["en", "nl", "fr"])
-def test_the_date_follows_the_locales_pattern(knowledge: Knowledge, lang: str) -> None:
+def test_the_date_follows_the_locales_pattern(knowledge: Knowledge, lang: Lang) -> None:
     """The date is written with the locale's pattern: weekday, day, month and year in the reader's language."""
     text = Renderer(knowledge, lang, at_noon(knowledge, 10)).date()
     event_day = knowledge.event.date

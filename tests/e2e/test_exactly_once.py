@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.knowledge import load
 from bot.store import Store
-from tests.e2e.test_process import bot_env, start_bot
+from tests.e2e.test_process import BotProcess, bot_env, start_bot
 from tests.fakes.botapi import CONFLICT, FakeBotApi, LoopbackServer
 
 SUBSCRIBERS = range(5000, 5300)
@@ -57,7 +57,7 @@ def delivery_states(data: Path) -> dict[str, int]:
         return dict(db.execute("SELECT state, COUNT(*) FROM deliveries GROUP BY state").fetchall())
 
 
-async def stop(process: asyncio.subprocess.Process) -> str:
+async def stop(process: BotProcess) -> str:
     """SIGINT the bot, wait for it to exit cleanly, and return its log."""
     process.send_signal(signal.SIGINT)
     _, stderr = await asyncio.wait_for(process.communicate(), 30)

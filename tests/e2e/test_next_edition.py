@@ -47,7 +47,7 @@ def edition_2025(tmp_path: Path) -> Path:
 def new_moment(days: int, hour: int) -> datetime:
     """A moment ``days`` after the NEW edition's day, Brussels time."""
     knowledge_tz = load(FIXTURES / "edition_2025").event.tz
-    return datetime.combine(datetime.fromisoformat(NEW["date"]).date() + timedelta(days=days), time(hour), tzinfo=knowledge_tz)
+    return datetime.combine(datetime.fromisoformat(str(NEW["date"])).date() + timedelta(days=days), time(hour), tzinfo=knowledge_tz)
 
 
 def assert_new(text: str, *expected: str) -> None:
@@ -78,7 +78,7 @@ async def test_another_editions_values_change_every_reply(tmp_path: Path) -> Non
         event = Calendar.from_ical(content).walk("VEVENT")[0]
         assert filename == "science-for-health-2026.ics"
         assert_new(content.decode(), "Antwerp", "Ada Lindqvist", "20261013")
-        assert event.decoded("dtstart") == datetime.fromisoformat(NEW["date"]).date()
+        assert event.decoded("dtstart") == datetime.fromisoformat(str(NEW["date"])).date()
         assert_new(document.text, "Antwerp")
         await bot.api.ask("/remind", user)
         assert bot.app.job_queue is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 
 from telegram.ext import Job
 
@@ -105,7 +106,7 @@ async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path
         assert heading == "Reminders, with their new time:"
         assert moved.startswith("day-before: ")
         assert moved.endswith(" 18:30")
-        assert job(bot, "reminder:day-before").data["at"] == at_day(-1, 18, 30).isoformat()
+        assert cast("dict[str, str]", job(bot, "reminder:day-before").data)["at"] == at_day(-1, 18, 30).isoformat()
         assert (await bot.api.ask("where can i park")).text == "No parking information yet."
         replace_in(kb_dir / "event.yaml", "timezone: Europe/Brussels", "timezone: Europe/Brusels")
         failed = await bot.api.ask("/reload", admin)

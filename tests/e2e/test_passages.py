@@ -17,6 +17,6 @@ async def test_a_question_only_a_passage_answers_gets_the_quote_in_telegram(tmp_
     locales = load(kb_dir).locales
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         reply = await bot.api.ask("is there a poster session for young researchers?")
-        assert html.unescape(reply.text) == locales["en"]["passage_answer"].text.replace("{text}", TEXT)
+        assert html.unescape(reply.text) == str(locales["en"]["passage_answer"].text).replace("{text}", TEXT)
         dutch = await bot.api.ask("is there a poster session for young researchers?", bot.api.user(502, "nl"))
-        assert html.unescape(dutch.text) == locales["nl"]["passage_answer"].text.replace("{text}", TEXT)
+        assert html.unescape(dutch.text) == str(locales["nl"]["passage_answer"].text).replace("{text}", TEXT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 from telegram.ext import Job
 
@@ -58,7 +59,7 @@ async def test_subscribing_too_late_is_refused_honestly(tmp_path: Path) -> None:
 async def test_reminder_jobs_are_scheduled_with_stable_names(bot: Harness) -> None:
     """At start-up each reminder from knowledge/ becomes a job named after it, carrying its local time."""
     assert bot.app.job_queue is not None
-    jobs = {j.name: j.data["at"] for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("reminder:")}
+    jobs = {j.name: cast("dict[str, str]", j.data)["at"] for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("reminder:")}
     assert jobs == {
         "reminder:week-before": at_day(-7, 9).isoformat(),
         "reminder:day-before": at_day(-1, 9).isoformat(),
@@ -125,12 +126,12 @@ async def test_broadcast_survives_429_403_and_5xx(bot: Harness) -> None:
     bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=4)
     start = len(bot.api.calls)
     await run_job(bot, "reminder:week-before")
-    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
+    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None]
     assert sorted(delivered) == [1, 2, 5]
     assert not bot.runtime.store.is_subscribed(3)
     assert bot.runtime.store.delivery_counts(f"reminder:{KB.event.edition}:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
     await run_job(bot, "reminder-retry:week-before")
-    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200]
+    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None]
     assert sorted(delivered) == [1, 2, 4, 5]
 
 
@@ -150,7 +151,7 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         final = await bot.api.wait_for(lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent"))
         assert final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
-        assert sorted(c.chat_id for c in deliveries) == [u for u in range(100, 125) if u != 110]
+        assert sorted(c.chat_id or 0 for c in deliveries) == [u for u in range(100, 125) if u != 110]
         progress = [c.text for c in bot.api.sent("editMessageText")]
         assert progress[0].startswith("Sending… ")
         assert progress[0].endswith(" / 25")

@@ -92,8 +92,8 @@ async def test_forget_leaves_none_of_the_users_text_in_any_file_of_data_dir(tmp_
     for name, content in raw_files(data).items():
         for trace in TRACES:
             assert trace not in content, (name, trace)
-    for trace in ("Alice", "Dupont", "470 12", "mona lisa", str(USER_ID), "pizza"):
-        assert trace not in output.text  # no text, name or user id in the DEBUG log
+    for word in ("Alice", "Dupont", "470 12", "mona lisa", str(USER_ID), "pizza"):
+        assert word not in output.text  # no text, name or user id in the DEBUG log
     assert TOKEN not in output.text
 
 

@@ -685,6 +685,7 @@ class LoopbackServer:
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
+                assert isinstance(payload, bytes)  # decode=True gives the part's bytes
                 filename = part.get_filename()
                 if filename:
                     files[str(name)] = (filename, payload, part.get_content_type())
