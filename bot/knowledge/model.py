@@ -1,0 +1,81 @@
+"""``Knowledge``: everything the bot knows, validated and immutable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.knowledge.problems import Problem
+from bot.knowledge.schema import (
+    EVENT_PLACEHOLDERS,
+    LANGS,
+    PREVIOUS,
+    Entry,
+    EventInfo,
+    Lang,
+    LanguageVocabulary,
+    Passage,
+    PastEdition,
+    Reminder,
+    Variants,
+)
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """Everything the bot knows, validated and immutable; swap the whole object to change it."""
+
+    directory: Path
+    event: EventInfo
+    facts: Mapping[str, Mapping[Lang, str]]
+    entries: tuple[Entry, ...]
+    vocabulary: Mapping[Lang, LanguageVocabulary]
+    reminders: tuple[Reminder, ...]
+    locales: Mapping[Lang, Mapping[str, Variants]]
+    warnings: tuple[Problem, ...] = ()
+    past_editions: tuple[PastEdition, ...] = ()
+    by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
+    by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
+    passages: tuple[Passage, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
+        object.__setattr__(self, "by_command", {e.command: e for e in self.entries if e.command})
+
+    @property
+    def previous(self) -> PastEdition | None:
+        """The most recent past edition (the first of ``past_editions``), if any."""
+        return self.past_editions[0] if self.past_editions else None
+
+    def is_placeholder(self, name: str) -> bool:
+        """Whether ``{name}`` names something answers can use: a fact, an event field or a past edition's value."""
+        if name in self.facts or name in EVENT_PLACEHOLDERS:
+            return True
+        rest = name.removeprefix(PREVIOUS)
+        return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
+
+    @property
+    def menu(self) -> tuple[Entry, ...]:
+        """The entries shown as main topics."""
+        return tuple(e for e in self.entries if e.menu)
+
+    @property
+    def topics(self) -> tuple[Entry, ...]:
+        """The entries /faq lists: every entry except small talk (``topic: false``)."""
+        return tuple(e for e in self.entries if e.topic)
+
+    def languages(self) -> list[Lang]:
+        """Languages that at least one entry answers in."""
+        return [lang for lang in LANGS if any(lang in e.answer for e in self.entries)]
+
+    def fact_is_set(self, name: str) -> bool:
+        """Whether placeholder ``name`` has a value (an empty fact makes answers use "missing")."""
+        if name in self.facts:
+            return True
+        if name == "countdown":
+            return True
+        if name.startswith(PREVIOUS):
+            rest = name.removeprefix(PREVIOUS)
+            return self.previous is not None and (rest in ("edition", "date") or rest in self.previous.facts)
+        return getattr(self.event, name, None) is not None

@@ -1,0 +1,248 @@
+"""The shape of every knowledge file (pydantic models), the languages and the names the code relies on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from collections.abc import Iterator
+from datetime import time
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+
+Lang = Literal["en", "nl", "fr"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+DEFAULT_LANG: Lang = "en"
+Phase = Literal["before", "today", "after"]
+
+FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml", "passages.yaml")
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Placeholders the bot computes from the ``event`` block (the rest are the ``facts``).
+EVENT_PLACEHOLDERS = (
+    "name", "edition", "date", "countdown", "start_time", "end_time", "venue", "address",
+    "registration_url", "contact", "price",
+)  # fmt: skip
+# Extra placeholders that some UI strings receive from the code (not facts).
+UI_PLACEHOLDERS: tuple[str, ...] = (
+    "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed", "unconfirmed",
+    "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
+    "unanswered", "count", "entry", "topic_commands",
+)  # fmt: skip
+# Commands the code itself provides; an entry's ``command:`` must use another name.
+BUILT_IN_COMMANDS = (
+    "start", "help", "faq", "calendar", "remind", "stop", "status", "language", "privacy", "forget",
+    "reload", "stats", "unanswered", "announce", "undo",
+)  # fmt: skip
+# Buttons an entry may offer under its answer (``buttons:`` in faq.yaml).
+EntryButton = Literal["remind", "calendar"]
+# The newest past edition's values are placeholders too: {previous_edition}, {previous_date}, {previous_<fact>}.
+PREVIOUS = "previous_"
+# UI strings the code asks for; the English locale must define every one.
+UI_KEYS: tuple[str, ...] = (
+    "date_format", "tomorrow", "welcome", "help", "topics_header", "did_you_mean", "decline",
+    "empty_question", "unsupported_message", "flood_notice", "error", "ask_organisers_button",
+    "forwarded_to_organisers", "no_organiser_chat", "organiser_forward", "remind_button",
+    "calendar_button", "more_topics_button", "calendar_caption", "calendar_description",
+    "language_prompt", "language_set", "chat_greeting", "chat_prompt", "chat_bye", "chat_choose",
+    "inline_hint", "group_hint", "bot_description", "bot_short_description",
+    "cmd_start", "cmd_help", "cmd_calendar", "cmd_faq", "cmd_remind", "cmd_stop", "cmd_status", "cmd_language",
+    "cmd_privacy", "cmd_forget", "cmd_reload", "cmd_stats", "cmd_unanswered", "cmd_announce",
+    "subscribed", "already_subscribed", "unsubscribed", "not_subscribed", "status_subscribed",
+    "status_no_more", "status_not_subscribed", "subscribe_too_late", "privacy", "forgotten",
+    "unknown_command", "datetime_format", "announce_usage", "announce_preview", "announce_send_button",
+    "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
+    "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
+    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr", "passage_answer",
+    "next_edition_button", "subscribed_next_edition", "already_subscribed_next_edition", "new_edition_message",
+    "new_edition_preview", "new_edition_notify_button", "new_edition_gone",
+)  # fmt: skip
+# Placeholders and UI strings of the helpdesk loop and of teaching from Telegram.
+UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file", "changes")
+UI_KEYS = (
+    *UI_KEYS, "already_forwarded", "ticket_not_yours", "organiser_answer", "organiser_answer_delivered",
+    "organiser_answer_undeliverable", "add_as_answer_button", "unanswered_group", "unanswered_candidate", "new_entry_button",
+    "ignore_button", "new_entry_prompt", "entry_created", "learn_already", "learn_harmful", "harm_line", "ignored", "undo_done",
+    "undo_nothing", "undo_failed", "cmd_undo", "reload_fixed", "reload_facts", "reload_reminders", "reload_reminder_removed",
+    "reload_texts", "chat_choose_range",
+)  # fmt: skip
+
+
+def _spread_text(value: Any) -> Any:
+    """Let one plain text stand for every language."""
+    return {lang: value for lang in LANGS} if isinstance(value, str) else value
+
+
+def text_variant(value: Any) -> Any:
+    """Let one plain text stand for an answer that does not change over time."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _parse_clock(value: Any) -> Any:
+    """Accept ``"HH:MM"`` strings only (YAML reads an unquoted 09:00 as a number)."""
+    if value is None or isinstance(value, time):
+        return value
+    if isinstance(value, int):
+        raise ValueError('must be a time like "09:00"')
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        hours, minutes = (int(x) for x in value.strip().split(":"))
+        if hours < 24 and minutes < 60:
+            return time(hours, minutes)
+    raise ValueError('must be a time like "09:00"')
+
+
+Text = Annotated[str, Field(min_length=1), BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v)]
+Localised = Annotated[dict[Lang, Text], BeforeValidator(_spread_text)]
+Clock = Annotated[time | None, BeforeValidator(_parse_clock)]
+
+
+class _ClosedModel(BaseModel):
+    """A frozen model in which an unknown field is an error (usually a typo); values are coerced (pydantic's lax mode)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Variants(_ClosedModel):
+    """An answer's texts for each moment, and what to say when a fact it needs is empty."""
+
+    text: Text | None = None
+    before: Text | None = None
+    today: Text | None = None
+    after: Text | None = None
+    missing: Annotated[Variants | None, BeforeValidator(text_variant)] = None
+
+    def for_phase(self, phase: Phase) -> str | None:
+        """The text for ``phase``; on the day the "before" text serves when there is no "today"."""
+        order = {"before": (self.before, self.text), "today": (self.today, self.before, self.text),
+                 "after": (self.after, self.text)}[phase]  # fmt: skip
+        return next((t for t in order if t is not None), None)
+
+    def all_texts(self) -> Iterator[str]:
+        """Every text written here, without the "missing" ones."""
+        yield from (t for t in (self.text, self.before, self.today, self.after) if t is not None)
+
+
+# Variants, or one plain text for an answer that does not change over time.
+TextVariants = Annotated[Variants, BeforeValidator(text_variant)]
+
+
+class EventInfo(_ClosedModel):
+    """The structured facts the code computes with (dates, times, places, links)."""
+
+    name: Text
+    edition: Annotated[Text, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    date: dt.date
+    end_date: dt.date | None = None
+    timezone: Text
+    start_time: Clock = None
+    end_time: Clock = None
+    venue: Text | None = None
+    address: Text | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    registration_url: Text | None = None
+    price: Text | None = None
+    contact: Text | None = None
+    location: list[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] = []
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{value}' is not a known timezone (use a name like Europe/Brussels)") from None
+        return value
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The event's timezone."""
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The final day of the event (the same day for a one-day event)."""
+        return self.end_date or self.date
+
+
+FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+class PastEdition(_ClosedModel):
+    """A past edition's values, kept so that questions about it keep their answers."""
+
+    edition: Annotated[Text, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
+    date: dt.date
+    facts: dict[FactName, Localised] = {}
+
+
+class EventFile(_ClosedModel):
+    """The shape of event.yaml."""
+
+    event: EventInfo
+    facts: dict[FactName, Localised] = {}
+    past_editions: list[PastEdition] = []
+
+
+class Entry(_ClosedModel):
+    """One question the bot can answer: its phrasings and answer in each language."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+    title: Localised
+    menu: bool = False
+    topic: bool = True  # false for small talk (greetings, thanks): answered, but never listed as a topic in /faq
+    command: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] | None = None
+    map: bool = False
+    buttons: list[EntryButton] = []
+    questions: dict[Lang, Annotated[list[Text], Field(min_length=1)]] = Field(min_length=1)
+    answer: dict[Lang, TextVariants] = Field(min_length=1)
+
+
+class FaqFile(_ClosedModel):
+    """The shape of faq.yaml."""
+
+    entries: Annotated[list[Entry], Field(min_length=1)]
+
+
+class LanguageVocabulary(_ClosedModel):
+    """Synonym groups (canonical word -> variants), stop words and neutral words of one language."""
+
+    synonyms: dict[Text, list[Text]] = {}
+    stopwords: list[Text] = []
+    neutral: list[Text] = []
+
+
+class Passage(_ClosedModel):
+    """One paragraph of the announcement, quoted when no entry answers confidently."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
+    heading: Text | None = None
+    text: Text
+    questions: dict[Lang, list[Text]] = {}
+
+
+class PassagesFile(_ClosedModel):
+    """The shape of passages.yaml."""
+
+    passages: list[Passage] = []
+
+
+class VocabularyFile(RootModel[dict[Lang, LanguageVocabulary]]):
+    """The shape of vocabulary.yaml: one section per language."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class Reminder(_ClosedModel):
+    """A push reminder sent ``days_before`` the event day at local time ``at``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
+    days_before: Annotated[int, Field(ge=0, le=366)]
+    at: Annotated[time, BeforeValidator(_parse_clock)]
+    text: dict[Lang, TextVariants] = Field(min_length=1)
+
+
+class RemindersFile(_ClosedModel):
+    """The shape of reminders.yaml."""
+
+    reminders: list[Reminder] = []
