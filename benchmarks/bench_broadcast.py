@@ -138,7 +138,9 @@ async def replies_during_broadcast(subscribers: int, rate: float, questions_per_
             busy, start, end = await ask_for(seconds)
             during = [t for t in bulk if start <= t <= end]
             window = [t for t in every if start <= t <= end]
-            rows.append(_row(f"{subscribers:,}-subscriber broadcast", busy, len(during) / (end - start), rate, questions_per_second, window))
+            rows.append(
+                _row(f"{subscribers:,}-subscriber broadcast", busy, len(during) / (end - start), rate, questions_per_second, window)
+            )
             await app.updater.stop()
             await app.stop()  # stops the broadcast after the sends in flight (its unsent rows stay pending)
             await run

@@ -52,9 +52,7 @@ def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, floa
 def rebuild(assistant: Assistant, share: float, context: float, unknown: float) -> None:
     """Give ``assistant`` matchers built with these settings."""
     normalisers = assistant.matcher.normalisers
-    assistant.matcher = Matcher(
-        assistant.matcher.phrasings, normalisers, entry_share=share, context_factor=context, unknown_factor=unknown
-    )
+    assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, entry_share=share, context_factor=context, unknown_factor=unknown)
     everything = [*assistant.matcher.phrasings, *passage_phrasings(assistant.knowledge.passages)]
     assistant.passage_matcher = Matcher(
         everything, normalisers, rank_only=is_passage, entry_share=share, context_factor=context, unknown_factor=unknown

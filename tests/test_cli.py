@@ -185,7 +185,12 @@ def test_chat_answers_in_the_language_of_each_question_and_keeps_choices_on_a_wr
 def test_ctrl_c_in_ask_stops_without_a_traceback() -> None:
     """Interrupting ``ask`` while it reads questions ends quietly with status 130."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert process.stdin is not None
     assert process.stdout is not None

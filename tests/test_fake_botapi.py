@@ -95,7 +95,10 @@ async def test_callback_data_over_64_bytes_is_refused(api: FakeBotApi) -> None:
 
     assert await call(api, "sendMessage", chat_id=1001, text="hi", reply_markup=markup("x" * 64)) == (200, "ok")
     for data in ("x" * 65, "é" * 33):
-        assert await call(api, "sendMessage", chat_id=1001, text="hi", reply_markup=markup(data)) == (400, "Bad Request: BUTTON_DATA_INVALID")
+        assert await call(api, "sendMessage", chat_id=1001, text="hi", reply_markup=markup(data)) == (
+            400,
+            "Bad Request: BUTTON_DATA_INVALID",
+        )
 
 
 async def test_inline_results_are_checked(api: FakeBotApi) -> None:
@@ -114,7 +117,10 @@ async def test_inline_results_are_checked(api: FakeBotApi) -> None:
     for description, results in cases.items():
         assert await call(api, "answerInlineQuery", inline_query_id="1", results=json.dumps(results)) == (400, description)
     status, description = await call(
-        api, "answerInlineQuery", inline_query_id="1", results=json.dumps([result(input_message_content={"message_text": "a &b", "parse_mode": "HTML"})])
+        api,
+        "answerInlineQuery",
+        inline_query_id="1",
+        results=json.dumps([result(input_message_content={"message_text": "a &b", "parse_mode": "HTML"})]),
     )
     assert (status, description.split(":")[1]) == (400, " can't parse entities")
 

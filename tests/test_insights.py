@@ -16,7 +16,10 @@ def asked(*texts: str) -> list[Question]:
 
 def test_near_duplicates_share_a_group_and_other_questions_do_not() -> None:
     """Case, punctuation, word order and a typo do not split a group; a different question starts its own."""
-    keys = [key(t) for t in ("Is there a cloakroom?", "is there a cloakroom", "a cloakroom is there", "is ther a cloakroom", "do you sell pizza")]
+    keys = [
+        key(t)
+        for t in ("Is there a cloakroom?", "is there a cloakroom", "a cloakroom is there", "is ther a cloakroom", "do you sell pizza")
+    ]
     assert sorted(cluster(keys)) == [[0, 1, 2, 3], [4]]
 
 

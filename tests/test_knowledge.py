@@ -199,19 +199,28 @@ def test_check_rejects_a_command_the_bot_owns_or_two_entries_share(kb_dir: Path,
     lines = (kb_dir / "faq.yaml").read_text(encoding="utf-8").splitlines()
     start_line = line_of(kb_dir, "faq.yaml", "  command: start")
     shared_line = max(n for n, line in enumerate(lines, 1) if line == "  command: keynote")  # the second entry to claim it
-    assert any(p.startswith(f"{kb_dir / 'faq.yaml'}:{start_line}: ") and "command /start is one of the bot's own commands" in p for p in problems)
-    assert any(p.startswith(f"{kb_dir / 'faq.yaml'}:{shared_line}: ") and "command /keynote is already used by entry" in p for p in problems)
+    assert any(
+        p.startswith(f"{kb_dir / 'faq.yaml'}:{start_line}: ") and "command /start is one of the bot's own commands" in p for p in problems
+    )
+    assert any(
+        p.startswith(f"{kb_dir / 'faq.yaml'}:{shared_line}: ") and "command /keynote is already used by entry" in p for p in problems
+    )
 
 
 def test_check_rejects_an_unknown_location_fact_or_button(kb_dir: Path, edit: Edit) -> None:
     """`event.location` naming no fact and an unknown answer button are both located."""
     edit("event.yaml", "location: [venue, address, city]", "location: [venue, town]")
     location_line = line_of(kb_dir, "event.yaml", "location: [venue, town]")
-    assert f"{kb_dir / 'event.yaml'}:{location_line}: 'event.location' names 'town', which is no fact in event.yaml" in problems_after(kb_dir)
+    assert f"{kb_dir / 'event.yaml'}:{location_line}: 'event.location' names 'town', which is no fact in event.yaml" in problems_after(
+        kb_dir
+    )
     edit("event.yaml", "location: [venue, town]", "location: [venue, address, city]")
     edit("faq.yaml", "  buttons: [remind, calendar]\n", "  buttons: [remind, parking]\n")
     buttons_line = line_of(kb_dir, "faq.yaml", "  buttons: [remind, parking]")
-    assert f"{kb_dir / 'faq.yaml'}:{buttons_line}: entry 'date': 'buttons.1' 'parking' is not one of 'remind' or 'calendar'" in problems_after(kb_dir)
+    assert (
+        f"{kb_dir / 'faq.yaml'}:{buttons_line}: entry 'date': 'buttons.1' 'parking' is not one of 'remind' or 'calendar'"
+        in problems_after(kb_dir)
+    )
 
 
 def test_past_edition_values_are_placeholders_with_an_honest_fallback(kb_dir: Path, edit: Edit) -> None:

@@ -11,7 +11,9 @@ from bot.logs import REDACTED, install_redaction
 from tests.fakes.botapi import TOKEN
 
 
-def test_uncaught_exceptions_and_log_records_never_show_the_token(capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture) -> None:
+def test_uncaught_exceptions_and_log_records_never_show_the_token(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     """An uncaught exception quoting the token, and a log line with it or its secret half, print [redacted] instead."""
     install_redaction([TOKEN])
     try:

@@ -38,7 +38,7 @@ def best(question: str) -> tuple[str | None, float]:
 
 
 def test_a_dutch_question_matches_english_phrasings_through_shared_concepts() -> None:
-    """"wanneer" and "locatie" map to the concepts the English phrasings use: one vocabulary."""
+    """The words "wanneer" and "locatie" map to the concepts the English phrasings use: one vocabulary."""
     assert best("wanneer is het")[0] == "date"
     assert best("wat is de locatie")[0] == "venue"
     assert best("hoe kan ik me inschrijven") == ("signup", 100.0)
@@ -83,7 +83,7 @@ def test_when_a_message_asks_something_only_its_questions_are_scored_alone() -> 
 
 
 def test_phrases_match_longest_first_and_neutral_phrases_only_when_alone() -> None:
-    """"sign up" is one concept; "quick question" is dropped next to content and nothing when alone."""
+    """The phrase "sign up" is one concept; "quick question" is dropped next to content and nothing when alone."""
     assert EN.tokens("how do i sign up") == ("register",)
     assert EN.tokens("quick question: the location?") == ("venue",)
     assert EN.tokens("quick question") == ("quick", "question")
@@ -110,7 +110,7 @@ def test_rank_only_keeps_other_entries_as_word_weights_but_never_ranks_them() ->
 
 
 def test_plurals_and_typos_reach_the_known_word() -> None:
-    """"countries" is read as "country" and "locaton" as "location" (a synonym of venue)."""
+    """The word "countries" is read as "country" and "locaton" as "location" (a synonym of venue)."""
     phrasings = [Phrasing("coalition", "en", "which country could join"), *PHRASINGS]
     ranked = Matcher(phrasings, {"en": EN}).rank("which countries could join", 1)
     assert ranked[0].entry_id == "coalition"
@@ -121,5 +121,9 @@ def test_plurals_and_typos_reach_the_known_word() -> None:
 def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> None:
     """Passage texts are split into every sentence; only a user's message drops its statements."""
     text = "The keynote tackles the tough questions: what are we missing? We can lead the way."
-    assert sentences(text, questions_only=False) == ["The keynote tackles the tough questions", "what are we missing", "We can lead the way"]
+    assert sentences(text, questions_only=False) == [
+        "The keynote tackles the tough questions",
+        "what are we missing",
+        "We can lead the way",
+    ]
     assert sentences(text) == ["what are we missing"]

@@ -80,7 +80,7 @@ def test_a_duplicate_passage_id_is_reported_with_its_line(with_passages: Path) -
 def test_an_unknown_passage_field_is_reported(with_passages: Path) -> None:
     """A misspelt field (``txt``) is an error in passages.yaml, not silently ignored."""
     path = with_passages / "passages.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("  text: \"Vegetarian", "  txt: \"Vegetarian"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace('  text: "Vegetarian', '  txt: "Vegetarian'), encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
         load(with_passages)
     assert any(str(p).startswith(f"{path}:") and "txt" in str(p) for p in caught.value.problems)

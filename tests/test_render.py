@@ -32,7 +32,9 @@ def test_the_day_before_says_tomorrow_in_the_readers_language(knowledge: Knowled
 
 def test_a_language_without_tomorrow_falls_back_to_english(knowledge: Knowledge) -> None:
     """A locale lacking "tomorrow" uses the English word."""
-    assert Renderer(without(knowledge, "nl", "tomorrow"), "nl", at_noon(knowledge, 1)).countdown() == knowledge.locales["en"]["tomorrow"].text
+    assert (
+        Renderer(without(knowledge, "nl", "tomorrow"), "nl", at_noon(knowledge, 1)).countdown() == knowledge.locales["en"]["tomorrow"].text
+    )
 
 
 @pytest.mark.parametrize(
@@ -82,7 +84,10 @@ def test_every_event_fact_fills_its_placeholder(knowledge: Knowledge) -> None:
     )  # fmt: skip
     render = Renderer(dataclasses.replace(knowledge, event=event), "en", at_noon(knowledge, 10))
     template = "{start_time}|{end_time}|{venue}|{address}|{registration_url}|{contact}|{price}|{name}|{edition}"
-    assert render.text(Variants(text=template)) == f"09:05|17:30|Hall A|1 Main Street|https://example.org/register|team@example.org|Free|{event.name}|{event.edition}"
+    assert (
+        render.text(Variants(text=template))
+        == f"09:05|17:30|Hall A|1 Main Street|https://example.org/register|team@example.org|Free|{event.name}|{event.edition}"
+    )
 
 
 def test_empty_facts_choose_the_missing_text(knowledge: Knowledge) -> None:

@@ -81,7 +81,9 @@ def test_moments_are_written_in_the_readers_language(knowledge: Knowledge) -> No
 
 
 @settings(max_examples=300, deadline=None)
-@given(now=st.datetimes(min_value=at_day(-60, 0).replace(tzinfo=None), max_value=at_day(30, 0).replace(tzinfo=None), timezones=st.just(UTC)))
+@given(
+    now=st.datetimes(min_value=at_day(-60, 0).replace(tzinfo=None), max_value=at_day(30, 0).replace(tzinfo=None), timezones=st.just(UTC))
+)
 def test_plan_partitions_every_reminder_exactly_once(now: datetime) -> None:
     """At any moment, each reminder is upcoming, caught up or skipped, and each list respects its bounds."""
     knowledge = load(KNOWLEDGE)

@@ -118,9 +118,7 @@ async def broadcast(
     return report
 
 
-async def _deliver(
-    bot: Bot, store: Store, key: str, chat_id: int, text: str, clock: Callable[[], datetime], report: Report
-) -> None:
+async def _deliver(bot: Bot, store: Store, key: str, chat_id: int, text: str, clock: Callable[[], datetime], report: Report) -> None:
     """Send one claimed delivery and record how it ended."""
     try:
         if isinstance(bot, ExtBot):  # the Application's bot: mark the send for the broadcast lane

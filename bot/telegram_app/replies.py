@@ -132,9 +132,7 @@ def thread_of(update: Update) -> int | None:
     return message.message_thread_id
 
 
-async def send(
-    bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None
-) -> Message:
+async def send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None) -> Message:
     """Send escaped ``text`` (split if long; in forum topic ``thread_id``), ``keyboard`` under the last part; returns the last part."""
     chunks = split(escape(text))
     message: Message | None = None

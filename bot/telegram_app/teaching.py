@@ -151,7 +151,7 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
 
 @admin_only
 async def add_answer_button(update: Update, context: Context) -> None:
-    """"Add as an answer" under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
+    """The "Add as an answer" button under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
     query = update.callback_query
     chat = update.effective_chat
     if query is None or query.data is None or chat is None:
@@ -171,7 +171,13 @@ async def add_answer_button(update: Update, context: Context) -> None:
 
 
 async def _apply(
-    update: Update, context: Context, call: tuple[object, ...], question_ids: tuple[int, ...], question: str, lang: Lang, done: str,
+    update: Update,
+    context: Context,
+    call: tuple[object, ...],
+    question_ids: tuple[int, ...],
+    question: str,
+    lang: Lang,
+    done: str,
     key: str | None = None,
 ) -> None:
     """Run a faq.yaml edit off the event loop; on success record it for /undo, resolve the questions, reload and show the new answer."""

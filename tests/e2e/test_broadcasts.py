@@ -43,7 +43,9 @@ async def test_a_failed_announcement_delivery_is_retried_as_the_report_says(tmp_
         bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=102)
         await announce(bot)
         report = await bot.api.wait_for(lambda c: c.text.startswith("Announcement sent"))
-        assert report.text.startswith("Announcement sent: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed (retried automatically)")
+        assert report.text.startswith(
+            "Announcement sent: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed (retried automatically)"
+        )
         await bot.broadcasts_done()
         assert sorted(delivered(bot)) == [100, 101, 103, 104]
         assert bot.app.job_queue is not None
@@ -62,7 +64,9 @@ async def test_a_send_whose_answer_never_came_is_reported_and_never_resent(tmp_p
         bot.api.lose_answer("sendMessage", chat_id=101)
         await announce(bot)
         report = await bot.api.wait_for(lambda c: c.text.startswith("Announcement sent"))
-        assert report.text.endswith("0 failed (retried automatically), 1 unconfirmed (Telegram did not answer; not resent, to avoid duplicates).")
+        assert report.text.endswith(
+            "0 failed (retried automatically), 1 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+        )
         await bot.broadcasts_done()
         assert sorted(delivered(bot)) == [100, 101, 102, 103]  # it did arrive
         assert bot.runtime.store.unfinished_announcements() == []  # nothing left to resume

@@ -69,7 +69,9 @@ async def test_topic_commands_answer_their_topics(bot: Harness) -> None:
 async def test_help_and_faq_list_everything(bot: Harness) -> None:
     """/help explains the commands; /faq offers every entry as a button."""
     help_reply = await bot.api.ask("/help")
-    assert help_reply.text.startswith("Just type your question, in English, Dutch or French. Commands: /when (Date of the event), /where (Venue), ")
+    assert help_reply.text.startswith(
+        "Just type your question, in English, Dutch or French. Commands: /when (Date of the event), /where (Venue), "
+    )
     faq = await bot.api.ask("/faq")
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts
@@ -219,7 +221,9 @@ async def test_long_emoji_answers_are_split_by_telegrams_count_at_paragraphs(tmp
 async def test_inline_answers_are_never_cut_inside_an_escaped_character(tmp_path: Path, kb_dir: Path) -> None:
     """An over-long answer full of ``&`` is offered inline as valid HTML (the fake refuses a cut ``&amp;``)."""
     path = kb_dir / "faq.yaml"
-    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', 'en: "' + "& " * 2100 + '"')
+    text = path.read_text(encoding="utf-8").replace(
+        'en: "You\'re welcome! Anything else about {name} {edition}?"', 'en: "' + "& " * 2100 + '"'
+    )
     path.write_text(text, encoding="utf-8")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         start = len(bot.api.calls)

@@ -26,7 +26,13 @@ def reminder_due_ten_minutes_ago(kb_dir: Path) -> None:
     tz = load(kb_dir).event.tz
     due = (datetime.now(tz) - timedelta(minutes=10)).replace(second=0, microsecond=0)
     event = kb_dir / "event.yaml"
-    text = re.sub(r"^(\s*)date: \d{4}-\d{2}-\d{2}", rf"\g<1>date: {due.date() + timedelta(days=1)}", event.read_text(encoding="utf-8"), count=1, flags=re.M)
+    text = re.sub(
+        r"^(\s*)date: \d{4}-\d{2}-\d{2}",
+        rf"\g<1>date: {due.date() + timedelta(days=1)}",
+        event.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.M,
+    )
     event.write_text(text, encoding="utf-8")
     (kb_dir / "reminders.yaml").write_text(
         f'reminders:\n- id: day-before\n  days_before: 1\n  at: "{due:%H:%M}"\n  text:\n    en: "{MARK} {{name}}."\n', encoding="utf-8"
@@ -78,7 +84,9 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
     for chat_id in SUBSCRIBERS:
         api.user(chat_id)
     admin = api.user(ADMIN)
-    env = bot_env("", data, KNOWLEDGE_DIR=str(kb_dir), BROADCAST_RATE="30", LOG_LEVEL="INFO", ADMIN_IDS=str(ADMIN), RELOAD_INTERVAL_SECONDS="0.5")
+    env = bot_env(
+        "", data, KNOWLEDGE_DIR=str(kb_dir), BROADCAST_RATE="30", LOG_LEVEL="INFO", ADMIN_IDS=str(ADMIN), RELOAD_INTERVAL_SECONDS="0.5"
+    )
     async with LoopbackServer(api) as server:
         env["TELEGRAM_API_URL"] = server.url
         process = await start_bot(env)

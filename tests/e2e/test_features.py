@@ -164,7 +164,9 @@ async def test_faq_lists_topics_but_not_small_talk(tmp_path: Path, kb_dir: Path)
     knowledge = load(kb_dir)
     small_talk = next(e for e in knowledge.entries if not e.menu)
     faq = kb_dir / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8").replace(f"- id: {small_talk.id}\n", f"- id: {small_talk.id}\n  topic: false\n", 1), encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace(f"- id: {small_talk.id}\n", f"- id: {small_talk.id}\n  topic: false\n", 1), encoding="utf-8"
+    )
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         listing = await bot.api.ask("/faq")
         titles = [str(e.title["en"]) for e in knowledge.entries if e.id != small_talk.id and e.topic]

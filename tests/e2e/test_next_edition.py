@@ -133,8 +133,12 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
         news = [c for c in bot.api.sent() if c.chat_id in (1, 2) and "2026" in c.text]
         assert sorted(c.chat_id or 0 for c in news) == [1, 2]
         by_chat = {c.chat_id: c.text for c in news}
-        assert by_chat[1].startswith("The next edition is announced: Science for Health 2026 takes place on Tuesday 13 October 2026 in Antwerp.")
-        assert by_chat[2].startswith("De volgende editie is aangekondigd: Science for Health 2026 vindt plaats op dinsdag 13 oktober 2026 in Antwerpen.")
+        assert by_chat[1].startswith(
+            "The next edition is announced: Science for Health 2026 takes place on Tuesday 13 October 2026 in Antwerp."
+        )
+        assert by_chat[2].startswith(
+            "De volgende editie is aangekondigd: Science for Health 2026 vindt plaats op dinsdag 13 oktober 2026 in Antwerpen."
+        )
         # The past edition keeps its answers; the next-edition question now has the date.
         last_year = await bot.api.ask("who gave the keynote last year?", bot.api.user(3))
         assert last_year.text == (
@@ -151,7 +155,10 @@ async def test_a_stale_notify_button_sends_nothing(tmp_path: Path) -> None:
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         await bot.api.ask("/remind", bot.api.user(1))
-        tap = Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {"inline_keyboard": [[{"text": "Notify", "callback_data": "ne:1999"}]]}})
+        tap = Call(
+            "sendMessage",
+            {"chat_id": ADMIN, "text": "", "reply_markup": {"inline_keyboard": [[{"text": "Notify", "callback_data": "ne:1999"}]]}},
+        )
         await bot.api.press(tap, "Notify", admin)
         refused = await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.method == "sendMessage")
         assert refused.text == "That edition is no longer the current one in event.yaml; nothing was sent."
@@ -185,4 +192,3 @@ async def test_commands_follow_the_knowledge_removed_renamed_or_added(tmp_path: 
         assert "/when" not in help_text
         assert "/topics (" in help_text
         assert fill("“{theme}”") in (await bot.api.ask("/topics")).text
-

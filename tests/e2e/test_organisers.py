@@ -122,7 +122,7 @@ async def test_reload_reports_moved_date_reminders_texts_and_a_fix(tmp_path: Pat
         old_date = knowledge.event.date
         new_date = old_date + timedelta(days=1)
         replace_in(kb_dir / "event.yaml", f"date: {old_date.isoformat()}", f"date: {new_date.isoformat()}")
-        replace_in(kb_dir / "locales" / "nl.yaml", "\nhelp: \"", "\nhelp: \"Typ je vraag. ")
+        replace_in(kb_dir / "locales" / "nl.yaml", '\nhelp: "', '\nhelp: "Typ je vraag. ')
         lines = (await bot.api.ask("/reload", admin)).text.splitlines()
         assert lines[0] == "Knowledge reloaded. Added: –. Changed: –. Removed: –."
         assert lines[1:3] == ["Facts changed:", f"date: {old_date.isoformat()} → {new_date.isoformat()}"]
@@ -181,7 +181,9 @@ async def test_stats_count_today_by_the_events_local_day(tmp_path: Path) -> None
     """A question at 00:30 event time (the previous day in UTC) counts as today; one from the evening before does not."""
     kb = load(KNOWLEDGE)
     local_midnight = datetime.combine(kb.event.date - timedelta(days=10), time(0, 0), tzinfo=kb.event.tz)
-    async with running_bot(tmp_path / "data", now=(local_midnight - timedelta(hours=2)).astimezone(UTC), admin_ids=frozenset({ADMIN})) as bot:
+    async with running_bot(
+        tmp_path / "data", now=(local_midnight - timedelta(hours=2)).astimezone(UTC), admin_ids=frozenset({ADMIN})
+    ) as bot:
         await bot.api.ask("order me a pizza", bot.api.user(1))
         bot.clock.advance(timedelta(hours=2, minutes=30))  # 00:30 local, still the day before in UTC
         await bot.api.ask("when is it", bot.api.user(1))

@@ -33,7 +33,10 @@ class BotProcess:
         self.changed = asyncio.Condition()
         assert process.stdout is not None
         assert process.stderr is not None
-        self.readers = [asyncio.create_task(self._drain(process.stdout, self.out)), asyncio.create_task(self._drain(process.stderr, self.err))]
+        self.readers = [
+            asyncio.create_task(self._drain(process.stdout, self.out)),
+            asyncio.create_task(self._drain(process.stderr, self.err)),
+        ]
 
     async def _drain(self, stream: asyncio.StreamReader, lines: list[str]) -> None:
         async for raw in stream:
@@ -145,7 +148,7 @@ async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path,
     assert process.stderr.strip().splitlines()[-1] == (
         f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: "
         f"{kb_dir / 'event.yaml'}:{line}: 'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
-            "(`python -m bot check` lists them all)"
+        "(`python -m bot check` lists them all)"
     )
     assert "Traceback" not in process.stderr
 

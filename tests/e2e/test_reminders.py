@@ -30,7 +30,9 @@ async def run_job(bot: Harness, name: str) -> None:
 async def test_remind_subscribes_and_status_says_when(bot: Harness) -> None:
     """/remind subscribes with the next reminder's local time; /status repeats it; /stop unsubscribes."""
     reply = await bot.api.ask("/remind")
-    assert reply.text == fill("Done! I'll remind you before {name} {edition}.") + f" Next reminder: {WEEK_BEFORE}. Send /stop to unsubscribe."
+    assert (
+        reply.text == fill("Done! I'll remind you before {name} {edition}.") + f" Next reminder: {WEEK_BEFORE}. Send /stop to unsubscribe."
+    )
     assert (await bot.api.ask("/remind")).text == f"You're already subscribed. Next reminder: {WEEK_BEFORE}."
     assert (await bot.api.ask("/status")).text == f"You're subscribed. Next reminder: {WEEK_BEFORE}."
     assert (await bot.api.ask("/stop")).text == "You won't get reminders any more. Send /remind to subscribe again."
@@ -149,7 +151,10 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         assert preview.button_texts == ["Send", "Cancel"]
         await bot.api.press(preview, "Send", admin)
         final = await bot.api.wait_for(lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent"))
-        assert final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+        assert (
+            final.text
+            == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+        )
         deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
         assert sorted(c.chat_id or 0 for c in deliveries) == [u for u in range(100, 125) if u != 110]
         progress = [c.text for c in bot.api.sent("editMessageText")]

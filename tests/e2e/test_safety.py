@@ -235,6 +235,9 @@ async def test_announce_keeps_its_text_exactly_as_typed(tmp_path: Path) -> None:
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         render = bot.runtime.snapshot.assistant.renderer("en", bot.clock())
-        for typed, kept in (("/announce Doors open\nat nine", "Doors open\nat nine"), ("/announce\nRoom change:\n\nhall B  ", "Room change:\n\nhall B")):
+        for typed, kept in (
+            ("/announce Doors open\nat nine", "Doors open\nat nine"),
+            ("/announce\nRoom change:\n\nhall B  ", "Room change:\n\nhall B"),
+        ):
             preview = await bot.api.ask(typed, admin)
             assert preview.text == render.ui("announce_preview", subscribers="0", text=kept)

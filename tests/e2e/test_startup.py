@@ -128,7 +128,10 @@ DAMAGED = "is damaged or not an SQLite database: restore it from a backup, or mo
         ("not writable", "error: DATA_DIR /sys is not writable (Permission denied): fix its permissions or choose another folder"),
         ("corrupt", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         ("truncated", "error: the database {data}/bot.sqlite3 " + DAMAGED),
-        ("damaged key", "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)"),
+        (
+            "damaged key",
+            "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)",
+        ),
         ("unreadable key", "error: {data}/pseudonym.key cannot be read (Is a directory): make it a readable file, or delete it"),
     ],
 )

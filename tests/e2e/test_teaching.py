@@ -95,7 +95,7 @@ async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_pa
 
 
 async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb_dir: Path) -> None:
-    """"New entry": the admin writes the answer, faq.yaml gains an entry (comments kept), attendees get it; /undo restores the file."""
+    """With "New entry" the admin writes the answer, faq.yaml gains an entry (comments kept), attendees get it; /undo restores the file."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
@@ -124,7 +124,7 @@ async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb
 
 
 async def test_ignore_takes_a_group_off_the_list(tmp_path: Path) -> None:
-    """"Ignore" removes the group from /unanswered and teaches nothing."""
+    """Tapping "Ignore" removes the group from /unanswered and teaches nothing."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         await miss(bot, "do you sell pizza", "Do you sell pizza?")

@@ -216,7 +216,13 @@ class FakeBotApi:
         """``user`` taps a button carrying any callback ``data`` (stale or forged) under a bot message in ``chat``."""
         user = user or self.user()
         chat = chat or self.chats[user["id"]]
-        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": BOT_USER, "text": "…"}
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+            "text": "…",
+        }
         if thread is not None:
             message.update(message_thread_id=thread, is_topic_message=True)
         query = {"id": str(next(self._update_ids)), "from": user, "chat_instance": "ci", "message": message, "data": data}
@@ -225,7 +231,9 @@ class FakeBotApi:
     def answered(self, update: dict[str, Any]) -> Call | None:
         """The bot's answerCallbackQuery for the tap in ``update``, if it answered."""
         query_id = update["callback_query"]["id"]
-        return next((c for c in self.calls if c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) == query_id), None)
+        return next(
+            (c for c in self.calls if c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) == query_id), None
+        )
 
     async def inline(self, query: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
         """``user`` types ``@bot query`` in any chat."""
@@ -382,10 +390,29 @@ class FakeBotApi:
         if method == "getChatMember":
             user_id = int(call.params["user_id"])
             status = "administrator" if user_id in self.chat_admins.get(int(call.params["chat_id"]), set()) else "member"
-            member: dict[str, Any] = {"status": status, "user": self.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"})}
+            member: dict[str, Any] = {
+                "status": status,
+                "user": self.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"}),
+            }
             if status == "administrator":
-                member.update({f"can_{right}": True for right in ("be_edited", "manage_chat", "delete_messages", "manage_video_chats",
-                    "restrict_members", "promote_members", "change_info", "invite_users", "post_stories", "edit_stories", "delete_stories")})
+                member.update(
+                    {
+                        f"can_{right}": True
+                        for right in (
+                            "be_edited",
+                            "manage_chat",
+                            "delete_messages",
+                            "manage_video_chats",
+                            "restrict_members",
+                            "promote_members",
+                            "change_info",
+                            "invite_users",
+                            "post_stories",
+                            "edit_stories",
+                            "delete_stories",
+                        )
+                    }
+                )
                 member["is_anonymous"] = False
             return member
         if method in ("sendMessage", "sendDocument", "sendVenue", "editMessageText"):
@@ -466,7 +493,9 @@ def parse_html(text: str) -> str:
         if char == "<":
             tag = _TAG.match(text, position)
             if tag is None:
-                raise fail("Unexpected end of name token" if text[position + 1 : position + 2].strip() else "Unexpected character", position)
+                raise fail(
+                    "Unexpected end of name token" if text[position + 1 : position + 2].strip() else "Unexpected character", position
+                )
             closing, name, attributes = tag.group(1) == "/", tag.group(2).lower(), tag.group(3)
             if name not in HTML_TAGS:
                 raise fail(f'Unsupported {"end" if closing else "start"} tag "{name}"', position)
@@ -475,7 +504,9 @@ def parse_html(text: str) -> str:
                     raise fail(f'Unmatched end tag "{name}"', position)
                 open_tags.pop()
             else:
-                found = {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTRIBUTE.finditer(attributes)}
+                found = {
+                    m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTRIBUTE.finditer(attributes)
+                }
                 unknown = set(found) - HTML_TAGS[name]
                 if unknown:
                     raise fail(f'Unsupported attribute "{sorted(unknown)[0]}" of tag "{name}"', position)
@@ -490,7 +521,9 @@ def parse_html(text: str) -> str:
         elif char == "&":
             entity = _ENTITY.match(text, position)
             if entity is None:
-                raise fail("Character entity expected" if text[position + 1 : position + 2] in ("#", "") else "Unsupported HTML entity", position)
+                raise fail(
+                    "Character entity expected" if text[position + 1 : position + 2] in ("#", "") else "Unsupported HTML entity", position
+                )
             named, decimal, hexadecimal = entity.groups()
             code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
             if code is not None and not 0 < code <= 0x10FFFF:
