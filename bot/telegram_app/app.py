@@ -27,7 +27,7 @@ from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
 from bot.store import Store
 from bot.telegram_app import (
-    admin,
+    announcements,
     answers,
     calendar,
     conflict,
@@ -36,9 +36,11 @@ from bot.telegram_app import (
     helpdesk,
     inline,
     language,
+    live_reload,
     menu,
     privacy,
     reminders,
+    stats,
     teaching,
 )
 from bot.telegram_app.context import App, Context, Runtime
@@ -110,16 +112,16 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("privacy", privacy.privacy))
     application.add_handler(CommandHandler("forget", privacy.forget))
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
-    application.add_handler(CommandHandler("announce", admin.announce, filters=private))
-    application.add_handler(CommandHandler("reload", admin.reload, filters=private))
-    application.add_handler(CommandHandler("stats", admin.stats, filters=private))
+    application.add_handler(CommandHandler("announce", announcements.announce, filters=private))
+    application.add_handler(CommandHandler("reload", live_reload.reload, filters=private))
+    application.add_handler(CommandHandler("stats", stats.stats, filters=private))
     application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=private))
     application.add_handler(CommandHandler("undo", teaching.undo, filters=private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
     application.add_handler(CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE}"))
-    application.add_handler(CallbackQueryHandler(admin.announce_button, pattern=f"^{admin.ANNOUNCE}"))
+    application.add_handler(CallbackQueryHandler(announcements.announce_button, pattern=f"^{announcements.ANNOUNCE}"))
     application.add_handler(CallbackQueryHandler(teaching.learn_button, pattern=f"^{teaching.LEARN}"))
     application.add_handler(CallbackQueryHandler(teaching.add_answer_button, pattern=f"^{helpdesk.ADD_ANSWER}"))
     application.add_handler(CallbackQueryHandler(helpdesk.ask_organisers, pattern=f"^{ORGANISERS}"))
@@ -161,9 +163,9 @@ async def _post_init(application: App) -> None:
     reminders.schedule_reminders(application)
     assert application.job_queue is not None  # the job-queue extra is a dependency
     interval = runtime.settings.reload_interval_seconds
-    application.job_queue.run_repeating(admin.watch_knowledge, interval, first=interval, name=admin.RELOAD_JOB)
+    application.job_queue.run_repeating(live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB)
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
-    application.job_queue.run_once(admin.resume_announcements_job, 0, name=admin.RESUME_JOB)
+    application.job_queue.run_once(announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB)
 
 
 async def _post_shutdown(application: App) -> None:

@@ -19,10 +19,11 @@ from bot.knowledge import Knowledge, KnowledgeError, Lang
 from bot.learning import Edit, HarmfulEdit
 from bot.render import Renderer
 from bot.store import Question
-from bot.telegram_app.admin import admin_only, apply_reload
 from bot.telegram_app.answers import private_text
 from bot.telegram_app.context import Context, Runtime, reader
 from bot.telegram_app.helpdesk import ADD_ANSWER
+from bot.telegram_app.live_reload import apply_reload
+from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.replies import buttons, send
 
 log = logging.getLogger(__name__)
