@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import Literal
 
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, Passage
+from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
 from bot.text import Normaliser, sentences
@@ -78,7 +79,7 @@ def as_question(phrasing: str, lang: str) -> str:
 def supported_lang(code: str | None) -> Lang:
     """Map a Telegram ``language_code`` ("nl-BE", "fr", "de") to a supported language, English otherwise."""
     base = (code or "").split("-")[0].lower()
-    return next((lang for lang in LANGS if lang == base), DEFAULT_LANG)
+    return language_in(LANGS, base)
 
 
 class Assistant:
@@ -144,20 +145,19 @@ class Assistant:
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
         """The entry's answer in the reader's language (English when it has none)."""
-        variants = entry.answer.get(render.lang) or entry.answer[DEFAULT_LANG]
-        return render.text(variants)
+        return render.text(in_language(entry.answer, render.lang))
 
     def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
         """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
         entry = self.knowledge.by_id[candidate.entry_id]
-        questions = entry.questions.get(render.lang) or entry.questions.get(DEFAULT_LANG) or [candidate.phrasing.text]
+        questions = in_language(entry.questions, render.lang, default=[candidate.phrasing.text])
         return Suggestion(entry.id, as_question(questions[0], render.lang), render.localised(dict(entry.title)))
 
     def topics(self, lang: Lang, now: datetime) -> list[Suggestion]:
         """The main topics as choices, in the reader's language."""
         render = self.renderer(lang, now)
         return [
-            Suggestion(e.id, (e.questions.get(render.lang) or e.questions[next(iter(e.questions))])[0], render.localised(dict(e.title)))
+            Suggestion(e.id, in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0], render.localised(dict(e.title)))
             for e in self.knowledge.menu
         ]  # fmt: skip
 

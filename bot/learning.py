@@ -24,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, KnowledgeError, Lang, Problem, load
+from bot.languages import language_in
 from bot.text import fold
 
 FAQ = "faq.yaml"
@@ -238,7 +239,7 @@ def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]]
             for text in texts:
                 checks[(text, lang)] = None
     for text, code in known:
-        checks[(text, code if code in LANGS else DEFAULT_LANG)] = None
+        checks[(text, language_in(LANGS, code))] = None
     harms = []
     for text, lang in checks:
         if text in expect:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Problem, load
+from bot.languages import in_language
 from bot.schedule import reminder_times
 
 
@@ -99,7 +100,8 @@ def changed_facts(old: Knowledge, new: Knowledge) -> tuple[tuple[str, str, str],
 
     def values(knowledge: Knowledge) -> dict[str, str]:
         found = {name: "–" if value is None else str(value) for name, value in knowledge.event.model_dump().items()}
-        found.update({name: texts.get(DEFAULT_LANG) or next(iter(texts.values()), "–") for name, texts in knowledge.facts.items()})
+        for name, texts in knowledge.facts.items():
+            found[name] = in_language(texts, DEFAULT_LANG, default=next(iter(texts.values()), "–"))
         return found
 
     before, after = values(old), values(new)

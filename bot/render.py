@@ -6,7 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_timedelta
 
-from bot.knowledge import DEFAULT_LANG, PLACEHOLDER, EventInfo, Knowledge, Lang, Phase, Variants
+from bot.knowledge import PLACEHOLDER, EventInfo, Knowledge, Lang, Phase, Variants
+from bot.languages import in_language, language_in
 
 
 def local_day(event: EventInfo, now: datetime) -> date:
@@ -38,7 +39,7 @@ class Renderer:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.knowledge = knowledge
-        self.lang: Lang = lang if lang in knowledge.locales else DEFAULT_LANG
+        self.lang: Lang = language_in(knowledge.locales, lang)
         self.now = now
         self.phase: Phase = phase_at(knowledge.event, now)
         self._values: dict[str, str | None] | None = None
@@ -48,7 +49,7 @@ class Renderer:
         return self.text(self._locale(key), **extra)
 
     def _locale(self, key: str) -> Variants:
-        return self.knowledge.locales.get(self.lang, {}).get(key) or self.knowledge.locales[DEFAULT_LANG][key]
+        return in_language({lang: texts[key] for lang, texts in self.knowledge.locales.items() if key in texts}, self.lang)
 
     def text(self, variants: Variants, **extra: str) -> str:
         """The variant for the current moment, falling back to "missing" when a fact it uses is empty."""
@@ -60,7 +61,7 @@ class Renderer:
 
     def localised(self, texts: dict[Lang, str]) -> str:
         """Pick this reader's language from a per-language mapping, English otherwise."""
-        return texts.get(self.lang) or texts.get(DEFAULT_LANG) or next(iter(texts.values()))
+        return in_language(texts, self.lang, default=next(iter(texts.values())))
 
     def values(self) -> dict[str, str | None]:
         """Every placeholder's value for this reader and moment (``None`` when the fact is empty)."""
@@ -82,7 +83,7 @@ class Renderer:
 
     def date(self, day: date | None = None) -> str:
         """The event's date (or ``day``) with its weekday, in this reader's language."""
-        pattern = self.knowledge.locales.get(self.lang, {}).get("date_format") or self.knowledge.locales[DEFAULT_LANG]["date_format"]
+        pattern = self._locale("date_format")
         return format_date(day or self.knowledge.event.date, format=pattern.text or "full", locale=self.lang)
 
     def place(self) -> str:
@@ -94,8 +95,7 @@ class Renderer:
         """How far away the event is: "tomorrow", "in 3 days", or "1 year ago"."""
         days = days_until(self.knowledge.event, self.now)
         if days == 1:
-            tomorrow = self.knowledge.locales.get(self.lang, {}).get("tomorrow") or self.knowledge.locales[DEFAULT_LANG]["tomorrow"]
-            return tomorrow.text or "tomorrow"
+            return self._locale("tomorrow").text or "tomorrow"
         if days > 1:
             return format_timedelta(timedelta(days=days), granularity="day", threshold=10_000, add_direction=True, locale=self.lang)
         return format_timedelta(timedelta(days=days), granularity="day", add_direction=True, locale=self.lang)

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.editions import notify_key, published
-from bot.knowledge import DEFAULT_LANG, Lang
+from bot.languages import language_in
 from bot.live import Snapshot
 from bot.render import phase_at
 from bot.telegram_app.broadcast import Report, broadcasts
@@ -57,8 +57,7 @@ async def notify_button(update: Update, context: Context) -> None:
         return
 
     def text_for(lang: str | None) -> str:
-        chosen: Lang = lang if lang in knowledge.locales else DEFAULT_LANG  # type: ignore[assignment]
-        return snapshot.assistant.renderer(chosen, runtime.clock()).ui("new_edition_message")
+        return snapshot.assistant.renderer(language_in(knowledge.locales, lang), runtime.clock()).ui("new_edition_message")
 
     application = context.application
 

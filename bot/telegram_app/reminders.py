@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from telegram import Update
 
-from bot.knowledge import DEFAULT_LANG, Lang
+from bot.languages import in_language, language_in
 from bot.schedule import delivery_key, format_moment, next_reminder, plan
 from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, reader
@@ -89,9 +89,8 @@ def start_reminder(application: App, reminder_id: str) -> None:
         return
 
     def text_for(lang: str | None) -> str:
-        chosen: Lang = lang if lang in reminder.text else DEFAULT_LANG
-        render = snapshot.assistant.renderer(chosen, runtime.clock())
-        return render.text(reminder.text.get(render.lang) or reminder.text[DEFAULT_LANG])
+        render = snapshot.assistant.renderer(language_in(reminder.text, lang), runtime.clock())
+        return render.text(in_language(reminder.text, render.lang))
 
     key = delivery_key(snapshot.knowledge, reminder)
 
