@@ -20,6 +20,14 @@ from bot.store import Store
 
 
 @dataclass
+class ReloadWatch:
+    """The file watcher's memory between polls: the version waiting to settle and the broken one already reported."""
+
+    pending: str | None = None
+    reported: str | None = None
+
+
+@dataclass
 class Runtime:
     """The bot's state shared by all handlers; built once by ``build_application``."""
 
@@ -30,7 +38,9 @@ class Runtime:
     monotonic: Callable[[], float]
     flood: FloodGuard
     inline_flood: FloodGuard
-    extras: dict[str, Any] = field(default_factory=dict)
+    watch: ReloadWatch = field(default_factory=ReloadWatch)
+    # Teaching's "write the answer" prompts awaiting a reply: (chat id, prompt message id) -> question id.
+    teaching_prompts: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def snapshot(self) -> Snapshot:

@@ -88,22 +88,22 @@ async def watch_knowledge(context: Context) -> None:
     validating a half-written file, and a rejected version is reported to admins only once.
     """
     runtime = context.runtime
-    state = runtime.extras.setdefault("watch", {"pending": None, "reported": None})
+    state = runtime.watch
     try:
         current = fingerprint(runtime.live.directory)
     except OSError:
         return
     # Back to the live version after a rejected edit still goes on, to say "fixed".
     if current == runtime.live.current.fingerprint and not runtime.live.broken:
-        state["pending"] = None
+        state.pending = None
         return
-    if current != state["pending"]:
-        state["pending"] = current  # changed since the last poll: let it settle
+    if current != state.pending:
+        state.pending = current  # changed since the last poll: let it settle
         return
-    if current == state["reported"]:
+    if current == state.reported:
         return  # this broken version was already reported
     result = apply_reload(context.application)  # type: ignore[arg-type]
-    state["pending"] = None
-    state["reported"] = current if result.problems else None
+    state.pending = None
+    state.reported = current if result.problems else None
     if result.changed or result.problems or result.fixed:
         await tell_admins(context.application, result)  # type: ignore[arg-type]

@@ -115,8 +115,7 @@ async def learn_button(update: Update, context: Context) -> None:
         prompt = await context.bot.send_message(
             chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
         )
-        prompts: dict[tuple[int, int], int] = runtime.extras.setdefault("prompts", {})
-        prompts[(chat.id, prompt.message_id)] = question.id
+        runtime.teaching_prompts[(chat.id, prompt.message_id)] = question.id
         return
     lang = _lang_of(runtime, question.text, question.lang)
     known = runtime.store.answered_samples()
@@ -131,7 +130,7 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
     if message is None or message.text is None or chat is None:
         return
     runtime = context.runtime
-    prompts: dict[tuple[int, int], int] = runtime.extras.get("prompts", {})
+    prompts = runtime.teaching_prompts
     original = message.reply_to_message
     question_id = prompts.get((chat.id, original.message_id)) if original is not None else None
     user = update.effective_user
