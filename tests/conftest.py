@@ -26,6 +26,11 @@ from bot.knowledge import Knowledge, Lang, Variants, load
 from bot.render import Renderer
 from bot.schedule import format_moment
 
+# As build_application does for the bot: durations such as RetryAfter.retry_after are timedelta. Set for
+# the whole test process, since some tests drive parts of the Telegram layer (the rate limiter) without
+# an Application; PTB reads it when a duration is read, never at import.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
 # In CI (CI=true) Hypothesis runs the same examples every time, so a red build is reproducible, never luck.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")

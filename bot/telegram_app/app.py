@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -65,6 +66,11 @@ def build_application(
     transport); ``clock`` and ``monotonic`` replace the real clocks; ``limits``
     replaces Telegram's limits (overall ``BROADCAST_RATE``, 1/s per chat, 20/min per group).
     """
+    # Opt in to python-telegram-bot's coming behaviour (durations such as RetryAfter.retry_after as
+    # timedelta), as its deprecation warning recommends. PTB reads PTB_TIMEDELTA whenever such a
+    # duration is read (get_timedelta_value in telegram/_utils/datetime.py), never at import: setting
+    # it here, before the Application exists, covers every duration the bot reads.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     live = LiveKnowledge(settings.knowledge_dir)  # raises KnowledgeError with every problem
     builder = (
         ApplicationBuilder()
