@@ -11,7 +11,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.render import Renderer
 from bot.telegram_app.broadcast import Report, broadcasts
-from bot.telegram_app.context import App, Context, Runtime, reader
+from bot.telegram_app.context import App, Context, Runtime, button_tap, reader
 from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.reminders import RETRY_AFTER
 from bot.telegram_app.replies import buttons, escape, send
@@ -51,33 +51,30 @@ async def announce(update: Update, context: Context) -> None:
 @admin_only
 async def announce_button(update: Update, context: Context) -> None:
     """Send or Cancel under a preview; Send starts the broadcast in the background and returns at once."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or query.data is None or chat is None:
+    tap = await button_tap(update, context)
+    if tap is None:
         return
-    await query.answer()
-    runtime = context.runtime
     _, render = reader(update, context)
-    action, _, raw_id = query.data.removeprefix(ANNOUNCE).partition(":")
-    found = runtime.store.announcement(int(raw_id)) if raw_id.isdigit() else None
+    action, _, raw_id = tap.data.removeprefix(ANNOUNCE).partition(":")
+    found = tap.runtime.store.announcement(int(raw_id)) if raw_id.isdigit() else None
     if found is None or found[1] != "draft":
-        await send(context.bot, chat.id, render.ui("announce_gone"))
+        await send(context.bot, tap.chat.id, render.ui("announce_gone"))
         return
     announcement_id = int(raw_id)
     if action == "cancel":
-        runtime.store.set_announcement_state(announcement_id, "cancelled")
-        await send(context.bot, chat.id, render.ui("announce_cancelled"))
+        tap.runtime.store.set_announcement_state(announcement_id, "cancelled")
+        await send(context.bot, tap.chat.id, render.ui("announce_cancelled"))
         return
-    if not runtime.store.start_announcement(announcement_id):  # a second tap, or a second process, got there first
-        await send(context.bot, chat.id, render.ui("announce_gone"))
+    if not tap.runtime.store.start_announcement(announcement_id):  # a second tap, or a second process, got there first
+        await send(context.bot, tap.chat.id, render.ui("announce_gone"))
         return
-    total = len(runtime.store.pending(announcement_key(announcement_id)))
+    total = len(tap.runtime.store.pending(announcement_key(announcement_id)))
     message_id: int | None = None
     try:
-        message_id = (await send(context.bot, chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))).message_id
+        message_id = (await send(context.bot, tap.chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))).message_id
     except TelegramError as exc:  # the broadcast goes out anyway; the report comes as a new message
-        log.warning("could not show the announcement status in chat %s: %s", chat.id, exc)
-    start_announcement(context.application, announcement_id, found[0], StatusMessage(context.bot, chat.id, message_id, render))  # type: ignore[arg-type]
+        log.warning("could not show the announcement status in chat %s: %s", tap.chat.id, exc)
+    start_announcement(context.application, announcement_id, found[0], StatusMessage(context.bot, tap.chat.id, message_id, render))  # type: ignore[arg-type]
 
 
 class StatusMessage:

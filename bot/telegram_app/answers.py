@@ -8,7 +8,7 @@ import re
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
 
-from bot.telegram_app.context import Context, reader
+from bot.telegram_app.context import Context, reader, text_message
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.menu import topic_commands_text
 from bot.telegram_app.replies import (
@@ -63,23 +63,22 @@ async def topic_command(update: Update, context: Context) -> None:
     The commands come from the live knowledge, so an organiser adds, renames or removes
     one by editing faq.yaml; a removed one gets the unknown-command reply (in groups: silence).
     """
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or not message.text or chat is None:
+    said = text_message(update)
+    if said is None or not said.text:
         return
-    name, _, addressee = message.text.split()[0][1:].partition("@")
+    name, _, addressee = said.text.split()[0][1:].partition("@")
     if addressee and addressee.lower() != (context.bot.username or "").lower():
         return  # "/when@other_bot" in a group is not for us
     snapshot, render = reader(update, context)
     entry = snapshot.knowledge.by_command.get(name.lower())
     if entry is None:
-        if chat.type == ChatType.PRIVATE:
+        if said.chat.type == ChatType.PRIVATE:
             await unknown_command(update, context)
         return
     event = snapshot.knowledge.event
     if entry.map and event.latitude is not None and event.longitude is not None:
         await context.bot.send_venue(
-            chat.id,
+            said.chat.id,
             latitude=event.latitude,
             longitude=event.longitude,
             title=event.venue or f"{event.name} {event.edition}",
@@ -103,28 +102,28 @@ async def reply_with_entry(update: Update, context: Context, faq_id: str) -> Non
 
 async def private_text(update: Update, context: Context) -> None:
     """Free text in a private chat: answer it."""
-    message = update.effective_message
-    if message is not None and message.text is not None:
-        await answer_question(update, context, message.text)
+    said = text_message(update)  # no chat: no one to answer
+    if said is not None:
+        await answer_question(update, context, said.text)
 
 
 async def group_text(update: Update, context: Context) -> None:
     """In groups, answer only messages that mention the bot or reply to it; stay silent otherwise."""
-    message = update.effective_message
-    if message is None or message.text is None:
+    said = text_message(update)  # no chat: no one to answer
+    if said is None:
         return
     username = context.bot.username
     replying_to_bot = (
-        message.reply_to_message is not None
-        and message.reply_to_message.from_user is not None
-        and (message.reply_to_message.from_user.id == context.bot.id)
+        said.message.reply_to_message is not None
+        and said.message.reply_to_message.from_user is not None
+        and (said.message.reply_to_message.from_user.id == context.bot.id)
     )
     mentions = [
-        text for entity, text in message.parse_entities([MessageEntityType.MENTION]).items() if text.lower() == f"@{username}".lower()
+        text for entity, text in said.message.parse_entities([MessageEntityType.MENTION]).items() if text.lower() == f"@{username}".lower()
     ]
     if not mentions and not replying_to_bot:
         return
-    question = re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE).strip()
+    question = re.sub(rf"@{re.escape(username)}\b", " ", said.text, flags=re.IGNORECASE).strip()
     await answer_question(update, context, question)
 
 

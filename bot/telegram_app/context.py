@@ -1,4 +1,4 @@
-"""What every handler can reach: the runtime (settings, live knowledge, store, clock), typed."""
+"""What every handler can reach: the runtime (settings, live knowledge, store, clock), typed, and the update's parts it needs."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram import Update
+from telegram import CallbackQuery, Chat, Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.assistant import supported_lang
@@ -76,3 +76,40 @@ def reader(update: Update, context: Context) -> tuple[Snapshot, Renderer]:
     chat_id = update.effective_chat.id if update.effective_chat else None
     code = update.effective_user.language_code if update.effective_user else None
     return snapshot, snapshot.assistant.renderer(runtime.lang_for(chat_id, code), runtime.clock())
+
+
+@dataclass(frozen=True)
+class ButtonTap:
+    """A pressed inline button in a chat: the query, its data, the chat and the runtime."""
+
+    query: CallbackQuery
+    data: str
+    chat: Chat
+    runtime: Runtime
+
+
+async def button_tap(update: Update, context: Context, *, answer: bool = True) -> ButtonTap | None:
+    """The button pressed, answered at once (no spinner left) unless ``answer=False``; ``None`` without data or chat."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or query.data is None or chat is None:
+        return None
+    if answer:
+        await query.answer()
+    return ButtonTap(query, query.data, chat, context.runtime)
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    """A text message in a chat: the message, its text and the chat."""
+
+    message: Message
+    text: str
+    chat: Chat
+
+
+def text_message(update: Update) -> TextMessage | None:
+    """The update's text message and its chat; ``None`` without a message, a text or a chat."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or message.text is None or chat is None:
+        return None
+    return TextMessage(message, message.text, chat)

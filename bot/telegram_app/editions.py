@@ -12,7 +12,7 @@ from bot.languages import language_in
 from bot.live import Snapshot
 from bot.render import phase_at
 from bot.telegram_app.broadcast import Report, broadcasts
-from bot.telegram_app.context import App, Context, Runtime, reader
+from bot.telegram_app.context import App, Context, Runtime, button_tap, reader
 from bot.telegram_app.menu import menus, register_menu
 from bot.telegram_app.replies import buttons, reply, send
 
@@ -42,28 +42,25 @@ async def after_reload(application: App, before: Snapshot) -> None:
 
 async def notify_button(update: Update, context: Context) -> None:
     """An admin pressed "Notify subscribers": each subscriber gets the message once (the delivery log sees to it)."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or query.data is None or chat is None:
+    tap = await button_tap(update, context)
+    if tap is None:
         return
-    await query.answer()
-    runtime = context.runtime
-    if not runtime.is_admin(update.effective_user.id if update.effective_user else None):
+    if not tap.runtime.is_admin(update.effective_user.id if update.effective_user else None):
         return
     snapshot, render = reader(update, context)
     knowledge = snapshot.knowledge
-    if query.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, runtime.clock()) == "after":
+    if tap.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, tap.runtime.clock()) == "after":
         await reply(update, context, render.ui("new_edition_gone"))
         return
 
     def text_for(lang: str | None) -> str:
-        return snapshot.assistant.renderer(language_in(knowledge.locales, lang), runtime.clock()).ui("new_edition_message")
+        return snapshot.assistant.renderer(language_in(knowledge.locales, lang), tap.runtime.clock()).ui("new_edition_message")
 
     application = context.application
 
     async def on_done(report: Report) -> None:
         counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
-        await send(application.bot, chat.id, render.ui("announce_report", **counts))
+        await send(application.bot, tap.chat.id, render.ui("announce_report", **counts))
 
     # In the background, like every broadcast: the delivery log sends it once per chat, however often it is pressed.
     broadcasts(application).start(notify_key(knowledge), text_for, on_done=on_done)  # type: ignore[arg-type]

@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from bot.telegram_app.answers import group_text
-from bot.telegram_app.context import Context, reader
+from bot.telegram_app.context import Context, button_tap, reader, text_message
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import ORGANISERS, buttons, reply, send
 
@@ -25,26 +25,25 @@ ADD_ANSWER = "hd:"
 
 async def ask_organisers(update: Update, context: Context) -> None:
     """The "Ask the organisers" button: pass the asker's question to ORGANISER_CHAT_ID once, with the bot's best guesses."""
-    query = update.callback_query
-    if query is None or query.data is None or update.effective_chat is None:
+    tap = await button_tap(update, context, answer=False)  # answered once the ticket is known to exist
+    if tap is None:
         return
-    runtime = context.runtime
     snapshot, render = reader(update, context)
-    organisers = runtime.settings.organiser_chat_id
-    token = query.data.removeprefix(ORGANISERS)
-    known = runtime.store.ticket(token)
+    organisers = tap.runtime.settings.organiser_chat_id
+    token = tap.data.removeprefix(ORGANISERS)
+    known = tap.runtime.store.ticket(token)
     if known is None:  # purged, forgotten, or forged
         await expired_button(update, context)
         return
-    await query.answer()
+    await tap.query.answer()
     if organisers is None:
         await reply(update, context, render.ui("no_organiser_chat"))
         return
-    ticket = runtime.store.claim_ticket(token, query.from_user.id)
+    ticket = tap.runtime.store.claim_ticket(token, tap.query.from_user.id)
     if ticket is None:
-        await reply(update, context, render.ui("already_forwarded" if known.asker_id == query.from_user.id else "ticket_not_yours"))
+        await reply(update, context, render.ui("already_forwarded" if known.asker_id == tap.query.from_user.id else "ticket_not_yours"))
         return
-    organiser_render = snapshot.assistant.renderer(runtime.lang_for(organisers, None), runtime.clock())
+    organiser_render = snapshot.assistant.renderer(tap.runtime.lang_for(organisers, None), tap.runtime.clock())
     guesses = [snapshot.knowledge.by_id[c.entry_id] for c in snapshot.assistant.matcher.rank(ticket.question, limit=3)]
     text = organiser_render.ui(
         "organiser_forward",
@@ -55,25 +54,25 @@ async def ask_organisers(update: Update, context: Context) -> None:
         sent = await send(context.bot, organisers, text)
     except TelegramError as exc:
         log.warning("could not reach the organiser chat: %s", exc)
-        runtime.store.reopen_ticket(ticket.token)
+        tap.runtime.store.reopen_ticket(ticket.token)
         await reply(update, context, render.ui("no_organiser_chat"))
         return
-    runtime.store.ticket_sent(ticket.token, organisers, sent.message_id)
+    tap.runtime.store.ticket_sent(ticket.token, organisers, sent.message_id)
     await reply(update, context, render.ui("forwarded_to_organisers"))
 
 
 async def organiser_reply(update: Update, context: Context) -> None:
     """A reply in the organiser chat to a forwarded question: deliver it to the attendee; other messages go on as usual."""
-    message = update.effective_message
-    if message is None or message.text is None or update.effective_chat is None:
+    said = text_message(update)
+    if said is None:
         return
     runtime = context.runtime
-    original = message.reply_to_message
-    ticket = runtime.store.ticket_for_message(update.effective_chat.id, original.message_id) if original is not None else None
+    original = said.message.reply_to_message
+    ticket = runtime.store.ticket_for_message(said.chat.id, original.message_id) if original is not None else None
     snapshot, render = reader(update, context)
     if ticket is None:
         from_bot = original is not None and original.from_user is not None and original.from_user.id == context.bot.id
-        chat_render = snapshot.assistant.renderer(runtime.lang_for(update.effective_chat.id, None), runtime.clock())
+        chat_render = snapshot.assistant.renderer(runtime.lang_for(said.chat.id, None), runtime.clock())
         heading = chat_render.ui("organiser_forward").split("\n")[0]
         if from_bot and original is not None and (original.text or "").startswith(heading):
             # A forwarded question whose ticket is gone (/forget or expiry): say so rather than treat it as a question.
@@ -83,11 +82,11 @@ async def organiser_reply(update: Update, context: Context) -> None:
         return
     attendee = snapshot.assistant.renderer(runtime.lang_for(ticket.asker_id, ticket.lang), runtime.clock())
     try:
-        await send(context.bot, ticket.asker_id, attendee.ui("organiser_answer", question=ticket.question, answer=message.text))
+        await send(context.bot, ticket.asker_id, attendee.ui("organiser_answer", question=ticket.question, answer=said.text))
     except TelegramError as exc:  # the attendee blocked the bot or used /forget meanwhile
         log.info("could not deliver an organiser reply: %s", exc)
         await reply(update, context, render.ui("organiser_answer_undeliverable"))
         return
-    runtime.store.ticket_answered(ticket.token, message.text)
+    runtime.store.ticket_answered(ticket.token, said.text)
     keyboard = buttons([[(render.ui("add_as_answer_button"), f"{ADD_ANSWER}{ticket.token}")]]) if runtime.settings.admin_ids else None
     await reply(update, context, render.ui("organiser_answer_delivered"), keyboard)

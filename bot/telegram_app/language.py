@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.assistant import supported_lang
 from bot.knowledge import LANGS
-from bot.telegram_app.context import Context, reader
+from bot.telegram_app.context import Context, button_tap, reader
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import LANGUAGE, buttons, reply, say
 
@@ -22,13 +22,13 @@ async def language(update: Update, context: Context) -> None:
 
 async def choose_language(update: Update, context: Context) -> None:
     """A language button: remember it for this chat (answers, menus, reminders) and confirm in it."""
-    query = update.callback_query
-    if query is None or query.data is None or update.effective_chat is None:
+    tap = await button_tap(update, context, answer=False)  # answered once the data is known to be a language
+    if tap is None:
         return
-    chosen = query.data.removeprefix(LANGUAGE)
+    chosen = tap.data.removeprefix(LANGUAGE)
     if chosen not in LANGS:  # forged data
         await expired_button(update, context)
         return
-    await query.answer()
-    context.runtime.store.set_language(update.effective_chat.id, supported_lang(chosen))
+    await tap.query.answer()
+    tap.runtime.store.set_language(tap.chat.id, supported_lang(chosen))
     await say(update, context, "language_set")  # read after the change: confirmed in the new language

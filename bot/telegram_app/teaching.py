@@ -20,7 +20,7 @@ from bot.learning import Edit, HarmfulEdit
 from bot.render import Renderer
 from bot.store import Question
 from bot.telegram_app.answers import private_text
-from bot.telegram_app.context import Context, Runtime, reader
+from bot.telegram_app.context import Context, Runtime, button_tap, reader, text_message
 from bot.telegram_app.helpdesk import ADD_ANSWER
 from bot.telegram_app.live_reload import apply_reload
 from bot.telegram_app.organisers import admin_only
@@ -94,45 +94,41 @@ def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:
 @admin_only
 async def learn_button(update: Update, context: Context) -> None:
     """A tap under /unanswered: file the group under an entry, ask for a new entry's answer, or ignore it."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or query.data is None or chat is None:
+    tap = await button_tap(update, context)
+    if tap is None:
         return
-    await query.answer()
-    runtime = context.runtime
     _, render = reader(update, context)
-    raw_id, _, choice = query.data.removeprefix(LEARN).partition(":")
-    question = runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
-    group = _group_of(runtime, question) if question is not None else None
+    raw_id, _, choice = tap.data.removeprefix(LEARN).partition(":")
+    question = tap.runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
+    group = _group_of(tap.runtime, question) if question is not None else None
     if question is None or group is None:  # resolved by an earlier tap (or purged): nothing to do twice
-        await send(context.bot, chat.id, render.ui("learn_already"))
+        await send(context.bot, tap.chat.id, render.ui("learn_already"))
         return
     if choice == IGNORE:
-        runtime.store.ignore_questions(group.question_ids)
-        await send(context.bot, chat.id, render.ui("ignored", count=str(group.count), question=group.text))
+        tap.runtime.store.ignore_questions(group.question_ids)
+        await send(context.bot, tap.chat.id, render.ui("ignored", count=str(group.count), question=group.text))
         return
     if choice == NEW:
         prompt = await context.bot.send_message(
-            chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
+            tap.chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
         )
-        runtime.teaching_prompts[(chat.id, prompt.message_id)] = question.id
+        tap.runtime.teaching_prompts[(tap.chat.id, prompt.message_id)] = question.id
         return
-    lang = _lang_of(runtime, question.text, question.lang)
-    known = runtime.store.answered_samples()
-    call = learning.add_phrasing, runtime.live.directory, choice, lang, question.text, known
+    lang = _lang_of(tap.runtime, question.text, question.lang)
+    known = tap.runtime.store.answered_samples()
+    call = learning.add_phrasing, tap.runtime.live.directory, choice, lang, question.text, known
     await _apply(update, context, call, group.question_ids, question.text, lang, "learned")
 
 
 async def answer_prompt_reply(update: Update, context: Context) -> None:
     """A private reply: an admin's answer for a new entry when it replies to our prompt; otherwise an ordinary question."""
-    message = update.effective_message
-    chat = update.effective_chat
-    if message is None or message.text is None or chat is None:
+    said = text_message(update)
+    if said is None:
         return
     runtime = context.runtime
     prompts = runtime.teaching_prompts
-    original = message.reply_to_message
-    question_id = prompts.get((chat.id, original.message_id)) if original is not None else None
+    original = said.message.reply_to_message
+    question_id = prompts.get((said.chat.id, original.message_id)) if original is not None else None
     user = update.effective_user
     if question_id is None or not runtime.is_admin(user.id if user else None):
         await private_text(update, context)
@@ -140,34 +136,31 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
     question = runtime.store.question(question_id)
     group = _group_of(runtime, question) if question is not None else None
     if question is None or group is None:
-        await send(context.bot, chat.id, reader(update, context)[1].ui("learn_already"))
+        await send(context.bot, said.chat.id, reader(update, context)[1].ui("learn_already"))
         return
-    prompts.pop((chat.id, original.message_id), None)  # type: ignore[union-attr]
+    prompts.pop((said.chat.id, original.message_id), None)  # type: ignore[union-attr]
     lang = _lang_of(runtime, question.text, question.lang)
-    answer_lang = learning.written_in(message.text, runtime.snapshot.knowledge)
-    call = learning.new_entry, runtime.live.directory, question.text, lang, message.text, answer_lang, runtime.store.answered_samples()
+    answer_lang = learning.written_in(said.text, runtime.snapshot.knowledge)
+    call = learning.new_entry, runtime.live.directory, question.text, lang, said.text, answer_lang, runtime.store.answered_samples()
     await _apply(update, context, call, group.question_ids, question.text, lang, "entry_created")
 
 
 @admin_only
 async def add_answer_button(update: Update, context: Context) -> None:
     """The "Add as an answer" button under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or query.data is None or chat is None:
+    tap = await button_tap(update, context)
+    if tap is None:
         return
-    await query.answer()
-    runtime = context.runtime
-    token = query.data.removeprefix(ADD_ANSWER)
-    found = runtime.store.ticket_answer(token)
-    if found is None or runtime.store.edit_done(query.data):
-        await send(context.bot, chat.id, reader(update, context)[1].ui("learn_already"))
+    token = tap.data.removeprefix(ADD_ANSWER)
+    found = tap.runtime.store.ticket_answer(token)
+    if found is None or tap.runtime.store.edit_done(tap.data):
+        await send(context.bot, tap.chat.id, reader(update, context)[1].ui("learn_already"))
         return
     question, stored_lang, reply = found
-    lang = _lang_of(runtime, question, stored_lang)
-    answer_lang = learning.written_in(reply, runtime.snapshot.knowledge)
-    call = learning.new_entry, runtime.live.directory, question, lang, reply, answer_lang, runtime.store.answered_samples()
-    await _apply(update, context, call, (), question, lang, "entry_created", key=query.data)
+    lang = _lang_of(tap.runtime, question, stored_lang)
+    answer_lang = learning.written_in(reply, tap.runtime.snapshot.knowledge)
+    call = learning.new_entry, tap.runtime.live.directory, question, lang, reply, answer_lang, tap.runtime.store.answered_samples()
+    await _apply(update, context, call, (), question, lang, "entry_created", key=tap.data)
 
 
 async def _apply(
