@@ -67,16 +67,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run()
     from bot import cli
-    from bot.store import StoreError
 
     try:
         return int(getattr(cli, args.command)(args))
-    except StoreError as exc:  # DATA_DIR or the database unusable: one line, as for `run`
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:  # Ctrl-C while answering: stop quietly, no traceback
         print(file=sys.stderr)
         return 130
+    except Exception as exc:
+        from bot.store import StoreError  # imported only on failure: `ask` never needs the database
+
+        if not isinstance(exc, StoreError):
+            raise
+        print(f"error: {exc}", file=sys.stderr)  # DATA_DIR or the database unusable: one line, as for `run`
+        return 1
 
 
 if __name__ == "__main__":

@@ -9,15 +9,22 @@ import sys
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
-from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Lang, load
+from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Lang
 
 
 def _knowledge_dir(arg: str | None) -> Path:
     return Path(arg or os.environ.get("KNOWLEDGE_DIR") or "knowledge")
 
 
-def _load_or_report(arg: str | None) -> Knowledge | None:
+def _load_or_report(arg: str | None, cached: bool = False) -> Knowledge | None:
+    """The knowledge base (from the validated-knowledge cache when ``cached``), or ``None`` after printing its problems."""
     try:
+        if cached:
+            from bot.knowledge.cache import load_cached
+
+            return load_cached(_knowledge_dir(arg))
+        from bot.knowledge.loading import load
+
         return load(_knowledge_dir(arg))
     except KnowledgeError as exc:
         print(f"The knowledge base has {len(exc.problems)} problem(s):", file=sys.stderr)
@@ -59,7 +66,7 @@ def _lang(value: str | None, question: str, knowledge: Knowledge, fallback: Lang
     """``--lang`` when given, else the language ``question`` is written in, else ``fallback``."""
     if value:
         return value  # type: ignore[return-value]
-    from bot.learning import written_in
+    from bot.written_language import written_in
 
     return written_in(question, knowledge) or fallback
 
@@ -68,7 +75,7 @@ def ask(args: argparse.Namespace) -> int:
     """Answer the question argument, or each line of standard input, as text or JSON lines."""
     from bot.assistant import Assistant
 
-    knowledge = _load_or_report(args.kb)
+    knowledge = _load_or_report(args.kb, cached=True)
     if knowledge is None:
         return 1
     assistant = Assistant(knowledge)
@@ -90,7 +97,7 @@ def chat(args: argparse.Namespace) -> int:
     """An interactive conversation in the terminal, with numbered "did you mean" choices; each answer in the question's language."""
     from bot.assistant import Assistant
 
-    knowledge = _load_or_report(args.kb)
+    knowledge = _load_or_report(args.kb, cached=True)
     if knowledge is None:
         return 1
     assistant = Assistant(knowledge)

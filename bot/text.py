@@ -19,6 +19,8 @@ _BUILT: dict[tuple[int, int, int], tuple[object, object, object, Normaliser]] = 
 @lru_cache(maxsize=16_384)
 def fold(text: str) -> str:
     """Lower-case, strip accents and turn punctuation into single spaces."""
+    if text.isascii():  # nothing to decompose: most questions and phrasings
+        return _NON_WORD.sub(" ", text.casefold()).strip()
     decomposed = unicodedata.normalize("NFKD", text)
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return _NON_WORD.sub(" ", bare).strip()
@@ -52,6 +54,7 @@ class Normaliser:
     neutral: frozenset[str] = frozenset()
     neutral_phrases: frozenset[str] = frozenset()
     longest_phrase: int = 1
+    phrase_starts: frozenset[str] = frozenset()
     _seen: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -104,7 +107,8 @@ class Normaliser:
             neutral_tokens.update(target.split())
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
         longest = max((p.count(" ") + 1 for p in phrases), default=1)
-        return cls(phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), frozenset(neutral_phrases), longest)
+        starts = frozenset(p.split(" ", 1)[0] for p in phrases)
+        return cls(phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), frozenset(neutral_phrases), longest, starts)
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
@@ -137,7 +141,8 @@ class Normaliser:
         position = 0
         while position < len(words):
             step, replacement = 1, self.word_replacements.get(words[position], words[position])
-            for size in range(min(self.longest_phrase, len(words) - position), 1, -1):  # the longest phrase first
+            longest = min(self.longest_phrase, len(words) - position) if words[position] in self.phrase_starts else 1
+            for size in range(longest, 1, -1):  # the longest phrase first
                 phrase = " ".join(words[position : position + size])
                 if phrase in self.phrase_replacements and (with_neutral or phrase not in self.neutral_phrases):
                     step, replacement = size, self.phrase_replacements[phrase]

@@ -14,7 +14,7 @@ import html
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -85,6 +85,15 @@ def move_event(directory: Path, day: str) -> None:
     event = directory / "event.yaml"
     text = re.sub(r"(?m)^  date: \S+", f"  date: {day}", event.read_text(encoding="utf-8"), count=1)
     event.write_text(re.sub(r"(?ms)^past_editions:.*", "past_editions: []\n", text), encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Terminal commands that tests run keep their knowledge cache in a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("knowledge-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BOT_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(scope="session")

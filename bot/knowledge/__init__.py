@@ -5,7 +5,8 @@ line numbers), ``wording`` and ``yaml_wording`` (errors in plain words), ``check
 files), ``locales`` (UI strings), ``model`` (the loaded ``Knowledge``) and ``loading`` (``load``).
 """
 
-from bot.knowledge.loading import load
+from typing import TYPE_CHECKING
+
 from bot.knowledge.model import Knowledge
 from bot.knowledge.problems import KnowledgeError, Problem
 from bot.knowledge.schema import (
@@ -36,3 +37,15 @@ __all__ = [
     "UI_PLACEHOLDERS", "Entry", "EntryButton", "EventInfo", "Knowledge", "KnowledgeError", "Lang", "LanguageVocabulary",
     "Passage", "PastEdition", "Phase", "Problem", "Reminder", "TextVariants", "Variants", "load",
 ]  # fmt: skip
+
+if TYPE_CHECKING:
+    from bot.knowledge.loading import load
+
+
+def __getattr__(name: str) -> object:
+    """``load`` is imported on first use: a process answering from the cache never loads the YAML machinery."""
+    if name == "load":
+        from bot.knowledge.loading import load
+
+        return load
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

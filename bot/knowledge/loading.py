@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.knowledge.checks import check_neutral, cross_check
+from bot.knowledge.files import EventFile, FaqFile, PassagesFile, RemindersFile, VocabularyFile
 from bot.knowledge.locales import load_locales
 from bot.knowledge.model import Knowledge
 from bot.knowledge.problems import KnowledgeError, Problem
 from bot.knowledge.reading import parse
-from bot.knowledge.schema import EventFile, FaqFile, Lang, LanguageVocabulary, PassagesFile, RemindersFile, VocabularyFile
+from bot.knowledge.schema import Lang, LanguageVocabulary
 
 
 def load(directory: str | Path) -> Knowledge:

@@ -1,4 +1,4 @@
-"""The shape of every knowledge file (pydantic models), the languages and the names the code relies on."""
+"""The shape of what the knowledge files hold (pydantic models), the languages and the names the code relies on."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import time
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, RootModel, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 Lang = Literal["en", "nl", "fr"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -96,13 +96,13 @@ Localised = Annotated[dict[Lang, Text], BeforeValidator(_spread_text)]
 Clock = Annotated[time | None, BeforeValidator(_parse_clock)]
 
 
-class _ClosedModel(BaseModel):
+class ClosedModel(BaseModel):
     """A frozen model in which an unknown field is an error (usually a typo); values are coerced (pydantic's lax mode)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
-class Variants(_ClosedModel):
+class Variants(ClosedModel):
     """An answer's texts for each moment, and what to say when a fact it needs is empty."""
 
     text: Text | None = None
@@ -126,7 +126,7 @@ class Variants(_ClosedModel):
 TextVariants = Annotated[Variants, BeforeValidator(text_variant)]
 
 
-class EventInfo(_ClosedModel):
+class EventInfo(ClosedModel):
     """The structured facts the code computes with (dates, times, places, links)."""
 
     name: Text
@@ -168,7 +168,7 @@ class EventInfo(_ClosedModel):
 FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
-class PastEdition(_ClosedModel):
+class PastEdition(ClosedModel):
     """A past edition's values, kept so that questions about it keep their answers."""
 
     edition: Annotated[Text, BeforeValidator(lambda v: str(v) if isinstance(v, int) else v)]
@@ -176,15 +176,7 @@ class PastEdition(_ClosedModel):
     facts: dict[FactName, Localised] = {}
 
 
-class EventFile(_ClosedModel):
-    """The shape of event.yaml."""
-
-    event: EventInfo
-    facts: dict[FactName, Localised] = {}
-    past_editions: list[PastEdition] = []
-
-
-class Entry(_ClosedModel):
+class Entry(ClosedModel):
     """One question the bot can answer: its phrasings and answer in each language."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -198,13 +190,7 @@ class Entry(_ClosedModel):
     answer: dict[Lang, TextVariants] = Field(min_length=1)
 
 
-class FaqFile(_ClosedModel):
-    """The shape of faq.yaml."""
-
-    entries: Annotated[list[Entry], Field(min_length=1)]
-
-
-class LanguageVocabulary(_ClosedModel):
+class LanguageVocabulary(ClosedModel):
     """Synonym groups (canonical word -> variants), stop words and neutral words of one language."""
 
     synonyms: dict[Text, list[Text]] = {}
@@ -212,7 +198,7 @@ class LanguageVocabulary(_ClosedModel):
     neutral: list[Text] = []
 
 
-class Passage(_ClosedModel):
+class Passage(ClosedModel):
     """One paragraph of the announcement, quoted when no entry answers confidently."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
@@ -221,28 +207,10 @@ class Passage(_ClosedModel):
     questions: dict[Lang, list[Text]] = {}
 
 
-class PassagesFile(_ClosedModel):
-    """The shape of passages.yaml."""
-
-    passages: list[Passage] = []
-
-
-class VocabularyFile(RootModel[dict[Lang, LanguageVocabulary]]):
-    """The shape of vocabulary.yaml: one section per language."""
-
-    model_config = ConfigDict(frozen=True)
-
-
-class Reminder(_ClosedModel):
+class Reminder(ClosedModel):
     """A push reminder sent ``days_before`` the event day at local time ``at``."""
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
     days_before: Annotated[int, Field(ge=0, le=366)]
     at: Annotated[time, BeforeValidator(_parse_clock)]
     text: dict[Lang, TextVariants] = Field(min_length=1)
-
-
-class RemindersFile(_ClosedModel):
-    """The shape of reminders.yaml."""
-
-    reminders: list[Reminder] = []

@@ -25,6 +25,7 @@ from bot.telegram_app.helpdesk import ADD_ANSWER
 from bot.telegram_app.live_reload import apply_reload
 from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.replies import buttons, send
+from bot.written_language import written_in
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def _title(knowledge: Knowledge, render: Renderer, faq_id: str | None) -> str:
 
 def _lang_of(runtime: Runtime, text: str, fallback: str) -> Lang:
     """The language ``text`` is written in (the stored language when that is unclear)."""
-    found = learning.written_in(text, runtime.snapshot.knowledge)
+    found = written_in(text, runtime.snapshot.knowledge)
     return found or fallback  # type: ignore[return-value]
 
 
@@ -140,7 +141,7 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
         return
     prompts.pop((said.chat.id, original.message_id), None)  # type: ignore[union-attr]
     lang = _lang_of(runtime, question.text, question.lang)
-    answer_lang = learning.written_in(said.text, runtime.snapshot.knowledge)
+    answer_lang = written_in(said.text, runtime.snapshot.knowledge)
     call = learning.new_entry, runtime.live.directory, question.text, lang, said.text, answer_lang, runtime.store.answered_samples()
     await _apply(update, context, call, group.question_ids, question.text, lang, "entry_created")
 
@@ -158,7 +159,7 @@ async def add_answer_button(update: Update, context: Context) -> None:
         return
     question, stored_lang, reply = found
     lang = _lang_of(tap.runtime, question, stored_lang)
-    answer_lang = learning.written_in(reply, tap.runtime.snapshot.knowledge)
+    answer_lang = written_in(reply, tap.runtime.snapshot.knowledge)
     call = learning.new_entry, tap.runtime.live.directory, question, lang, reply, answer_lang, tap.runtime.store.answered_samples()
     await _apply(update, context, call, (), question, lang, "entry_created", key=tap.data)
 

@@ -1,0 +1,120 @@
+"""A cache of the validated knowledge base for the terminal commands, so ``ask`` starts fast.
+
+``load`` reads and checks every file (YAML, schema, cross-file checks) on each start; for a
+one-question process that is most of its time. ``load_cached`` keeps the result of a
+successful ``load`` in the user's cache folder, keyed by a digest of everything ``load``
+depends on: the content of every knowledge file, the loader's own source code, and the
+Python and pydantic versions. Any change to any of them is a miss, and a miss is a plain
+``load``, so a malformed edit is reported exactly as without the cache. Only successful
+loads are kept; nothing about users is stored. The bot itself (``run``) and ``check``
+always validate from the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import pydantic
+
+from bot.knowledge.model import Knowledge
+from bot.knowledge.schema import FILES, LANGS
+
+CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
+# Bump when the cached object's meaning changes in a way the source digest cannot see.
+_FORMAT = b"knowledge-cache/1"
+_LOADER_SOURCES = sorted(Path(__file__).resolve().parent.glob("*.py"))
+
+
+def cache_dir(env: dict[str, str] | None = None) -> Path | None:
+    """Where the cache lives: $BOT_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache plus the bot's name; ``None`` when set to "off"."""
+    env = dict(os.environ) if env is None else env
+    chosen = env.get(CACHE_DIR_VARIABLE, "")
+    if chosen.strip().lower() in ("off", "none", "0"):
+        return None
+    if chosen:
+        return Path(chosen)
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "science-for-health-bot"
+
+
+def _inputs(directory: Path) -> list[Path]:
+    """Every file ``load`` reads from ``directory``."""
+    return [directory / name for name in FILES] + [directory / "locales" / f"{lang}.yaml" for lang in LANGS]
+
+
+def knowledge_digest(directory: Path) -> str:
+    """A digest of everything a ``load(directory)`` result depends on (files, loader code, versions)."""
+    digest = hashlib.blake2b(_FORMAT, digest_size=20)
+    for part in (sys.version, pydantic.VERSION, str(directory)):
+        digest.update(part.encode() + b"\0")
+    for source in _LOADER_SOURCES:
+        digest.update(source.read_bytes() + b"\0")
+    for path in _inputs(directory):
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(b"+" + path.read_bytes())
+        except FileNotFoundError:
+            digest.update(b"-")
+        except OSError:  # unreadable: let ``load`` say so, never trust a cached copy
+            digest.update(os.urandom(16))
+    return digest.hexdigest()
+
+
+def _slot(where: Path, directory: Path) -> Path:
+    """The cache file of one knowledge folder (one file per folder, overwritten when it changes)."""
+    name = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
+    return where / f"knowledge-{name}.pickle"
+
+
+def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
+    """``load(directory)``, answered from the cache when nothing it depends on changed; refreshes the cache after a miss."""
+    directory = Path(directory)
+    where = cache_dir() if where is None else where
+    if where is None or not directory.is_dir():
+        return _load(directory)
+    key = knowledge_digest(directory)
+    slot = _slot(where, directory)
+    cached = _read(slot, key)
+    if cached is not None:
+        return cached
+    knowledge = _load(directory)  # raises KnowledgeError as usual; failures are never cached
+    _store(slot, key, knowledge)
+    return knowledge
+
+
+def _read(slot: Path, key: str) -> Knowledge | None:
+    """The cached knowledge if ``slot`` holds it under ``key``; ``None`` when missing, stale, damaged or from another version."""
+    try:
+        with slot.open("rb") as file:
+            stored_key, knowledge = pickle.load(file)  # noqa: S301 - our own file, in a folder only this user can write
+    except Exception:
+        return None
+    return knowledge if stored_key == key and isinstance(knowledge, Knowledge) else None
+
+
+def _load(directory: Path) -> Knowledge:
+    """The plain ``load``, imported only on a miss: a hit never loads YAML or the checks."""
+    from bot.knowledge.loading import load
+
+    return load(directory)
+
+
+def _store(slot: Path, key: str, knowledge: Knowledge) -> None:
+    """Write the cache file atomically (readable by the owner only); a cache that cannot be written is skipped."""
+    try:
+        slot.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=slot.parent, prefix=slot.name, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((key, knowledge), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, slot)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

@@ -1,0 +1,129 @@
+"""The validated-knowledge cache of ``ask`` and ``chat``: fast starts that never answer from stale or broken knowledge."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.knowledge import load
+from bot.knowledge.cache import cache_dir, load_cached
+from tests.conftest import BEFORE, KB, ROOT, entry_for, line_of
+
+
+def ask(question: str, kb_dir: Path, cache: Path | str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot ask --json`` on ``kb_dir`` with its cache in ``cache``, as a separate process."""
+    env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
+    return subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bot", "ask", "--json", "--lang", "en", "--now", BEFORE.isoformat(), question],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False,
+    )  # fmt: skip
+
+
+def answer_of(result: subprocess.CompletedProcess[str]) -> str:
+    """The answer text of one ``ask --json`` run (which must have succeeded)."""
+    assert result.returncode == 0, result.stderr
+    return str(json.loads(result.stdout)["answer"])
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` by ``new`` (same length) and put the modification time back: only the content changes."""
+    assert len(old) == len(new)
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_ask_answers_from_the_cache_and_sees_an_edit_that_keeps_size_and_time(kb_dir: Path, tmp_path: Path) -> None:
+    """After an edit that keeps the file's size and modification time, the next ``ask`` answers with the new fact."""
+    cache = tmp_path / "cache"
+    city = KB.facts["city"]["en"]
+    first = answer_of(ask("where is it?", kb_dir, cache))
+    assert city in first
+    assert [p.suffix for p in cache.iterdir()] == [".pickle"]
+    assert answer_of(ask("where is it?", kb_dir, cache)) == first  # answered from the cache
+    renamed = "Q" * len(city)
+    same_size_edit(kb_dir / "event.yaml", f"    en: {city}\n", f"    en: {renamed}\n")
+    edited = answer_of(ask("where is it?", kb_dir, cache))
+    assert renamed in edited
+    assert city not in edited
+
+
+def test_a_malformed_edit_after_a_cached_answer_is_reported_not_hidden(
+    kb_dir: Path, tmp_path: Path, edit: Callable[[str, str, str], None]
+) -> None:
+    """A YAML mistake made after answers were cached is reported with file and line, and the fix is picked up."""
+    cache = tmp_path / "cache"
+    answer_of(ask("when is it?", kb_dir, cache))
+    edit("event.yaml", f"date: {KB.event.date.isoformat()}", "date: 2025-13-04")
+    broken = ask("when is it?", kb_dir, cache)
+    assert broken.returncode == 1
+    line = line_of(kb_dir / "event.yaml", "  date: 2025-13-04")
+    assert f"{kb_dir / 'event.yaml'}:{line}: 'event.date' must be a date like 2025-11-04" in broken.stderr
+    assert broken.stdout == ""
+    assert "Traceback" not in broken.stderr
+    edit("event.yaml", "date: 2025-13-04", f"date: {KB.event.date.isoformat()}")
+    assert "15" in answer_of(ask("when is it?", kb_dir, cache))  # the countdown: 15 days before
+
+
+def test_a_damaged_or_unwritable_cache_never_stops_an_answer(kb_dir: Path, tmp_path: Path) -> None:
+    """A cache file of garbage, or a cache path that is a file, only costs time: the answer is the same."""
+    cache = tmp_path / "cache"
+    expected = answer_of(ask("where is it?", kb_dir, cache))
+    (slot,) = cache.iterdir()
+    slot.write_bytes(b"\x80\x05not a pickle at all")
+    result = ask("where is it?", kb_dir, cache)
+    assert answer_of(result) == expected
+    assert "Traceback" not in result.stderr
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    result = ask("where is it?", kb_dir, blocked)
+    assert answer_of(result) == expected
+    assert result.stderr == ""
+
+
+def test_the_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path) -> None:
+    """``BOT_CACHE_DIR=off`` answers without writing a cache anywhere (not even under XDG_CACHE_HOME)."""
+    home = tmp_path / "xdg"
+    env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": "off", "XDG_CACHE_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "where is it?"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+        check=False,
+    )
+    assert json.loads(result.stdout)["faq_id"] == entry_for("where")
+    assert not home.exists()
+    assert cache_dir({"BOT_CACHE_DIR": "off"}) is None
+    assert cache_dir({"XDG_CACHE_HOME": str(home)}) == home / "science-for-health-bot"
+
+
+def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path: Path) -> None:
+    """What makes ``ask`` start fast: answering from the cache imports no YAML parser, no ruamel and no sqlite3."""
+    cache = tmp_path / "cache"
+    answer_of(ask("when is it?", kb_dir, cache))
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['bot', 'ask', 'when is it?']\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'ruamel', 'sqlite3', 'telegram')))"
+    )
+    env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> None:
+    """A hit gives the very knowledge ``load`` gives: same entries, facts, locales and warnings."""
+    fresh = load(kb_dir)
+    assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a miss fills the cache
+    assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a hit
+    assert load_cached(kb_dir, tmp_path / "cache").warnings == fresh.warnings
