@@ -11,17 +11,21 @@ stays out of the tail. Then, for each knowledge base, every query once through
 ``Matcher.rank`` and through the baseline ``process.extractOne(query, all_phrasings,
 scorer=fuzz.WRatio, processor=utils.default_process)``, in the same run: median and
 p99 in milliseconds and the ratio of medians. Last, the whole ``python -m bot ask``
-process. Numbers vary with the machine (and its load): compare ratios, not absolutes.
+process with the knowledge cache hit, missed (first run after an edit) and off, beside a
+bare interpreter start, interleaved in the same run. Numbers vary with the machine (and
+its load): compare ratios, not absolutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -163,18 +167,45 @@ def main() -> None:
         phrasings, queries = synthetic(entries, rng)
         compare(f"synthetic {entries:,} x 5", phrasings, queries, {"en": normalisers["en"]})
 
-    runs, cpu = [], []
-    for _ in range(7):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "ask", "when is it?"], cwd=ROOT, capture_output=True, check=True)
-        runs.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    print(
-        f'\n`python -m bot ask "when is it?"` whole process: median {statistics.median(runs):.3f} s wall, '
-        f"{statistics.median(cpu):.3f} s CPU, over {len(runs)} runs"
-    )
+    process_times()
+
+
+def process_run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=True, env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def process_times(runs: int = 9) -> None:
+    """Print the whole ``python -m bot ask`` process time: cache hit, cache miss, cache off, beside a bare interpreter."""
+    ask = [sys.executable, "-m", "bot", "ask", "when is it?"]
+    with tempfile.TemporaryDirectory() as folder:
+        warm = {**os.environ, "BOT_CACHE_DIR": str(Path(folder) / "warm")}
+        process_run(ask, warm)  # fills the cache, as the first run after an edit does
+        bare = [sys.executable, "-c", "pass"]
+        cases: list[tuple[str, list[str], Callable[[int], dict[str, str]]]] = [
+            ("bare interpreter (`python -c pass`), the baseline", bare, lambda _: dict(os.environ)),
+            ("`ask`, knowledge cache hit (every run after the first)", ask, lambda _: warm),
+            ("`ask`, cache miss (the first run after an edit)", ask, lambda n: {**os.environ, "BOT_CACHE_DIR": f"{folder}/miss{n}"}),
+            ("`ask`, cache off (`BOT_CACHE_DIR=off`)", ask, lambda _: {**os.environ, "BOT_CACHE_DIR": "off"}),
+        ]
+        samples: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label, _, _ in cases}
+        for number in range(runs):  # interleaved, so that a burst of load colours every case alike
+            for label, command, env in cases:
+                wall, cpu = process_run(command, env(number))
+                samples[label][0].append(wall)
+                samples[label][1].append(cpu)
+    base = statistics.median(samples[cases[0][0]][0])
+    print('\n| `python -m bot ask "when is it?"`, whole process | runs | median s wall | median s CPU | minus bare interpreter, s |')
+    print("|---|---:|---:|---:|---:|")
+    for label, (walls, cpus) in samples.items():
+        wall = statistics.median(walls)
+        extra = "" if label == cases[0][0] else f"{wall - base:.3f}"
+        print(f"| {label} | {len(walls)} | {wall:.3f} | {statistics.median(cpus):.3f} | {extra} |")
 
 
 if __name__ == "__main__":
