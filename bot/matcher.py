@@ -90,15 +90,21 @@ class _Words:
         self._by_length: dict[int, list[str]] = defaultdict(list)
         for word in self.words:
             self._by_length[len(word)].append(word)
-        self._near: dict[int, list[str]] = {}
+        self._near: dict[tuple[int, int], list[str]] = {}
         self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
 
-    def near(self, length: int) -> list[str]:
-        """Words that can reach a similarity of 80 with a word of ``length`` letters (lengths within 2/3 to 3/2)."""
-        if length not in self._near:
-            lowest, highest = math.ceil(length * 2 / 3), length * 3 // 2
-            self._near[length] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
-        return self._near[length]
+    def near(self, length: int, cutoff: float = 80) -> list[str]:
+        """Words whose length lets them reach ``cutoff`` (0-100) with a word of ``length`` letters.
+
+        ``fuzz.ratio`` is 200 * common / (both lengths), and the common part is at most the
+        shorter word, so a length outside [length * c / (200 - c), length * (200 - c) / c] never reaches c.
+        """
+        whole = math.floor(cutoff)
+        key = (length, whole)
+        if key not in self._near:
+            lowest, highest = -(-length * whole // (200 - whole)), length * (200 - whole) // whole
+            self._near[key] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
+        return self._near[key]
 
     def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
         """The most similar known word at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
@@ -106,7 +112,7 @@ class _Words:
         if key not in self._closest:
             if len(self._closest) > 50_000:
                 self._closest.clear()
-            hit = process.extractOne(word, self.near(len(word)), scorer=fuzz.ratio, score_cutoff=cutoff)
+            hit = process.extractOne(word, self.near(len(word), cutoff), scorer=fuzz.ratio, score_cutoff=cutoff)
             self._closest[key] = (hit[0], hit[1] / 100) if hit else None
         return self._closest[key]
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from bot.matcher import Matcher, Phrasing
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from bot.matcher import Matcher, Phrasing, _Words
 from bot.text import Normaliser, sentences
 
 EN = Normaliser.build(
@@ -127,3 +131,18 @@ def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> No
         "We can lead the way",
     ]
     assert sentences(text) == ["what are we missing"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    word=st.text(alphabet="abcdeilnorstu", min_size=1, max_size=14),
+    known=st.lists(st.text(alphabet="abcdeilnorstu", min_size=1, max_size=20), min_size=1, max_size=60),
+    cutoff=st.sampled_from([80, 85, 90]),
+)
+def test_a_typo_is_corrected_to_the_word_a_search_of_every_known_word_finds(word: str, known: list[str], cutoff: int) -> None:
+    """Looking only at words of a length that can reach the cutoff finds what searching every known word finds."""
+    found = _Words(known).closest(word, cutoff)
+    everywhere = process.extractOne(word, sorted(set(known)), scorer=fuzz.ratio, score_cutoff=cutoff)
+    assert (found[1] if found else None) == (everywhere[1] / 100 if everywhere else None)
+    if found is not None:
+        assert fuzz.ratio(word, found[0]) == everywhere[1]  # type: ignore[index]
