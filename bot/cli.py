@@ -66,7 +66,7 @@ def _lang(value: str | None, question: str, knowledge: Knowledge, fallback: Lang
     """``--lang`` when given, else the language ``question`` is written in, else ``fallback``."""
     if value:
         return value  # type: ignore[return-value]
-    from bot.written_language import written_in
+    from bot.languages import written_in
 
     return written_in(question, knowledge) or fallback
 

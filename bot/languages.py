@@ -1,11 +1,15 @@
-"""The language rule, in one place: the reader's language, else English (the default language). Pure; no Telegram."""
+"""Languages: the rule for choosing one (the reader's, else English) and which one a text is written in. Pure; no Telegram.
+
+Light on imports: ``ask`` uses it for every question.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
-from bot.knowledge import DEFAULT_LANG, Lang
+from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, Lang
+from bot.text import fold
 
 T = TypeVar("T")
 
@@ -21,3 +25,43 @@ def in_language(texts: Mapping[Lang, T], lang: str | None, *, fallback: Lang = D
     if chosen in texts or default is None:
         return texts[chosen]
     return default
+
+
+def written_in(text: str, knowledge: Knowledge) -> Lang | None:
+    """The language ``text`` is written in, judged by the words of each language's phrasings and vocabulary; ``None`` if unclear."""
+    words = set(fold(text).split())
+    if not words:
+        return None
+    scores: dict[Lang, int] = {}
+    for lang in LANGS:
+        known = _lexicon(knowledge, lang)
+        scores[lang] = sum(1 for w in words if w in known)
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+_LEXICONS: dict[tuple[int, str], frozenset[str]] = {}
+
+
+def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
+    """Every word used in ``lang``'s phrasings and stop words (cached per knowledge base).
+
+    Synonym lists are left out: they share English concept keys and deliberately repeat
+    English phrases in every language, so they say little about the language a text is in.
+    """
+    key = (id(knowledge), lang)
+    if key not in _LEXICONS:
+        if len(_LEXICONS) > 64:
+            _LEXICONS.clear()
+        words: set[str] = set()
+        for entry in knowledge.entries:
+            for text in entry.questions.get(lang, []):
+                words.update(fold(text).split())
+        vocabulary = knowledge.vocabulary.get(lang)
+        if vocabulary is not None:
+            for text in vocabulary.stopwords:
+                words.update(fold(text).split())
+        _LEXICONS[key] = frozenset(words)
+    return _LEXICONS[key]

@@ -16,6 +16,7 @@ from telegram import ForceReply, Update
 from bot import learning
 from bot.insights import UnansweredGroup, group_unanswered
 from bot.knowledge import Knowledge, KnowledgeError, Lang
+from bot.languages import written_in
 from bot.learning import Edit, HarmfulEdit
 from bot.render import Renderer
 from bot.store import Question
@@ -25,7 +26,6 @@ from bot.telegram_app.helpdesk import ADD_ANSWER
 from bot.telegram_app.live_reload import apply_reload
 from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.replies import buttons, send
-from bot.written_language import written_in
 
 log = logging.getLogger(__name__)
 
