@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.knowledge import load
-from bot.knowledge.cache import cache_dir, load_cached
+from bot.knowledge.cache import cache_dir, knowledge_digest, load_cached
 from tests.conftest import BEFORE, KB, ROOT, entry_for, line_of
 
 
@@ -127,3 +129,22 @@ def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> 
     assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a miss fills the cache
     assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a hit
     assert load_cached(kb_dir, tmp_path / "cache").warnings == fresh.warnings
+
+
+def test_a_cache_file_others_could_have_written_is_ignored(kb_dir: Path, tmp_path: Path) -> None:
+    """A planted cache file is used only if this user owns it and no one else can write it; else the files are read again."""
+    cache = tmp_path / "cache"
+    real = load_cached(kb_dir, cache)
+    (slot,) = cache.iterdir()
+    other_dir = tmp_path / "other"
+    shutil.copytree(kb_dir, other_dir)
+    city = KB.facts["city"]["en"]
+    same_size_edit(other_dir / "event.yaml", f"    en: {city}\n", f"    en: {'Z' * len(city)}\n")
+    planted = load(other_dir)
+    slot.write_bytes(pickle.dumps((knowledge_digest(kb_dir), planted)))
+    slot.chmod(0o600)
+    assert load_cached(kb_dir, cache) == planted  # the control: a private file under the right key is trusted
+    slot.write_bytes(pickle.dumps((knowledge_digest(kb_dir), planted)))
+    slot.chmod(0o666)
+    assert load_cached(kb_dir, cache) == real
+    assert slot.stat().st_mode & 0o777 == 0o600  # replaced by a private copy

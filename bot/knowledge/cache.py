@@ -27,7 +27,9 @@ from bot.knowledge.schema import FILES, LANGS
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
 _FORMAT = b"knowledge-cache/1"
-_LOADER_SOURCES = sorted(Path(__file__).resolve().parent.glob("*.py"))
+_PACKAGE = Path(__file__).resolve().parent
+# The loader's code: this package, and the text folding its checks use.
+_LOADER_SOURCES = [*sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py"]
 
 
 def cache_dir(env: dict[str, str] | None = None) -> Path | None:
@@ -91,7 +93,10 @@ def _read(slot: Path, key: str) -> Knowledge | None:
     """The cached knowledge if ``slot`` holds it under ``key``; ``None`` when missing, stale, damaged or from another version."""
     try:
         with slot.open("rb") as file:
-            stored_key, knowledge = pickle.load(file)  # noqa: S301 - our own file, in a folder only this user can write
+            status = os.fstat(file.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:  # only a file this user wrote and no one else can
+                return None
+            stored_key, knowledge = pickle.load(file)  # noqa: S301 - our own file (checked above)
     except Exception:
         return None
     return knowledge if stored_key == key and isinstance(knowledge, Knowledge) else None
