@@ -92,6 +92,7 @@ class _Words:
             self._by_length[len(word)].append(word)
         self._near: dict[tuple[int, int], list[str]] = {}
         self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
+        self._stems: dict[str, str | None] = {}
 
     def near(self, length: int, cutoff: float = 80) -> list[str]:
         """Words whose length lets them reach ``cutoff`` (0-100) with a word of ``length`` letters.
@@ -119,9 +120,17 @@ class _Words:
     def clear(self) -> None:
         """Forget the look-ups made so far."""
         self._closest.clear()
+        self._stems.clear()
 
     def stem_of(self, word: str) -> str | None:
         """The known word ``word`` inflects: a plural ("countries"), or the longest known 5+ letter word it extends."""
+        if word not in self._stems:
+            if len(self._stems) > 50_000:
+                self._stems.clear()
+            self._stems[word] = self._stem_of(word)
+        return self._stems[word]
+
+    def _stem_of(self, word: str) -> str | None:
         for ending, replacement in _PLURALS:
             if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in self.known:
                 return word[: len(word) - len(ending)] + replacement
@@ -158,15 +167,11 @@ class _Corrector:
             return None
         if token not in self._cache:
             short = len(token) < TYPO_MIN_LENGTH
-            candidates = [
-                hit
-                for hit in (
-                    self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF),
-                    self.variant_words.closest(token, VARIANT_TYPO_CUTOFF),
-                )
-                if hit
-            ]
-            best = max(candidates, key=lambda c: c[1], default=None)
+            direct = self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF)
+            # A synonym replaces a direct hit only when strictly closer, so it need not be looked for below the hit's score.
+            bar = max(VARIANT_TYPO_CUTOFF, math.floor(direct[1] * 100)) if direct else VARIANT_TYPO_CUTOFF
+            variant = self.variant_words.closest(token, bar)
+            best = variant if variant and (direct is None or variant[1] > direct[1]) else direct
             found: tuple[str, float] | None = (self.variants.get(best[0], best[0]), best[1]) if best else None
             if found is None and not short:  # an inflection: "registering" for "register"
                 stem = self.tokens.stem_of(token)
