@@ -11,7 +11,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.knowledge import load
+import pytest
+
+from bot.knowledge import Knowledge, load
 from bot.knowledge.cache import cache_dir, knowledge_digest, load_cached
 from tests.conftest import BEFORE, KB, ROOT, entry_for, line_of
 
@@ -149,3 +151,27 @@ def test_a_cache_file_others_could_have_written_is_ignored(kb_dir: Path, tmp_pat
     slot.chmod(0o666)
     assert load_cached(kb_dir, cache) == real
     assert slot.stat().st_mode & 0o777 == 0o600  # replaced by a private copy
+
+
+def test_a_file_saved_while_loading_is_never_cached_under_the_old_content(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that lands mid-load and is then undone never leaves the edited knowledge behind the original content."""
+    from bot.knowledge import cache as cache_module
+
+    cache = tmp_path / "cache"
+    city = KB.facts["city"]["en"]
+    event = kb_dir / "event.yaml"
+    original = event.read_text(encoding="utf-8")
+    real_load = cache_module._load
+
+    def load_while_saving(directory: Path) -> Knowledge:
+        """The organiser's editor saves a change after the key was taken, before the files are read."""
+        event.write_text(original.replace(f"    en: {city}\n", f"    en: {'Q' * len(city)}\n", 1), encoding="utf-8")
+        return real_load(directory)
+
+    monkeypatch.setattr(cache_module, "_load", load_while_saving)
+    assert load_cached(kb_dir, cache).facts["city"]["en"] == "Q" * len(city)  # this run sees the save
+    monkeypatch.setattr(cache_module, "_load", real_load)
+    event.write_text(original, encoding="utf-8")  # the edit is undone
+    assert load_cached(kb_dir, cache).facts["city"]["en"] == city

@@ -2,7 +2,8 @@
 
 The package is split by concern: ``schema`` (the shape of each file), ``reading`` (YAML with
 line numbers), ``wording`` and ``yaml_wording`` (errors in plain words), ``checks`` (across
-files), ``locales`` (UI strings), ``model`` (the loaded ``Knowledge``) and ``loading`` (``load``).
+files), ``locales`` (UI strings), ``model`` (the loaded ``Knowledge``), ``files`` (whole-file shapes),
+``loading`` (``load``) and ``cache`` (validated knowledge kept for ``ask``).
 """
 
 from typing import TYPE_CHECKING

@@ -36,7 +36,7 @@ def cache_dir(env: dict[str, str] | None = None) -> Path | None:
     """Where the cache lives: $BOT_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache plus the bot's name; ``None`` when set to "off"."""
     env = dict(os.environ) if env is None else env
     chosen = env.get(CACHE_DIR_VARIABLE, "")
-    if chosen.strip().lower() in ("off", "none", "0"):
+    if chosen.strip().lower() in ("off", "none", "0", "false", "no"):
         return None
     if chosen:
         return Path(chosen)
@@ -85,7 +85,8 @@ def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
     if cached is not None:
         return cached
     knowledge = _load(directory)  # raises KnowledgeError as usual; failures are never cached
-    _store(slot, key, knowledge)
+    if knowledge_digest(directory) == key:  # a file saved while loading: keep nothing rather than file it under the old key
+        _store(slot, key, knowledge)
     return knowledge
 
 
