@@ -42,7 +42,8 @@ def written_in(text: str, knowledge: Knowledge) -> Lang | None:
     return ranked[0][0]
 
 
-_LEXICONS: dict[tuple[int, str], frozenset[str]] = {}
+# Word lists by the knowledge base they were read from (kept with it, so a reused id never matches).
+_LEXICONS: dict[int, tuple[Knowledge, dict[Lang, frozenset[str]]]] = {}
 
 
 def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
@@ -51,10 +52,13 @@ def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
     Synonym lists are left out: they share English concept keys and deliberately repeat
     English phrases in every language, so they say little about the language a text is in.
     """
-    key = (id(knowledge), lang)
-    if key not in _LEXICONS:
-        if len(_LEXICONS) > 64:
+    known = _LEXICONS.get(id(knowledge))
+    if known is None or known[0] is not knowledge:
+        if len(_LEXICONS) > 8:
             _LEXICONS.clear()
+        known = _LEXICONS[id(knowledge)] = (knowledge, {})
+    lexicons = known[1]
+    if lang not in lexicons:
         words: set[str] = set()
         for entry in knowledge.entries:
             for text in entry.questions.get(lang, []):
@@ -63,5 +67,5 @@ def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
         if vocabulary is not None:
             for text in vocabulary.stopwords:
                 words.update(fold(text).split())
-        _LEXICONS[key] = frozenset(words)
-    return _LEXICONS[key]
+        lexicons[lang] = frozenset(words)
+    return lexicons[lang]

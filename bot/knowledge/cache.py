@@ -68,8 +68,8 @@ def knowledge_digest(directory: Path) -> str:
 
 
 def _slot(where: Path, directory: Path) -> Path:
-    """The cache file of one knowledge folder (one file per folder, overwritten when it changes)."""
-    name = hashlib.blake2b(str(directory.resolve()).encode(), digest_size=8).hexdigest()
+    """The cache file of one knowledge folder as written (the path as given is in the knowledge), overwritten when it changes."""
+    name = hashlib.blake2b(f"{directory.resolve()}\0{directory}".encode(), digest_size=8).hexdigest()
     return where / f"knowledge-{name}.pickle"
 
 
