@@ -34,6 +34,10 @@ PASSAGE_AT = 70.0
 PASSAGE_MARGIN = 0.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
+# A year in a question ("the 2022 edition"). One that is neither the current edition's nor a
+# past edition's in event.yaml asks about an edition the knowledge does not hold: no entry
+# answers it confidently (the question is declined instead of getting this edition's facts).
+_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -96,6 +100,8 @@ class Assistant:
         ]  # fmt: skip
         self.matcher = Matcher(phrasings, normalisers)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
+        editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
+        self.years = frozenset(str(day.year) for day in editions)
 
     @cached_property
     def passage_matcher(self) -> Matcher:
@@ -111,9 +117,14 @@ class Assistant:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
         clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
         render = self.renderer(lang, now)
-        ranked = self.matcher.rank(clean, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if clean else []
+        words = _YEAR.sub(" ", clean)  # a known edition's year says nothing about the topic; another one is declined below
+        ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
+        if self.names_other_edition(clean):
+            topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
+            score = ranked[0].score if ranked else 0.0
+            return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
         best = ranked[0] if ranked else None
         ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
@@ -121,7 +132,7 @@ class Assistant:
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
         vague = best is not None and best.score >= ANSWER_AT
-        passages = self.passage_matcher.rank(clean, limit=1, keep=is_passage) if self.passages and not vague else []
+        passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
             quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
@@ -134,6 +145,10 @@ class Assistant:
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
+
+    def names_other_edition(self, question: str) -> bool:
+        """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""
+        return any(year not in self.years for year in _YEAR.findall(question))
 
     def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
         """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""

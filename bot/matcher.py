@@ -108,12 +108,14 @@ class _Words:
         return self._near[key]
 
     def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
-        """The most similar known word at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
+        """The most similar known word with the same first letter at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
         key = (word, cutoff)
         if key not in self._closest:
             if len(self._closest) > 50_000:
                 self._closest.clear()
-            hit = process.extractOne(word, self.near(len(word), cutoff), scorer=fuzz.ratio, score_cutoff=cutoff)
+            # A typo keeps its first letter: "parking" is no typo of "speaking", "wen" is one of "when".
+            candidates = [known for known in self.near(len(word), cutoff) if known[:1] == word[:1]]
+            hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
             self._closest[key] = (hit[0], hit[1] / 100) if hit else None
         return self._closest[key]
 

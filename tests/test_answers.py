@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant, as_question, supported_lang
-from bot.knowledge import load
+from bot.knowledge import Lang, load
 from tests.conftest import AFTER, BEFORE, EVENT_DAY, KB, at_day, entry_for, fill, move_event
 
 DAY = KB.event.date
@@ -90,6 +90,52 @@ def test_off_topic_questions_are_declined_with_the_topics(assistant: Assistant, 
     assert answer.faq_id is None
     assert answer.outcome == "decline"
     assert answer.text.startswith("Sorry, I don't know the answer to that. I can tell you about: Date, Venue")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "what was the theme of science for health 2022"),
+        ("en", "who gave the keynote in 2024?"),
+        ("nl", "wie gaf de keynote in 2024?"),
+        ("nl", "wat was het thema van de editie 2021?"),
+        ("fr", "quel était le thème en 2022 ?"),
+        ("fr", "qui a donné la keynote en 2023 ?"),
+    ],
+)
+def test_another_years_edition_gets_no_confident_answer(assistant: Assistant, lang: Lang, question: str) -> None:
+    """A question about a year the knowledge holds no edition for is declined, never answered with this edition's facts."""
+    answer = assistant.answer(question, lang, AFTER)
+    assert answer.faq_id is None
+    assert answer.outcome == "decline"
+    assert fill("{keynote_speaker}") not in answer.text
+
+
+def test_this_editions_year_is_still_answered(assistant: Assistant) -> None:
+    """Naming the current edition's year keeps the ordinary answer."""
+    answer = assistant.answer(f"when is science for health {DAY.year}?", "en", BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert fill("{date}") in answer.text
+
+
+def test_a_past_edition_in_event_yaml_is_not_another_edition(kb_dir: Path) -> None:
+    """A year listed under past_editions is known: the question is answered, not declined as another edition's."""
+    events = kb_dir / "event.yaml"
+    text = events.read_text(encoding="utf-8").replace("past_editions: []", "past_editions:")
+    events.write_text(text.rstrip("\n") + '\n- edition: "2019"\n  date: 2019-11-05\n', encoding="utf-8")
+    assistant = Assistant(load(kb_dir))
+    assert not assistant.names_other_edition("who gave the keynote in 2019?")
+    assert assistant.names_other_edition("who gave the keynote in 2018?")
+
+
+@pytest.mark.parametrize(("lang", "question"), [("en", "is there parking?"), ("nl", "is er parking?"), ("fr", "il y a un parking ?")])
+def test_a_word_the_knowledge_lacks_is_not_read_as_a_topic_with_another_first_letter(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """A word the knowledge lacks ("parking") is no typo of one it has ("speaking"): no confident keynote answer."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.faq_id is None
+    assert fill("{keynote_speaker}") not in answer.text
 
 
 def test_ambiguous_question_offers_did_you_mean(assistant: Assistant) -> None:
