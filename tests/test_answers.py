@@ -128,6 +128,18 @@ def test_a_past_edition_in_event_yaml_is_not_another_edition(kb_dir: Path) -> No
     assert assistant.names_other_edition("who gave the keynote in 2018?")
 
 
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "is it in ghent?"), ("en", "Is the event in Antwerp?"), ("nl", "is het in Antwerpen?"), ("nl", "is het in Gent?"),
+     ("fr", "c'est à Namur ?"), ("fr", "c'est a Liege cette annee ?")],
+)  # fmt: skip
+def test_a_yes_no_check_of_the_city_gets_the_venue(assistant: Assistant, lang: Lang, question: str) -> None:
+    """Asking whether it is in some Belgian city is answered with the real city, in the reader's language."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.faq_id == entry_for("where")
+    assert fill("{city}", lang) in answer.text
+
+
 @pytest.mark.parametrize(("lang", "question"), [("en", "is there parking?"), ("nl", "is er parking?"), ("fr", "il y a un parking ?")])
 def test_a_word_the_knowledge_lacks_is_not_read_as_a_topic_with_another_first_letter(
     assistant: Assistant, lang: Lang, question: str
