@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
-from typing import Literal
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, Passage
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
 from bot.text import Normaliser, sentences
+
+if TYPE_CHECKING:
+    from bot.decision import DecisionModel, Example, Guess
 
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
@@ -32,6 +35,11 @@ MAX_QUESTION = 1000
 # entries are offered as "did you mean" instead).
 PASSAGE_AT = 70.0
 PASSAGE_MARGIN = 0.0
+# Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
+# model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
+# rankers built differently agreeing is better evidence than either score. Chosen on the tune
+# part by the rule in docs/developers.md, "How the assistant decides".
+AGREE_AT = 60.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
 # A year in a question ("the 2022 edition"). One that is neither the current edition's nor a
@@ -89,8 +97,11 @@ def supported_lang(code: str | None) -> Lang:
 class Assistant:
     """Answers questions from one knowledge base; build a new one to change the knowledge."""
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    def __init__(self, knowledge: Knowledge, learned: bool = True) -> None:
+        """Index ``knowledge``; with ``learned``, also use its decision model (trained now unless it came with the knowledge)."""
         self.knowledge = knowledge
+        self._packed = knowledge.decision if learned else None
+        self._model: DecisionModel | None = build_model(knowledge) if learned and knowledge.decision is None else None
         normalisers: dict[str, Normaliser] = {
             lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in knowledge.vocabulary.items()
         }
@@ -140,11 +151,32 @@ class Assistant:
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
+        agreed = self.second_opinion(words, close[0].entry_id) if close else None
+        if agreed is not None:
+            entry = self.knowledge.by_id[agreed.label]
+            return Answer(question, self.entry_text(entry, render), entry.id, max(score, agreed.score), render.lang, "answer")
         if close:
             suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
+
+    @property
+    def model(self) -> DecisionModel | None:
+        """The decision model (unpacked on first use when it came with a cached knowledge base); ``None`` when not learned."""
+        if self._model is None and self._packed is not None:
+            self._model = self._packed.unpack()
+        return self._model
+
+    def second_opinion(self, question: str, faq_id: str) -> Guess | None:
+        """The learned model's guess when it, too, puts entry ``faq_id`` first with at least ``AGREE_AT`` confidence."""
+        model = self.model
+        if model is None:
+            return None
+        from bot.decision import OFF_TOPIC
+
+        top = next((guess for guess in model.rank(question, 3) if guess.label != OFF_TOPIC), None)
+        return top if top is not None and top.label == faq_id and top.score >= AGREE_AT else None
 
     def names_other_edition(self, question: str) -> bool:
         """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""
@@ -190,3 +222,29 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
         found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
         found += [Phrasing(PASSAGE_PREFIX + passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
     return found
+
+
+def training_examples(knowledge: Knowledge) -> list[Example]:
+    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions."""
+    from bot.decision import Example, off_topic_examples
+
+    found = [Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts]
+    return found + off_topic_examples()
+
+
+def build_model(knowledge: Knowledge) -> DecisionModel:
+    """The decision model of ``knowledge``: trained (about a second), or the same one again for the same content."""
+    vocabulary = tuple((lang, words.model_dump_json()) for lang, words in sorted(knowledge.vocabulary.items()))
+    return _trained(tuple(training_examples(knowledge)), vocabulary)
+
+
+@lru_cache(maxsize=4)
+def _trained(examples: tuple[Example, ...], vocabulary: tuple[tuple[str, str], ...]) -> DecisionModel:
+    """Train on ``examples`` with ``vocabulary``'s concepts (a pure function of both: unchanged content reuses the model)."""
+    from bot.decision import train
+
+    normalisers: dict[str, Normaliser] = {}
+    for lang, words in vocabulary:
+        parsed = LanguageVocabulary.model_validate_json(words)
+        normalisers[lang] = Normaliser.build(parsed.synonyms, parsed.stopwords, parsed.neutral)
+    return train(examples, normalisers)

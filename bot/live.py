@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Problem, load
+from bot.knowledge.cache import knowledge_digest, with_decision
 from bot.languages import in_language
 from bot.schedule import reminder_times
 
@@ -52,10 +54,13 @@ def fingerprint(directory: Path) -> str:
 
 
 def build(directory: Path) -> Snapshot:
-    """Load, validate and index ``directory``; raises ``KnowledgeError``."""
+    """Load, validate and index ``directory`` and train (or take from the cache) its decision model; raises ``KnowledgeError``."""
     before = fingerprint(directory)
-    knowledge = load(directory)
-    return Snapshot(knowledge, Assistant(knowledge), before)
+    digest = knowledge_digest(directory)
+    knowledge = with_decision(directory, load(directory), digest)
+    assistant = Assistant(knowledge)
+    assistant.model  # noqa: B018 - unpacked here, in the reload's thread, not at the first question
+    return Snapshot(knowledge, assistant, before)
 
 
 class LiveKnowledge:
@@ -63,11 +68,16 @@ class LiveKnowledge:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        self._reloading = threading.Lock()  # reloads run in worker threads: one at a time
         self.current = build(directory)
         self.broken = False  # the files on disk were rejected at the last reload
 
     def reload(self) -> ReloadResult:
-        """Validate the files on disk and, if valid, make them live in one assignment."""
+        """Validate the files on disk and, if valid, make them live in one assignment (one reload at a time)."""
+        with self._reloading:
+            return self._reload()
+
+    def _reload(self) -> ReloadResult:
         old = self.current
         try:
             new = build(self.directory)

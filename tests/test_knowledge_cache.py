@@ -111,19 +111,38 @@ def test_the_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path) -> None:
 
 
 def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path: Path) -> None:
-    """What makes ``ask`` start fast: answering from the cache imports no YAML parser, no ruamel, no store and no checks."""
+    """What makes ``ask`` start fast: answering a clear question from the cache imports no YAML parser, ruamel, store, checks or model."""
     cache = tmp_path / "cache"
     answer_of(ask("when is it?", kb_dir, cache))
     code = (
         "import runpy, sys\n"
         "sys.argv = ['bot', 'ask', 'when is it?']\n"
         "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        "heavy = ('yaml', 'ruamel', 'telegram', 'bot.store', 'bot.learning', 'bot.knowledge.loading', 'bot.knowledge.files')\n"
+        "heavy = ('yaml', 'ruamel', 'telegram', 'bot.store', 'bot.learning', 'bot.knowledge.loading', 'bot.knowledge.files',\n"
+        "         'numpy', 'scipy', 'bot.decision')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
     )
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> None:
+    """An unsure question answered from the cache uses the model trained with the knowledge: numpy, but no training (no scipy)."""
+    cache = tmp_path / "cache"
+    answer_of(ask("when is it?", kb_dir, cache))
+    code = (
+        "import sys\n"
+        "from bot.knowledge.cache import load_cached\n"
+        "from bot.assistant import Assistant\n"
+        f"knowledge = load_cached({str(kb_dir)!r})\n"
+        "assert knowledge.decision is not None\n"
+        "assistant = Assistant(knowledge)\n"
+        "print(assistant.model is not None and len(assistant.model.labels), 'scipy' in sys.modules, 'numpy' in sys.modules)"
+    )
+    env = {**os.environ, "BOT_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
+    assert result.stdout.split() == [str(len(KB.entries) + 1), "False", "True"], result.stdout + result.stderr
 
 
 def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> None:

@@ -1,10 +1,12 @@
 """A cache of the validated knowledge base for the terminal commands, so ``ask`` starts fast.
 
-``load`` reads and checks every file (YAML, schema, cross-file checks) on each start; for a
-one-question process that is most of its time. ``load_cached`` keeps the result of a
-successful ``load`` in the user's cache folder, keyed by a digest of everything ``load``
-depends on: the content of every knowledge file, the loader's own source code, and the
-Python and pydantic versions. Any change to any of them is a miss, and a miss is a plain
+``load`` reads and checks every file (YAML, schema, cross-file checks), and the assistant
+trains its decision model, on each start; for a one-question process that is most of its time.
+``load_cached`` keeps the result of a successful ``load``, with the decision model trained on
+it (as bytes: a hit imports no numpy until a question needs the model), in the user's cache
+folder, keyed by a digest of everything both depend on: the content of every knowledge file,
+the loader's and the model's source code, the shipped off-topic questions, and the Python,
+pydantic and numpy versions. Any change to any of them is a miss, and a miss is a plain
 ``load``, so a malformed edit is reported exactly as without the cache. Only successful
 loads are kept; nothing about users is stored. The bot itself (``run``) and ``check``
 always validate from the files.
@@ -17,6 +19,7 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pydantic
@@ -28,8 +31,13 @@ CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
 _FORMAT = b"knowledge-cache/1"
 _PACKAGE = Path(__file__).resolve().parent
-# The loader's code: this package, and the text folding its checks use.
-_LOADER_SOURCES = [*sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py"]
+# The loader's code (this package, and the text folding its checks use), and what the decision model
+# stored with the knowledge is trained by and from (its code and the shipped off-topic questions).
+_LOADER_SOURCES = [
+    *sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py",
+    _PACKAGE.parent / "decision.py", _PACKAGE.parent / "assistant.py", _PACKAGE.parent / "packed.py",
+    _PACKAGE.parent / "training" / "off_topic.yaml",
+]  # fmt: skip
 
 
 def cache_dir(env: dict[str, str] | None = None) -> Path | None:
@@ -52,7 +60,7 @@ def _inputs(directory: Path) -> list[Path]:
 def knowledge_digest(directory: Path) -> str:
     """A digest of everything a ``load(directory)`` result depends on (files, loader code, versions)."""
     digest = hashlib.blake2b(_FORMAT, digest_size=20)
-    for part in (sys.version, pydantic.VERSION, str(directory)):
+    for part in (sys.version, pydantic.VERSION, _numpy_version(), str(directory)):
         digest.update(part.encode() + b"\0")
     for source in _LOADER_SOURCES:
         digest.update(source.read_bytes() + b"\0")
@@ -65,6 +73,16 @@ def knowledge_digest(directory: Path) -> str:
         except OSError:  # unreadable: let ``load`` say so, never trust a cached copy
             digest.update(os.urandom(16))
     return digest.hexdigest()
+
+
+def _numpy_version() -> str:
+    """The installed numpy's version, read without importing it (the cached model holds numpy arrays)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("numpy")
+    except PackageNotFoundError:
+        return "-"
 
 
 def _slot(where: Path, directory: Path) -> Path:
@@ -84,10 +102,32 @@ def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
     cached = _read(slot, key)
     if cached is not None:
         return cached
-    knowledge = _load(directory)  # raises KnowledgeError as usual; failures are never cached
+    knowledge = _trained(_load(directory))  # raises KnowledgeError as usual; failures are never cached
     if knowledge_digest(directory) == key:  # a file saved while loading: keep nothing rather than file it under the old key
         _store(slot, key, knowledge)
     return knowledge
+
+
+def with_decision(directory: str | Path, knowledge: Knowledge, before: str, where: Path | None = None) -> Knowledge:
+    """``knowledge`` (just loaded from ``directory``, whose digest was ``before``) with its decision model.
+
+    The bot validates the files on every start and reload; only the trained model is taken from
+    the cache, when the files are still those of ``before`` and a model was stored under that
+    digest. Otherwise it is trained now and stored for the next start.
+    """
+    directory = Path(directory)
+    where = cache_dir() if where is None else where
+    if where is None or knowledge_digest(directory) != before:  # no cache, or a file saved while loading: train, keep nothing
+        return _trained(knowledge)
+    knowledge_slot = _slot(where, directory)
+    slot = knowledge_slot.with_name(knowledge_slot.name.replace("knowledge-", "model-", 1))
+    cached = _read(slot, before)
+    if cached is not None and cached.decision is not None:
+        return replace(knowledge, decision=cached.decision)
+    trained = _trained(knowledge)
+    if knowledge_digest(directory) == before:
+        _store(slot, before, trained)
+    return trained
 
 
 def _read(slot: Path, key: str) -> Knowledge | None:
@@ -108,6 +148,14 @@ def _load(directory: Path) -> Knowledge:
     from bot.knowledge.loading import load
 
     return load(directory)
+
+
+def _trained(knowledge: Knowledge) -> Knowledge:
+    """``knowledge`` with its decision model, so that a cache hit answers without training."""
+    from bot.assistant import build_model
+    from bot.packed import PackedModel
+
+    return replace(knowledge, decision=PackedModel.pack(build_model(knowledge)))
 
 
 def _store(slot: Path, key: str, knowledge: Knowledge) -> None:

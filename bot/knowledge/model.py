@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import (
@@ -20,6 +21,9 @@ from bot.knowledge.schema import (
     Reminder,
     Variants,
 )
+
+if TYPE_CHECKING:
+    from bot.packed import PackedModel
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,8 @@ class Knowledge:
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     passages: tuple[Passage, ...] = ()
+    # The decision model trained on this knowledge, when it was trained with it (the terminal's cache keeps both).
+    decision: PackedModel | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})

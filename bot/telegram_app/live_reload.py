@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -46,11 +47,11 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
     return "\n".join(lines)
 
 
-def apply_reload(application: App) -> ReloadResult:
-    """Validate knowledge/ and swap it in if valid; reschedule reminders when it changed."""
+async def apply_reload(application: App) -> ReloadResult:
+    """Validate knowledge/ and swap it in if valid, off the event loop (training takes a second); reschedule reminders if changed."""
     runtime: Runtime = application.bot_data["runtime"]
     before = runtime.snapshot
-    result = runtime.live.reload()
+    result = await asyncio.to_thread(runtime.live.reload)
     if result.changed:
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
         schedule_reminders(application)
@@ -76,7 +77,7 @@ async def reload(update: Update, context: Context) -> None:
     """/reload: validate and apply knowledge/ now, and say what changed (or every problem)."""
     if update.effective_chat is None:
         return
-    result = apply_reload(context.application)  # type: ignore[arg-type]
+    result = await apply_reload(context.application)  # type: ignore[arg-type]
     _, render = reader(update, context)
     await send(context.bot, update.effective_chat.id, reload_summary(render, result))
 
@@ -102,7 +103,7 @@ async def watch_knowledge(context: Context) -> None:
         return
     if current == state.reported:
         return  # this broken version was already reported
-    result = apply_reload(context.application)  # type: ignore[arg-type]
+    result = await apply_reload(context.application)  # type: ignore[arg-type]
     state.pending = None
     state.reported = current if result.problems else None
     if result.changed or result.problems or result.fixed:

@@ -193,7 +193,7 @@ async def _apply(
     if edit.before != edit.after:
         runtime.store.record_edit(key or uuid.uuid4().hex, learning.FAQ, edit.before, edit.after, runtime.clock(), question_ids)
     runtime.store.resolve_questions(question_ids, edit.faq_id)
-    apply_reload(context.application)  # type: ignore[arg-type]
+    await apply_reload(context.application)  # type: ignore[arg-type]
     fresh = runtime.snapshot
     attendee = fresh.assistant.answer(question, lang, runtime.clock())
     title = _title(fresh.knowledge, render, edit.faq_id)
@@ -219,5 +219,5 @@ async def undo(update: Update, context: Context) -> None:
         await send(context.bot, chat.id, render.ui("undo_failed", problems="\n".join(map(str, exc.problems))))
         return
     runtime.store.mark_undone(edit_id)
-    apply_reload(context.application)  # type: ignore[arg-type]
+    await apply_reload(context.application)  # type: ignore[arg-type]
     await send(context.bot, chat.id, render.ui("undo_done", file=str(runtime.live.directory / file)))

@@ -1,0 +1,326 @@
+"""A second, learned opinion on which entry a question asks for. Pure; no Telegram.
+
+The matcher scores a question against each entry's phrasings. This model learns from the
+same knowledge in another way: each entry is a class, trained on its phrasings in every
+language, and one more class, ``OFF_TOPIC``, is trained on the off-topic questions that ship
+with the code (``bot/training/off_topic.yaml``: other events, requests to act, trivia, small talk,
+details an announcement does not give; written for any edition). Features survive typos,
+inflection and word order: character n-grams inside words, words, word pairs, the concepts of
+``vocabulary.yaml`` and the share of words no training question uses; a word seen nowhere is
+first corrected to a known word when it is a likely typo (rapidfuzz). The classifier is an
+L2-regularised multinomial logistic regression. The assistant uses it where the matcher is
+unsure ("did you mean"): when both put the same entry first, that entry is answered
+(``bot/assistant.py``). The model is a pure function of the knowledge and the shipped
+off-topic set: same knowledge, same model, same answers. Answering needs numpy only; training
+also uses scipy's sparse matrices.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.text import Normaliser, fold, sentences
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+Floats = npt.NDArray[np.float64]
+
+OFF_TOPIC = "_off_topic"
+OFF_TOPIC_FILE = Path(__file__).parent / "training" / "off_topic.yaml"
+# A year names an edition, not a topic: the assistant's year rule handles it, the features ignore it.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending.
+CHAR_SIZES = (2, 3, 4, 5)
+# Words shorter than this are neither corrected nor counted as unknown.
+MIN_WORD = 3
+# How close (rapidfuzz ratio, 0-100) an unseen word must be to a known one to count as its typo.
+TYPO_CUTOFF = 80
+# A feature must occur in this many training questions to be kept (rarer ones add noise and time).
+MIN_EXAMPLES = 2
+# Inverse regularisation strength of the logistic regression: the phrasings are few and clean.
+C = 100.0
+# A sentence of a longer message scored alone keeps this share of its confidence.
+SENTENCE_SHARE = 0.9
+_UNKNOWN = "u"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training question and the class it belongs to."""
+
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A class (entry id or ``OFF_TOPIC``) with the model's confidence in it, 0-100."""
+
+    label: str
+    score: float
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text``, years left out."""
+    return [word for word in fold(text).split() if not _YEAR.fullmatch(word)]
+
+
+class Featuriser:
+    """Text -> sparse, L2-normalised TF-IDF features, plus the share of words no training question uses."""
+
+    def __init__(self, normalisers: Mapping[str, Normaliser]) -> None:
+        self.normalisers = dict(normalisers)
+        self.concepts = frozenset(
+            target for n in self.normalisers.values() for target in (*n.word_replacements.values(), *n.phrase_replacements.values())
+        )
+        self.columns: dict[str, int] = {}
+        self.idf: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self.words_by_length: dict[int, list[str]] = {}
+
+    def _surface(self, text: str, words: list[str]) -> Counter[str]:
+        """Character n-grams, words, word pairs and concepts of ``text``."""
+        found: Counter[str] = Counter()
+        for word in words:
+            padded = f" {word} "
+            for size in CHAR_SIZES:
+                for start in range(len(padded) - size + 1):
+                    found["c" + padded[start : start + size]] += 1
+            found["w " + word] += 1
+        for first, second in pairwise(words):
+            found[f"b {first} {second}"] += 1
+        for normaliser in self.normalisers.values():
+            for token in normaliser.tokens(text):
+                if token in self.concepts:
+                    found["k " + token] = 1
+        return found
+
+    def features(self, text: str) -> tuple[Counter[str], float]:
+        """The features of ``text`` (unseen words replaced by the known word they are a typo of) and its share of unknown words."""
+        words = words_of(text)
+        found = self._surface(text, words)
+        unknown = 0
+        distinct = dict.fromkeys(words)
+        for word in distinct:
+            if "w " + word in self.columns or len(word) < MIN_WORD or word.isdigit():
+                continue
+            known = self.closest(word)
+            if known is None:
+                unknown += 1
+            else:
+                found["w " + known] += 1
+        return found, unknown / max(len(distinct), 1)
+
+    def closest(self, word: str) -> str | None:
+        """The known word ``word`` is most likely a typo of: as close as ``TYPO_CUTOFF`` and with the same first letter."""
+        from rapidfuzz import fuzz, process
+
+        low, high = math.ceil(len(word) * 0.75), len(word) + len(word) // 4 + 1
+        candidates = [w for size in range(low, high + 1) for w in self.words_by_length.get(size, ()) if w[0] == word[0]]
+        hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
+        return hit[0] if hit else None
+
+    def fit(self, texts: Sequence[str]) -> list[tuple[Counter[str], float]]:
+        """Learn the columns, known words and IDF from ``texts``; returns their features."""
+        frequency: Counter[str] = Counter()
+        for text in texts:
+            frequency.update(self._surface(text, words_of(text)).keys())
+        kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
+        self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}
+        self.words_by_length = {}
+        for feature in kept:
+            if feature.startswith("w ") and len(feature) - 2 >= MIN_WORD:
+                self.words_by_length.setdefault(len(feature) - 2, []).append(feature[2:])
+        found = [self.features(text) for text in texts]
+        frequency = Counter()
+        for counts, _ in found:
+            frequency.update(counts.keys())
+        self.idf = np.array([math.log((1 + len(texts)) / (1 + frequency[feature])) + 1.0 for feature in self.columns], dtype=np.float32)
+        return found
+
+    def vector(self, counts: Counter[str], unknown: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
+        """Columns and values: L2-normalised TF-IDF of the known features, then the unknown share (kept out of the norm)."""
+        pairs = [(self.columns[f], n) for f, n in counts.items() if f in self.columns]
+        columns = np.fromiter((c for c, _ in pairs), dtype=np.intp, count=len(pairs))
+        values = np.fromiter((1.0 + math.log(n) for _, n in pairs), dtype=np.float32, count=len(pairs)) * self.idf[columns]
+        values /= float(np.linalg.norm(values)) or 1.0
+        if unknown:
+            columns = np.append(columns, self.columns[_UNKNOWN])
+            values = np.append(values, np.float32(unknown))
+        return columns, values
+
+
+class DecisionModel:
+    """A trained classifier over the knowledge's entries plus ``OFF_TOPIC``."""
+
+    def __init__(
+        self, featuriser: Featuriser, labels: Sequence[str], weights: npt.NDArray[np.float32],
+        word_weight: Mapping[str, float], in_scope: frozenset[str],
+    ) -> None:  # fmt: skip
+        self.featuriser = featuriser
+        self.labels = tuple(labels)
+        self.weights = weights
+        self.word_weight = dict(word_weight)
+        self.unknown_weight = max(word_weight.values(), default=1.0)
+        self.in_scope = in_scope
+        self.off_topic = np.array([label == OFF_TOPIC for label in self.labels])
+
+    def probabilities(self, text: str) -> Floats:
+        """The probability of each class (in ``labels`` order) for ``text``."""
+        columns, values = self.featuriser.vector(*self.featuriser.features(text))
+        logits: Floats = (values @ self.weights[columns]).astype(np.float64) if len(columns) else np.zeros(len(self.labels))
+        logits -= logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()  # type: ignore[no-any-return]
+
+    def coverage(self, text: str) -> float:
+        """How much of ``text`` (IDF-weighted words) the knowledge's own questions use: 1 when all of it, 0 when none."""
+        total = known = 0.0
+        for word in dict.fromkeys(words_of(text)):
+            weight = self.word_weight.get(word, self.unknown_weight)
+            total += weight
+            if word in self.in_scope or (word not in self.word_weight and self.featuriser.closest(word) in self.in_scope):
+                known += weight
+        return known / total if total else 0.0
+
+    def confidences(self, text: str) -> Floats:
+        """Each class's confidence for ``text``, 0-100: its probability, entries' scaled by the coverage."""
+        probabilities = self.probabilities(text)
+        return 100.0 * np.where(self.off_topic, probabilities, probabilities * self.coverage(text))
+
+    def rank(self, question: str, limit: int = 5) -> list[Guess]:
+        """The likeliest classes for ``question``, best first: the whole message's or its most confident sentence's."""
+        pieces = [question, *(p for p in sentences(question) if p != question)]
+        best: Floats | None = None
+        for position, piece in enumerate(pieces):
+            scores = self.confidences(piece) * (1.0 if position == 0 else SENTENCE_SHARE)
+            if best is None or np.where(self.off_topic, 0.0, scores).max() > np.where(self.off_topic, 0.0, best).max():
+                best = scores
+        if best is None:
+            return []
+        order = np.argsort(-best, kind="stable")[:limit]
+        return [Guess(self.labels[i], float(best[i])) for i in order]
+
+
+def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c: float = C) -> DecisionModel:
+    """Fit the decision model on ``examples``: TF-IDF features, then a multinomial logistic regression."""
+    from scipy.sparse import csr_matrix
+
+    items = list(examples)
+    featuriser = Featuriser(normalisers)
+    found = featuriser.fit([e.text for e in items])
+    labels = sorted({e.label for e in items})
+    index = {label: i for i, label in enumerate(labels)}
+    vectors = [featuriser.vector(counts, unknown) for counts, unknown in found]
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
+    matrix = csr_matrix(
+        (np.concatenate([v for _, v in vectors]), np.concatenate([c for c, _ in vectors]), indptr),
+        shape=(len(items), len(featuriser.columns)), dtype=np.float64,
+    )  # fmt: skip
+    weights = fit_softmax(matrix, np.array([index[e.label] for e in items]), len(labels), c)
+    frequency: Counter[str] = Counter()
+    in_scope: set[str] = set()
+    for item, (counts, _) in zip(items, found, strict=True):
+        words = set(words_of(item.text))
+        frequency.update(words)
+        if item.label != OFF_TOPIC:
+            in_scope.update(words)
+            in_scope.update(feature[2:] for feature in counts if feature.startswith("k "))
+    for normaliser in normalisers.values():  # a synonym of a concept the entries use is the knowledge's word too
+        for surface, concept in (*normaliser.word_replacements.items(), *normaliser.phrase_replacements.items()):
+            if concept in in_scope:
+                in_scope.update(surface.split())
+    word_weight = {word: math.log((1 + len(items)) / (1 + count)) + 1.0 for word, count in frequency.items()}
+    return DecisionModel(featuriser, labels, weights.astype(np.float32), word_weight, frozenset(in_scope))
+
+
+def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, c: float, max_iter: int = 150) -> Floats:
+    """Weights of an L2-regularised multinomial logistic regression without intercepts, classes weighted equally, by L-BFGS.
+
+    No intercept: a class is chosen for what a question says, never by default (the off-topic
+    class, many and varied, would otherwise win every short question). Written out in numpy
+    rather than taken from scikit-learn, whose L-BFGS bookkeeping costs several times the loss
+    itself at this size (3-8 s against about 1 s): training must fit in a reload.
+    """
+    rows, features = matrix.shape
+    transposed = matrix.T.tocsr()
+    sample_weight = (rows / (classes * np.bincount(target, minlength=classes)))[target]
+    onehot = np.zeros((rows, classes))
+    onehot[np.arange(rows), target] = 1.0
+    penalty = 1.0 / c
+
+    def loss_and_gradient(flat: Floats) -> tuple[float, Floats]:
+        weights = flat.reshape(features, classes)
+        logits = matrix @ weights
+        logits -= logits.max(axis=1, keepdims=True)
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        chosen = probabilities[np.arange(rows), target]
+        loss = -float(sample_weight @ np.log(chosen + 1e-300)) + 0.5 * penalty * float(np.vdot(weights, weights))
+        residual = (probabilities - onehot) * sample_weight[:, None]
+        return loss, (transposed @ residual + penalty * weights).ravel()
+
+    return _lbfgs(loss_and_gradient, np.zeros(features * classes), max_iter).reshape(features, classes)
+
+
+def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-4) -> Floats:
+    """Minimise ``evaluate`` (the loss and its gradient) from ``start`` by L-BFGS with a backtracking line search."""
+    flat = start
+    loss, gradient = evaluate(flat)
+    steps: list[tuple[Floats, Floats, float]] = []
+    for _ in range(max_iter):
+        direction = -_two_loop(gradient, steps)
+        slope = float(gradient @ direction)
+        size = 1.0
+        while True:  # halve the step until the loss falls enough (Armijo)
+            candidate = flat + size * direction
+            new_loss, new_gradient = evaluate(candidate)
+            if new_loss <= loss + 1e-4 * size * slope or size < 1e-8:
+                break
+            size *= 0.5
+        step, change = candidate - flat, new_gradient - gradient
+        curvature = float(step @ change)
+        if curvature > 1e-10:
+            steps = [*steps[-(memory - 1) :], (step, change, 1.0 / curvature)]
+        done = abs(loss - new_loss) <= tol * max(abs(new_loss), 1.0)
+        flat, loss, gradient = candidate, new_loss, new_gradient
+        if done:
+            break
+    return flat
+
+
+def _two_loop(gradient: Floats, steps: list[tuple[Floats, Floats, float]]) -> Floats:
+    """The L-BFGS two-loop recursion: the inverse-Hessian estimate applied to ``gradient``."""
+    q = gradient.copy()
+    alphas = []
+    for step, change, rho in reversed(steps):
+        alpha = rho * float(step @ q)
+        q -= alpha * change
+        alphas.append(alpha)
+    if steps:
+        step, change, _ = steps[-1]
+        q *= float(step @ change) / float(change @ change)
+    else:
+        q /= max(float(np.linalg.norm(gradient)), 1e-12)
+    for (step, change, rho), alpha in zip(steps, reversed(alphas), strict=True):
+        q += step * (alpha - rho * float(change @ q))
+    return q
+
+
+def off_topic_examples(path: Path = OFF_TOPIC_FILE) -> list[Example]:
+    """The shipped off-topic questions (every language), labelled ``OFF_TOPIC``."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    return [Example(text, OFF_TOPIC) for texts in data["examples"].values() for text in texts]
