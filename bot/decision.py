@@ -105,10 +105,10 @@ class Featuriser:
                     found["k " + token] = 1
         return found
 
-    def features(self, text: str) -> tuple[Counter[str], float]:
+    def features(self, text: str, surface: Counter[str] | None = None) -> tuple[Counter[str], float]:
         """The features of ``text`` (unseen words replaced by the known word they are a typo of) and its share of unknown words."""
         words = words_of(text)
-        found = self._surface(text, words)
+        found = self._surface(text, words) if surface is None else surface
         unknown = 0
         distinct = dict.fromkeys(words)
         for word in distinct:
@@ -132,16 +132,17 @@ class Featuriser:
 
     def fit(self, texts: Sequence[str]) -> list[tuple[Counter[str], float]]:
         """Learn the columns, known words and IDF from ``texts``; returns their features."""
+        surfaces = [self._surface(text, words_of(text)) for text in texts]
         frequency: Counter[str] = Counter()
-        for text in texts:
-            frequency.update(self._surface(text, words_of(text)).keys())
+        for surface in surfaces:
+            frequency.update(surface.keys())
         kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
         self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}
         self.words_by_length = {}
         for feature in kept:
             if feature.startswith("w ") and len(feature) - 2 >= MIN_WORD:
                 self.words_by_length.setdefault(len(feature) - 2, []).append(feature[2:])
-        found = [self.features(text) for text in texts]
+        found = [self.features(text, surface) for text, surface in zip(texts, surfaces, strict=True)]
         frequency = Counter()
         for counts, _ in found:
             frequency.update(counts.keys())
