@@ -1,4 +1,4 @@
-"""The terminal commands: ``chat``, ``ask``, ``check`` and ``unanswered``. No Telegram import."""
+"""The terminal commands: ``chat``, ``ask``, ``check``, ``unanswered``, ``backup`` and ``restore``. No Telegram import."""
 
 from __future__ import annotations
 
@@ -178,4 +178,24 @@ def unanswered(args: argparse.Namespace) -> int:
     for group in groups:
         nearest = f" (nearest: {group.nearest[0]})" if group.nearest else ""
         print(f"{group.count:4d}x  {group.text}{nearest}")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """Back up DATA_DIR's database and key into a new folder, safely while the bot runs."""
+    from bot.backup import backup as make_backup
+    from bot.config import data_dir
+
+    summary = make_backup(data_dir(), Path(args.dest))
+    print(f"backed up {summary.line()}")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    """Restore a backup into DATA_DIR, refusing while a bot runs there or if the database and key do not belong together."""
+    from bot.backup import restore as restore_backup
+    from bot.config import data_dir
+
+    summary = restore_backup(Path(args.src), data_dir(), replace=args.replace)
+    print(f"restored into {summary.line()}")
     return 0
