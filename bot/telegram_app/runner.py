@@ -113,7 +113,7 @@ def run() -> int:
     except ConfigError as exc:
         fail(str(exc))
         return 2
-    configure(settings.log_level, [settings.token])
+    configure(settings.log_level, [settings.token], settings.log_format)
     try:
         lock = claim_data_dir(settings)  # noqa: F841 - held open until the process exits
         application = start(settings)
