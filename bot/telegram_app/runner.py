@@ -24,6 +24,7 @@ from bot.store import StoreError, prepare_data_dir
 from bot.telegram_app.app import build_application
 from bot.telegram_app.conflict import CONFLICT
 from bot.telegram_app.context import App
+from bot.telegram_app.health import serve_health
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,8 @@ def serve(application: App, settings: Settings) -> None:
         path = f"telegram-{digest[:24]}"
         # Bound here so PORT=0 (any free port, e.g. in tests) logs the port the OS chose.
         server = listening_socket(settings.port)
-        log.info("serving webhook on port %s", server.getsockname()[1])
+        serve_health(application)  # GET /healthz on the same port, for the host's health checks
+        log.info("serving webhook on port %s", server.getsockname()[1])  # and GET /healthz
         application.run_webhook(
             unix=server,  # python-telegram-bot serves any listening socket passed this way
             url_path=path,
