@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb_help = "knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)"
     lang_help = "answer language: en, nl or fr (default: the language each question is written in)"
-    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today or tomorrow (default: now)"
+    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today, tomorrow or yesterday (default: now)"
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(handler="run")

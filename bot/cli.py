@@ -18,6 +18,15 @@ def _knowledge_dir(arg: str | None) -> Path:
 
 def _load_or_report(arg: str | None, cached: bool = False) -> Knowledge | None:
     """The knowledge base (from the validated-knowledge cache when ``cached``), or ``None`` after printing its problems."""
+    directory = _knowledge_dir(arg)
+    if not directory.is_dir():  # typically a command run outside the project folder
+        what = "is not a folder" if directory.exists() else "does not exist"
+        print(
+            f"error: the knowledge folder {directory.absolute()} {what}: run this in the project folder, "
+            "or point --kb or KNOWLEDGE_DIR at the knowledge folder",
+            file=sys.stderr,
+        )
+        return None
     try:
         if cached:
             from bot.knowledge.cache import load_cached
@@ -51,7 +60,7 @@ def parse_now(value: str | None, tz: tzinfo = UTC) -> datetime:
     except ValueError:
         raise SystemExit(
             f"--now {value!r} is not a moment I can read: use a date (2025-11-04), a date and time with its UTC offset "
-            "(2025-11-04T09:00+01:00), or now, today, tomorrow"
+            "(2025-11-04T09:00+01:00), or now, today, tomorrow, yesterday"
         ) from None
     if moment.tzinfo is None:
         if len(value.strip()) == 10:  # a date alone
