@@ -9,7 +9,7 @@ share of off-topic questions declined and the share answered confidently but
 wrongly. The best setting keeps off-topic declined >= 97 % and confidently wrong
 <= 1 % and answers the most (ties: the most cautious). Then, for information only, it prints the shipped
 setting's figures on the check part and the long messages: those never choose
-anything (see README, "Answer quality").
+anything (see docs/developers.md, "Answer quality").
 """
 
 from __future__ import annotations

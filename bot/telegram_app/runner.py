@@ -1,7 +1,7 @@
 """``python -m bot run``: read the environment, build the bot, poll (or serve a webhook) until stopped.
 
 Every start-up failure ends with one line on stderr that says what to do, and a non-zero
-exit status; never a traceback, never the token (README, "When the bot does not start").
+exit status; never a traceback, never the token (docs/operators.md, "When the bot does not start").
 """
 
 from __future__ import annotations
