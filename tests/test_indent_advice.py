@@ -18,7 +18,7 @@ ADVICE = re.compile(
     ("line", "wrong"),
     [
         ("  theme: Stronger Regions, Greater Impact", "   theme: Stronger Regions, Greater Impact"),  # after a nested block: 2 is right
-        ("    nl: Brussel", "   nl: Brussel"),  # inside a nested block: 4 is right
+        ("    nl: België", "   nl: België"),  # inside a nested block: 4 is right
         ("  end_date: null", "   end_date: null"),  # among flat keys: 2 is right
     ],
 )
