@@ -1,13 +1,14 @@
-"""Regenerate every benchmark figure in the README in one run.
+"""Regenerate every benchmark figure in the documentation in one run.
 
     python benchmarks/run_all.py                 # print the tables
-    python benchmarks/run_all.py --write-readme  # and replace them in README.md
+    python benchmarks/run_all.py --write-readme  # and replace them where the docs show them
 
 Runs each benchmark script as its own process (so one's caches and threads never
 colour another's figures), in a fixed order, and prints their Markdown output under
 one header naming the machine. With ``--write-readme`` each output replaces the
-text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in README.md,
-so every figure there comes from the same run. The machine is often shared: the
+text between ``<!-- bench:NAME -->`` and ``<!-- /bench:NAME -->`` in whichever of
+README.md and docs/*.md holds that block (today docs/developers.md, "Benchmarks"),
+so every figure there comes from the same run, wherever the tables move. The machine is often shared: the
 scripts report medians, and ratios against a baseline measured in the same run.
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
+DOCS = ROOT / "docs"
 
 # (marker name, script, arguments): the order the README shows them in.
 BENCHMARKS = [
@@ -59,22 +61,38 @@ def _fill(block: str, match: re.Match[str]) -> str:
     return match.group(1) + block + match.group(2)
 
 
-def write_readme(outputs: dict[str, str], header: str) -> None:
-    """Replace each marked block in README.md with its fresh output."""
-    text = README.read_text(encoding="utf-8")
-    for name, output in {"machine": header, **outputs}.items():
+def documents() -> list[Path]:
+    """The files that may hold marked benchmark blocks: README.md and every docs/*.md."""
+    return [README, *sorted(DOCS.glob("*.md"))]
+
+
+def write_blocks(outputs: dict[str, str], files: list[Path]) -> list[str]:
+    """Replace each marked block, in whichever of ``files`` holds it, with its fresh output; the names found nowhere."""
+    texts = {path: path.read_text(encoding="utf-8") for path in files}
+    missing = []
+    for name, output in outputs.items():
         pattern = re.compile(rf"(<!-- bench:{name} -->\n).*?(\n<!-- /bench:{name} -->)", re.DOTALL)
-        if not pattern.search(text):
-            print(f"README.md has no <!-- bench:{name} --> block: printed only", file=sys.stderr)
-            continue
-        text = pattern.sub(partial(_fill, output), text)
-    README.write_text(text, encoding="utf-8")
+        holders = [path for path, text in texts.items() if pattern.search(text)]
+        if not holders:
+            missing.append(name)
+        for path in holders:
+            texts[path] = pattern.sub(partial(_fill, output), texts[path])
+    for path, text in texts.items():
+        if text != path.read_text(encoding="utf-8"):
+            path.write_text(text, encoding="utf-8")
+    return missing
+
+
+def write_readme(outputs: dict[str, str], header: str) -> None:
+    """Replace each marked block in README.md and docs/*.md with its fresh output."""
+    for name in write_blocks({"machine": header, **outputs}, documents()):
+        print(f"no <!-- bench:{name} --> block in README.md or docs/*.md: printed only", file=sys.stderr)
 
 
 def main() -> None:
     """Run every benchmark; print (and optionally write into the README) their tables."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write-readme", action="store_true", help="replace the figures in README.md")
+    parser.add_argument("--write-readme", action="store_true", help="replace the figures where README.md or docs/*.md show them")
     args = parser.parse_args()
     header = f"Measured with `python benchmarks/run_all.py --write-readme` on {machine()}."
     outputs = {name: run(script, arguments) for name, script, arguments in BENCHMARKS}

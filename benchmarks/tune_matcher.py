@@ -12,7 +12,7 @@ with the shipped matcher setting, it chooses AGREE_AT, the learned model's confi
 its agreement turns a "did you mean" into an answer: the one that answers the most while
 off-topic declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then, for information only, it prints the shipped
 setting's figures on the check part and the long messages: those never choose
-anything (see README, "Answer quality").
+anything (see docs/developers.md, "Answer quality").
 """
 
 from __future__ import annotations

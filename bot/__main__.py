@@ -1,4 +1,4 @@
-"""Command line: ``run`` the Telegram bot, ``chat`` in the terminal, ``ask`` questions, ``check`` the knowledge."""
+"""Command line: ``run`` the Telegram bot, ``chat`` in the terminal, ``ask`` questions, ``check`` the knowledge, ``backup``/``restore``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb_help = "knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)"
     lang_help = "answer language: en, nl or fr (default: the language each question is written in)"
-    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today or tomorrow (default: now)"
+    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today, tomorrow or yesterday (default: now)"
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(handler="run")
@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     unanswered = commands.add_parser("unanswered", help="list the questions the bot could not answer")
     unanswered.add_argument("--days", type=int, default=30, help="how far back to look (default: 30)")
+
+    backup = commands.add_parser("backup", help="copy the database and its key into a new folder, safely while the bot runs")
+    backup.add_argument("dest", help="a new (or empty) folder for the backup")
+    restore = commands.add_parser("restore", help="put a backup into DATA_DIR (the bot must be stopped)")
+    restore.add_argument("src", help="a folder written by `backup`")
+    restore.add_argument("--replace", action="store_true", help="DATA_DIR already has a database: keep it aside (renamed) and restore")
     return parser
 
 
@@ -74,9 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(file=sys.stderr)
         return 130
     except Exception as exc:
+        from bot.backup import BackupError
         from bot.store import StoreError  # imported only on failure: `ask` never needs the database
 
-        if not isinstance(exc, StoreError):
+        if not isinstance(exc, StoreError | BackupError):
             raise
         print(f"error: {exc}", file=sys.stderr)  # DATA_DIR or the database unusable: one line, as for `run`
         return 1

@@ -1,4 +1,4 @@
-"""The terminal commands: ``chat``, ``ask``, ``check`` and ``unanswered``. No Telegram import."""
+"""The terminal commands: ``chat``, ``ask``, ``check``, ``unanswered``, ``backup`` and ``restore``. No Telegram import."""
 
 from __future__ import annotations
 
@@ -18,6 +18,15 @@ def _knowledge_dir(arg: str | None) -> Path:
 
 def _load_or_report(arg: str | None, cached: bool = False) -> Knowledge | None:
     """The knowledge base (from the validated-knowledge cache when ``cached``), or ``None`` after printing its problems."""
+    directory = _knowledge_dir(arg)
+    if not directory.is_dir():  # typically a command run outside the project folder
+        what = "is not a folder" if directory.exists() else "does not exist"
+        print(
+            f"error: the knowledge folder {directory.absolute()} {what}: run this in the project folder, "
+            "or point --kb or KNOWLEDGE_DIR at the knowledge folder",
+            file=sys.stderr,
+        )
+        return None
     try:
         if cached:
             from bot.knowledge.cache import load_cached
@@ -51,7 +60,7 @@ def parse_now(value: str | None, tz: tzinfo = UTC) -> datetime:
     except ValueError:
         raise SystemExit(
             f"--now {value!r} is not a moment I can read: use a date (2025-11-04), a date and time with its UTC offset "
-            "(2025-11-04T09:00+01:00), or now, today, tomorrow"
+            "(2025-11-04T09:00+01:00), or now, today, tomorrow, yesterday"
         ) from None
     if moment.tzinfo is None:
         if len(value.strip()) == 10:  # a date alone
@@ -178,4 +187,24 @@ def unanswered(args: argparse.Namespace) -> int:
     for group in groups:
         nearest = f" (nearest: {group.nearest[0]})" if group.nearest else ""
         print(f"{group.count:4d}x  {group.text}{nearest}")
+    return 0
+
+
+def backup(args: argparse.Namespace) -> int:
+    """Back up DATA_DIR's database and key into a new folder, safely while the bot runs."""
+    from bot.backup import backup as make_backup
+    from bot.config import data_dir
+
+    summary = make_backup(data_dir(), Path(args.dest))
+    print(f"backed up {summary.line()}")
+    return 0
+
+
+def restore(args: argparse.Namespace) -> int:
+    """Restore a backup into DATA_DIR, refusing while a bot runs there or if the database and key do not belong together."""
+    from bot.backup import restore as restore_backup
+    from bot.config import data_dir
+
+    summary = restore_backup(Path(args.src), data_dir(), replace=args.replace)
+    print(f"restored into {summary.line()}")
     return 0

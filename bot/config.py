@@ -54,6 +54,7 @@ class Settings:
     knowledge_dir: Path = Path("knowledge")
     data_dir: Path = Path("data")
     log_level: str = "INFO"
+    log_format: str = "text"
     webhook_url: str | None = None
     port: int = 8443
     broadcast_rate: float = 25.0
@@ -89,6 +90,9 @@ class Settings:
         level = (env.get("LOG_LEVEL") or "INFO").strip().upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {level!r}")
+        log_format = (env.get("LOG_FORMAT") or "text").strip().lower()
+        if log_format not in ("text", "json"):
+            raise ConfigError(f"LOG_FORMAT must be text or json, got {log_format!r}")
         return cls(
             token=token,
             api_url=api_url,
@@ -97,6 +101,7 @@ class Settings:
             knowledge_dir=Path(env.get("KNOWLEDGE_DIR") or "knowledge"),
             data_dir=data_dir(env),
             log_level=level,
+            log_format=log_format,
             webhook_url=(env.get("WEBHOOK_URL") or "").strip() or None,
             port=_number(env, "PORT", 8443, minimum=0, maximum=65535),
             broadcast_rate=_number(env, "BROADCAST_RATE", 25.0, float),

@@ -2,11 +2,14 @@
 
 Message texts, names and user ids are personal data: the bot's own log lines carry counts
 and entry ids only, and python-telegram-bot's loggers (which print whole updates and request
-bodies at DEBUG) are kept at INFO.
+bodies at DEBUG) are kept at INFO. Routine chatter (the scheduler's job runs) is shown at DEBUG
+only, so that at INFO a line means a start, a stop, a reload, a broadcast or a failure.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import sys
 import threading
@@ -82,10 +85,54 @@ def _without_traceback(record: logging.LogRecord) -> bool:
     return True
 
 
-def configure(level: str, secrets: Iterable[str]) -> None:
-    """Log to stderr at ``level``, with secrets redacted and the libraries' payload logging kept quiet."""
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Loggers whose routine INFO lines are chatter, shown at LOG_LEVEL=DEBUG only: the scheduler (every run of
+# every job, two lines per knowledge check, ~35,000 a day) and the Application's own start and stop lines
+# (the bot logs one line for each: "polling for updates" or "serving webhook on port N", and "stopped").
+CHATTY = ("apscheduler", "telegram.ext.Application")
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line (``LOG_FORMAT=json``): time, level, logger, message and, when there is one, the traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _chatter(record: logging.LogRecord) -> bool:
+    """Whether ``record`` is routine chatter: a chatty logger's INFO, or a job the scheduler reports cancelled by a stop."""
+    if not record.name.startswith(CHATTY):
+        return False
+    cancelled = record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError)
+    return record.levelno == logging.INFO or cancelled
+
+
+def _demote_chatter(record: logging.LogRecord) -> bool:
+    """Show chatter as DEBUG, and only when the bot logs at DEBUG; every other record as it is."""
+    if not _chatter(record):
+        return True
+    record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+    return logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+def configure(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
+    """Log to stderr at ``level`` as text or JSON lines, with secrets redacted and the libraries' chatter and payloads kept quiet."""
     install_redaction(secrets)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(_demote_chatter)
+    logging.basicConfig(level=level, handlers=[handler])
     # httpx logs every request URL, which contains the token, at INFO: keep it at WARNING (and redacted anyway).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("httpcore").setLevel(logging.WARNING)

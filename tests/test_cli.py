@@ -142,7 +142,7 @@ def test_now_mistakes_are_one_line_with_a_fix_that_works() -> None:
     assert nonsense.returncode != 0
     assert nonsense.stderr.strip().splitlines() == [
         "--now 'next week' is not a moment I can read: use a date (2025-11-04), a date and time with its UTC offset "
-        "(2025-11-04T09:00+01:00), or now, today, tomorrow"
+        "(2025-11-04T09:00+01:00), or now, today, tomorrow, yesterday"
     ]
 
 
@@ -212,3 +212,25 @@ def test_unanswered_with_a_wrong_data_dir_says_so_and_creates_nothing(tmp_path: 
         f"error: no database at {missing / 'bot.sqlite3'}: set DATA_DIR to the folder the bot runs with"
     ]
     assert not missing.exists()
+
+
+def test_now_yesterday_is_accepted_and_listed_in_the_help() -> None:
+    """``--now yesterday`` answers, and ``ask --help`` lists it beside today and tomorrow."""
+    assert run_bot("ask", "--now", "yesterday", "when is it").returncode == 0
+    assert "today, tomorrow or yesterday" in " ".join(run_bot("ask", "--help").stdout.split())
+
+
+def test_check_outside_the_project_folder_names_the_missing_folder_and_what_to_do(tmp_path: Path) -> None:
+    """``bot check`` run where there is no knowledge folder names the absolute path it looked at and how to point it elsewhere."""
+    env = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: the knowledge folder {tmp_path / 'knowledge'} does not exist: run this in the project folder, "
+        "or point --kb or KNOWLEDGE_DIR at the knowledge folder\n"
+    )
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    assert "error: the knowledge folder" in run_bot("check", "--kb", str(tmp_path / "file")).stderr

@@ -16,7 +16,7 @@ def test_shipped_knowledge_is_valid_and_complete() -> None:
     knowledge = load(KNOWLEDGE)
     assert knowledge.warnings == ()
     assert knowledge.languages() == list(LANGS)
-    assert {"when", "where", "keynote", "themes", "register"} <= set(knowledge.by_command)  # the commands the README promises
+    assert {"when", "where", "keynote", "themes", "register"} <= set(knowledge.by_command)  # the commands the docs promise
     assert all(set(e.answer) == set(LANGS) and set(e.questions) == set(LANGS) for e in knowledge.entries)
 
 

@@ -5,7 +5,7 @@ About the shipped 2025 content (knowledge/), not about behaviour: behaviour test
 questions.yaml is the TUNE part (benchmarks/tune_matcher.py chooses thresholds on it),
 check.yaml the CHECK part (never used to choose anything), long_messages.yaml the long,
 chatty messages, article.yaml the people, organisations, countries and numbers of the
-announcement. See README, "Answer quality".
+announcement. See docs/developers.md, "Answer quality".
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.conftest import SHIPPED
 from tests.quality.cases import CHECK, LONG, TUNE, Case, load_cases
 
 ARTICLE = Path(__file__).parent / "quality" / "article.yaml"
-# Floors a little under today's figures (README, "Answer quality"), so noise in one
+# Floors a little under today's figures (docs/developers.md, "Answer quality"), so noise in one
 # question does not fail CI but a real regression does: (in-scope answered, off-topic declined).
 FLOORS = {TUNE: (0.93, 0.95), CHECK: (0.85, 0.90), LONG: (0.90, 0.90)}
 MAX_WRONG = 0.03

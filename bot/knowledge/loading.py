@@ -19,7 +19,9 @@ def load(directory: str | Path) -> Knowledge:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     if not directory.is_dir():
-        raise KnowledgeError([Problem(str(directory), 1, "is not a folder")])
+        where = f"{directory.absolute()} is not a folder" if directory.exists() else f"{directory.absolute()} does not exist"
+        advice = "run in the project folder, or set KNOWLEDGE_DIR to the knowledge folder"
+        raise KnowledgeError([Problem(str(directory), 1, f"{where}: {advice}")])
     event_file, event_lines = parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
     faq_file, faq_lines = parse(FaqFile, directory / "faq.yaml", str(directory / "faq.yaml"), problems)
     vocab_file, vocab_lines = (

@@ -31,7 +31,7 @@ UI_PLACEHOLDERS: tuple[str, ...] = (
 )  # fmt: skip
 # Commands the code itself provides; an entry's ``command:`` must use another name.
 BUILT_IN_COMMANDS = (
-    "start", "help", "faq", "calendar", "remind", "stop", "status", "language", "privacy", "forget",
+    "start", "help", "faq", "calendar", "remind", "stop", "status", "language", "privacy", "forget", "id",
     "reload", "stats", "unanswered", "announce", "undo",
 )  # fmt: skip
 # Buttons an entry may offer under its answer (``buttons:`` in faq.yaml).
@@ -66,6 +66,9 @@ UI_KEYS = (
     "undo_nothing", "undo_failed", "cmd_undo", "reload_fixed", "reload_facts", "reload_reminders", "reload_reminder_removed",
     "reload_texts", "chat_choose_range",
 )  # fmt: skip
+# /id (the ids organisers need for their settings) and who is responsible for the data in /privacy.
+UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "user_id", "chat_id")
+UI_KEYS = (*UI_KEYS, "cmd_id", "ids_private", "ids_group", "privacy_responsible")
 
 
 def _spread_text(value: Any) -> Any:

@@ -123,7 +123,10 @@ def _indent_problem(lines: list[str], last: int) -> tuple[int, str] | None:
             levels = _levels(above)
             if indent not in levels:
                 siblings = [lvl for lvl in levels if lvl <= previous_indent]
-                expected = min(siblings, key=lambda lvl: (abs(lvl - indent), -lvl)) if siblings else previous_indent
+                # Between two levels equally near (3 spaces between 2 and 4), the next line tells which block this key is in.
+                below = [r for r in lines[index + 1 :] if r.strip() and not r.lstrip().startswith("#")]
+                following = len(below[0]) - len(below[0].lstrip(" ")) if below else None
+                expected = min(siblings, key=lambda lvl: (abs(lvl - indent), lvl != following, -lvl)) if siblings else previous_indent
                 name = raw.strip().split(":")[0]
                 return index + 1, (
                     f"'{name}' is indented by {_spaces(indent)}, which lines up with nothing above: "

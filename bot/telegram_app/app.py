@@ -35,6 +35,7 @@ from bot.telegram_app import (
     editions,
     guards,
     helpdesk,
+    ids,
     inline,
     language,
     live_reload,
@@ -117,6 +118,7 @@ def add_handlers(application: App) -> None:
     application.add_handler(CommandHandler("language", language.language))
     application.add_handler(CommandHandler("privacy", privacy.privacy))
     application.add_handler(CommandHandler("forget", privacy.forget))
+    application.add_handler(CommandHandler("id", ids.ids))  # anyone: the ids ADMIN_IDS and ORGANISER_CHAT_ID need
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
     application.add_handler(CommandHandler("announce", announcements.announce, filters=private))
     application.add_handler(CommandHandler("reload", live_reload.reload, filters=private))

@@ -11,8 +11,8 @@ from bot.telegram_app.context import App, Runtime
 
 # The bot's own commands, around the topic commands that faq.yaml declares (``command:`` on an entry).
 PRIVATE_FIRST = ("start",)
-PRIVATE_LAST = ("calendar", "faq", "remind", "stop", "status", "language", "privacy", "forget", "help")
-GROUP_LAST = ("calendar", "faq", "help")
+PRIVATE_LAST = ("calendar", "faq", "remind", "stop", "status", "language", "privacy", "forget", "id", "help")
+GROUP_LAST = ("calendar", "faq", "id", "help")
 ADMIN = ("reload", "stats", "unanswered", "undo", "announce")
 
 

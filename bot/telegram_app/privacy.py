@@ -17,8 +17,10 @@ GROUP_ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
 async def privacy(update: Update, context: Context) -> None:
-    """/privacy: what the bot keeps, for how long, and how to delete it."""
-    await say(update, context, "privacy", retention_days=str(context.runtime.settings.retention_days))
+    """/privacy: what the bot keeps, for how long, how to delete it, and who is responsible for it."""
+    _, render = reader(update, context)
+    text = render.ui("privacy", retention_days=str(context.runtime.settings.retention_days))
+    await reply(update, context, f"{text}\n\n{render.ui('privacy_responsible')}")
 
 
 async def forget(update: Update, context: Context) -> None:

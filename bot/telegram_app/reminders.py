@@ -122,4 +122,4 @@ def schedule_reminders(application: App) -> None:
         log.info("reminder %s was due at %s, within the grace window: sending now", due.reminder.id, due.at.isoformat())
         queue.run_once(reminder_job, 0, data={"id": due.reminder.id, "at": due.at.isoformat()}, name=JOB_PREFIX + due.reminder.id)
     for due in schedule.skipped:
-        log.info("reminder %s was due at %s, past the grace window: skipped", due.reminder.id, due.at.isoformat())
+        log.debug("reminder %s was due at %s, past the grace window: skipped", due.reminder.id, due.at.isoformat())

@@ -1,7 +1,7 @@
 """``python -m bot run``: read the environment, build the bot, poll (or serve a webhook) until stopped.
 
 Every start-up failure ends with one line on stderr that says what to do, and a non-zero
-exit status; never a traceback, never the token (README, "When the bot does not start").
+exit status; never a traceback, never the token (docs/operators.md, "When the bot does not start").
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from bot.store import StoreError, prepare_data_dir
 from bot.telegram_app.app import build_application
 from bot.telegram_app.conflict import CONFLICT
 from bot.telegram_app.context import App
+from bot.telegram_app.health import serve_health
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def run() -> int:
     except ConfigError as exc:
         fail(str(exc))
         return 2
-    configure(settings.log_level, [settings.token])
+    configure(settings.log_level, [settings.token], settings.log_format)
     try:
         lock = claim_data_dir(settings)  # noqa: F841 - held open until the process exits
         application = start(settings)
@@ -161,7 +162,8 @@ def serve(application: App, settings: Settings) -> None:
         path = f"telegram-{digest[:24]}"
         # Bound here so PORT=0 (any free port, e.g. in tests) logs the port the OS chose.
         server = listening_socket(settings.port)
-        log.info("serving webhook on port %s", server.getsockname()[1])
+        serve_health(application)  # GET /healthz on the same port, for the host's health checks
+        log.info("serving webhook on port %s", server.getsockname()[1])  # and GET /healthz
         application.run_webhook(
             unix=server,  # python-telegram-bot serves any listening socket passed this way
             url_path=path,

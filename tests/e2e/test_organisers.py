@@ -195,7 +195,11 @@ async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None
     """/privacy says what is kept and for how long; /forget deletes every row about the chat and confirms."""
     async with running_bot(tmp_path / "data", retention_days=14) as bot:
         user = bot.api.user(77, "nl")
-        assert (await bot.api.ask("/privacy", user)).text.endswith("Stuur /forget om alles over jou te wissen.")
+        assert (await bot.api.ask("/privacy", user)).text.endswith(
+            fill(
+                "Stuur /forget om alles over jou te wissen.\n\nVerantwoordelijk voor deze gegevens: de organisatoren van {name} {edition}, die deze bot beheren."
+            )
+        )
         assert "gedurende 14 dagen" in (await bot.api.ask("/privacy", user)).text
         await bot.api.ask("/remind", user)
         await job(bot, "reminder:week-before").run(bot.app)

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.assistant import Assistant
 from bot.knowledge import LANGS
-from tests.conftest import BEFORE, KNOWLEDGE, ROOT
+from tests.conftest import BEFORE, KNOWLEDGE, ROOT, fill
 from tests.e2e.harness import running_bot
 from tests.e2e.test_process import bot_env
 from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
@@ -120,8 +120,23 @@ async def test_privacy_says_what_is_kept_in_every_language(tmp_path: Path) -> No
         for number, lang in enumerate(LANGS):
             text = (await bot.api.ask("/privacy", bot.api.user(600 + number, lang))).text
             assert "21" in text
-            assert text == bot.runtime.snapshot.assistant.renderer(lang, bot.clock()).ui("privacy", retention_days="21")
+            render = bot.runtime.snapshot.assistant.renderer(lang, bot.clock())
+            assert text == f"{render.ui('privacy', retention_days='21')}\n\n{render.ui('privacy_responsible')}"
             assert "/forget" in text
+
+
+async def test_privacy_names_who_is_responsible_and_how_to_reach_them(tmp_path: Path, kb_dir: Path) -> None:
+    """/privacy ends by naming the organisers as responsible for the data, with the event's contact once event.yaml has one."""
+    async with running_bot(tmp_path / "data") as bot:
+        text = (await bot.api.ask("/privacy")).text
+    assert text.endswith(fill("Responsible for this data: the organisers of {name} {edition}, who run this bot."))
+    event = kb_dir / "event.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("contact: null", "contact: privacy@example.org", 1), encoding="utf-8")
+    async with running_bot(tmp_path / "data2", knowledge_dir=kb_dir) as bot:
+        french = (await bot.api.ask("/privacy", bot.api.user(601, "fr"))).text
+    assert french.endswith(
+        fill("Responsables de ces données : les organisateurs de {name} {edition}, qui gèrent ce bot. Contact : privacy@example.org.", "fr")
+    )
 
 
 # ------------------------------------------------------------------------------------------- buttons

@@ -193,3 +193,14 @@ async def test_webhook_port_in_use_is_one_line(tmp_path: Path) -> None:
     assert status == 1
     line = f"error: cannot serve the webhook on port {port} (Address already in use): choose another PORT or stop what uses it"
     assert_one_line_failure(output, line)
+
+
+async def test_run_without_a_knowledge_folder_names_the_absolute_path_and_the_fix(tmp_path: Path) -> None:
+    """``run`` with KNOWLEDGE_DIR pointing nowhere says which absolute path it looked at and what to set."""
+    process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path / "data", KNOWLEDGE_DIR=str(tmp_path / "nowhere")))
+    assert await process.wait() == 1
+    assert process.stderr.splitlines()[-1] == (
+        f"error: the knowledge base in {tmp_path / 'nowhere'} has 1 problem(s), the first: {tmp_path / 'nowhere'}:1: "
+        f"{tmp_path / 'nowhere'} does not exist: run in the project folder, or set KNOWLEDGE_DIR to the knowledge folder "
+        "(`python -m bot check` lists them all)"
+    )
