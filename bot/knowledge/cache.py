@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -93,14 +94,22 @@ def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
 def _read(slot: Path, key: str) -> Knowledge | None:
     """The cached knowledge if ``slot`` holds it under ``key``; ``None`` when missing, stale, damaged or from another version."""
     try:
-        with slot.open("rb") as file:
+        # Never through a symlink (one planted in a shared cache folder could point at any file this user owns), and
+        # every check on the descriptor actually opened, so the file cannot be swapped between the check and the read.
+        descriptor = os.open(slot, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
             status = os.fstat(file.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:  # only a file this user wrote and no one else can
+            if not _private(status):
                 return None
             stored_key, knowledge = pickle.load(file)  # noqa: S301 - our own file (checked above)
     except Exception:
         return None
     return knowledge if stored_key == key and isinstance(knowledge, Knowledge) else None
+
+
+def _private(status: os.stat_result) -> bool:
+    """Whether an opened cache file is one this user wrote and no one else can change: a regular file, owned, one link, 0o600-like."""
+    return stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and not status.st_mode & 0o022 and status.st_nlink == 1
 
 
 def _load(directory: Path) -> Knowledge:
