@@ -23,6 +23,7 @@ from pathlib import Path
 import pydantic
 
 from bot.knowledge.model import Knowledge
+from bot.knowledge.safe_read import read_capped
 from bot.knowledge.schema import FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
@@ -60,10 +61,10 @@ def knowledge_digest(directory: Path) -> str:
     for path in _inputs(directory):
         digest.update(path.name.encode() + b"\0")
         try:
-            digest.update(b"+" + path.read_bytes())
+            digest.update(b"+" + read_capped(path))
         except FileNotFoundError:
             digest.update(b"-")
-        except OSError:  # unreadable: let ``load`` say so, never trust a cached copy
+        except OSError:  # unreadable, a pipe, or too large: let ``load`` say so, never trust a cached copy
             digest.update(os.urandom(16))
     return digest.hexdigest()
 
