@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge import load
+import pytest
+
+from bot.knowledge import KnowledgeError, load
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import Call
 
@@ -147,3 +149,84 @@ async def test_a_dutch_question_is_filed_under_dutch_whatever_the_admins_languag
         document = load(kb_dir)
         assert question in document.by_id["venue"].questions["nl"]
         assert question not in document.by_id["venue"].questions["en"]
+
+
+HAND_EDIT = "\n- id: parking-bikes\n  title: {en: Bike parking}\n  questions: {en: [is there bike parking]}\n  answer: {en: Bikes go in the courtyard.}\n"
+
+
+def hand_edit_during(monkeypatch: pytest.MonkeyPatch, kb_dir: Path) -> list[str]:
+    """Make another organiser save a hand edit to faq.yaml while the next teaching change is being validated; the texts saved."""
+    from bot import learning
+
+    real = learning._validated
+    saved: list[str] = []
+
+    def validate_while_someone_saves(directory: Path, text: str) -> Any:
+        """Validation takes a while: a hand edit lands meanwhile (once)."""
+        if not saved:
+            faq = kb_dir / "faq.yaml"
+            saved.append(faq.read_text(encoding="utf-8").rstrip("\n") + "\n" + HAND_EDIT)
+            faq.write_text(saved[0], encoding="utf-8")
+        return real(directory, text)
+
+    monkeypatch.setattr(learning, "_validated", validate_while_someone_saves)
+    return saved
+
+
+async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redone(
+    tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand edit saved between the tap's read and its write survives: both entries answer, and /undo takes back only the tap."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        saved = hand_edit_during(monkeypatch, kb_dir)
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats”")
+        text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        assert "- id: parking-bikes\n" in text  # the hand edit is still there
+        assert "- is there a cloakroom for coats\n" in text
+        assert (await bot.api.ask("is there bike parking", bot.api.user(5))).text == "Bikes go in the courtyard."
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))).text == "Yes: the cloakroom is next to the entrance."
+        assert (await bot.api.ask("/undo", admin)).text.startswith("Undone: ")
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]  # the hand edit stays after /undo
+
+
+async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand edit saved while /undo checks the old version makes /undo refuse, saying so; the hand edit is kept."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        saved = hand_edit_during(monkeypatch, kb_dir)
+        refused = await bot.api.ask("/undo", admin)
+        assert refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]
+
+
+def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When faq.yaml changes under every attempt, the change is refused with a message and the last hand edit stands."""
+    from bot import learning
+
+    real = learning._validated
+    faq = kb_dir / "faq.yaml"
+
+    def always_edited(directory: Path, text: str) -> Any:
+        """Someone saves faq.yaml during every validation."""
+        faq.write_text(faq.read_text(encoding="utf-8") + "# saved by hand\n", encoding="utf-8")
+        return real(directory, text)
+
+    monkeypatch.setattr(learning, "_validated", always_edited)
+    with pytest.raises(KnowledgeError) as caught:
+        learning.new_entry(kb_dir, "is there a cloakroom for coats", "en", "Yes.", "en")
+    assert str(caught.value).startswith(f"{faq}:1: kept changing while this edit was checked")
+    assert faq.read_text(encoding="utf-8").endswith("# saved by hand\n" * learning.ATTEMPTS)
+    assert "cloakroom" not in faq.read_text(encoding="utf-8")
