@@ -106,23 +106,25 @@ def add_handlers(application: App) -> None:
     groups = filters.ChatType.GROUPS
     # -1: flood control sees every update first and can stop it (per chat; inline queries apart).
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
-    # 0: commands (in private chats and groups; "/when@bot" works in groups).
-    application.add_handler(CommandHandler("start", answers.start))
-    application.add_handler(CommandHandler("help", answers.help_command))
-    application.add_handler(CommandHandler("faq", answers.topics))
-    application.add_handler(CommandHandler("calendar", calendar.calendar))
-    application.add_handler(CommandHandler("remind", reminders.remind))
-    application.add_handler(CommandHandler("stop", reminders.stop))
-    application.add_handler(CommandHandler("status", reminders.status))
-    application.add_handler(CommandHandler("language", language.language))
-    application.add_handler(CommandHandler("privacy", privacy.privacy))
-    application.add_handler(CommandHandler("forget", privacy.forget))
+    # 0: commands (in private chats and groups; "/when@bot" works in groups). New messages only: an edited
+    # message never runs a command (CommandHandler would otherwise take edits too).
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("start", answers.start, filters=new))
+    application.add_handler(CommandHandler("help", answers.help_command, filters=new))
+    application.add_handler(CommandHandler("faq", answers.topics, filters=new))
+    application.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
+    application.add_handler(CommandHandler("remind", reminders.remind, filters=new))
+    application.add_handler(CommandHandler("stop", reminders.stop, filters=new))
+    application.add_handler(CommandHandler("status", reminders.status, filters=new))
+    application.add_handler(CommandHandler("language", language.language, filters=new))
+    application.add_handler(CommandHandler("privacy", privacy.privacy, filters=new))
+    application.add_handler(CommandHandler("forget", privacy.forget, filters=new))
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
-    application.add_handler(CommandHandler("announce", announcements.announce, filters=private))
-    application.add_handler(CommandHandler("reload", live_reload.reload, filters=private))
-    application.add_handler(CommandHandler("stats", stats.stats, filters=private))
-    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=private))
-    application.add_handler(CommandHandler("undo", teaching.undo, filters=private))
+    application.add_handler(CommandHandler("announce", announcements.announce, filters=new & private))
+    application.add_handler(CommandHandler("reload", live_reload.reload, filters=new & private))
+    application.add_handler(CommandHandler("stats", stats.stats, filters=new & private))
+    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=new & private))
+    application.add_handler(CommandHandler("undo", teaching.undo, filters=new & private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))

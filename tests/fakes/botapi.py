@@ -34,6 +34,8 @@ INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", 
 # What Telegram answers a well-formed token it does not know (revoked, or a typo).
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+# Telegram's placeholder sender of an anonymous group administrator's messages (which also carry sender_chat: the group).
+ANONYMOUS_ADMIN: dict[str, Any] = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 
 @dataclass
@@ -349,6 +351,8 @@ class FakeBotApi:
             check_call(method, params)
         except BadRequest as error:
             return Failure(method, 400, error.description)
+        if method == "getChatMember" and int(params.get("user_id") or 0) == ANONYMOUS_ADMIN["id"]:
+            return Failure(method, 400, "Bad Request: user not found")  # the placeholder is nobody's membership
         if method == "answerCallbackQuery" and self.callback_queries.pop(str(params.get("callback_query_id")), None) is None:
             return Failure(method, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         return None
