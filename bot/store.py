@@ -100,6 +100,16 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE deliveries;
     ALTER TABLE deliveries_v2 RENAME TO deliveries;
     """,
+    # 5: teaching's "write the answer" prompts awaiting an admin's reply (they survive a restart).
+    """
+    CREATE TABLE prompts (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        question_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    """,
 )
 
 DATABASE_FILE = "bot.sqlite3"
@@ -292,6 +302,7 @@ class Store:
         if user_id is not None:
             rows.append(("questions", "asker", self.pseudonym(user_id)))
         rows.append(("tickets", "asker_id", user_id if user_id is not None else chat_id))  # questions passed to the organisers
+        rows.append(("prompts", "chat_id", chat_id))  # an admin's open "write the answer" prompts
         return rows
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
@@ -312,6 +323,26 @@ class Store:
         """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""
         about = self._about(chat_id, user_id)
         return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0] for t, c, v in about)  # noqa: S608
+
+    def migrate_chat(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup (a new chat id): move its subscription, language and deliveries; ``False`` if nothing moved.
+
+        Settings the new id already has win over the old ones; a delivery both ids have is kept once.
+        Safe to call twice (Telegram reports a migration in both chats).
+        """
+        with self.db:
+            self.db.execute("BEGIN")
+            moved = self.db.execute(
+                "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) SELECT ?, lang, subscribed, subscribed_at FROM chats "
+                "WHERE chat_id = ? ON CONFLICT(chat_id) DO UPDATE SET lang = COALESCE(chats.lang, excluded.lang), "
+                "subscribed = MAX(chats.subscribed, excluded.subscribed), "
+                "subscribed_at = COALESCE(chats.subscribed_at, excluded.subscribed_at)",
+                (new_id, old_id),
+            ).rowcount
+            self.db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+            self.db.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+            self.db.execute("DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
+        return moved > 0
 
     # -- deliveries (exactly once: see README, "Reminders")
 
@@ -527,6 +558,24 @@ class Store:
             (limit,),
         )
         return [(r[0], r[1]) for r in rows]
+
+    # -- teaching prompts ("write the answer" messages awaiting an admin's reply)
+
+    def add_prompt(self, chat_id: int, message_id: int, question_id: int, now: datetime) -> None:
+        """Remember that a reply to ``message_id`` in ``chat_id`` is the answer for question ``question_id``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO prompts (chat_id, message_id, question_id, created_at) VALUES (?, ?, ?, ?)",
+            (chat_id, message_id, question_id, now.isoformat()),
+        )
+
+    def prompt(self, chat_id: int, message_id: int) -> int | None:
+        """The question a prompt message asks the answer for, if it is one."""
+        row = self.db.execute("SELECT question_id FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)).fetchone()
+        return int(row[0]) if row else None
+
+    def drop_prompt(self, chat_id: int, message_id: int) -> None:
+        """Forget a prompt once it was answered."""
+        self.db.execute("DELETE FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id))
 
     # -- announcements
 

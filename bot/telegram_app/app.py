@@ -39,6 +39,7 @@ from bot.telegram_app import (
     language,
     live_reload,
     menu,
+    migration,
     privacy,
     reminders,
     stats,
@@ -106,7 +107,9 @@ def add_handlers(application: App) -> None:
     groups = filters.ChatType.GROUPS
     # -1: flood control sees every update first and can stop it (per chat; inline queries apart).
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
-    # 0: commands (in private chats and groups; "/when@bot" works in groups). New messages only: an edited
+    # 0: a group that became a supergroup (a service message, in both chats): its settings move to the new id.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.migrated))
+    # Commands (in private chats and groups; "/when@bot" works in groups). New messages only: an edited
     # message never runs a command (CommandHandler would otherwise take edits too).
     new = filters.UpdateType.MESSAGE
     application.add_handler(CommandHandler("start", answers.start, filters=new))
@@ -141,11 +144,14 @@ def add_handlers(application: App) -> None:
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
     new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    organisers = application.bot_data["runtime"].settings.organiser_chat_id
+    runtime: Runtime = application.bot_data["runtime"]
+    # First: a reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when the
+    # organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
+    prompt_reply = teaching.PromptReply(runtime.store)
+    application.add_handler(MessageHandler(new_text & private & filters.REPLY & prompt_reply, teaching.answer_prompt_reply))
+    organisers = runtime.settings.organiser_chat_id
     if organisers is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
         application.add_handler(MessageHandler(new_text & filters.Chat(organisers) & filters.REPLY, helpdesk.organiser_reply))
-    # An admin's reply to "write the answer" creates a new entry; any other reply is a question.
-    application.add_handler(MessageHandler(new_text & private & filters.REPLY, teaching.answer_prompt_reply))
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
     application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
     # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.

@@ -61,3 +61,27 @@ async def test_the_placeholder_account_without_sender_chat_is_refused_politely(t
         assert refused.text == bot.runtime.snapshot.assistant.renderer("en", bot.clock()).ui("forget_admins_only")
         assert bot.runtime.store.language(group["id"]) == "en"
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_subscription_language_and_reminders(tmp_path: Path) -> None:
+    """After the migration /status in the supergroup says subscribed (in the group's language) and the reminder reaches the new id."""
+    async with running_bot(tmp_path / "data") as bot:
+        group = {"id": -4001, "type": "group", "title": "Attendees"}
+        bot.api.chats[group["id"]] = group
+        member = bot.api.user(501)
+        assert (await bot.api.ask("/remind", member, group)).text.startswith("Done!")
+        bot.runtime.store.set_language(group["id"], "nl")
+        migrated = await bot.api.migrate(group, -1004001, member)
+        supergroup = migrated["message"]["chat"]
+        status = await bot.api.ask("/status", member, supergroup)
+        render = bot.runtime.snapshot.assistant.renderer("nl", bot.clock())
+        assert status.text.startswith(render.ui("status_subscribed", when="").split(":")[0])
+        assert bot.runtime.store.subscribers() == [(supergroup["id"], "nl")]
+        assert bot.runtime.store.rows_about(group["id"]) == 0
+        assert bot.app.job_queue is not None
+        start = len(bot.api.calls)
+        reminder = next(j for j in bot.app.job_queue.jobs() if (j.name or "").startswith("reminder:"))
+        await reminder.run(bot.app)
+        sent = [c for c in bot.api.calls[start:] if c.method == "sendMessage"]
+        assert [c.chat_id for c in sent] == [supergroup["id"]]
+        assert sent[0].status == 200

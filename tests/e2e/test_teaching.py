@@ -230,3 +230,34 @@ def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir
     assert str(caught.value).startswith(f"{faq}:1: kept changing while this edit was checked")
     assert faq.read_text(encoding="utf-8").endswith("# saved by hand\n" * learning.ATTEMPTS)
     assert "cloakroom" not in faq.read_text(encoding="utf-8")
+
+
+async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_private_chat(tmp_path: Path, kb_dir: Path) -> None:
+    """With ORGANISER_CHAT_ID set to the admin's own chat, the reply to "write the answer" still creates the entry."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN}), organiser_chat_id=ADMIN) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
+
+
+async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Path, kb_dir: Path) -> None:
+    """The admin taps "New entry", the bot restarts, then the admin replies: the entry is created (the prompt was kept in the store)."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        again = await bot.api.ask("/unanswered", admin)
+        assert "cloakroom" not in again.text
