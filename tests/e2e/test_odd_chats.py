@@ -66,7 +66,7 @@ async def test_the_placeholder_account_without_sender_chat_is_refused_politely(t
 async def test_a_group_that_becomes_a_supergroup_keeps_its_subscription_language_and_reminders(tmp_path: Path) -> None:
     """After the migration /status in the supergroup says subscribed (in the group's language) and the reminder reaches the new id."""
     async with running_bot(tmp_path / "data") as bot:
-        group = {"id": -4001, "type": "group", "title": "Attendees"}
+        group: dict[str, Any] = {"id": -4001, "type": "group", "title": "Attendees"}
         bot.api.chats[group["id"]] = group
         member = bot.api.user(501)
         assert (await bot.api.ask("/remind", member, group)).text.startswith("Done!")
