@@ -311,9 +311,30 @@ class Store:
             self.deferred.discard(self.pseudonym(user_id))  # queued while the database was locked
         with self.db:
             self.db.execute("BEGIN")
+            self.db.executemany("DELETE FROM edits WHERE id = ?", [(i,) for i in self._edits_about(chat_id, user_id)])
             for table, column, value in self._about(chat_id, user_id):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (value,))  # noqa: S608
         self.scrub()
+
+    def _edits_about(self, chat_id: int, user_id: int | None) -> list[int]:
+        """The edits made from Telegram that hold this user's words: those their questions or tickets led to, and undone ones quoting them.
+
+        Such edits are deleted whole (so /undo can no longer take them back). What the organisers adopted stays
+        in faq.yaml as the organisers' own text (/privacy says so); the record of where it came from does not.
+        """
+        mine = self.pseudonym(user_id) if user_id is not None else None
+        questions = dict(self.db.execute("SELECT id, text FROM questions WHERE asker = ?", (mine,)).fetchall()) if mine else {}
+        tickets = dict(
+            self.db.execute("SELECT token, question FROM tickets WHERE asker_id = ?", (user_id if user_id is not None else chat_id,))
+        )
+        words = [w for w in (*questions.values(), *tickets.values()) if w.strip()]
+        found = []
+        for edit_id, key, ids, before, after, undone in self.db.execute("SELECT id, key, question_ids, before, after, undone FROM edits"):
+            ticket = str(key).removeprefix("hd:").split("/")[0] if str(key).startswith("hd:") else None
+            linked = ticket in tickets or any(int(i) in questions for i in str(ids).split(",") if i.isdigit())
+            if linked or (undone and any(w in before or w in after for w in words)):
+                found.append(int(edit_id))
+        return found
 
     def scrub(self) -> None:
         """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file."""
