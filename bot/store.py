@@ -17,6 +17,8 @@ from bot.deferred import DeferredWrites, is_locked
 
 # How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
 BUSY_TIMEOUT_MS = 5000
+# The longest question passed on to the organisers, in characters (a longer one is cut, and both sides are told).
+MAX_TICKET_QUESTION = 1000
 # A delivery that failed this many times is given up on (and counted as failed in reports and logs).
 MAX_ATTEMPTS = 5
 
@@ -100,7 +102,8 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE deliveries;
     ALTER TABLE deliveries_v2 RENAME TO deliveries;
     """,
-    # 5: teaching's "write the answer" prompts awaiting an admin's reply (they survive a restart).
+    # 5: teaching's "write the answer" prompts awaiting an admin's reply (they survive a restart), and whether
+    # a ticket's question was cut to MAX_TICKET_QUESTION characters (both sides are told).
     """
     CREATE TABLE prompts (
         chat_id INTEGER NOT NULL,
@@ -109,6 +112,7 @@ MIGRATIONS: tuple[str, ...] = (
         created_at TEXT NOT NULL,
         PRIMARY KEY (chat_id, message_id)
     );
+    ALTER TABLE tickets ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
@@ -179,6 +183,7 @@ class Ticket:
     lang: str
     question: str
     state: str
+    cut: bool = False  # the question was longer than MAX_TICKET_QUESTION characters: only its start is kept
 
 
 @dataclass(frozen=True)
@@ -494,15 +499,15 @@ class Store:
         """Remember who may pass ``question`` on; returns an unguessable token for the button."""
         token = secrets.token_urlsafe(12)
         self.db.execute(
-            "INSERT INTO tickets (token, asker_id, lang, question, created_at) VALUES (?, ?, ?, ?, ?)",
-            (token, asker_id, lang, question[:1000], now.isoformat()),
+            "INSERT INTO tickets (token, asker_id, lang, question, created_at, cut) VALUES (?, ?, ?, ?, ?, ?)",
+            (token, asker_id, lang, question[:MAX_TICKET_QUESTION], now.isoformat(), len(question) > MAX_TICKET_QUESTION),
         )
         return token
 
     def ticket(self, token: str) -> Ticket | None:
         """A ticket by its token."""
-        row = self.db.execute("SELECT token, asker_id, lang, question, state FROM tickets WHERE token = ?", (token,)).fetchone()
-        return Ticket(*row) if row else None
+        row = self.db.execute("SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE token = ?", (token,)).fetchone()
+        return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
     def claim_ticket(self, token: str, asker_id: int) -> Ticket | None:
         """Mark the asker's ticket as being passed on; ``None`` unless it is theirs and not passed on yet (idempotent)."""
@@ -524,10 +529,10 @@ class Store:
     def ticket_for_message(self, organiser_chat_id: int, message_id: int) -> Ticket | None:
         """The ticket a message in the organiser chat carries, if any."""
         row = self.db.execute(
-            "SELECT token, asker_id, lang, question, state FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
+            "SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
             (organiser_chat_id, message_id),
         ).fetchone()
-        return Ticket(*row) if row else None
+        return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
     def ticket_answered(self, token: str, answer: str) -> None:
         """Mark a ticket as answered with the organisers' reply (kept so an admin can add it as an entry)."""
