@@ -15,6 +15,7 @@ from telegram import ForceReply, Message, Update
 from telegram.ext import filters
 
 from bot import learning
+from bot.assistant import Assistant
 from bot.insights import UnansweredGroup, group_unanswered
 from bot.knowledge import Knowledge, KnowledgeError, Lang
 from bot.languages import written_in
@@ -63,7 +64,7 @@ async def unanswered(update: Update, context: Context) -> None:
     runtime = context.runtime
     snapshot, render = reader(update, context)
     questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    groups = await asyncio.to_thread(group_unanswered, questions, snapshot.assistant, 2, MAX_GROUPS)
+    groups = await asyncio.to_thread(_grouped, questions, snapshot.knowledge)
     if not groups:
         await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
         return
@@ -85,6 +86,15 @@ async def unanswered(update: Update, context: Context) -> None:
         rows.append([(f"{number}. {render.ui('new_entry_button')}", f"{LEARN}{group.question_ids[0]}:{NEW}"),
                      (f"{number}. {render.ui('ignore_button')}", f"{LEARN}{group.question_ids[0]}:{IGNORE}")])  # fmt: skip
     await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons([r for r in rows if r]))
+
+
+def _grouped(questions: list[Question], knowledge: Knowledge) -> list[UnansweredGroup]:
+    """The unanswered groups with their closest entries, ranked by an assistant of this thread's own.
+
+    Runs off the event loop: the live assistant's matcher keeps caches that the loop uses for every
+    question, so the thread never touches them (their check-then-read would race) and builds its own.
+    """
+    return group_unanswered(questions, Assistant(knowledge), 2, MAX_GROUPS)
 
 
 def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:

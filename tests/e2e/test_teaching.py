@@ -261,3 +261,25 @@ async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Pa
         assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
         again = await bot.api.ask("/unanswered", admin)
         assert "cloakroom" not in again.text
+
+
+async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/unanswered ranks candidates in a worker thread with its own matcher: the live one (and its caches) is only used on the loop."""
+    import threading
+
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        live = bot.runtime.snapshot.assistant.matcher
+        threads: list[str] = []
+        real_rank = live.rank
+
+        def rank(*args: Any, **kwargs: Any) -> Any:
+            """The live matcher's rank, noting which thread calls it."""
+            threads.append(threading.current_thread().name)
+            return real_rank(*args, **kwargs)
+
+        monkeypatch.setattr(live, "rank", rank)
+        await miss(bot, "is there a cloakroom at the venue", "Is there a cloakroom at the venue?")
+        listing = await bot.api.ask("/unanswered", bot.api.user(ADMIN))
+        assert "1. New entry" in listing.button_texts
+        assert any(label.startswith("1. + ") for label in listing.button_texts)  # candidates were still ranked
+        assert set(threads) == {threading.main_thread().name}  # the answers on the loop; never the worker thread
