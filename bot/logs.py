@@ -86,6 +86,11 @@ def configure(level: str, secrets: Iterable[str]) -> None:
     """Log to stderr at ``level``, with secrets redacted and the libraries' payload logging kept quiet."""
     install_redaction(secrets)
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    quiet_libraries(level)
+
+
+def quiet_libraries(level: str) -> None:
+    """Keep the libraries that log URLs (with the token) or whole updates (with ids and texts) above ``level`` where needed."""
     # httpx logs every request URL, which contains the token, at INFO: keep it at WARNING (and redacted anyway).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("httpcore").setLevel(logging.WARNING)
