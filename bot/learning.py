@@ -24,6 +24,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, KnowledgeError, Lang, Problem, load
+from bot.knowledge.safe_read import RefusedFile, read_capped
 from bot.languages import language_in
 from bot.text import fold
 
@@ -98,7 +99,7 @@ def add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: 
 def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: list[tuple[str, str]]) -> Edit:
     """One attempt at ``add_phrasing``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
-    original = path.read_text(encoding="utf-8")
+    original = _read(path)
     yaml = _yaml()
     document = yaml.load(original)
     entry = next((e for e in _entries(document) if e.get("id") == faq_id), None)
@@ -131,7 +132,7 @@ def new_entry(
 def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None, known: list[tuple[str, str]]) -> Edit:
     """One attempt at ``new_entry``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
-    original = path.read_text(encoding="utf-8")
+    original = _read(path)
     yaml = _yaml()
     document = yaml.load(original)
     entries = _entries(document)
@@ -161,7 +162,7 @@ def undo(directory: Path, before: str, after: str) -> None:
     """
     path = directory / FAQ
     changed = KnowledgeError([Problem(str(path), 1, "was edited since that change; undo it by hand")])
-    if path.read_text(encoding="utf-8") != after:
+    if _read(path) != after:
         raise changed
     _validated(directory, before)
     try:
@@ -253,6 +254,15 @@ def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]]
     return harms
 
 
+def _read(path: Path) -> str:
+    """faq.yaml's text, never waiting on a pipe nor reading past the size limit; ``KnowledgeError`` saying why it cannot be read."""
+    try:
+        return read_capped(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, RefusedFile) else f"cannot be read: {exc}"
+        raise KnowledgeError([Problem(str(path), 1, reason)]) from None
+
+
 def _replace_if_unchanged(path: Path, expected: str, text: str) -> None:
     """Write ``text`` over ``path`` only if it still holds ``expected``; ``FileChanged`` (and nothing written) otherwise.
 
@@ -264,7 +274,7 @@ def _replace_if_unchanged(path: Path, expected: str, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-        if path.read_text(encoding="utf-8") != expected:
+        if _read(path) != expected:
             raise FileChanged(str(path))
         os.replace(temporary, path)
     except BaseException:

@@ -283,3 +283,30 @@ async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(tmp_pat
         assert "1. New entry" in listing.button_texts
         assert any(label.startswith("1. + ") for label in listing.button_texts)  # candidates were still ranked
         assert set(threads) == {threading.main_thread().name}  # the answers on the loop; never the worker thread
+
+
+def test_a_teaching_edit_never_waits_on_a_pipe_in_place_of_faq_yaml(kb_dir: Path) -> None:
+    """With a named pipe where faq.yaml should be, a teaching edit is refused at once with the reason (nobody ever writes to it)."""
+    import os
+    import threading
+
+    from bot import learning
+
+    faq = kb_dir / "faq.yaml"
+    faq.unlink()
+    os.mkfifo(faq)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        """The edit, as the teaching thread runs it."""
+        try:
+            learning.new_entry(kb_dir, "is there a cloakroom for coats", "en", "Yes.", "en")
+        except KnowledgeError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)  # a daemon: if it blocks, the test fails instead of hanging
+    worker.start()
+    worker.join(10)
+    assert [str(e) for e in outcome] == [
+        f"{faq}:1: is not a regular file (a pipe, device or socket?): replace it with the YAML file itself"
+    ]
