@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -24,10 +24,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, KnowledgeError, Lang, Problem, load
+from bot.knowledge.safe_read import RefusedFile, read_capped
 from bot.languages import language_in
 from bot.text import fold
 
 FAQ = "faq.yaml"
+# How many times an edit is redone when faq.yaml changed under it before it is refused.
+ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,21 @@ def _yaml() -> YAML:
     return yaml
 
 
+class FileChanged(Exception):
+    """faq.yaml is no longer what the edit was computed and validated from (someone saved it meanwhile)."""
+
+
+def _redone(attempt: Callable[[], Edit], path: Path) -> Edit:
+    """Run an edit; if faq.yaml changed under it, redo it from the new content (a few times), then refuse."""
+    for _ in range(ATTEMPTS):
+        try:
+            return attempt()
+        except FileChanged:
+            continue
+    message = "kept changing while this edit was checked (someone is editing it?); nothing was written: try again in a moment"
+    raise KnowledgeError([Problem(str(path), 1, message)])
+
+
 def add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: Iterable[tuple[str, str]] = ()) -> Edit:
     """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if the result is valid and harmless.
 
@@ -71,9 +89,17 @@ def add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: 
     together with every phrasing in faq.yaml they must keep their answers, else ``HarmfulEdit``.
     Raises ``KnowledgeError`` (and leaves faq.yaml as it was) when the entry is unknown or the
     edited knowledge base would not validate, e.g. when another entry already has that phrasing.
+    The change is written only over the very text it was computed from: an edit saved
+    meanwhile (by hand) is kept, and this change is redone on top of it.
     """
+    known = list(known)
+    return _redone(lambda: _add_phrasing(directory, faq_id, lang, question, known), directory / FAQ)
+
+
+def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: list[tuple[str, str]]) -> Edit:
+    """One attempt at ``add_phrasing``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
-    original = path.read_text(encoding="utf-8")
+    original = _read(path)
     yaml = _yaml()
     document = yaml.load(original)
     entry = next((e for e in _entries(document) if e.get("id") == faq_id), None)
@@ -97,9 +123,16 @@ def new_entry(
 
     The answer is filed under the language it is written in and, when that is not English,
     also under English (the fallback every entry needs) until someone translates it.
+    Like ``add_phrasing``, it never writes over an edit saved meanwhile.
     """
+    known = list(known)
+    return _redone(lambda: _new_entry(directory, question, lang, answer, answer_lang, known), directory / FAQ)
+
+
+def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None, known: list[tuple[str, str]]) -> Edit:
+    """One attempt at ``new_entry``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
-    original = path.read_text(encoding="utf-8")
+    original = _read(path)
     yaml = _yaml()
     document = yaml.load(original)
     entries = _entries(document)
@@ -122,17 +155,20 @@ def new_entry(
 
 
 def undo(directory: Path, before: str, after: str) -> None:
-    """Put faq.yaml back as it was before an edit; refused when the file changed since (someone edited it by hand)."""
+    """Put faq.yaml back as it was before an edit; refused when the file changed since (someone edited it by hand).
+
+    ``before`` is validated in a scratch copy first, and written only over the exact text
+    ``after``: a later edit, saved by hand even while this runs, is never discarded.
+    """
     path = directory / FAQ
-    current = path.read_text(encoding="utf-8")
-    if current != after:
-        raise KnowledgeError([Problem(str(path), 1, "was edited since that change; undo it by hand")])
-    _write(path, before)
+    changed = KnowledgeError([Problem(str(path), 1, "was edited since that change; undo it by hand")])
+    if _read(path) != after:
+        raise changed
+    _validated(directory, before)
     try:
-        load(directory)
-    except KnowledgeError:
-        _write(path, current)
-        raise
+        _replace_if_unchanged(path, after, before)
+    except FileChanged:
+        raise changed from None
 
 
 def _entries(document: object) -> list[CommentedMap]:
@@ -169,19 +205,24 @@ def _commit(
         if at > 0 and edited[at - 1] != "\n":
             edited = edited[:at] + "\n" + edited[at:]
     before = load(directory)
-    with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
-        copy = Path(scratch) / "kb"
-        shutil.copytree(directory, copy)
-        (copy / FAQ).write_text(edited, encoding="utf-8")
-        try:
-            after = load(copy)
-        except KnowledgeError as exc:
-            raise KnowledgeError([_shown(p, directory, copy) for p in exc.problems]) from None
+    after = _validated(directory, edited)
     harms = _harms(before, after, known, expect)
     if harms:
         raise HarmfulEdit(harms)
-    _write(directory / FAQ, edited)
+    _replace_if_unchanged(directory / FAQ, original, edited)
     return Edit(faq_id, original, edited)
+
+
+def _validated(directory: Path, faq_text: str) -> Knowledge:
+    """The knowledge ``directory`` would hold with ``faq_text`` as faq.yaml, loaded in a scratch copy; ``KnowledgeError`` if invalid."""
+    with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
+        copy = Path(scratch) / "kb"
+        shutil.copytree(directory, copy)
+        (copy / FAQ).write_text(faq_text, encoding="utf-8")
+        try:
+            return load(copy)
+        except KnowledgeError as exc:
+            raise KnowledgeError([_shown(p, directory, copy) for p in exc.problems]) from None
 
 
 def _shown(problem: Problem, directory: Path, copy: Path) -> Problem:
@@ -213,12 +254,28 @@ def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]]
     return harms
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path`` and rename it over: never a half-written file."""
+def _read(path: Path) -> str:
+    """faq.yaml's text, never waiting on a pipe nor reading past the size limit; ``KnowledgeError`` saying why it cannot be read."""
+    try:
+        return read_capped(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = str(exc) if isinstance(exc, RefusedFile) else f"cannot be read: {exc}"
+        raise KnowledgeError([Problem(str(path), 1, reason)]) from None
+
+
+def _replace_if_unchanged(path: Path, expected: str, text: str) -> None:
+    """Write ``text`` over ``path`` only if it still holds ``expected``; ``FileChanged`` (and nothing written) otherwise.
+
+    The new text is written to a temporary file beside ``path`` first (never a half-written
+    file), then the file is compared once more right before the rename, so the window in
+    which a hand edit could still be lost is the rename itself.
+    """
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".faq-", suffix=".yaml.tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        if _read(path) != expected:
+            raise FileChanged(str(path))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Problem, load
 from bot.knowledge.cache import knowledge_digest, with_decision
+from bot.knowledge.safe_read import RefusedFile, read_capped
 from bot.languages import in_language
 from bot.schedule import reminder_times
 
@@ -45,11 +46,18 @@ class ReloadResult:
 
 
 def fingerprint(directory: Path) -> str:
-    """A hash of every YAML file's name and content under ``directory``."""
+    """A hash of every YAML file's name and content under ``directory`` (never blocking: see ``read_capped``).
+
+    A file ``load`` would refuse (a pipe, or over the size limit) is hashed as the reason
+    it is refused, so the watcher notices it once, and it is never read.
+    """
     digest = hashlib.sha256()
     for path in sorted(directory.rglob("*.yaml")):
         digest.update(str(path.relative_to(directory)).encode())
-        digest.update(path.read_bytes())
+        try:
+            digest.update(b"+" + read_capped(path))
+        except RefusedFile as exc:
+            digest.update(b"!" + str(exc).encode())
     return digest.hexdigest()
 
 

@@ -133,6 +133,11 @@ def configure(level: str, secrets: Iterable[str], log_format: str = "text") -> N
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(_demote_chatter)
     logging.basicConfig(level=level, handlers=[handler])
+    quiet_libraries(level)
+
+
+def quiet_libraries(level: str) -> None:
+    """Keep the libraries that log URLs (with the token) or whole updates (with ids and texts) above ``level`` where needed."""
     # httpx logs every request URL, which contains the token, at INFO: keep it at WARNING (and redacted anyway).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -17,6 +17,8 @@ from bot.deferred import DeferredWrites, is_locked
 
 # How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
 BUSY_TIMEOUT_MS = 5000
+# The longest question passed on to the organisers, in characters (a longer one is cut, and both sides are told).
+MAX_TICKET_QUESTION = 1000
 # A delivery that failed this many times is given up on (and counted as failed in reports and logs).
 MAX_ATTEMPTS = 5
 
@@ -100,6 +102,18 @@ MIGRATIONS: tuple[str, ...] = (
     DROP TABLE deliveries;
     ALTER TABLE deliveries_v2 RENAME TO deliveries;
     """,
+    # 5: teaching's "write the answer" prompts awaiting an admin's reply (they survive a restart), and whether
+    # a ticket's question was cut to MAX_TICKET_QUESTION characters (both sides are told).
+    """
+    CREATE TABLE prompts (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        question_id INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (chat_id, message_id)
+    );
+    ALTER TABLE tickets ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 DATABASE_FILE = "bot.sqlite3"
@@ -169,6 +183,7 @@ class Ticket:
     lang: str
     question: str
     state: str
+    cut: bool = False  # the question was longer than MAX_TICKET_QUESTION characters: only its start is kept
 
 
 @dataclass(frozen=True)
@@ -292,6 +307,7 @@ class Store:
         if user_id is not None:
             rows.append(("questions", "asker", self.pseudonym(user_id)))
         rows.append(("tickets", "asker_id", user_id if user_id is not None else chat_id))  # questions passed to the organisers
+        rows.append(("prompts", "chat_id", chat_id))  # an admin's open "write the answer" prompts
         return rows
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
@@ -300,9 +316,30 @@ class Store:
             self.deferred.discard(self.pseudonym(user_id))  # queued while the database was locked
         with self.db:
             self.db.execute("BEGIN")
+            self.db.executemany("DELETE FROM edits WHERE id = ?", [(i,) for i in self._edits_about(chat_id, user_id)])
             for table, column, value in self._about(chat_id, user_id):
                 self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (value,))  # noqa: S608
         self.scrub()
+
+    def _edits_about(self, chat_id: int, user_id: int | None) -> list[int]:
+        """The edits made from Telegram that hold this user's words: those their questions or tickets led to, and undone ones quoting them.
+
+        Such edits are deleted whole (so /undo can no longer take them back). What the organisers adopted stays
+        in faq.yaml as the organisers' own text (/privacy says so); the record of where it came from does not.
+        """
+        mine = self.pseudonym(user_id) if user_id is not None else None
+        questions = dict(self.db.execute("SELECT id, text FROM questions WHERE asker = ?", (mine,)).fetchall()) if mine else {}
+        tickets = dict(
+            self.db.execute("SELECT token, question FROM tickets WHERE asker_id = ?", (user_id if user_id is not None else chat_id,))
+        )
+        words = [w for w in (*questions.values(), *tickets.values()) if w.strip()]
+        found = []
+        for edit_id, key, ids, before, after, undone in self.db.execute("SELECT id, key, question_ids, before, after, undone FROM edits"):
+            ticket = str(key).removeprefix("hd:").split("/")[0] if str(key).startswith("hd:") else None
+            linked = ticket in tickets or any(int(i) in questions for i in str(ids).split(",") if i.isdigit())
+            if linked or (undone and any(w in before or w in after for w in words)):
+                found.append(int(edit_id))
+        return found
 
     def scrub(self) -> None:
         """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file."""
@@ -312,6 +349,26 @@ class Store:
         """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""
         about = self._about(chat_id, user_id)
         return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0] for t, c, v in about)  # noqa: S608
+
+    def migrate_chat(self, old_id: int, new_id: int) -> bool:
+        """A group became a supergroup (a new chat id): move its subscription, language and deliveries; ``False`` if nothing moved.
+
+        Settings the new id already has win over the old ones; a delivery both ids have is kept once.
+        Safe to call twice (Telegram reports a migration in both chats).
+        """
+        with self.db:
+            self.db.execute("BEGIN")
+            moved = self.db.execute(
+                "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) SELECT ?, lang, subscribed, subscribed_at FROM chats "
+                "WHERE chat_id = ? ON CONFLICT(chat_id) DO UPDATE SET lang = COALESCE(chats.lang, excluded.lang), "
+                "subscribed = MAX(chats.subscribed, excluded.subscribed), "
+                "subscribed_at = COALESCE(chats.subscribed_at, excluded.subscribed_at)",
+                (new_id, old_id),
+            ).rowcount
+            self.db.execute("DELETE FROM chats WHERE chat_id = ?", (old_id,))
+            self.db.execute("UPDATE OR IGNORE deliveries SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+            self.db.execute("DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
+        return moved > 0
 
     # -- deliveries (exactly once: see README, "Reminders")
 
@@ -442,15 +499,15 @@ class Store:
         """Remember who may pass ``question`` on; returns an unguessable token for the button."""
         token = secrets.token_urlsafe(12)
         self.db.execute(
-            "INSERT INTO tickets (token, asker_id, lang, question, created_at) VALUES (?, ?, ?, ?, ?)",
-            (token, asker_id, lang, question[:1000], now.isoformat()),
+            "INSERT INTO tickets (token, asker_id, lang, question, created_at, cut) VALUES (?, ?, ?, ?, ?, ?)",
+            (token, asker_id, lang, question[:MAX_TICKET_QUESTION], now.isoformat(), len(question) > MAX_TICKET_QUESTION),
         )
         return token
 
     def ticket(self, token: str) -> Ticket | None:
         """A ticket by its token."""
-        row = self.db.execute("SELECT token, asker_id, lang, question, state FROM tickets WHERE token = ?", (token,)).fetchone()
-        return Ticket(*row) if row else None
+        row = self.db.execute("SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE token = ?", (token,)).fetchone()
+        return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
     def claim_ticket(self, token: str, asker_id: int) -> Ticket | None:
         """Mark the asker's ticket as being passed on; ``None`` unless it is theirs and not passed on yet (idempotent)."""
@@ -472,10 +529,10 @@ class Store:
     def ticket_for_message(self, organiser_chat_id: int, message_id: int) -> Ticket | None:
         """The ticket a message in the organiser chat carries, if any."""
         row = self.db.execute(
-            "SELECT token, asker_id, lang, question, state FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
+            "SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
             (organiser_chat_id, message_id),
         ).fetchone()
-        return Ticket(*row) if row else None
+        return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
     def ticket_answered(self, token: str, answer: str) -> None:
         """Mark a ticket as answered with the organisers' reply (kept so an admin can add it as an entry)."""
@@ -527,6 +584,24 @@ class Store:
             (limit,),
         )
         return [(r[0], r[1]) for r in rows]
+
+    # -- teaching prompts ("write the answer" messages awaiting an admin's reply)
+
+    def add_prompt(self, chat_id: int, message_id: int, question_id: int, now: datetime) -> None:
+        """Remember that a reply to ``message_id`` in ``chat_id`` is the answer for question ``question_id``."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO prompts (chat_id, message_id, question_id, created_at) VALUES (?, ?, ?, ?)",
+            (chat_id, message_id, question_id, now.isoformat()),
+        )
+
+    def prompt(self, chat_id: int, message_id: int) -> int | None:
+        """The question a prompt message asks the answer for, if it is one."""
+        row = self.db.execute("SELECT question_id FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)).fetchone()
+        return int(row[0]) if row else None
+
+    def drop_prompt(self, chat_id: int, message_id: int) -> None:
+        """Forget a prompt once it was answered."""
+        self.db.execute("DELETE FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id))
 
     # -- announcements
 

@@ -194,3 +194,25 @@ def test_a_file_saved_while_loading_is_never_cached_under_the_old_content(
     monkeypatch.setattr(cache_module, "_load", real_load)
     event.write_text(original, encoding="utf-8")  # the edit is undone
     assert load_cached(kb_dir, cache).facts["city"]["en"] == city
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink"])
+def test_a_link_planted_in_the_cache_folder_is_never_unpickled(kb_dir: Path, tmp_path: Path, link: str) -> None:
+    """A symlink (or a second hard link) in the cache slot pointing at a private file this user owns is ignored: the files are read again."""
+    cache = tmp_path / "cache"
+    real = load_cached(kb_dir, cache)
+    (slot,) = cache.iterdir()
+    other_dir = tmp_path / "other"
+    shutil.copytree(kb_dir, other_dir)
+    city = KB.facts["city"]["en"]
+    same_size_edit(other_dir / "event.yaml", f"    en: {city}\n", f"    en: {'Z' * len(city)}\n")
+    target = tmp_path / "victims-own-file.pickle"  # a file the user owns, private, holding what the attacker wants read
+    target.write_bytes(pickle.dumps((knowledge_digest(kb_dir), load(other_dir))))
+    target.chmod(0o600)
+    slot.unlink()
+    if link == "symlink":
+        slot.symlink_to(target)
+    else:
+        os.link(target, slot)
+    assert load_cached(kb_dir, cache) == real
+    assert load_cached(kb_dir, cache).facts["city"]["en"] == city

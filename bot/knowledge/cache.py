@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from dataclasses import replace
@@ -25,6 +26,7 @@ from pathlib import Path
 import pydantic
 
 from bot.knowledge.model import Knowledge
+from bot.knowledge.safe_read import read_capped
 from bot.knowledge.schema import FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
@@ -67,10 +69,10 @@ def knowledge_digest(directory: Path) -> str:
     for path in _inputs(directory):
         digest.update(path.name.encode() + b"\0")
         try:
-            digest.update(b"+" + path.read_bytes())
+            digest.update(b"+" + read_capped(path))
         except FileNotFoundError:
             digest.update(b"-")
-        except OSError:  # unreadable: let ``load`` say so, never trust a cached copy
+        except OSError:  # unreadable, a pipe, or too large: let ``load`` say so, never trust a cached copy
             digest.update(os.urandom(16))
     return digest.hexdigest()
 
@@ -133,14 +135,22 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
 def _read(slot: Path, key: str) -> Knowledge | None:
     """The cached knowledge if ``slot`` holds it under ``key``; ``None`` when missing, stale, damaged or from another version."""
     try:
-        with slot.open("rb") as file:
+        # Never through a symlink (one planted in a shared cache folder could point at any file this user owns), and
+        # every check on the descriptor actually opened, so the file cannot be swapped between the check and the read.
+        descriptor = os.open(slot, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(descriptor, "rb") as file:
             status = os.fstat(file.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:  # only a file this user wrote and no one else can
+            if not _private(status):
                 return None
             stored_key, knowledge = pickle.load(file)  # noqa: S301 - our own file (checked above)
     except Exception:
         return None
     return knowledge if stored_key == key and isinstance(knowledge, Knowledge) else None
+
+
+def _private(status: os.stat_result) -> bool:
+    """Whether an opened cache file is one this user wrote and no one else can change: a regular file, owned, one link, 0o600-like."""
+    return stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and not status.st_mode & 0o022 and status.st_nlink == 1
 
 
 def _load(directory: Path) -> Knowledge:

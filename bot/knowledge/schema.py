@@ -64,7 +64,7 @@ UI_KEYS = (
     "organiser_answer_undeliverable", "add_as_answer_button", "unanswered_group", "unanswered_candidate", "new_entry_button",
     "ignore_button", "new_entry_prompt", "entry_created", "learn_already", "learn_harmful", "harm_line", "ignored", "undo_done",
     "undo_nothing", "undo_failed", "cmd_undo", "reload_fixed", "reload_facts", "reload_reminders", "reload_reminder_removed",
-    "reload_texts", "chat_choose_range",
+    "reload_texts", "chat_choose_range", "question_cut",
 )  # fmt: skip
 # /id (the ids organisers need for their settings) and who is responsible for the data in /privacy.
 UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "user_id", "chat_id")

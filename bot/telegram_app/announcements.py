@@ -73,7 +73,7 @@ async def announce_button(update: Update, context: Context) -> None:
     try:
         message_id = (await send(context.bot, tap.chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))).message_id
     except TelegramError as exc:  # the broadcast goes out anyway; the report comes as a new message
-        log.warning("could not show the announcement status in chat %s: %s", tap.chat.id, exc)
+        log.warning("could not show the announcement status to its organiser: %s", exc)  # no chat id: it is a user id
     start_announcement(context.application, announcement_id, found[0], StatusMessage(context.bot, tap.chat.id, message_id, render))  # type: ignore[arg-type]
 
 
@@ -106,12 +106,12 @@ class StatusMessage:
                 raise BadRequest("no status message to edit")
             await self.bot.edit_message_text(escape(text), chat_id=self.chat_id, message_id=self.message_id, parse_mode=ParseMode.HTML)
         except TelegramError as exc:
-            log.warning("could not update the announcement status in chat %s: %s", self.chat_id, exc)
+            log.warning("could not update the announcement status: %s", exc)  # no chat id: it is a user id
             if final:
                 try:
                     await send(self.bot, self.chat_id, text)
                 except TelegramError as again:
-                    log.warning("could not send the announcement report to chat %s: %s", self.chat_id, again)
+                    log.warning("could not send the announcement report: %s", again)
 
 
 def report_text(render: Renderer, report: Report) -> str:

@@ -40,6 +40,7 @@ from bot.telegram_app import (
     language,
     live_reload,
     menu,
+    migration,
     privacy,
     reminders,
     stats,
@@ -107,24 +108,28 @@ def add_handlers(application: App) -> None:
     groups = filters.ChatType.GROUPS
     # -1: flood control sees every update first and can stop it (per chat; inline queries apart).
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
-    # 0: commands (in private chats and groups; "/when@bot" works in groups).
-    application.add_handler(CommandHandler("start", answers.start))
-    application.add_handler(CommandHandler("help", answers.help_command))
-    application.add_handler(CommandHandler("faq", answers.topics))
-    application.add_handler(CommandHandler("calendar", calendar.calendar))
-    application.add_handler(CommandHandler("remind", reminders.remind))
-    application.add_handler(CommandHandler("stop", reminders.stop))
-    application.add_handler(CommandHandler("status", reminders.status))
-    application.add_handler(CommandHandler("language", language.language))
-    application.add_handler(CommandHandler("privacy", privacy.privacy))
-    application.add_handler(CommandHandler("forget", privacy.forget))
-    application.add_handler(CommandHandler("id", ids.ids))  # anyone: the ids ADMIN_IDS and ORGANISER_CHAT_ID need
+    # 0: a group that became a supergroup (a service message, in both chats): its settings move to the new id.
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.migrated))
+    # Commands (in private chats and groups; "/when@bot" works in groups). New messages only: an edited
+    # message never runs a command (CommandHandler would otherwise take edits too).
+    new = filters.UpdateType.MESSAGE
+    application.add_handler(CommandHandler("start", answers.start, filters=new))
+    application.add_handler(CommandHandler("help", answers.help_command, filters=new))
+    application.add_handler(CommandHandler("faq", answers.topics, filters=new))
+    application.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
+    application.add_handler(CommandHandler("remind", reminders.remind, filters=new))
+    application.add_handler(CommandHandler("stop", reminders.stop, filters=new))
+    application.add_handler(CommandHandler("status", reminders.status, filters=new))
+    application.add_handler(CommandHandler("language", language.language, filters=new))
+    application.add_handler(CommandHandler("privacy", privacy.privacy, filters=new))
+    application.add_handler(CommandHandler("forget", privacy.forget, filters=new))
+    application.add_handler(CommandHandler("id", ids.ids, filters=new))  # anyone: the ids ADMIN_IDS and ORGANISER_CHAT_ID need
     # Organisers' commands: private chats only; non-admins get the unknown-command reply.
-    application.add_handler(CommandHandler("announce", announcements.announce, filters=private))
-    application.add_handler(CommandHandler("reload", live_reload.reload, filters=private))
-    application.add_handler(CommandHandler("stats", stats.stats, filters=private))
-    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=private))
-    application.add_handler(CommandHandler("undo", teaching.undo, filters=private))
+    application.add_handler(CommandHandler("announce", announcements.announce, filters=new & private))
+    application.add_handler(CommandHandler("reload", live_reload.reload, filters=new & private))
+    application.add_handler(CommandHandler("stats", stats.stats, filters=new & private))
+    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=new & private))
+    application.add_handler(CommandHandler("undo", teaching.undo, filters=new & private))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
@@ -141,11 +146,14 @@ def add_handlers(application: App) -> None:
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
     new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    organisers = application.bot_data["runtime"].settings.organiser_chat_id
+    runtime: Runtime = application.bot_data["runtime"]
+    # First: a reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when the
+    # organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
+    prompt_reply = teaching.PromptReply(runtime.store)
+    application.add_handler(MessageHandler(new_text & private & filters.REPLY & prompt_reply, teaching.answer_prompt_reply))
+    organisers = runtime.settings.organiser_chat_id
     if organisers is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
         application.add_handler(MessageHandler(new_text & filters.Chat(organisers) & filters.REPLY, helpdesk.organiser_reply))
-    # An admin's reply to "write the answer" creates a new entry; any other reply is a question.
-    application.add_handler(MessageHandler(new_text & private & filters.REPLY, teaching.answer_prompt_reply))
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
     application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
     # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.

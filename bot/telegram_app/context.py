@@ -39,8 +39,6 @@ class Runtime:
     flood: FloodGuard
     inline_flood: FloodGuard
     watch: ReloadWatch = field(default_factory=ReloadWatch)
-    # Teaching's "write the answer" prompts awaiting a reply: (chat id, prompt message id) -> question id.
-    teaching_prompts: dict[tuple[int, int], int] = field(default_factory=dict)
 
     @property
     def snapshot(self) -> Snapshot:

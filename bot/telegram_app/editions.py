@@ -37,7 +37,7 @@ async def after_reload(application: App, before: Snapshot) -> None:
         try:
             await send(application.bot, admin_id, preview, keyboard)
         except TelegramError as exc:  # an admin who never pressed Start cannot be messaged
-            log.warning("could not tell admin %s about the new edition: %s", admin_id, exc)
+            log.warning("could not tell an admin about the new edition: %s", exc)  # no user id in the log
 
 
 async def notify_button(update: Update, context: Context) -> None:

@@ -12,6 +12,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
+from bot.store import MAX_TICKET_QUESTION
 from bot.telegram_app.answers import group_text
 from bot.telegram_app.context import Context, button_tap, reader, text_message
 from bot.telegram_app.guards import expired_button
@@ -50,6 +51,9 @@ async def ask_organisers(update: Update, context: Context) -> None:
         question=ticket.question,
         guesses=", ".join(organiser_render.localised(dict(e.title)) for e in guesses) or "–",
     )
+    cut = {"count": f"{MAX_TICKET_QUESTION:,}"} if ticket.cut else None  # a long question: only its start goes, and both sides know
+    if cut:
+        text = f"{text}\n\n{organiser_render.ui('question_cut', **cut)}"
     try:
         sent = await send(context.bot, organisers, text)
     except TelegramError as exc:
@@ -58,7 +62,8 @@ async def ask_organisers(update: Update, context: Context) -> None:
         await reply(update, context, render.ui("no_organiser_chat"))
         return
     tap.runtime.store.ticket_sent(ticket.token, organisers, sent.message_id)
-    await reply(update, context, render.ui("forwarded_to_organisers"))
+    done = render.ui("forwarded_to_organisers")
+    await reply(update, context, f"{done} {render.ui('question_cut', **cut)}" if cut else done)
 
 
 async def organiser_reply(update: Update, context: Context) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatID, ChatMemberStatus, ChatType
+from telegram.error import BadRequest
 
 from bot.telegram_app.context import Context, reader
 from bot.telegram_app.replies import reply, say
@@ -29,14 +30,26 @@ async def forget(update: Update, context: Context) -> None:
     if chat is None or user is None:
         return
     _, render = reader(update, context)  # read the language before it is forgotten
-    if chat.type != ChatType.PRIVATE:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-        if member.status not in GROUP_ADMINS:
-            await say(update, context, "forget_admins_only")
-            return
-    context.runtime.store.forget(chat.id, user.id)
+    message = update.effective_message
+    # An anonymous administrator writes as the group itself (Telegram's placeholder user GroupAnonymousBot):
+    # only administrators can, and the placeholder is nobody's account, so there are no questions of theirs to delete.
+    anonymous = message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id
+    if chat.type != ChatType.PRIVATE and not anonymous and not await _group_admin(context, chat.id, user.id):
+        await say(update, context, "forget_admins_only")
+        return
+    asker = None if anonymous or user.id == ChatID.ANONYMOUS_ADMIN else user.id
+    context.runtime.store.forget(chat.id, asker)
     log.info("forgot a chat on request")
     await reply(update, context, render.ui("forgotten"))
+
+
+async def _group_admin(context: Context, chat_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` administers the group (``False`` when Telegram cannot say, e.g. for a placeholder account)."""
+    try:
+        member = await context.bot.get_chat_member(chat_id, user_id)
+    except BadRequest:  # "user not found": not a member we can check, so not an administrator
+        return False
+    return member.status in GROUP_ADMINS
 
 
 async def purge_job(context: Context) -> None:

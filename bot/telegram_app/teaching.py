@@ -11,15 +11,17 @@ import asyncio
 import logging
 import uuid
 
-from telegram import ForceReply, Update
+from telegram import ForceReply, Message, Update
+from telegram.ext import filters
 
 from bot import learning
+from bot.assistant import Assistant
 from bot.insights import UnansweredGroup, group_unanswered
 from bot.knowledge import Knowledge, KnowledgeError, Lang
 from bot.languages import written_in
 from bot.learning import Edit, HarmfulEdit
 from bot.render import Renderer
-from bot.store import Question
+from bot.store import Question, Store
 from bot.telegram_app.answers import private_text
 from bot.telegram_app.context import Context, Runtime, button_tap, reader, text_message
 from bot.telegram_app.helpdesk import ADD_ANSWER
@@ -62,7 +64,7 @@ async def unanswered(update: Update, context: Context) -> None:
     runtime = context.runtime
     snapshot, render = reader(update, context)
     questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    groups = await asyncio.to_thread(group_unanswered, questions, snapshot.assistant, 2, MAX_GROUPS)
+    groups = await asyncio.to_thread(_grouped, questions, snapshot.knowledge)
     if not groups:
         await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
         return
@@ -84,6 +86,15 @@ async def unanswered(update: Update, context: Context) -> None:
         rows.append([(f"{number}. {render.ui('new_entry_button')}", f"{LEARN}{group.question_ids[0]}:{NEW}"),
                      (f"{number}. {render.ui('ignore_button')}", f"{LEARN}{group.question_ids[0]}:{IGNORE}")])  # fmt: skip
     await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons([r for r in rows if r]))
+
+
+def _grouped(questions: list[Question], knowledge: Knowledge) -> list[UnansweredGroup]:
+    """The unanswered groups with their closest entries, ranked by an assistant of this thread's own.
+
+    Runs off the event loop: the live assistant's matcher keeps caches that the loop uses for every
+    question, so the thread never touches them (their check-then-read would race) and builds its own.
+    """
+    return group_unanswered(questions, Assistant(knowledge), 2, MAX_GROUPS)
 
 
 def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:
@@ -113,7 +124,7 @@ async def learn_button(update: Update, context: Context) -> None:
         prompt = await context.bot.send_message(
             tap.chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
         )
-        tap.runtime.teaching_prompts[(tap.chat.id, prompt.message_id)] = question.id
+        tap.runtime.store.add_prompt(tap.chat.id, prompt.message_id, question.id, tap.runtime.clock())
         return
     lang = _lang_of(tap.runtime, question.text, question.lang)
     known = tap.runtime.store.answered_samples()
@@ -121,25 +132,38 @@ async def learn_button(update: Update, context: Context) -> None:
     await _apply(update, context, call, group.question_ids, question.text, lang, "learned")
 
 
+class PromptReply(filters.MessageFilter):
+    """A reply to one of teaching's "write the answer" prompts, looked up in the store (so it survives a restart)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(name="PromptReply")
+        self.store = store
+
+    def filter(self, message: Message) -> bool:
+        """Whether ``message`` replies to a prompt still awaiting its answer."""
+        original = message.reply_to_message
+        return original is not None and self.store.prompt(message.chat.id, original.message_id) is not None
+
+
 async def answer_prompt_reply(update: Update, context: Context) -> None:
-    """A private reply: an admin's answer for a new entry when it replies to our prompt; otherwise an ordinary question."""
+    """A reply to our "write the answer" prompt (``PromptReply``): an admin's answer for a new entry; anyone else's is a question."""
     said = text_message(update)
     if said is None:
         return
     runtime = context.runtime
-    prompts = runtime.teaching_prompts
     original = said.message.reply_to_message
-    question_id = prompts.get((said.chat.id, original.message_id)) if original is not None else None
+    question_id = runtime.store.prompt(said.chat.id, original.message_id) if original is not None else None
     user = update.effective_user
-    if question_id is None or not runtime.is_admin(user.id if user else None):
+    if original is None or question_id is None or not runtime.is_admin(user.id if user else None):
         await private_text(update, context)
         return
     question = runtime.store.question(question_id)
     group = _group_of(runtime, question) if question is not None else None
     if question is None or group is None:
+        runtime.store.drop_prompt(said.chat.id, original.message_id)
         await send(context.bot, said.chat.id, reader(update, context)[1].ui("learn_already"))
         return
-    prompts.pop((said.chat.id, original.message_id), None)  # type: ignore[union-attr]
+    runtime.store.drop_prompt(said.chat.id, original.message_id)
     lang = _lang_of(runtime, question.text, question.lang)
     answer_lang = written_in(said.text, runtime.snapshot.knowledge)
     call = learning.new_entry, runtime.live.directory, question.text, lang, said.text, answer_lang, runtime.store.answered_samples()

@@ -101,3 +101,20 @@ async def test_forget_deletes_a_pending_question_and_the_organisers_are_told(tmp
         told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
         assert told.text.startswith("I could not deliver that reply")
         assert bot.api.sent(chat_id=ATTENDEE)[-1].text.startswith("Done: I deleted everything")
+
+
+async def test_a_long_question_passed_on_says_it_was_cut(tmp_path: Path) -> None:
+    """A question over 1,000 characters reaches the organisers cut, and both they and the attendee are told so."""
+    question = "is there a cloakroom for my coat " + "zqx " * 300
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        bot.api.group(ORGANISERS, "Organisers")
+        reply = await bot.api.ask(question, bot.api.user(ATTENDEE, first_name="Ann"))
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers")
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ATTENDEE)
+        note = "(Only the first 1,000 characters of the question were passed on.)"
+        assert told.text == f"I've passed your question on to the organisers. {note}"
+        assert forwarded.text.endswith(f"\n\n{note}")
+        assert f"“{question[:1000]}”" in forwarded.text
+        assert question[:1001] not in forwarded.text

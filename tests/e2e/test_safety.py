@@ -139,6 +139,21 @@ async def test_privacy_names_who_is_responsible_and_how_to_reach_them(tmp_path: 
     )
 
 
+ADOPTED = {
+    "en": "that text becomes the organisers' own text in my knowledge base",
+    "nl": "wordt die tekst hun eigen tekst in mijn kennisbank",
+    "fr": "ce texte devient le leur dans ma base de connaissances",
+}
+
+
+async def test_privacy_says_adopted_text_becomes_the_organisers_text(tmp_path: Path) -> None:
+    """/privacy says plainly, in every language, that a question organisers adopt becomes their text and what /forget then deletes."""
+    async with running_bot(tmp_path / "data") as bot:
+        for number, lang in enumerate(LANGS):
+            text = (await bot.api.ask("/privacy", bot.api.user(700 + number, lang))).text
+            assert ADOPTED[lang] in text.replace("&#x27;", "'")
+
+
 # ------------------------------------------------------------------------------------------- buttons
 
 FORGED = ("a:no-such-entry", "a#0123456789abcdef0123", "lang:xx", "nonsense", "x" * 64, "calendar:extra")

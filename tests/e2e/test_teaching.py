@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge import load
+import pytest
+
+from bot.knowledge import KnowledgeError, load
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import Call
 
@@ -147,3 +149,164 @@ async def test_a_dutch_question_is_filed_under_dutch_whatever_the_admins_languag
         document = load(kb_dir)
         assert question in document.by_id["venue"].questions["nl"]
         assert question not in document.by_id["venue"].questions["en"]
+
+
+HAND_EDIT = "\n- id: parking-bikes\n  title: {en: Bike parking}\n  questions: {en: [is there bike parking]}\n  answer: {en: Bikes go in the courtyard.}\n"
+
+
+def hand_edit_during(monkeypatch: pytest.MonkeyPatch, kb_dir: Path) -> list[str]:
+    """Make another organiser save a hand edit to faq.yaml while the next teaching change is being validated; the texts saved."""
+    from bot import learning
+
+    real = learning._validated
+    saved: list[str] = []
+
+    def validate_while_someone_saves(directory: Path, text: str) -> Any:
+        """Validation takes a while: a hand edit lands meanwhile (once)."""
+        if not saved:
+            faq = kb_dir / "faq.yaml"
+            saved.append(faq.read_text(encoding="utf-8").rstrip("\n") + "\n" + HAND_EDIT)
+            faq.write_text(saved[0], encoding="utf-8")
+        return real(directory, text)
+
+    monkeypatch.setattr(learning, "_validated", validate_while_someone_saves)
+    return saved
+
+
+async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redone(
+    tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand edit saved between the tap's read and its write survives: both entries answer, and /undo takes back only the tap."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        saved = hand_edit_during(monkeypatch, kb_dir)
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats”")
+        text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        assert "- id: parking-bikes\n" in text  # the hand edit is still there
+        assert "- is there a cloakroom for coats\n" in text
+        assert (await bot.api.ask("is there bike parking", bot.api.user(5))).text == "Bikes go in the courtyard."
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))).text == "Yes: the cloakroom is next to the entrance."
+        assert (await bot.api.ask("/undo", admin)).text.startswith("Undone: ")
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]  # the hand edit stays after /undo
+
+
+async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hand edit saved while /undo checks the old version makes /undo refuse, saying so; the hand edit is kept."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        saved = hand_edit_during(monkeypatch, kb_dir)
+        refused = await bot.api.ask("/undo", admin)
+        assert refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]
+
+
+def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When faq.yaml changes under every attempt, the change is refused with a message and the last hand edit stands."""
+    from bot import learning
+
+    real = learning._validated
+    faq = kb_dir / "faq.yaml"
+
+    def always_edited(directory: Path, text: str) -> Any:
+        """Someone saves faq.yaml during every validation."""
+        faq.write_text(faq.read_text(encoding="utf-8") + "# saved by hand\n", encoding="utf-8")
+        return real(directory, text)
+
+    monkeypatch.setattr(learning, "_validated", always_edited)
+    with pytest.raises(KnowledgeError) as caught:
+        learning.new_entry(kb_dir, "is there a cloakroom for coats", "en", "Yes.", "en")
+    assert str(caught.value).startswith(f"{faq}:1: kept changing while this edit was checked")
+    assert faq.read_text(encoding="utf-8").endswith("# saved by hand\n" * learning.ATTEMPTS)
+    assert "cloakroom" not in faq.read_text(encoding="utf-8")
+
+
+async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_private_chat(tmp_path: Path, kb_dir: Path) -> None:
+    """With ORGANISER_CHAT_ID set to the admin's own chat, the reply to "write the answer" still creates the entry."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN}), organiser_chat_id=ADMIN) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
+
+
+async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Path, kb_dir: Path) -> None:
+    """The admin taps "New entry", the bot restarts, then the admin replies: the entry is created (the prompt was kept in the store)."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom for coats")
+        listing = await bot.api.ask("/unanswered", admin)
+        prompt = await tap(bot, listing, "1. New entry")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        start = len(bot.api.calls)
+        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        again = await bot.api.ask("/unanswered", admin)
+        assert "cloakroom" not in again.text
+
+
+async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """/unanswered ranks candidates in a worker thread with its own matcher: the live one (and its caches) is only used on the loop."""
+    import threading
+
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        live = bot.runtime.snapshot.assistant.matcher
+        threads: list[str] = []
+        real_rank = live.rank
+
+        def rank(*args: Any, **kwargs: Any) -> Any:
+            """The live matcher's rank, noting which thread calls it."""
+            threads.append(threading.current_thread().name)
+            return real_rank(*args, **kwargs)
+
+        monkeypatch.setattr(live, "rank", rank)
+        await miss(bot, "is there a cloakroom at the venue", "Is there a cloakroom at the venue?")
+        listing = await bot.api.ask("/unanswered", bot.api.user(ADMIN))
+        assert "1. New entry" in listing.button_texts
+        assert any(label.startswith("1. + ") for label in listing.button_texts)  # candidates were still ranked
+        assert set(threads) == {threading.main_thread().name}  # the answers on the loop; never the worker thread
+
+
+def test_a_teaching_edit_never_waits_on_a_pipe_in_place_of_faq_yaml(kb_dir: Path) -> None:
+    """With a named pipe where faq.yaml should be, a teaching edit is refused at once with the reason (nobody ever writes to it)."""
+    import os
+    import threading
+
+    from bot import learning
+
+    faq = kb_dir / "faq.yaml"
+    faq.unlink()
+    os.mkfifo(faq)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        """The edit, as the teaching thread runs it."""
+        try:
+            learning.new_entry(kb_dir, "is there a cloakroom for coats", "en", "Yes.", "en")
+        except KnowledgeError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)  # a daemon: if it blocks, the test fails instead of hanging
+    worker.start()
+    worker.join(10)
+    assert [str(e) for e in outcome] == [
+        f"{faq}:1: is not a regular file (a pipe, device or socket?): replace it with the YAML file itself"
+    ]

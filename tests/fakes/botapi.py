@@ -34,6 +34,8 @@ INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", 
 # What Telegram answers a well-formed token it does not know (revoked, or a typo).
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+# Telegram's placeholder sender of an anonymous group administrator's messages (which also carry sender_chat: the group).
+ANONYMOUS_ADMIN: dict[str, Any] = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 
 @dataclass
@@ -112,6 +114,7 @@ class FakeBotApi:
         self.callback_queries: dict[str, dict[str, Any]] = {}  # id -> the pressed query, until answered
         self.before_result: Callable[[Call], Any] | None = None
         self.lost_answers: list[Failure] = []  # delivered, but the answer never reaches the bot (a timeout)
+        self.migrated: dict[int, int] = {}  # a group's old id -> the supergroup it became
 
     @property
     def changed(self) -> asyncio.Condition:
@@ -146,6 +149,19 @@ class FakeBotApi:
         chat = {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
         self.chats[chat_id] = chat
         return chat
+
+    async def migrate(self, group: dict[str, Any], new_id: int, user: dict[str, Any]) -> dict[str, Any]:
+        """``group`` becomes a supergroup with ``new_id`` (``user`` changed a setting): both service messages, as Telegram sends them.
+
+        From then on, sending to the old id fails with 400 and ``migrate_to_chat_id``, as on Telegram.
+        """
+        supergroup = {"id": new_id, "type": "supergroup", "title": group.get("title", "")}
+        self.chats[new_id] = supergroup
+        self.migrated[int(group["id"])] = new_id
+        await self.push({"message": {"message_id": next(self._message_ids), "date": int(time.time()), "chat": group, "from": user,
+                                     "migrate_to_chat_id": new_id}})  # fmt: skip
+        return await self.push({"message": {"message_id": 1, "date": int(time.time()), "chat": supergroup, "from": user,
+                                            "sender_chat": supergroup, "migrate_from_chat_id": group["id"]}})  # fmt: skip
 
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update for the bot's next getUpdates."""
@@ -322,6 +338,12 @@ class FakeBotApi:
         failure = self._failure_for(method, call.chat_id)
         if failure is None and method in SENDING and call.chat_id in self.blocked:
             failure = Failure(method, 403, "Forbidden: bot was blocked by the user")
+        if failure is None and method in SENDING and call.chat_id in self.migrated:
+            call.status = 400
+            self.calls.append(call)
+            await self._notify()
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                         "parameters": {"migrate_to_chat_id": self.migrated[call.chat_id]}}  # fmt: skip
         if failure is None and method in SENDING and call.chat_id is not None and call.chat_id not in self.chats:
             failure = Failure(method, 400, "Bad Request: chat not found")
         if failure is None:
@@ -349,6 +371,8 @@ class FakeBotApi:
             check_call(method, params)
         except BadRequest as error:
             return Failure(method, 400, error.description)
+        if method == "getChatMember" and int(params.get("user_id") or 0) == ANONYMOUS_ADMIN["id"]:
+            return Failure(method, 400, "Bad Request: user not found")  # the placeholder is nobody's membership
         if method == "answerCallbackQuery" and self.callback_queries.pop(str(params.get("callback_query_id")), None) is None:
             return Failure(method, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
         return None
