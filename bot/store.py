@@ -7,13 +7,14 @@ import hmac
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.deferred import DeferredWrites, is_locked
+from bot.deferred import DeferredWrites, unavailable
 
 # How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
 BUSY_TIMEOUT_MS = 5000
@@ -99,6 +100,10 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO deliveries_v2 SELECT message_key, chat_id, state, attempts, updated_at FROM deliveries;
     DROP TABLE deliveries;
     ALTER TABLE deliveries_v2 RENAME TO deliveries;
+    """,
+    # 5: how many parts of a long message (split at Telegram's 4,096 characters) Telegram confirmed, so a retry sends only the rest.
+    """
+    ALTER TABLE deliveries ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
     """,
 )
 
@@ -221,6 +226,15 @@ class Store:
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
+    @contextmanager
+    def no_wait(self) -> Iterator[None]:
+        """Within this block a write never waits for another connection's lock: it fails at once (see ``unavailable``)."""
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
     @property
     def schema_version(self) -> int:
         """The schema version the database is at."""
@@ -296,8 +310,10 @@ class Store:
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
         """Delete every row about this chat (and the questions ``user_id`` asked), leaving no trace in the files."""
-        if user_id is not None and self.deferred is not None:
-            self.deferred.discard(self.pseudonym(user_id))  # queued while the database was locked
+        if self.deferred is not None:  # queued while the database was locked or full
+            if user_id is not None:
+                self.deferred.discard(self.pseudonym(user_id))
+            self.deferred.discard(_ticket_owner(user_id if user_id is not None else chat_id))
         with self.db:
             self.db.execute("BEGIN")
             for table, column, value in self._about(chat_id, user_id):
@@ -316,25 +332,37 @@ class Store:
     # -- deliveries (exactly once: see README, "Reminders")
 
     def claim(self, message_key: str, chat_id: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
-        """Take a delivery for sending, atomically: ``False`` if sent, given up on, or being sent by another run.
+        """Take a delivery for sending, atomically: ``False`` if sent, given up on, being sent by another run, or unsubscribed.
 
         One statement (an upsert with ``RETURNING``) decides, so two runs, even in two
-        processes, can never both take the same row.
+        processes, can never both take the same row; the same statement checks the chat is
+        still subscribed, so a /stop or /forget during a broadcast holds for the rest of it
+        and no row about a forgotten chat is written again.
         """
+        subscribed = "EXISTS (SELECT 1 FROM chats WHERE chats.chat_id = ? AND chats.subscribed = 1)"
         row = self.db.execute(
-            "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) VALUES (?, ?, 'sending', 1, ?) "
+            "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) "
+            f"SELECT ?, ?, 'sending', 1, ? WHERE {subscribed} "
             "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at "
             "WHERE deliveries.state IN ('failed', 'interrupted') AND deliveries.attempts < ? RETURNING chat_id",
-            (message_key, chat_id, now.isoformat(), max_attempts),
+            (message_key, chat_id, now.isoformat(), chat_id, max_attempts),
         ).fetchone()
         return row is not None
 
-    def mark(self, message_key: str, chat_id: int, state: str, now: datetime) -> None:
-        """Record how a delivery ended: sent, failed (retry later), blocked (never retry) or unconfirmed (never resent)."""
+    def mark(self, message_key: str, chat_id: int, state: str, now: datetime, parts: int | None = None) -> None:
+        """Record how a delivery ended: sent, failed (retry later), blocked (never retry) or unconfirmed (never resent).
+
+        ``parts``: how many parts of a long message Telegram confirmed so far (kept as it was when ``None``).
+        """
         self.db.execute(
-            "UPDATE deliveries SET state = ?, updated_at = ? WHERE message_key = ? AND chat_id = ?",
-            (state, now.isoformat(), message_key, chat_id),
+            "UPDATE deliveries SET state = ?, updated_at = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ?",
+            (state, now.isoformat(), parts, message_key, chat_id),
         )
+
+    def parts_sent(self, message_key: str, chat_id: int) -> int:
+        """How many parts of ``message_key`` Telegram confirmed for this chat (a retry starts after them)."""
+        row = self.db.execute("SELECT parts FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
+        return int(row[0]) if row else 0
 
     def release_interrupted(self) -> int:
         """At start-up (this process owns DATA_DIR): deliveries left 'sending' by a dead process become retryable."""
@@ -372,8 +400,8 @@ class Store:
     ) -> int:
         """Keep a question for statistics and learning, under the asker's pseudonym; returns its id.
 
-        Never waits for another process's lock: if the database is locked the row is queued
-        (``deferred``) and stored as soon as it is free, and the id returned is 0.
+        Never waits: if the database is locked by another process or full, the row is queued
+        (``deferred``) and stored as soon as it can be, and the id returned is 0.
         """
         owner = self.pseudonym(asker) if asker is not None else None
         sql = "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -382,7 +410,7 @@ class Store:
         try:
             return int(self.db.execute(sql, params).lastrowid or 0)
         except sqlite3.OperationalError as exc:
-            if self.deferred is None or not is_locked(exc):
+            if self.deferred is None or not unavailable(exc):
                 raise
         finally:
             self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -441,10 +469,15 @@ class Store:
     def create_ticket(self, asker_id: int, lang: str, question: str, now: datetime) -> str:
         """Remember who may pass ``question`` on; returns an unguessable token for the button."""
         token = secrets.token_urlsafe(12)
-        self.db.execute(
-            "INSERT INTO tickets (token, asker_id, lang, question, created_at) VALUES (?, ?, ?, ?, ?)",
-            (token, asker_id, lang, question[:1000], now.isoformat()),
-        )
+        sql = "INSERT INTO tickets (token, asker_id, lang, question, created_at) VALUES (?, ?, ?, ?, ?)"
+        params = (token, asker_id, lang, question[:1000], now.isoformat())
+        try:
+            with self.no_wait():  # answering never waits for the database: a locked or full one queues the ticket
+                self.db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if self.deferred is None or not unavailable(exc):
+                raise
+            self.deferred.submit("tickets", sql, params, _ticket_owner(asker_id))
         return token
 
     def ticket(self, token: str) -> Ticket | None:
@@ -561,6 +594,11 @@ class Store:
     def unfinished_announcements(self) -> list[int]:
         """Announcements whose broadcast was interrupted (to resume at start-up)."""
         return [r[0] for r in self.db.execute("SELECT id FROM announcements WHERE state = 'sending' ORDER BY id")]
+
+
+def _ticket_owner(asker_id: int) -> str:
+    """Whose queued ticket a deferred write is (for /forget's discard)."""
+    return f"ticket:{asker_id}"
 
 
 def _question(row: sqlite3.Row | tuple[Any, ...]) -> Question:

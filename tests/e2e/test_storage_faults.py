@@ -1,0 +1,212 @@
+"""Broadcasts under storage faults and changing audiences: a locked or full database pauses a run, never kills or repeats it."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import random
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.telegram_app.admin import ANNOUNCE_RETRY_PREFIX, announcement_key
+from bot.telegram_app.replies import escape, split
+from tests.e2e.harness import Harness, running_bot
+from tests.fakes.botapi import Call
+
+ADMIN = 42
+TEXT = "Doors open at nine."
+REPORT = "Announcement sent"
+
+
+def delivered(bot: Harness, text: str = TEXT) -> Counter[int]:
+    """How many times each chat received ``text``."""
+    return Counter(c.chat_id or 0 for c in bot.api.sent() if c.text == text)
+
+
+def reports(bot: Harness) -> list[Call]:
+    """The announcement reports the admin received (as new messages or as the edited status)."""
+    return [c for c in bot.api.calls if c.status == 200 and c.chat_id == ADMIN and c.text.startswith(REPORT)]
+
+
+async def subscribers(bot: Harness, chats: range) -> None:
+    """Subscribe ``chats`` (as an import would) and let the fake know them."""
+    bot.runtime.store.add_subscribers(chats, bot.clock())
+    for chat_id in chats:
+        bot.api.user(chat_id)
+
+
+async def announce(bot: Harness, text: str = TEXT) -> None:
+    """The admin announces ``text`` and presses Send under the preview."""
+    bot.api.user(ADMIN)
+    preview = await bot.api.ask(f"/announce {text}", bot.api.users[ADMIN])
+    await bot.api.press(preview, preview.button_texts[0], bot.api.users[ADMIN])
+
+
+async def until(bot: Harness, condition: object, timeout: float = 30) -> None:
+    """Wait, on the fake's call log, until ``condition()`` holds."""
+    import asyncio
+
+    async with bot.api.changed:
+        await asyncio.wait_for(bot.api.changed.wait_for(condition), timeout)  # type: ignore[arg-type]
+
+
+async def answered_quickly(bot: Harness, question: str, user_id: int) -> float:
+    """Ask ``question``; check the reply is its real answer; how many seconds it took."""
+    started = time.monotonic()
+    reply = await bot.api.ask(question, bot.api.user(user_id))
+    took = time.monotonic() - started
+    assert reply.text == escape(bot.runtime.snapshot.assistant.answer(question, "en", bot.clock()).text)
+    return took
+
+
+async def test_a_write_lock_during_an_announcement_pauses_it_answers_go_on_and_all_get_it_once(tmp_path: Path) -> None:
+    """Another process takes the write lock mid-announcement: questions get real answers within 3 s; once free, all 100 get it once, one report."""
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        await subscribers(bot, range(2000, 2100))
+        other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        seen = 0
+
+        def lock_at_the_thirtieth(call: Call) -> None:
+            nonlocal seen
+            if call.text != TEXT:
+                return
+            seen += 1
+            if seen == 30:
+                other.execute("BEGIN IMMEDIATE")  # a backup or a manual sqlite3 session
+
+        bot.api.before_result = lock_at_the_thirtieth
+        await announce(bot)
+        await until(bot, lambda: other.in_transaction)
+        try:
+            for n, question in enumerate(["who gives the keynote?", "where is it?", "is there parking for bikes?"]):
+                assert await answered_quickly(bot, question, 500 + n) < 3.0
+            assert sum(delivered(bot).values()) < 100  # paused: no claim can be written
+            assert reports(bot) == []
+        finally:
+            other.execute("COMMIT")
+        await until(bot, lambda: bool(reports(bot)))
+        await bot.broadcasts_done()
+        other.close()
+        assert delivered(bot) == Counter({chat: 1 for chat in range(2000, 2100)})
+        assert [r.text.split(":")[1].split(",")[0] for r in reports(bot)] == [" 100 delivered"]
+        assert bot.runtime.store.delivery_counts(announcement_key(1)) == {"sent": 100}
+        assert bot.runtime.store.unfinished_announcements() == []
+
+
+@contextlib.contextmanager
+def small_tmpfs(where: Path) -> Iterator[Path]:
+    """A 4 MB tmpfs mounted at ``where`` (a real full disk); skips where the OS refuses the mount."""
+    where.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True, check=False)  # noqa: S603, S607
+    if done.returncode != 0:
+        pytest.skip(f"this OS refuses to mount a tmpfs here (not root?): {done.stderr.decode().strip()}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)  # noqa: S603, S607
+
+
+def fill(directory: Path) -> Path:
+    """Fill the file system of ``directory`` to the last byte; the filler file (delete it to free the space)."""
+    filler = directory / "filler"
+    with filler.open("wb", buffering=0) as file:
+        try:
+            while True:
+                file.write(b"\0" * 4096)
+                file.flush()
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+    return filler
+
+
+async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_and_it_completes_once(tmp_path: Path) -> None:
+    """DATA_DIR fills mid-announcement: questions still get real answers; once space returns, all 60 get it exactly once, one report."""
+    with small_tmpfs(tmp_path / "mnt") as mount:
+        async with running_bot(mount / "data", admin_ids=frozenset({ADMIN})) as bot:
+            await subscribers(bot, range(3000, 3060))
+            filler: list[Path] = []
+            seen = 0
+
+            def fill_at_the_twentysecond(call: Call) -> None:
+                nonlocal seen
+                if call.text != TEXT:
+                    return
+                seen += 1
+                if seen == 22:
+                    filler.append(fill(mount))
+
+            bot.api.before_result = fill_at_the_twentysecond
+            await announce(bot)
+            await until(bot, lambda: bool(filler))
+            for n, question in enumerate(["who gives the keynote?", "is there parking for bikes?"]):
+                assert await answered_quickly(bot, question, 600 + n) < 3.0
+            assert sum(delivered(bot).values()) < 60
+            assert reports(bot) == []
+            os.unlink(filler[0])  # space returns
+            await until(bot, lambda: bool(reports(bot)))
+            await bot.broadcasts_done()
+            assert delivered(bot) == Counter({chat: 1 for chat in range(3000, 3060)})
+            assert len(reports(bot)) == 1
+            assert reports(bot)[0].text.startswith(f"{REPORT}: 60 delivered")
+            assert bot.runtime.store.delivery_counts(announcement_key(1)) == {"sent": 60}
+
+
+async def test_stop_and_forget_during_a_broadcast_hold_for_the_rest_of_it(tmp_path: Path) -> None:
+    """Two attendees send /stop and /forget while an announcement is going out: neither gets it, and no row about the forgotten chat is written."""
+    chats = range(4000, 4030)
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN}), broadcast_rate=30.0) as bot:
+        for chat_id in chats:
+            await bot.api.ask("/remind", bot.api.user(chat_id))
+        order = [(chat_id, "en") for chat_id in chats]
+        random.Random(announcement_key(1)).shuffle(order)  # the run's own order: the last two are reached last
+        stopper, forgetter = order[-1][0], order[-2][0]
+        await announce(bot)
+        await until(bot, lambda: sum(delivered(bot).values()) >= 1)
+        assert (await bot.api.ask("/stop", bot.api.users[stopper])).text.startswith("You won't get reminders")
+        await bot.api.ask("/forget", bot.api.users[forgetter])
+        await until(bot, lambda: bool(reports(bot)))
+        await bot.broadcasts_done()
+        assert set(delivered(bot)) == set(chats) - {stopper, forgetter}
+        assert bot.runtime.store.rows_about(forgetter, forgetter) == 0
+
+
+async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report_counts_people(tmp_path: Path) -> None:
+    """A 6,000-character announcement: the preview shows the parts subscribers get; each gets every part once; a failed part is retried alone."""
+    text = "\n\n".join(f"Paragraph {n}: " + "the programme changes a little " * 9 for n in range(22))
+    parts = split(escape(text))
+    assert len(parts) == 2
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        await subscribers(bot, range(100, 105))
+        bot.api.user(ADMIN)
+        start = len(bot.api.calls)
+
+        def fail_103s_second_part(call: Call) -> None:
+            if call.chat_id == 103 and call.text == parts[0]:
+                bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=103)
+
+        bot.api.before_result = fail_103s_second_part
+        heading = await bot.api.ask(f"/announce {text}", bot.api.users[ADMIN])
+        shown = [c for c in bot.api.calls[start:] if c.method == "sendMessage" and c.chat_id == ADMIN]
+        assert [c.text for c in shown[-2:]] == parts
+        assert shown[-1].button_texts == ["Send", "Cancel"]
+        assert shown[0].text.startswith("Preview of the announcement to 5 subscriber(s):")
+        await bot.api.press(shown[-1], "Send", bot.api.users[ADMIN])
+        await until(bot, lambda: bool(reports(bot)))
+        await bot.broadcasts_done()
+        assert reports(bot)[0].text.startswith(f"{REPORT}: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed")
+        assert bot.app.job_queue is not None
+        retry = next(j for j in bot.app.job_queue.jobs() if (j.name or "").startswith(ANNOUNCE_RETRY_PREFIX))
+        await retry.run(bot.app)
+        await bot.broadcasts_done()
+        for chat_id in range(100, 105):
+            assert [c.text for c in bot.api.sent(chat_id=chat_id)] == parts, chat_id
+        assert heading.text == shown[0].text
+        assert bot.runtime.store.unfinished_announcements() == []
