@@ -147,8 +147,9 @@ def start_announcement(application: App, announcement_id: int, text: str, status
         if runtime.store.retry_left(key) and application.running:
             if report.failed and application.job_queue is not None:
                 application.job_queue.run_once(
-                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}"
-                )
+                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}",
+                    job_kwargs={"misfire_grace_time": None},  # a retry is never dropped for running late
+                )  # fmt: skip
             return  # still 'sending': retried by the job, or resumed at the next start
         if application.running:
             await patiently(runtime.store, lambda: runtime.store.set_announcement_state(announcement_id, "done"))

@@ -171,7 +171,9 @@ async def _post_init(application: App) -> None:
     interval = runtime.settings.reload_interval_seconds
     application.job_queue.run_repeating(live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB)
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
-    application.job_queue.run_once(announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB)
+    application.job_queue.run_once(
+        announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB, job_kwargs={"misfire_grace_time": None}
+    )
 
 
 async def _post_shutdown(application: App) -> None:
