@@ -21,7 +21,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.flood import FloodGuard
@@ -41,6 +41,7 @@ from bot.telegram_app import (
     menu,
     privacy,
     reminders,
+    revoked,
     stats,
     teaching,
 )
@@ -85,7 +86,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    # getUpdates is watched: a token revoked while running stops the bot like a rejected one at start-up.
+    builder = builder.get_updates_request(revoked.WatchedUpdates(request or HTTPXRequest(connection_pool_size=1)))
     application: App = builder.build()  # type: ignore[assignment]
     application.bot_data["runtime"] = Runtime(
         settings=settings,
@@ -151,6 +154,7 @@ def add_handlers(application: App) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answers.topic_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & ~filters.TEXT, answers.unsupported))
     application.add_error_handler(conflict.on_conflict)  # first: a 409 stops the bot with one clear line
+    application.add_error_handler(revoked.on_revoked)  # a 401 on getUpdates (token revoked while running) too
     application.add_error_handler(guards.on_error)
 
 

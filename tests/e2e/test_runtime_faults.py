@@ -1,0 +1,31 @@
+"""Faults while the real ``python -m bot run`` is up: a revoked token, Ctrl-C during start-up, a reply Telegram refuses."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.conftest import fill
+from tests.e2e.test_process import bot_env, start_bot
+from tests.e2e.test_startup import REJECTED, assert_one_line_failure
+from tests.fakes.botapi import FakeBotApi, LoopbackServer
+
+
+async def test_a_token_revoked_while_running_stops_the_process_with_the_start_up_line(tmp_path: Path) -> None:
+    """The token is revoked while the bot runs: it exits 2 within 30 s with the start-up's one line, no traceback."""
+    api = FakeBotApi()
+    async with LoopbackServer(api) as server:
+        process = await start_bot(bot_env(server.url, tmp_path / "data", LOG_LEVEL="INFO"))
+        try:
+            assert fill("{city}") in (await api.ask("where is science for health?")).text  # up and answering
+            revoked_at = time.monotonic()
+            await api.revoke()
+            code = await process.wait(timeout=30)
+        finally:
+            if process.returncode is None:
+                await process.interrupt()
+    assert time.monotonic() - revoked_at < 30
+    assert code == 2, process.stderr
+    assert_one_line_failure(process.stdout + process.stderr, REJECTED)
+    assert "Task was destroyed" not in process.stderr
+    assert "Task exception was never retrieved" not in process.stderr
