@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +21,11 @@ from bot.deferred import DeferredWrites, unavailable
 
 # How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
 BUSY_TIMEOUT_MS = 5000
+# A checkpoint held up by another reader is retried this often, for at most this long (README, "Privacy").
+SCRUB_RETRY_SECONDS = 0.2
+SCRUB_PATIENCE_SECONDS = 600.0
+# How long closing the store waits for queued questions and a checkpoint in progress.
+CLOSE_WAIT_SECONDS = 5.0
 # A delivery that failed this many times is given up on (and counted as failed in reports and logs).
 MAX_ATTEMPTS = 5
 
@@ -107,6 +115,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 
+log = logging.getLogger(__name__)
+
 DATABASE_FILE = "bot.sqlite3"
 # The secret behind the pseudonymous keys; kept beside the database, never inside it.
 KEY_FILE = "pseudonym.key"
@@ -195,6 +205,10 @@ class Store:
         path = Path(path)
         # Questions the database was too locked to take at once (None in memory: nothing else can lock it).
         self.deferred: DeferredWrites | None = None
+        self.path: Path | None = None if str(path) == ":memory:" else path
+        self._scrubbing = threading.Condition()
+        self._scrubber: threading.Thread | None = None
+        self._scrub_again = False
         if str(path) == ":memory:":
             self._key = secrets.token_bytes(32)
         else:
@@ -241,9 +255,13 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Store the questions still queued (waiting a bounded time) and close the connection."""
+        """Store the questions still queued and finish a checkpoint in progress (each waiting a bounded time); close the connection."""
         if self.deferred is not None:
             self.deferred.close()
+        if not self.scrubbed(CLOSE_WAIT_SECONDS):
+            log.warning(
+                "stopping while a checkpoint waits for another reader: deleted text may remain in the -wal file until the next start"
+            )
         self.db.close()
 
     # -- chats and subscriptions
@@ -321,8 +339,72 @@ class Store:
         self.scrub()
 
     def scrub(self) -> None:
-        """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file.
+
+        Tried once at once without waiting; if another reader holds it up, it goes on off
+        the event loop, in a thread with its own connection, retried until it completes, for
+        at most ``SCRUB_PATIENCE_SECONDS`` (the log says so if it cannot). Never blocks.
+        """
+        if self.path is None:
+            return  # in memory: no file to scrub
+        with self._scrubbing:
+            running = self._scrubber is not None
+        if not running:
+            try:
+                with self.no_wait():
+                    if self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                        return
+            except sqlite3.OperationalError as exc:
+                if not unavailable(exc):
+                    raise
+        with self._scrubbing:
+            self._scrub_again = True  # a checkpoint already running must go round once more for this deletion
+            if self._scrubber is None:
+                self._scrubber = threading.Thread(target=self._scrub_until_done, args=(self.path,), name="wal-checkpoint", daemon=True)
+                self._scrubber.start()
+
+    def scrubbed(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the checkpoint in progress, if any, to end; whether none is left running."""
+        with self._scrubbing:
+            return self._scrubbing.wait_for(lambda: self._scrubber is None, timeout)
+
+    def _scrub_until_done(self, path: Path) -> None:
+        """The checkpoint thread: TRUNCATE until SQLite says it completed, waiting between tries."""
+        db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout={int(SCRUB_RETRY_SECONDS * 1000)}")
+        deadline = time.monotonic() + SCRUB_PATIENCE_SECONDS
+        held_up = False
+        try:
+            while True:
+                with self._scrubbing:
+                    self._scrub_again = False
+                try:
+                    completed = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+                except sqlite3.OperationalError as exc:
+                    if not unavailable(exc):
+                        log.error("the database checkpoint failed: %s", exc)
+                        return
+                    completed = False
+                with self._scrubbing:
+                    if completed and not self._scrub_again:
+                        if held_up:
+                            log.info("the database checkpoint completed: deleted text is gone from the -wal file")
+                        return
+                if not completed and not held_up:
+                    held_up = True
+                    log.info("the database checkpoint is held up by another reader (a backup?): retrying until it completes")
+                if time.monotonic() >= deadline:
+                    log.warning(
+                        "the database checkpoint could not complete in %s s (another reader kept the database open): "
+                        "deleted text may remain in the -wal file until a later checkpoint", SCRUB_PATIENCE_SECONDS,
+                    )  # fmt: skip
+                    return
+                time.sleep(SCRUB_RETRY_SECONDS)
+        finally:
+            db.close()
+            with self._scrubbing:
+                self._scrubber = None
+                self._scrubbing.notify_all()
 
     def rows_about(self, chat_id: int, user_id: int | None = None) -> int:
         """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""

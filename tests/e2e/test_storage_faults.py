@@ -210,3 +210,26 @@ async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report
             assert [c.text for c in bot.api.sent(chat_id=chat_id)] == parts, chat_id
         assert heading.text == shown[0].text
         assert bot.runtime.store.unfinished_announcements() == []
+
+
+async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_completes_when_it_leaves(tmp_path: Path) -> None:
+    """/forget while a backup holds a read transaction: the reply comes at once; once the reader goes, no file holds the text."""
+    import asyncio
+
+    secret = "is there parking for the Zebulon family van"
+    async with running_bot(tmp_path / "data") as bot:
+        user = bot.api.user(8123)
+        await bot.api.ask(secret, user)  # declined: its text is kept for the organisers
+        reader = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT COUNT(*) FROM questions").fetchone()[0] >= 1  # a read snapshot the checkpoint must wait for
+        started = time.monotonic()
+        reply = await bot.api.ask("/forget", user)
+        assert time.monotonic() - started < 2.0
+        assert reply.text.startswith("Done")
+        reader.execute("COMMIT")
+        reader.close()
+        assert await asyncio.to_thread(bot.runtime.store.scrubbed, 10)
+        for path in (tmp_path / "data").iterdir():
+            if path.is_file():
+                assert b"Zebulon" not in path.read_bytes(), path.name
