@@ -233,3 +233,31 @@ async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_co
         for path in (tmp_path / "data").iterdir():
             if path.is_file():
                 assert b"Zebulon" not in path.read_bytes(), path.name
+
+
+async def test_a_declined_question_with_the_helpdesk_on_is_answered_at_once_under_a_lock_and_its_ticket_works_after(
+    tmp_path: Path,
+) -> None:
+    """Helpdesk on, database locked: a declined question gets its reply and button at once; once free, the button passes it on."""
+    import asyncio
+
+    organisers, question = -100555, "is there a cloakroom for my coat"
+    async with running_bot(tmp_path / "data", organiser_chat_id=organisers) as bot:
+        bot.api.group(organisers, "Organisers")
+        other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            reply = await bot.api.ask(question, bot.api.user(1001))
+            assert time.monotonic() - started < 3.0
+            assert reply.text == escape(bot.runtime.snapshot.assistant.answer(question, "en", bot.clock()).text)
+            assert "Ask the organisers" in reply.button_texts
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert bot.runtime.store.deferred is not None
+        assert await asyncio.to_thread(bot.runtime.store.deferred.flush, 10)
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers", bot.api.users[1001])
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == organisers)
+        assert question in forwarded.text
