@@ -26,17 +26,16 @@ from datetime import datetime
 from functools import partial
 from typing import TypeVar
 
-import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.deferred import unavailable
 from bot.store import Store
 from bot.telegram_app.context import App, Runtime
 from bot.telegram_app.ratelimit import BULK, TwoLaneRateLimiter
-from bot.telegram_app.replies import escape, split
+from bot.telegram_app.replies import escape, never_confirmed, split
 
 log = logging.getLogger(__name__)
 
@@ -58,21 +57,6 @@ class Report:
     def done(self) -> int:
         """Deliveries finished one way or another."""
         return self.sent + self.blocked + self.failed + self.unconfirmed
-
-
-def never_confirmed(exc: TelegramError) -> bool:
-    """Whether the request may have reached Telegram without an answer (so resending could duplicate it).
-
-    Telegram's own error answers (4xx, 5xx) and requests that never left (no free
-    connection, no connection at all) are safe to retry; a timeout or a connection
-    dropped after sending is not.
-    """
-    cause = exc.__cause__
-    if isinstance(cause, httpx.PoolTimeout | httpx.ConnectTimeout | httpx.ConnectError):
-        return False
-    if isinstance(exc, TimedOut):
-        return True
-    return isinstance(exc, NetworkError) and isinstance(cause, httpx.HTTPError)
 
 
 T = TypeVar("T")

@@ -29,3 +29,20 @@ async def test_a_token_revoked_while_running_stops_the_process_with_the_start_up
     assert_one_line_failure(process.stdout + process.stderr, REJECTED)
     assert "Task was destroyed" not in process.stderr
     assert "Task exception was never retrieved" not in process.stderr
+
+
+async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(tmp_path: Path) -> None:
+    """Telegram answers 502 to a reply four times in a row: the bot keeps trying with backoff and the answer arrives, once."""
+    api = FakeBotApi()
+    user = api.user(3131)
+    async with LoopbackServer(api) as server:
+        process = await start_bot(bot_env(server.url, tmp_path / "data", TELEGRAM_RETRY_SECONDS="0.05"))
+        try:
+            await api.wait_for(lambda c: c.method == "setMyShortDescription", timeout=30)
+            api.fail("sendMessage", 502, "Bad Gateway", chat_id=3131, times=4)
+            reply = await api.ask("where is science for health?", user)
+            assert fill("{city}") in reply.text
+            assert [c.status for c in api.calls if c.method == "sendMessage" and c.chat_id == 3131] == [502, 502, 502, 502, 200]
+        finally:
+            code = await process.interrupt()
+    assert code == 0, process.stderr
