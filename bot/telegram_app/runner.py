@@ -101,7 +101,11 @@ def start(settings: Settings) -> App:
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(connect(application, settings))
-    except StartupError:
+    except (StartupError, KeyboardInterrupt):  # Ctrl-C while retrying: close what was opened, leave no task pending
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(application.bot.shutdown())
         application.bot_data["runtime"].store.close()
         raise

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from pathlib import Path
 
 from tests.conftest import fill
 from tests.e2e.test_process import bot_env, start_bot
-from tests.e2e.test_startup import REJECTED, assert_one_line_failure
+from tests.e2e.test_startup import REJECTED, assert_one_line_failure, closed_port
 from tests.fakes.botapi import FakeBotApi, LoopbackServer
 
 
@@ -46,3 +47,14 @@ async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(t
         finally:
             code = await process.interrupt()
     assert code == 0, process.stderr
+
+
+async def test_ctrl_c_during_the_start_up_retries_stops_quietly(tmp_path: Path) -> None:
+    """Ctrl-C while the bot waits to retry an unreachable Telegram: it exits at once with 130, no traceback, no task left pending."""
+    env = bot_env(f"http://127.0.0.1:{closed_port()}", tmp_path / "data", TELEGRAM_CONNECT_ATTEMPTS="5", TELEGRAM_RETRY_SECONDS="60")
+    process = await start_bot(env)
+    await process.log_line("retrying in")
+    process.send_signal(signal.SIGINT)
+    assert await process.wait(timeout=10) == 130
+    for noise in ("Traceback", "KeyboardInterrupt", "Task was destroyed", "never awaited"):
+        assert noise not in process.stderr, process.stderr
