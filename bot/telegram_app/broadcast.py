@@ -192,14 +192,13 @@ async def broadcast(
                 queue.append((chat_id, lang))
                 continue
             try:
-                parts = split(escape(text_for(lang)))
-                claimed = await ledger.write(partial(_claim, store, key, chat_id, clock, len(parts)))
+                claimed = await ledger.write(partial(_claim, store, key, chat_id, clock))
             except Stopping:
                 return
             if claimed is None:
                 continue  # sent, given up on, being sent by another run, or no longer subscribed
             try:
-                await _deliver(bot, ledger, chat_id, parts, claimed, report)
+                await _deliver(bot, ledger, chat_id, split(escape(text_for(lang))), claimed, report)
             except Exception:  # a bug in one delivery must not silence the run: counted, logged, retried later
                 log.exception("broadcast %s: one delivery failed unexpectedly; it will be retried", key)
                 ledger.mark(chat_id, "failed")
@@ -219,11 +218,11 @@ async def broadcast(
     return report
 
 
-def _claim(store: Store, key: str, chat_id: int, clock: Callable[[], datetime], parts: int) -> int | None:
+def _claim(store: Store, key: str, chat_id: int, clock: Callable[[], datetime]) -> int | None:
     """Claim a delivery; the number of its parts already confirmed (a retry sends the rest), ``None`` if not claimed."""
     if not store.claim(key, chat_id, clock()):
         return None
-    return store.parts_sent(key, chat_id) if parts > 1 else 0
+    return store.parts_sent(key, chat_id)
 
 
 async def _deliver(bot: Bot, ledger: Ledger, chat_id: int, parts: list[str], done: int, report: Report) -> None:
