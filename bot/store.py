@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import os
 import secrets
@@ -118,6 +119,8 @@ MIGRATIONS: tuple[str, ...] = (
 log = logging.getLogger(__name__)
 
 DATABASE_FILE = "bot.sqlite3"
+# Delivery outcomes the database could not take at shutdown (locked), applied and deleted at the next start.
+UNRECORDED_FILE = "unrecorded-deliveries.jsonl"
 # The secret behind the pseudonymous keys; kept beside the database, never inside it.
 KEY_FILE = "pseudonym.key"
 
@@ -445,6 +448,47 @@ class Store:
         """How many parts of ``message_key`` Telegram confirmed for this chat (a retry starts after them)."""
         row = self.db.execute("SELECT parts FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
         return int(row[0]) if row else 0
+
+    def keep_unrecorded(self, message_key: str, marks: dict[int, tuple[str, int | None]]) -> bool:
+        """Save, beside the database, outcomes Telegram gave that the database could not take (it stayed locked at shutdown).
+
+        Applied by ``recover_unrecorded`` at the next start, before anything is sent: a
+        delivery Telegram confirmed is never resent because its mark could not be written.
+        ``False`` if even this file cannot be written (a full disk).
+        """
+        if self.path is None:
+            return False
+        lines = "".join(json.dumps([message_key, chat_id, state, parts]) + "\n" for chat_id, (state, parts) in marks.items())
+        try:
+            with (self.path.parent / UNRECORDED_FILE).open("a", encoding="utf-8") as file:
+                file.write(lines)
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as exc:
+            log.error("could not keep %s unrecorded delivery outcome(s) either (%s)", len(marks), exc.strerror)
+            return False
+        return True
+
+    def recover_unrecorded(self) -> int:
+        """At start-up, before ``release_interrupted``: write the outcomes kept by ``keep_unrecorded``; returns how many."""
+        if self.path is None or not (self.path.parent / UNRECORDED_FILE).exists():
+            return 0
+        journal = self.path.parent / UNRECORDED_FILE
+        marks = []
+        for line in journal.read_text(encoding="utf-8").splitlines():
+            try:
+                key, chat_id, state, parts = json.loads(line)
+                marks.append((str(state), parts, str(key), int(chat_id)))
+            except (ValueError, TypeError):
+                log.warning("skipped a damaged line in %s", UNRECORDED_FILE)
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE deliveries SET state = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ? AND state = 'sending'",
+                marks,
+            )
+        journal.unlink()
+        return len(marks)
 
     def release_interrupted(self) -> int:
         """At start-up (this process owns DATA_DIR): deliveries left 'sending' by a dead process become retryable."""

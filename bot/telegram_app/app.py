@@ -166,6 +166,9 @@ async def _post_init(application: App) -> None:
     """
     runtime: Runtime = application.bot_data["runtime"]
     # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is retried.
+    recovered = runtime.store.recover_unrecorded()  # outcomes a locked database could not take at the last shutdown
+    if recovered:
+        log.info("%s delivery outcome(s) kept at the last shutdown are now recorded", recovered)
     interrupted = runtime.store.release_interrupted()
     if interrupted:
         log.info("%s deliveries were in flight when the bot last stopped: they will be sent again", interrupted)

@@ -64,8 +64,8 @@ T = TypeVar("T")
 # Waiting out a locked or full database: the first retry after this many seconds, doubling up to the maximum.
 STORE_RETRY_SECONDS = 0.2
 STORE_RETRY_MAX_SECONDS = 5.0
-# At shutdown, how long a run may still wait for the store to record deliveries it already sent.
-SETTLE_SECONDS = 10.0
+# At shutdown, how long a run waits for the store to record deliveries it sent, before keeping them in a file beside it.
+SETTLE_SECONDS = 2.0
 
 
 class Stopping(Exception):
@@ -145,10 +145,14 @@ class Ledger:
         try:
             await self.write(lambda: None, patience=SETTLE_SECONDS)
         except Stopping:
-            log.error(
-                "broadcast %s: the database stayed unwritable at shutdown; %s sent deliveries are not recorded and may be sent again",
-                self.key, len(self.owed),
-            )  # fmt: skip
+            if self.store.keep_unrecorded(self.key, self.owed):
+                log.warning("broadcast %s: the database stayed unwritable at shutdown; %s outcome(s) kept for the next start",
+                            self.key, len(self.owed))  # fmt: skip
+            else:
+                log.error(
+                    "broadcast %s: the database stayed unwritable at shutdown; %s sent deliveries are not recorded and may be sent again",
+                    self.key, len(self.owed),
+                )  # fmt: skip
 
 
 async def patiently(store: Store, action: Callable[[], T]) -> T:

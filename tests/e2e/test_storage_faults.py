@@ -261,3 +261,40 @@ async def test_a_declined_question_with_the_helpdesk_on_is_answered_at_once_unde
         await bot.api.press(reply, "Ask the organisers", bot.api.users[1001])
         forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == organisers)
         assert question in forwarded.text
+
+
+async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_nobody_the_announcement_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot is stopped cleanly mid-announcement while another process holds the lock; after a restart all 100 have it exactly once."""
+    import bot.telegram_app.broadcast as broadcast_module
+    from tests.fakes.botapi import FakeBotApi
+
+    monkeypatch.setattr(broadcast_module, "SETTLE_SECONDS", 0.2)  # how long the stop waits for the lock before keeping the outcomes
+    api = FakeBotApi()
+    async with running_bot(tmp_path / "data", api=api, admin_ids=frozenset({ADMIN})) as first:
+        await subscribers(first, range(2000, 2100))
+        other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        seen = 0
+
+        def lock_at_the_thirtieth(call: Call) -> None:
+            nonlocal seen
+            if call.text != TEXT:
+                return
+            seen += 1
+            if seen == 30:
+                other.execute("BEGIN IMMEDIATE")
+
+        api.before_result = lock_at_the_thirtieth
+        await announce(first)
+        await until(first, lambda: other.in_transaction)
+    api.before_result = None
+    assert reports(first) == []  # stopped before the end: the report comes when it is complete
+    other.execute("COMMIT")
+    other.close()
+    async with running_bot(tmp_path / "data", api=api, admin_ids=frozenset({ADMIN})) as second:
+        await until(second, lambda: bool(reports(second)))
+        await second.broadcasts_done()
+        assert delivered(second) == Counter({chat: 1 for chat in range(2000, 2100)})
+        assert len(reports(second)) == 1
+        assert second.runtime.store.delivery_counts(announcement_key(1)) == {"sent": 100}
