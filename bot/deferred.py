@@ -35,6 +35,7 @@ class _Write:
     sql: str
     params: tuple[Any, ...]
     owner: str | None
+    undo: tuple[str, tuple[Any, ...]] | None = None  # how to remove it again if /forget came while it was written
     dropped: bool = False
 
 
@@ -50,10 +51,15 @@ class DeferredWrites:
         self._thread: threading.Thread | None = None
         self._closing = False
 
-    def submit(self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None) -> None:
-        """Queue one insert into ``table`` (``owner``: whose row it is, for ``discard``); returns at once."""
+    def submit(
+        self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None, undo: tuple[str, tuple[Any, ...]] | None = None
+    ) -> None:
+        """Queue one write to ``table`` (``owner``: whose row it is, for ``discard``; ``undo``: the SQL that removes it); returns at once.
+
+        Without ``undo``, a write discarded while being stored is removed by the rowid its insert got.
+        """
         with self._changed:
-            self._pending.append(_Write(table, sql, params, owner))
+            self._pending.append(_Write(table, sql, params, owner, undo))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="deferred-writes", daemon=True)
                 self._thread.start()
@@ -115,10 +121,12 @@ class DeferredWrites:
             rowid = db.execute(write.sql, write.params).lastrowid
             with self._changed:
                 dropped = write.dropped
-            if dropped:
+            if dropped and write.undo is not None:
+                db.execute(*write.undo)
+            elif dropped:
                 db.execute(f"DELETE FROM {write.table} WHERE rowid = ?", (rowid,))  # noqa: S608 - table from our code
         except sqlite3.OperationalError as exc:
             if unavailable(exc):
                 return False
-            log.error("a queued question could not be stored: %s", exc)
+            log.error("a queued %s row could not be stored: %s", write.table, exc)
         return True

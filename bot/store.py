@@ -20,8 +20,10 @@ from typing import Any
 
 from bot.deferred import DeferredWrites, unavailable
 
-# How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
-BUSY_TIMEOUT_MS = 5000
+# How long a write on the event loop may wait for another process's lock: briefly, since every update waits meanwhile.
+# Questions, tickets and chat settings never wait (bot/deferred.py); broadcasts wait off the loop (broadcast.Ledger).
+BUSY_TIMEOUT_MS = 250
+OPEN_TIMEOUT_MS = 5000  # opening and migrating, before any update is handled
 # A checkpoint held up by another reader is retried this often, for at most this long (README, "Privacy").
 SCRUB_RETRY_SECONDS = 0.2
 SCRUB_PATIENCE_SECONDS = 600.0
@@ -222,13 +224,14 @@ class Store:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.db.execute(f"PRAGMA busy_timeout={OPEN_TIMEOUT_MS}")  # opening may wait for a backup; handlers later do not
             # Deleted rows are overwritten with zeros, so /forget leaves no text behind in free pages.
             self.db.execute("PRAGMA secure_delete=ON")
             problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError(problems[0])
             self._migrate()
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.DatabaseError:
             raise StoreError(
                 f"the database {path} is damaged or not an SQLite database: restore it from a backup, or move it away to start afresh"
@@ -274,17 +277,30 @@ class Store:
         row = self.db.execute("SELECT lang FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
         return row[0] if row else None
 
+    def _chat_write(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> None:
+        """Write a chat's row now if the database takes it without waiting, else queue it (``deferred``): a handler never waits."""
+        try:
+            with self.no_wait():
+                self.db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if self.deferred is None or not unavailable(exc):
+                raise
+            self.deferred.submit("chats", sql, params, _chat_owner(chat_id), ("DELETE FROM chats WHERE chat_id = ?", (chat_id,)))
+
     def set_language(self, chat_id: int, lang: str) -> None:
-        """Remember this chat's language."""
-        self.db.execute(
-            "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang", (chat_id, lang)
+        """Remember this chat's language (queued if the database is locked or full)."""
+        self._chat_write(
+            chat_id,
+            "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang",
+            (chat_id, lang),
         )
 
     def subscribe(self, chat_id: int, now: datetime, lang: str | None = None) -> bool:
-        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was."""
+        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was (queued if need be)."""
         if self.is_subscribed(chat_id):
             return False
-        self.db.execute(
+        self._chat_write(
+            chat_id,
             "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) ON CONFLICT(chat_id) "
             "DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
             (chat_id, lang, now.isoformat()),
@@ -292,8 +308,11 @@ class Store:
         return True
 
     def unsubscribe(self, chat_id: int) -> bool:
-        """Unsubscribe a chat; ``False`` if it was not subscribed."""
-        return self.db.execute("UPDATE chats SET subscribed = 0 WHERE chat_id = ? AND subscribed = 1", (chat_id,)).rowcount > 0
+        """Unsubscribe a chat; ``False`` if it was not subscribed (queued if the database is locked or full)."""
+        if not self.is_subscribed(chat_id):
+            return False
+        self._chat_write(chat_id, "UPDATE chats SET subscribed = 0 WHERE chat_id = ? AND subscribed = 1", (chat_id,))
+        return True
 
     def is_subscribed(self, chat_id: int) -> bool:
         """Whether the chat gets reminders."""
@@ -335,6 +354,7 @@ class Store:
             if user_id is not None:
                 self.deferred.discard(self.pseudonym(user_id))
             self.deferred.discard(_ticket_owner(user_id if user_id is not None else chat_id))
+            self.deferred.discard(_chat_owner(chat_id))
         with self.db:
             self.db.execute("BEGIN")
             for table, column, value in self._about(chat_id, user_id):
@@ -720,6 +740,11 @@ class Store:
     def unfinished_announcements(self) -> list[int]:
         """Announcements whose broadcast was interrupted (to resume at start-up)."""
         return [r[0] for r in self.db.execute("SELECT id FROM announcements WHERE state = 'sending' ORDER BY id")]
+
+
+def _chat_owner(chat_id: int) -> str:
+    """Whose queued chat setting a deferred write is (for /forget's discard)."""
+    return f"chat:{chat_id}"
 
 
 def _ticket_owner(asker_id: int) -> str:

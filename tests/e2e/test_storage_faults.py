@@ -298,3 +298,25 @@ async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_no
         assert delivered(second) == Counter({chat: 1 for chat in range(2000, 2100)})
         assert len(reports(second)) == 1
         assert second.runtime.store.delivery_counts(announcement_key(1)) == {"sent": 100}
+
+
+async def test_remind_and_stop_under_a_lock_answer_at_once_and_take_effect_when_it_frees(tmp_path: Path) -> None:
+    """While another process holds the lock, /remind and /stop reply at once; their subscriptions are written once it is free."""
+    import asyncio
+
+    async with running_bot(tmp_path / "data") as bot:
+        staying, leaving = bot.api.user(8801), bot.api.user(8802)
+        await bot.api.ask("/remind", leaving)
+        other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            assert (await bot.api.ask("/remind", staying)).text.startswith("Done!")
+            assert (await bot.api.ask("/stop", leaving)).text.startswith("You won't get reminders")
+            assert time.monotonic() - started < 3.0
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert bot.runtime.store.deferred is not None
+        assert await asyncio.to_thread(bot.runtime.store.deferred.flush, 10)
+        assert bot.runtime.store.subscribers() == [(8801, "en")]
