@@ -152,7 +152,9 @@ def start_announcement(application: App, announcement_id: int, text: str, status
                 )  # fmt: skip
             return  # still 'sending': retried by the job, or resumed at the next start
         if application.running:
-            await patiently(runtime.store, lambda: runtime.store.set_announcement_state(announcement_id, "done"))
+            await patiently(
+                runtime.store, lambda: runtime.store.set_announcement_state(announcement_id, "done"), f"announcement {announcement_id}"
+            )
 
     broadcasts(application).start(key, lambda _lang: text, on_done=on_done, progress=status.progress)
 

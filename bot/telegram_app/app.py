@@ -30,6 +30,7 @@ from bot.store import Store
 from bot.telegram_app import (
     announcements,
     answers,
+    broadcast,
     calendar,
     conflict,
     editions,
@@ -166,10 +167,11 @@ async def _post_init(application: App) -> None:
     """
     runtime: Runtime = application.bot_data["runtime"]
     # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is retried.
-    recovered = runtime.store.recover_unrecorded()  # outcomes a locked database could not take at the last shutdown
-    if recovered:
+    # Before any broadcast runs; a database locked by another process (a backup) makes start-up wait, never fail.
+    recovered = await broadcast.patiently(runtime.store, runtime.store.recover_unrecorded, "start-up")
+    if recovered:  # outcomes a locked database could not take at the last shutdown
         log.info("%s delivery outcome(s) kept at the last shutdown are now recorded", recovered)
-    interrupted = runtime.store.release_interrupted()
+    interrupted = await broadcast.patiently(runtime.store, runtime.store.release_interrupted, "start-up")
     if interrupted:
         log.info("%s deliveries were in flight when the bot last stopped: they will be sent again", interrupted)
     await menu.register_menu(application)

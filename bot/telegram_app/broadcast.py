@@ -86,6 +86,7 @@ class Ledger:
         self.owed: dict[int, tuple[str, int | None]] = {}  # chat id -> (state, parts) Telegram's answer decided, not written yet
         self.paused = False
         self.pauses = 0
+        self.what = f"broadcast {key}"  # for the log
 
     def _settle_owed(self) -> None:
         """Write the marks owed, oldest first (raises while the store cannot take them)."""
@@ -102,7 +103,7 @@ class Ledger:
             result = action()
         if self.paused:
             self.paused = False
-            log.info("broadcast %s: the database takes writes again; resuming", self.key)
+            log.info("%s: the database takes writes again; resuming", self.what)
         return result
 
     async def write(self, action: Callable[[], T], *, patience: float | None = None) -> T:
@@ -121,7 +122,7 @@ class Ledger:
                 if not self.paused:
                     self.paused = True
                     self.pauses += 1
-                    log.warning("broadcast %s paused: the database cannot be written (%s); it resumes by itself", self.key, exc)
+                    log.warning("%s paused: the database cannot be written (%s); it resumes by itself", self.what, exc)
             if self.stop() and (patience is None or waited >= patience):
                 raise Stopping
             await asyncio.sleep(delay)
@@ -155,9 +156,11 @@ class Ledger:
                 )  # fmt: skip
 
 
-async def patiently(store: Store, action: Callable[[], T]) -> T:
-    """Run one store write without blocking the event loop, waiting out a locked or full database with backoff."""
-    return await Ledger(store, "(a state change)", lambda: datetime.min, lambda: False).write(action)
+async def patiently(store: Store, action: Callable[[], T], what: str) -> T:
+    """Run one store write without blocking the event loop, waiting out a locked or full database with backoff (``what``: for the log)."""
+    ledger = Ledger(store, what, lambda: datetime.min, lambda: False)
+    ledger.what = what
+    return await ledger.write(action)
 
 
 async def broadcast(

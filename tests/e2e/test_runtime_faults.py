@@ -58,3 +58,27 @@ async def test_ctrl_c_during_the_start_up_retries_stops_quietly(tmp_path: Path) 
     assert await process.wait(timeout=10) == 130
     for noise in ("Traceback", "KeyboardInterrupt", "Task was destroyed", "never awaited"):
         assert noise not in process.stderr, process.stderr
+
+
+async def test_a_database_locked_at_start_up_makes_the_bot_wait_then_answer(tmp_path: Path) -> None:
+    """Another process holds the write lock as the bot starts: it waits (and says so) instead of failing, then answers."""
+    import sqlite3
+
+    from bot.store import Store
+
+    data = tmp_path / "data"
+    Store(data / "bot.sqlite3").close()
+    other = sqlite3.connect(data / "bot.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    api = FakeBotApi()
+    async with LoopbackServer(api) as server:
+        process = await start_bot(bot_env(server.url, data))
+        try:
+            await process.log_line("start-up paused: the database cannot be written")
+            other.execute("COMMIT")
+            other.close()
+            assert fill("{city}") in (await api.ask("where is science for health?")).text
+        finally:
+            code = await process.interrupt()
+    assert code == 0, process.stderr
+    assert "Traceback" not in process.stderr
