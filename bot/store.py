@@ -249,11 +249,12 @@ class Store:
     @contextmanager
     def no_wait(self) -> Iterator[None]:
         """Within this block a write never waits for another connection's lock: it fails at once (see ``unavailable``)."""
+        previous = int(self.db.execute("PRAGMA busy_timeout").fetchone()[0])  # blocks nest (a mark that unsubscribes)
         self.db.execute("PRAGMA busy_timeout=0")
         try:
             yield
         finally:
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.db.execute(f"PRAGMA busy_timeout={previous}")
 
     @property
     def schema_version(self) -> int:
