@@ -69,9 +69,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     load_env_file()
     if args.command == "run":
-        from bot.telegram_app.runner import run  # the Telegram stack loads only here
+        try:
+            from bot.telegram_app.runner import run  # the Telegram stack loads only here
 
-        return run()
+            return run()
+        except KeyboardInterrupt:  # Ctrl-C at any stage of start-up (loading, connecting, retrying): quietly, no traceback
+            print(file=sys.stderr)
+            return 130
     from bot import cli
 
     try:

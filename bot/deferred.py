@@ -1,8 +1,9 @@
-"""Writes that may wait: while another process holds SQLite's write lock they queue in a thread, never blocking the event loop.
+"""Writes that may wait: while SQLite cannot take them (a lock, a full disk) they queue in a thread, never blocking the event loop.
 
-A question must never be lost and never delay an answer: ``Store.record_question`` tries
-once without waiting; if the database is locked the insert is handed to this queue, whose
-thread (with its own connection) retries until the lock is gone. ``discard`` drops a
+A question must never be lost and never delay an answer: ``Store.record_question`` (and a
+helpdesk ticket) tries once without waiting; if the database is locked or full the insert is
+handed to this queue, kept in memory, whose thread (with its own connection) retries until
+the database takes it, for as long as the process runs. ``discard`` drops a
 user's queued rows (for /forget); ``close`` waits a bounded time for the queue to empty.
 """
 
@@ -19,9 +20,13 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-def is_locked(exc: sqlite3.OperationalError) -> bool:
-    """Whether SQLite refused because another connection holds the lock."""
-    return "locked" in str(exc).lower() or "busy" in str(exc).lower()
+# SQLite's primary result codes for faults that pass: another connection's lock, a full disk, an I/O error.
+PASSING_FAULTS = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR})
+
+
+def unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` is a passing storage fault (locked, full, I/O error) to wait out, rather than a bug."""
+    return isinstance(exc, sqlite3.OperationalError) and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in PASSING_FAULTS
 
 
 @dataclass
@@ -30,6 +35,7 @@ class _Write:
     sql: str
     params: tuple[Any, ...]
     owner: str | None
+    undo: tuple[str, tuple[Any, ...]] | None = None  # how to remove it again if /forget came while it was written
     dropped: bool = False
 
 
@@ -45,15 +51,20 @@ class DeferredWrites:
         self._thread: threading.Thread | None = None
         self._closing = False
 
-    def submit(self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None) -> None:
-        """Queue one insert into ``table`` (``owner``: whose row it is, for ``discard``); returns at once."""
+    def submit(
+        self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None, undo: tuple[str, tuple[Any, ...]] | None = None
+    ) -> None:
+        """Queue one write to ``table`` (``owner``: whose row it is, for ``discard``; ``undo``: the SQL that removes it); returns at once.
+
+        Without ``undo``, a write discarded while being stored is removed by the rowid its insert got.
+        """
         with self._changed:
-            self._pending.append(_Write(table, sql, params, owner))
+            self._pending.append(_Write(table, sql, params, owner, undo))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="deferred-writes", daemon=True)
                 self._thread.start()
             self._changed.notify_all()
-        log.warning("the database is locked by another process: a question is queued and will be stored when it is free")
+        log.warning("the database cannot be written (locked or full): a %s row is queued and will be stored when it can", table)
 
     def discard(self, owner: str) -> None:
         """Drop every queued row of ``owner`` (the one being written is deleted right after)."""
@@ -110,10 +121,12 @@ class DeferredWrites:
             rowid = db.execute(write.sql, write.params).lastrowid
             with self._changed:
                 dropped = write.dropped
-            if dropped:
+            if dropped and write.undo is not None:
+                db.execute(*write.undo)
+            elif dropped:
                 db.execute(f"DELETE FROM {write.table} WHERE rowid = ?", (rowid,))  # noqa: S608 - table from our code
         except sqlite3.OperationalError as exc:
-            if is_locked(exc):
+            if unavailable(exc):
                 return False
-            log.error("a queued question could not be stored: %s", exc)
+            log.error("a queued %s row could not be stored: %s", write.table, exc)
         return True

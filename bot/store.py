@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import logging
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.deferred import DeferredWrites, is_locked
+from bot.deferred import DeferredWrites, unavailable
 
-# How long a write on the event loop may wait for another process's lock (questions never wait: bot/deferred.py).
-BUSY_TIMEOUT_MS = 5000
+# How long a write on the event loop may wait for another process's lock: briefly, since every update waits meanwhile.
+# Questions, tickets and chat settings never wait (bot/deferred.py); broadcasts wait off the loop (broadcast.Ledger).
+BUSY_TIMEOUT_MS = 250
+OPEN_TIMEOUT_MS = 5000  # opening and migrating, before any update is handled
+# A checkpoint held up by another reader is retried this often, for at most this long (README, "Privacy").
+SCRUB_RETRY_SECONDS = 0.2
+SCRUB_PATIENCE_SECONDS = 600.0
+# How long closing the store waits for queued questions and a checkpoint in progress.
+CLOSE_WAIT_SECONDS = 5.0
 # The longest question passed on to the organisers, in characters (a longer one is cut, and both sides are told).
 MAX_TICKET_QUESTION = 1000
 # A delivery that failed this many times is given up on (and counted as failed in reports and logs).
@@ -114,9 +126,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE tickets ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
     """,
+    # 6: how many parts of a long message (split at Telegram's 4,096 characters) Telegram confirmed, so a retry sends only the rest.
+    """
+    ALTER TABLE deliveries ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
+log = logging.getLogger(__name__)
+
 DATABASE_FILE = "bot.sqlite3"
+# Delivery outcomes the database could not take at shutdown (locked), applied and deleted at the next start.
+UNRECORDED_FILE = "unrecorded-deliveries.jsonl"
 # The secret behind the pseudonymous keys; kept beside the database, never inside it.
 KEY_FILE = "pseudonym.key"
 
@@ -205,6 +225,10 @@ class Store:
         path = Path(path)
         # Questions the database was too locked to take at once (None in memory: nothing else can lock it).
         self.deferred: DeferredWrites | None = None
+        self.path: Path | None = None if str(path) == ":memory:" else path
+        self._scrubbing = threading.Condition()
+        self._scrubber: threading.Thread | None = None
+        self._scrub_again = False
         if str(path) == ":memory:":
             self._key = secrets.token_bytes(32)
         else:
@@ -215,13 +239,14 @@ class Store:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            self.db.execute(f"PRAGMA busy_timeout={OPEN_TIMEOUT_MS}")  # opening may wait for a backup; handlers later do not
             # Deleted rows are overwritten with zeros, so /forget leaves no text behind in free pages.
             self.db.execute("PRAGMA secure_delete=ON")
             problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
             if problems != ["ok"]:
                 raise sqlite3.DatabaseError(problems[0])
             self._migrate()
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.DatabaseError:
             raise StoreError(
                 f"the database {path} is damaged or not an SQLite database: restore it from a backup, or move it away to start afresh"
@@ -236,15 +261,29 @@ class Store:
                     self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
+    @contextmanager
+    def no_wait(self) -> Iterator[None]:
+        """Within this block a write never waits for another connection's lock: it fails at once (see ``unavailable``)."""
+        previous = int(self.db.execute("PRAGMA busy_timeout").fetchone()[0])  # blocks nest (a mark that unsubscribes)
+        self.db.execute("PRAGMA busy_timeout=0")
+        try:
+            yield
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={previous}")
+
     @property
     def schema_version(self) -> int:
         """The schema version the database is at."""
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Store the questions still queued (waiting a bounded time) and close the connection."""
+        """Store the questions still queued and finish a checkpoint in progress (each waiting a bounded time); close the connection."""
         if self.deferred is not None:
             self.deferred.close()
+        if not self.scrubbed(CLOSE_WAIT_SECONDS):
+            log.warning(
+                "stopping while a checkpoint waits for another reader: deleted text may remain in the -wal file until the next start"
+            )
         self.db.close()
 
     # -- chats and subscriptions
@@ -254,17 +293,30 @@ class Store:
         row = self.db.execute("SELECT lang FROM chats WHERE chat_id = ?", (chat_id,)).fetchone()
         return row[0] if row else None
 
+    def _chat_write(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> None:
+        """Write a chat's row now if the database takes it without waiting, else queue it (``deferred``): a handler never waits."""
+        try:
+            with self.no_wait():
+                self.db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if self.deferred is None or not unavailable(exc):
+                raise
+            self.deferred.submit("chats", sql, params, _chat_owner(chat_id), ("DELETE FROM chats WHERE chat_id = ?", (chat_id,)))
+
     def set_language(self, chat_id: int, lang: str) -> None:
-        """Remember this chat's language."""
-        self.db.execute(
-            "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang", (chat_id, lang)
+        """Remember this chat's language (queued if the database is locked or full)."""
+        self._chat_write(
+            chat_id,
+            "INSERT INTO chats (chat_id, lang) VALUES (?, ?) ON CONFLICT(chat_id) DO UPDATE SET lang = excluded.lang",
+            (chat_id, lang),
         )
 
     def subscribe(self, chat_id: int, now: datetime, lang: str | None = None) -> bool:
-        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was."""
+        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was (queued if need be)."""
         if self.is_subscribed(chat_id):
             return False
-        self.db.execute(
+        self._chat_write(
+            chat_id,
             "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) ON CONFLICT(chat_id) "
             "DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
             (chat_id, lang, now.isoformat()),
@@ -272,8 +324,11 @@ class Store:
         return True
 
     def unsubscribe(self, chat_id: int) -> bool:
-        """Unsubscribe a chat; ``False`` if it was not subscribed."""
-        return self.db.execute("UPDATE chats SET subscribed = 0 WHERE chat_id = ? AND subscribed = 1", (chat_id,)).rowcount > 0
+        """Unsubscribe a chat; ``False`` if it was not subscribed (queued if the database is locked or full)."""
+        if not self.is_subscribed(chat_id):
+            return False
+        self._chat_write(chat_id, "UPDATE chats SET subscribed = 0 WHERE chat_id = ? AND subscribed = 1", (chat_id,))
+        return True
 
     def is_subscribed(self, chat_id: int) -> bool:
         """Whether the chat gets reminders."""
@@ -312,8 +367,11 @@ class Store:
 
     def forget(self, chat_id: int, user_id: int | None = None) -> None:
         """Delete every row about this chat (and the questions ``user_id`` asked), leaving no trace in the files."""
-        if user_id is not None and self.deferred is not None:
-            self.deferred.discard(self.pseudonym(user_id))  # queued while the database was locked
+        if self.deferred is not None:  # queued while the database was locked or full
+            if user_id is not None:
+                self.deferred.discard(self.pseudonym(user_id))
+            self.deferred.discard(_ticket_owner(user_id if user_id is not None else chat_id))
+            self.deferred.discard(_chat_owner(chat_id))
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany("DELETE FROM edits WHERE id = ?", [(i,) for i in self._edits_about(chat_id, user_id)])
@@ -342,8 +400,72 @@ class Store:
         return found
 
     def scrub(self) -> None:
-        """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file."""
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Copy the write-ahead log into the database and truncate it, so deleted text survives in no file.
+
+        Tried once at once without waiting; if another reader holds it up, it goes on off
+        the event loop, in a thread with its own connection, retried until it completes, for
+        at most ``SCRUB_PATIENCE_SECONDS`` (the log says so if it cannot). Never blocks.
+        """
+        if self.path is None:
+            return  # in memory: no file to scrub
+        with self._scrubbing:
+            running = self._scrubber is not None
+        if not running:
+            try:
+                with self.no_wait():
+                    if self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0:
+                        return
+            except sqlite3.OperationalError as exc:
+                if not unavailable(exc):
+                    raise
+        with self._scrubbing:
+            self._scrub_again = True  # a checkpoint already running must go round once more for this deletion
+            if self._scrubber is None:
+                self._scrubber = threading.Thread(target=self._scrub_until_done, args=(self.path,), name="wal-checkpoint", daemon=True)
+                self._scrubber.start()
+
+    def scrubbed(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the checkpoint in progress, if any, to end; whether none is left running."""
+        with self._scrubbing:
+            return self._scrubbing.wait_for(lambda: self._scrubber is None, timeout)
+
+    def _scrub_until_done(self, path: Path) -> None:
+        """The checkpoint thread: TRUNCATE until SQLite says it completed, waiting between tries."""
+        db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout={int(SCRUB_RETRY_SECONDS * 1000)}")
+        deadline = time.monotonic() + SCRUB_PATIENCE_SECONDS
+        held_up = False
+        try:
+            while True:
+                with self._scrubbing:
+                    self._scrub_again = False
+                try:
+                    completed = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0] == 0
+                except sqlite3.OperationalError as exc:
+                    if not unavailable(exc):
+                        log.error("the database checkpoint failed: %s", exc)
+                        return
+                    completed = False
+                with self._scrubbing:
+                    if completed and not self._scrub_again:
+                        if held_up:
+                            log.info("the database checkpoint completed: deleted text is gone from the -wal file")
+                        return
+                if not completed and not held_up:
+                    held_up = True
+                    log.info("the database checkpoint is held up by another reader (a backup?): retrying until it completes")
+                if time.monotonic() >= deadline:
+                    log.warning(
+                        "the database checkpoint could not complete in %s s (another reader kept the database open): "
+                        "deleted text may remain in the -wal file until a later checkpoint", SCRUB_PATIENCE_SECONDS,
+                    )  # fmt: skip
+                    return
+                time.sleep(SCRUB_RETRY_SECONDS)
+        finally:
+            db.close()
+            with self._scrubbing:
+                self._scrubber = None
+                self._scrubbing.notify_all()
 
     def rows_about(self, chat_id: int, user_id: int | None = None) -> int:
         """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""
@@ -373,25 +495,78 @@ class Store:
     # -- deliveries (exactly once: see README, "Reminders")
 
     def claim(self, message_key: str, chat_id: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
-        """Take a delivery for sending, atomically: ``False`` if sent, given up on, or being sent by another run.
+        """Take a delivery for sending, atomically: ``False`` if sent, given up on, being sent by another run, or unsubscribed.
 
         One statement (an upsert with ``RETURNING``) decides, so two runs, even in two
-        processes, can never both take the same row.
+        processes, can never both take the same row; the same statement checks the chat is
+        still subscribed, so a /stop or /forget during a broadcast holds for the rest of it
+        and no row about a forgotten chat is written again.
         """
+        subscribed = "EXISTS (SELECT 1 FROM chats WHERE chats.chat_id = ? AND chats.subscribed = 1)"
         row = self.db.execute(
-            "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) VALUES (?, ?, 'sending', 1, ?) "
+            "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) "
+            f"SELECT ?, ?, 'sending', 1, ? WHERE {subscribed} "
             "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at "
             "WHERE deliveries.state IN ('failed', 'interrupted') AND deliveries.attempts < ? RETURNING chat_id",
-            (message_key, chat_id, now.isoformat(), max_attempts),
+            (message_key, chat_id, now.isoformat(), chat_id, max_attempts),
         ).fetchone()
         return row is not None
 
-    def mark(self, message_key: str, chat_id: int, state: str, now: datetime) -> None:
-        """Record how a delivery ended: sent, failed (retry later), blocked (never retry) or unconfirmed (never resent)."""
+    def mark(self, message_key: str, chat_id: int, state: str, now: datetime, parts: int | None = None) -> None:
+        """Record how a delivery ended: sent, failed (retry later), blocked (never retry) or unconfirmed (never resent).
+
+        ``parts``: how many parts of a long message Telegram confirmed so far (kept as it was when ``None``).
+        """
         self.db.execute(
-            "UPDATE deliveries SET state = ?, updated_at = ? WHERE message_key = ? AND chat_id = ?",
-            (state, now.isoformat(), message_key, chat_id),
+            "UPDATE deliveries SET state = ?, updated_at = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ?",
+            (state, now.isoformat(), parts, message_key, chat_id),
         )
+
+    def parts_sent(self, message_key: str, chat_id: int) -> int:
+        """How many parts of ``message_key`` Telegram confirmed for this chat (a retry starts after them)."""
+        row = self.db.execute("SELECT parts FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
+        return int(row[0]) if row else 0
+
+    def keep_unrecorded(self, message_key: str, marks: dict[int, tuple[str, int | None]]) -> bool:
+        """Save, beside the database, outcomes Telegram gave that the database could not take (it stayed locked at shutdown).
+
+        Applied by ``recover_unrecorded`` at the next start, before anything is sent: a
+        delivery Telegram confirmed is never resent because its mark could not be written.
+        ``False`` if even this file cannot be written (a full disk).
+        """
+        if self.path is None:
+            return False
+        lines = "".join(json.dumps([message_key, chat_id, state, parts]) + "\n" for chat_id, (state, parts) in marks.items())
+        try:
+            with (self.path.parent / UNRECORDED_FILE).open("a", encoding="utf-8") as file:
+                file.write(lines)
+                file.flush()
+                os.fsync(file.fileno())
+        except OSError as exc:
+            log.error("could not keep %s unrecorded delivery outcome(s) either (%s)", len(marks), exc.strerror)
+            return False
+        return True
+
+    def recover_unrecorded(self) -> int:
+        """At start-up, before ``release_interrupted``: write the outcomes kept by ``keep_unrecorded``; returns how many."""
+        if self.path is None or not (self.path.parent / UNRECORDED_FILE).exists():
+            return 0
+        journal = self.path.parent / UNRECORDED_FILE
+        marks = []
+        for line in journal.read_text(encoding="utf-8").splitlines():
+            try:
+                key, chat_id, state, parts = json.loads(line)
+                marks.append((str(state), parts, str(key), int(chat_id)))
+            except (ValueError, TypeError):
+                log.warning("skipped a damaged line in %s", UNRECORDED_FILE)
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.executemany(
+                "UPDATE deliveries SET state = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ? AND state = 'sending'",
+                marks,
+            )
+        journal.unlink()
+        return len(marks)
 
     def release_interrupted(self) -> int:
         """At start-up (this process owns DATA_DIR): deliveries left 'sending' by a dead process become retryable."""
@@ -429,8 +604,8 @@ class Store:
     ) -> int:
         """Keep a question for statistics and learning, under the asker's pseudonym; returns its id.
 
-        Never waits for another process's lock: if the database is locked the row is queued
-        (``deferred``) and stored as soon as it is free, and the id returned is 0.
+        Never waits: if the database is locked by another process or full, the row is queued
+        (``deferred``) and stored as soon as it can be, and the id returned is 0.
         """
         owner = self.pseudonym(asker) if asker is not None else None
         sql = "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -439,7 +614,7 @@ class Store:
         try:
             return int(self.db.execute(sql, params).lastrowid or 0)
         except sqlite3.OperationalError as exc:
-            if self.deferred is None or not is_locked(exc):
+            if self.deferred is None or not unavailable(exc):
                 raise
         finally:
             self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -498,10 +673,15 @@ class Store:
     def create_ticket(self, asker_id: int, lang: str, question: str, now: datetime) -> str:
         """Remember who may pass ``question`` on; returns an unguessable token for the button."""
         token = secrets.token_urlsafe(12)
-        self.db.execute(
-            "INSERT INTO tickets (token, asker_id, lang, question, created_at, cut) VALUES (?, ?, ?, ?, ?, ?)",
-            (token, asker_id, lang, question[:MAX_TICKET_QUESTION], now.isoformat(), len(question) > MAX_TICKET_QUESTION),
-        )
+        sql = "INSERT INTO tickets (token, asker_id, lang, question, created_at, cut) VALUES (?, ?, ?, ?, ?, ?)"
+        params = (token, asker_id, lang, question[:MAX_TICKET_QUESTION], now.isoformat(), len(question) > MAX_TICKET_QUESTION)
+        try:
+            with self.no_wait():  # answering never waits for the database: a locked or full one queues the ticket
+                self.db.execute(sql, params)
+        except sqlite3.OperationalError as exc:
+            if self.deferred is None or not unavailable(exc):
+                raise
+            self.deferred.submit("tickets", sql, params, _ticket_owner(asker_id))
         return token
 
     def ticket(self, token: str) -> Ticket | None:
@@ -636,6 +816,16 @@ class Store:
     def unfinished_announcements(self) -> list[int]:
         """Announcements whose broadcast was interrupted (to resume at start-up)."""
         return [r[0] for r in self.db.execute("SELECT id FROM announcements WHERE state = 'sending' ORDER BY id")]
+
+
+def _chat_owner(chat_id: int) -> str:
+    """Whose queued chat setting a deferred write is (for /forget's discard)."""
+    return f"chat:{chat_id}"
+
+
+def _ticket_owner(asker_id: int) -> str:
+    """Whose queued ticket a deferred write is (for /forget's discard)."""
+    return f"ticket:{asker_id}"
 
 
 def _question(row: sqlite3.Row | tuple[Any, ...]) -> Question:

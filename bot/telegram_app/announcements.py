@@ -10,11 +10,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
 from bot.render import Renderer
-from bot.telegram_app.broadcast import Report, broadcasts
+from bot.telegram_app.broadcast import Report, broadcasts, patiently
 from bot.telegram_app.context import App, Context, Runtime, button_tap, reader
 from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.reminders import RETRY_AFTER
-from bot.telegram_app.replies import buttons, escape, send
+from bot.telegram_app.replies import buttons, escape, send, split
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,19 @@ async def announce(update: Update, context: Context) -> None:
         await send(context.bot, chat.id, render.ui("announce_usage"))
         return
     announcement_id = runtime.store.create_announcement(update.effective_user.id, text, runtime.clock())
-    preview = render.ui("announce_preview", subscribers=str(len(runtime.store.subscribers())), text=text)
+    subscribers = str(len(runtime.store.subscribers()))
+    preview = render.ui("announce_preview", subscribers=subscribers, text=text)
     keyboard = buttons([[(render.ui("announce_send_button"), f"{ANNOUNCE}send:{announcement_id}"),
                          (render.ui("announce_cancel_button"), f"{ANNOUNCE}cancel:{announcement_id}")]])  # fmt: skip
-    await send(context.bot, chat.id, preview, keyboard)
+    if len(split(escape(preview))) == 1:
+        await send(context.bot, chat.id, preview, keyboard)
+        return
+    # Too long for one message: the heading, then the parts exactly as each subscriber will get them.
+    await send(context.bot, chat.id, render.ui("announce_preview", subscribers=subscribers, text="").rstrip())
+    parts = split(escape(text))
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None)
 
 
 @admin_only
@@ -138,11 +147,14 @@ def start_announcement(application: App, announcement_id: int, text: str, status
         if runtime.store.retry_left(key) and application.running:
             if report.failed and application.job_queue is not None:
                 application.job_queue.run_once(
-                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}"
-                )
+                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}",
+                    job_kwargs={"misfire_grace_time": None},  # a retry is never dropped for running late
+                )  # fmt: skip
             return  # still 'sending': retried by the job, or resumed at the next start
         if application.running:
-            runtime.store.set_announcement_state(announcement_id, "done")
+            await patiently(
+                runtime.store, lambda: runtime.store.set_announcement_state(announcement_id, "done"), f"announcement {announcement_id}"
+            )
 
     broadcasts(application).start(key, lambda _lang: text, on_done=on_done, progress=status.progress)
 

@@ -21,7 +21,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.flood import FloodGuard
@@ -30,6 +30,7 @@ from bot.store import Store
 from bot.telegram_app import (
     announcements,
     answers,
+    broadcast,
     calendar,
     conflict,
     editions,
@@ -43,6 +44,7 @@ from bot.telegram_app import (
     migration,
     privacy,
     reminders,
+    revoked,
     stats,
     teaching,
 )
@@ -87,7 +89,9 @@ def build_application(
         .post_shutdown(_post_shutdown)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    # getUpdates is watched: a token revoked while running stops the bot like a rejected one at start-up.
+    builder = builder.get_updates_request(revoked.WatchedUpdates(request or HTTPXRequest(connection_pool_size=1)))
     application: App = builder.build()  # type: ignore[assignment]
     application.bot_data["runtime"] = Runtime(
         settings=settings,
@@ -161,6 +165,7 @@ def add_handlers(application: App) -> None:
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answers.topic_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & private & ~filters.TEXT, answers.unsupported))
     application.add_error_handler(conflict.on_conflict)  # first: a 409 stops the bot with one clear line
+    application.add_error_handler(revoked.on_revoked)  # a 401 on getUpdates (token revoked while running) too
     application.add_error_handler(guards.on_error)
 
 
@@ -172,7 +177,11 @@ async def _post_init(application: App) -> None:
     """
     runtime: Runtime = application.bot_data["runtime"]
     # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is retried.
-    interrupted = runtime.store.release_interrupted()
+    # Before any broadcast runs; a database locked by another process (a backup) makes start-up wait, never fail.
+    recovered = await broadcast.patiently(runtime.store, runtime.store.recover_unrecorded, "start-up")
+    if recovered:  # outcomes a locked database could not take at the last shutdown
+        log.info("%s delivery outcome(s) kept at the last shutdown are now recorded", recovered)
+    interrupted = await broadcast.patiently(runtime.store, runtime.store.release_interrupted, "start-up")
     if interrupted:
         log.info("%s deliveries were in flight when the bot last stopped: they will be sent again", interrupted)
     await menu.register_menu(application)
@@ -181,7 +190,9 @@ async def _post_init(application: App) -> None:
     interval = runtime.settings.reload_interval_seconds
     application.job_queue.run_repeating(live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB)
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
-    application.job_queue.run_once(announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB)
+    application.job_queue.run_once(
+        announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB, job_kwargs={"misfire_grace_time": None}
+    )
 
 
 async def _post_shutdown(application: App) -> None:

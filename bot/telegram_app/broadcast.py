@@ -18,21 +18,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import sqlite3
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
-import httpx
 from telegram import Bot
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
+from bot.deferred import unavailable
 from bot.store import Store
 from bot.telegram_app.context import App, Runtime
 from bot.telegram_app.ratelimit import BULK, TwoLaneRateLimiter
-from bot.telegram_app.replies import escape
+from bot.telegram_app.replies import escape, never_confirmed, split
 
 log = logging.getLogger(__name__)
 
@@ -56,19 +59,108 @@ class Report:
         return self.sent + self.blocked + self.failed + self.unconfirmed
 
 
-def never_confirmed(exc: TelegramError) -> bool:
-    """Whether the request may have reached Telegram without an answer (so resending could duplicate it).
+T = TypeVar("T")
 
-    Telegram's own error answers (4xx, 5xx) and requests that never left (no free
-    connection, no connection at all) are safe to retry; a timeout or a connection
-    dropped after sending is not.
+# Waiting out a locked or full database: the first retry after this many seconds, doubling up to the maximum.
+STORE_RETRY_SECONDS = 0.2
+STORE_RETRY_MAX_SECONDS = 5.0
+# At shutdown, how long a run waits for the store to record deliveries it sent, before keeping them in a file beside it.
+SETTLE_SECONDS = 2.0
+
+
+class Stopping(Exception):
+    """The bot is shutting down while the store cannot be written: no new delivery is claimed."""
+
+
+class Ledger:
+    """A broadcast's writes to the store: they never wait on the event loop, and a locked or full database pauses the run.
+
+    A claim that cannot be written is retried with backoff (the run pauses, then resumes by
+    itself). A mark that cannot be written after a send is kept in memory and written before
+    anything else as soon as the store takes writes again, so a delivery Telegram confirmed is
+    never left 'sending' (and so never sent twice) because its mark failed.
     """
-    cause = exc.__cause__
-    if isinstance(cause, httpx.PoolTimeout | httpx.ConnectTimeout | httpx.ConnectError):
-        return False
-    if isinstance(exc, TimedOut):
-        return True
-    return isinstance(exc, NetworkError) and isinstance(cause, httpx.HTTPError)
+
+    def __init__(self, store: Store, key: str, clock: Callable[[], datetime], stop: Callable[[], bool]) -> None:
+        self.store, self.key, self.clock, self.stop = store, key, clock, stop
+        self.owed: dict[int, tuple[str, int | None]] = {}  # chat id -> (state, parts) Telegram's answer decided, not written yet
+        self.paused = False
+        self.pauses = 0
+        self.what = f"broadcast {key}"  # for the log
+
+    def _settle_owed(self) -> None:
+        """Write the marks owed, oldest first (raises while the store cannot take them)."""
+        while self.owed:
+            chat_id, (state, parts) = next(iter(self.owed.items()))
+            self.store.mark(self.key, chat_id, state, self.clock(), parts)
+            if state == "blocked":
+                self.store.unsubscribe(chat_id)
+            del self.owed[chat_id]
+
+    def _try(self, action: Callable[[], T]) -> T:
+        with self.store.no_wait():
+            self._settle_owed()
+            result = action()
+        if self.paused:
+            self.paused = False
+            log.info("%s: the database takes writes again; resuming", self.what)
+        return result
+
+    async def write(self, action: Callable[[], T], *, patience: float | None = None) -> T:
+        """Run ``action`` (a store write) after the marks owed, waiting out a locked or full database with backoff.
+
+        Raises ``Stopping`` when the bot shuts down meanwhile (after ``patience`` seconds if given).
+        """
+        delay = STORE_RETRY_SECONDS
+        waited = 0.0
+        while True:
+            try:
+                return self._try(action)
+            except sqlite3.OperationalError as exc:
+                if not unavailable(exc):
+                    raise
+                if not self.paused:
+                    self.paused = True
+                    self.pauses += 1
+                    log.warning("%s paused: the database cannot be written (%s); it resumes by itself", self.what, exc)
+            if self.stop() and (patience is None or waited >= patience):
+                raise Stopping
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, STORE_RETRY_MAX_SECONDS)
+
+    def mark(self, chat_id: int, state: str, parts: int | None = None) -> None:
+        """Record a delivery's outcome now if the store allows, else keep it to write first when it does."""
+        self.owed.pop(chat_id, None)
+        self.owed[chat_id] = (state, parts)
+        try:
+            self._try(lambda: None)
+        except sqlite3.OperationalError as exc:
+            if not unavailable(exc):
+                raise
+
+    async def settle(self) -> None:
+        """Write every mark still owed, waiting for the store (at shutdown at most ``SETTLE_SECONDS``)."""
+        if not self.owed:
+            return
+        try:
+            await self.write(lambda: None, patience=SETTLE_SECONDS)
+        except Stopping:
+            if self.store.keep_unrecorded(self.key, self.owed):
+                log.warning("broadcast %s: the database stayed unwritable at shutdown; %s outcome(s) kept for the next start",
+                            self.key, len(self.owed))  # fmt: skip
+            else:
+                log.error(
+                    "broadcast %s: the database stayed unwritable at shutdown; %s sent deliveries are not recorded and may be sent again",
+                    self.key, len(self.owed),
+                )  # fmt: skip
+
+
+async def patiently(store: Store, action: Callable[[], T], what: str) -> T:
+    """Run one store write without blocking the event loop, waiting out a locked or full database with backoff (``what``: for the log)."""
+    ledger = Ledger(store, what, lambda: datetime.min, lambda: False)
+    ledger.what = what
+    return await ledger.write(action)
 
 
 async def broadcast(
@@ -85,7 +177,8 @@ async def broadcast(
     """Send ``text_for(chat's language)`` to every subscriber (of ``audience``) not yet sent ``key``; returns the counts.
 
     ``stop()`` is checked before each claim: when it turns true (the bot is shutting
-    down) no new delivery starts and the ones in flight finish.
+    down) no new delivery starts and the ones in flight finish. A text longer than one
+    message goes as several parts, each once; the report counts people, not parts.
     """
     targets = store.pending(key, chat_ids=audience)
     # Each broadcast in its own (stable) order: two running together rarely meet in one chat and its per-chat limit.
@@ -94,6 +187,7 @@ async def broadcast(
     queue = deque(targets)  # shared by all workers: each chat is taken once
     limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
     put_off: set[int] = set()
+    ledger = Ledger(store, key, clock, stop)
 
     async def worker() -> None:
         while queue:
@@ -104,13 +198,26 @@ async def broadcast(
                 put_off.add(chat_id)  # this chat just got a message (another broadcast, a reply): others first
                 queue.append((chat_id, lang))
                 continue
-            if not store.claim(key, chat_id, clock()):
-                continue  # sent, given up on, or being sent by another run
-            await _deliver(bot, store, key, chat_id, text_for(lang), clock, report)
+            try:
+                claimed = await ledger.write(partial(_claim, store, key, chat_id, clock))
+            except Stopping:
+                return
+            if claimed is None:
+                continue  # sent, given up on, being sent by another run, or no longer subscribed
+            try:
+                await _deliver(bot, ledger, chat_id, split(escape(text_for(lang))), claimed, report)
+            except Exception:  # a bug in one delivery must not silence the run: counted, logged, retried later
+                log.exception("broadcast %s: one delivery failed unexpectedly; it will be retried", key)
+                ledger.mark(chat_id, "failed")
+                report.failed += 1
             if progress is not None:
                 progress(report)
 
-    await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(targets)))))
+    results = await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(targets)))), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            log.error("broadcast %s: a worker stopped unexpectedly", key, exc_info=result)
+    await ledger.settle()
     log.info(
         "broadcast %s: %s sent, %s unsubscribed (blocked), %s failed, %s unconfirmed",
         key, report.sent, report.blocked, report.failed, report.unconfirmed,
@@ -118,44 +225,54 @@ async def broadcast(
     return report
 
 
-async def _deliver(bot: Bot, store: Store, key: str, chat_id: int, text: str, clock: Callable[[], datetime], report: Report) -> None:
-    """Send one claimed delivery and record how it ended."""
+def _claim(store: Store, key: str, chat_id: int, clock: Callable[[], datetime]) -> int | None:
+    """Claim a delivery; the number of its parts already confirmed (a retry sends the rest), ``None`` if not claimed."""
+    if not store.claim(key, chat_id, clock()):
+        return None
+    return store.parts_sent(key, chat_id)
+
+
+async def _deliver(bot: Bot, ledger: Ledger, chat_id: int, parts: list[str], done: int, report: Report) -> None:
+    """Send the parts of one claimed delivery not confirmed yet, in order, and record how it ended."""
     try:
-        if isinstance(bot, ExtBot):  # the Application's bot: mark the send for the broadcast lane
-            await bot.send_message(chat_id, escape(text), parse_mode=ParseMode.HTML, rate_limit_args=BULK)
-        else:
-            await bot.send_message(chat_id, escape(text), parse_mode=ParseMode.HTML)
+        for index in range(done, len(parts)):
+            if isinstance(bot, ExtBot):  # the Application's bot: mark the send for the broadcast lane
+                await bot.send_message(chat_id, parts[index], parse_mode=ParseMode.HTML, rate_limit_args=BULK)
+            else:
+                await bot.send_message(chat_id, parts[index], parse_mode=ParseMode.HTML)
+            done = index + 1
+            if done < len(parts):
+                ledger.mark(chat_id, "sending", done)  # confirmed parts are never sent again
     except Forbidden:
-        _gone(store, key, chat_id, clock(), report)
+        _gone(ledger, chat_id, report)
     except BadRequest as exc:
         if "chat not found" in exc.message.lower():
-            _gone(store, key, chat_id, clock(), report)
+            _gone(ledger, chat_id, report)
         else:
-            _failed(store, key, chat_id, clock(), report, exc)
+            _failed(ledger, chat_id, report, exc)
     except TelegramError as exc:
         if never_confirmed(exc):
-            store.mark(key, chat_id, "unconfirmed", clock())
+            ledger.mark(chat_id, "unconfirmed")
             report.unconfirmed += 1
-            log.warning("broadcast %s to one chat: no answer from Telegram (%s); not resent, it may have arrived", key, exc)  # no chat id
+            log.warning("broadcast %s to one chat: no answer from Telegram (%s); not resent, it may have arrived", ledger.key, exc)
         else:  # 429 past the limiter's retries, 5xx, never sent: retried later
-            _failed(store, key, chat_id, clock(), report, exc)
+            _failed(ledger, chat_id, report, exc)
     else:
-        store.mark(key, chat_id, "sent", clock())
+        ledger.mark(chat_id, "sent", done)
         report.sent += 1
 
 
-def _gone(store: Store, key: str, chat_id: int, now: datetime, report: Report) -> None:
+def _gone(ledger: Ledger, chat_id: int, report: Report) -> None:
     """The user blocked the bot or the chat no longer exists: unsubscribe, never retry."""
-    store.mark(key, chat_id, "blocked", now)
-    store.unsubscribe(chat_id)
+    ledger.mark(chat_id, "blocked")
     report.blocked += 1
 
 
-def _failed(store: Store, key: str, chat_id: int, now: datetime, report: Report, exc: TelegramError) -> None:
+def _failed(ledger: Ledger, chat_id: int, report: Report, exc: TelegramError) -> None:
     """A failure worth retrying later; counted and logged, never silently dropped."""
-    store.mark(key, chat_id, "failed", now)
+    ledger.mark(chat_id, "failed")
     report.failed += 1
-    log.warning("broadcast %s to one chat failed, will retry: %s", key, exc)  # no chat id: it is a user id
+    log.warning("broadcast %s to one chat failed, will retry: %s", ledger.key, exc)  # no chat id: it is a user id
 
 
 class Broadcasts:

@@ -97,7 +97,10 @@ def start_reminder(application: App, reminder_id: str) -> None:
     async def on_done(report: Report) -> None:
         if report.failed and runtime.store.retry_left(key) and application.job_queue is not None:
             log.info("reminder %s: %s failed deliveries retried in %s", reminder_id, report.failed, RETRY_AFTER)
-            application.job_queue.run_once(reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}")
+            application.job_queue.run_once(
+                reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}",
+                job_kwargs={"misfire_grace_time": None},  # a retry is never dropped for running late
+            )  # fmt: skip
 
     broadcasts(application).start(key, text_for, on_done=on_done)
 
@@ -112,14 +115,18 @@ def schedule_reminders(application: App) -> None:
         if job.name and job.name.startswith(JOB_PREFIX):
             job.schedule_removal()
     now = runtime.clock()
-    schedule = plan(runtime.snapshot.knowledge, now, timedelta(minutes=runtime.settings.reminder_grace_minutes))
+    grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
+    # A job that fires late (the loop stalled, the VM was paused, the wall clock jumped) still runs within the same
+    # grace a restart gets, instead of the scheduler's default of one second; later than that it is skipped, as at a restart.
+    late = {"misfire_grace_time": int(grace.total_seconds()), "coalesce": True}
+    schedule = plan(runtime.snapshot.knowledge, now, grace)
     for due in schedule.upcoming:
         # A delay from our clock (not an absolute time) keeps an injected clock and the JobQueue in step.
-        queue.run_once(
-            reminder_job, due.at - now, data={"id": due.reminder.id, "at": due.at.isoformat()}, name=JOB_PREFIX + due.reminder.id
-        )
+        data = {"id": due.reminder.id, "at": due.at.isoformat()}
+        queue.run_once(reminder_job, due.at - now, data=data, name=JOB_PREFIX + due.reminder.id, job_kwargs=late)
     for due in schedule.catch_up:
         log.info("reminder %s was due at %s, within the grace window: sending now", due.reminder.id, due.at.isoformat())
-        queue.run_once(reminder_job, 0, data={"id": due.reminder.id, "at": due.at.isoformat()}, name=JOB_PREFIX + due.reminder.id)
+        data = {"id": due.reminder.id, "at": due.at.isoformat()}
+        queue.run_once(reminder_job, 0, data=data, name=JOB_PREFIX + due.reminder.id, job_kwargs=late)
     for due in schedule.skipped:
         log.debug("reminder %s was due at %s, past the grace window: skipped", due.reminder.id, due.at.isoformat())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 import logging
 import re
 from collections.abc import Sequence
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 from bot.assistant import Answer
 from bot.live import Snapshot
@@ -23,6 +26,8 @@ ANSWER, TOPICS, REMIND, CALENDAR, ORGANISERS, LANGUAGE = "a:", "topics", "remind
 # An entry whose id is too long for Telegram's 64 bytes of callback data is named by a digest of its id.
 ENTRY_DIGEST = "a#"
 MAX_CALLBACK_BYTES = 64
+# A reply Telegram failed to take is tried this many times in all (waits doubling from TELEGRAM_RETRY_SECONDS: 2 s gives about a minute).
+REPLY_ATTEMPTS = 6
 
 
 def _digest(entry_id: str) -> str:
@@ -124,6 +129,26 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
     return parts or [text]
 
 
+def never_confirmed(exc: TelegramError) -> bool:
+    """Whether the request may have reached Telegram without an answer (so resending could duplicate it).
+
+    Telegram's own error answers (4xx, 5xx) and requests that never left (no free
+    connection, no connection at all) are safe to retry; a timeout or a connection
+    dropped after sending is not.
+    """
+    cause = exc.__cause__
+    if isinstance(cause, httpx.PoolTimeout | httpx.ConnectTimeout | httpx.ConnectError):
+        return False
+    if isinstance(exc, TimedOut):
+        return True
+    return isinstance(exc, NetworkError) and isinstance(cause, httpx.HTTPError)
+
+
+def worth_retrying(exc: TelegramError) -> bool:
+    """Whether a failed send is safe and worth trying again: Telegram (or the way to it) failed and surely did not deliver it."""
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest) and not never_confirmed(exc)
+
+
 def thread_of(update: Update) -> int | None:
     """The forum topic the update came from (replies go back there), ``None`` outside topics."""
     message = update.effective_message
@@ -146,10 +171,60 @@ async def send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup
 
 
 async def reply(update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
-    """Send ``text`` to the chat, and forum topic, the update came from."""
+    """Send ``text`` to the chat, and forum topic, the update came from.
+
+    If Telegram fails (a 5xx, no connection) in a way that surely delivered nothing, the parts
+    not sent yet are retried in the background with backoff (``TELEGRAM_RETRY_SECONDS``, doubling,
+    ``REPLY_ATTEMPTS`` tries in all), so the handler returns and other people's answers go on; ``None`` then.
+    """
     if update.effective_chat is None:
         return None
-    return await send(context.bot, update.effective_chat.id, text, keyboard, thread_of(update))
+    chat_id, thread = update.effective_chat.id, thread_of(update)
+    chunks = split(escape(text))
+    done = [0]
+    try:
+        return await _send_parts(context.bot, chat_id, chunks, keyboard, thread, done)
+    except TelegramError as exc:
+        if not worth_retrying(exc):
+            raise
+        log.warning("a reply failed (%s): retrying in the background", exc)  # no chat id: it is a user id
+    delay = context.runtime.settings.retry_seconds
+    context.application.create_task(_retry_reply(context.bot, chat_id, chunks, keyboard, thread, done, delay), update=update)
+    return None
+
+
+async def _send_parts(
+    bot: Bot, chat_id: int, chunks: list[str], keyboard: InlineKeyboardMarkup | None, thread_id: int | None, done: list[int]
+) -> Message:
+    """Send ``chunks`` from ``done[0]`` on (already HTML), counting in ``done[0]`` the parts Telegram confirmed; the last part."""
+    message: Message | None = None
+    for index in range(done[0], len(chunks)):
+        last = index == len(chunks) - 1
+        message = await bot.send_message(
+            chat_id, chunks[index], parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None, message_thread_id=thread_id
+        )
+        done[0] = index + 1
+    assert message is not None
+    return message
+
+
+async def _retry_reply(
+    bot: Bot, chat_id: int, chunks: list[str], keyboard: InlineKeyboardMarkup | None, thread_id: int | None, done: list[int],
+    delay: float,
+) -> None:  # fmt: skip
+    """Try a failed reply's remaining parts again with backoff; logged (without the chat) if every attempt fails."""
+    for attempt in range(2, REPLY_ATTEMPTS + 1):
+        await asyncio.sleep(delay)
+        try:
+            await _send_parts(bot, chat_id, chunks, keyboard, thread_id, done)
+        except TelegramError as exc:
+            if not worth_retrying(exc) or attempt == REPLY_ATTEMPTS:
+                log.warning("a reply could not be delivered after %s attempt(s): %s", attempt, exc)
+                return
+            delay *= 2
+        else:
+            log.info("a reply was delivered at attempt %s", attempt)
+            return
 
 
 async def say(update: Update, context: Context, key: str, **extra: str) -> None:

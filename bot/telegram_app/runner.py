@@ -25,11 +25,16 @@ from bot.telegram_app.app import build_application
 from bot.telegram_app.conflict import CONFLICT
 from bot.telegram_app.context import App
 from bot.telegram_app.health import serve_health
+from bot.telegram_app.revoked import REVOKED, quiet_revocation
 
 log = logging.getLogger(__name__)
 
 # The longest wait between two attempts to reach Telegram at start-up.
 MAX_RETRY_SECONDS = 60.0
+
+
+# The one line for a token Telegram rejects, at start-up or while running.
+UNAUTHORIZED_LINE = "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)"
 
 
 class StartupError(Exception):
@@ -53,10 +58,7 @@ async def connect(application: App, settings: Settings) -> None:
             await application.bot.initialize()
             return
         except InvalidToken:
-            raise StartupError(
-                "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)",
-                status=2,
-            ) from None
+            raise StartupError(UNAUTHORIZED_LINE, status=2) from None
         except TelegramError as exc:
             reason = "unreachable" if isinstance(exc, NetworkError) else "an unexpected answer"
             if attempt == settings.connect_attempts:
@@ -100,7 +102,11 @@ def start(settings: Settings) -> App:
     asyncio.set_event_loop(loop)
     try:
         loop.run_until_complete(connect(application, settings))
-    except StartupError:
+    except (StartupError, KeyboardInterrupt):  # Ctrl-C while retrying: close what was opened, leave no task pending
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.run_until_complete(application.bot.shutdown())
         application.bot_data["runtime"].store.close()
         raise
@@ -115,6 +121,7 @@ def run() -> int:
         fail(str(exc))
         return 2
     configure(settings.log_level, [settings.token], settings.log_format)
+    quiet_revocation()
     try:
         lock = claim_data_dir(settings)  # noqa: F841 - held open until the process exits
         application = start(settings)
@@ -123,7 +130,7 @@ def run() -> int:
         fail(str(exc))
         return exc.status
     except InvalidToken:
-        fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)")
+        fail(UNAUTHORIZED_LINE)
         return 2
     except OSError as exc:  # the webhook's port is taken or not ours to use
         log.debug("the webhook server could not start", exc_info=True)
@@ -133,6 +140,9 @@ def run() -> int:
         log.debug("stopped by a Telegram error", exc_info=True)
         fail(f"stopped: Telegram answered {type(exc).__name__}: {exc}; start again once it is resolved")
         return 1
+    if application.bot_data.get(REVOKED):
+        fail(UNAUTHORIZED_LINE)
+        return 2
     if application.bot_data.get(CONFLICT):
         fail("another process is polling with this bot token (Telegram: 409 Conflict); stopped")
         return 1

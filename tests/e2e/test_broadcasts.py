@@ -151,3 +151,24 @@ async def test_a_locked_database_delays_no_answer_and_loses_no_question(tmp_path
         assert await asyncio.to_thread(bot.runtime.store.deferred.flush, 10)
         stored = {q.text for q in bot.runtime.store.unanswered(since_days=1, now=bot.clock())}
         assert {f"do you sell pizza number {n}" for n in range(3)} <= stored
+
+
+async def test_one_delivery_failing_unexpectedly_neither_silences_the_run_nor_loses_that_chat(bot: Harness) -> None:
+    """A bug in one chat's delivery (its text cannot be made): the others get it, the run reports it as failed, and it is retried."""
+    from bot.telegram_app.broadcast import broadcast
+
+    await subscribe(bot, range(1, 11))
+    bot.runtime.store.set_language(7, "fr")
+
+    def text_for(lang: str | None) -> str:
+        if lang == "fr":
+            raise RuntimeError("no French text")
+        return TEXT
+
+    report = await broadcast(bot.app.bot, bot.runtime.store, "test:bug", text_for, bot.clock)
+    assert (report.sent, report.failed) == (9, 1)
+    assert sorted(delivered(bot)) == [1, 2, 3, 4, 5, 6, 8, 9, 10]
+    assert bot.runtime.store.retry_left("test:bug") == 1
+    again = await broadcast(bot.app.bot, bot.runtime.store, "test:bug", lambda _lang: TEXT, bot.clock)
+    assert (again.total, again.sent) == (1, 1)
+    assert sorted(delivered(bot)) == list(range(1, 11))

@@ -115,6 +115,7 @@ class FakeBotApi:
         self.before_result: Callable[[Call], Any] | None = None
         self.lost_answers: list[Failure] = []  # delivered, but the answer never reaches the bot (a timeout)
         self.migrated: dict[int, int] = {}  # a group's old id -> the supergroup it became
+        self.revoked = False  # the token was revoked (@BotFather): every call, a waiting long poll too, gets 401
 
     @property
     def changed(self) -> asyncio.Condition:
@@ -262,6 +263,11 @@ class FakeBotApi:
         """Make the next ``times`` matching calls fail."""
         self.failures.append(Failure(method, status, description, chat_id, retry_after, times))
 
+    async def revoke(self) -> None:
+        """Revoke the token, as @BotFather's /revoke does: from now on every call is answered 401 Unauthorized."""
+        self.revoked = True
+        await self._notify()
+
     def lose_answer(self, method: str, chat_id: int | None = None, times: int = 1) -> None:
         """Deliver the next ``times`` matching calls but let the bot's request time out (in-process transport)."""
         self.lost_answers.append(Failure(method, 200, "timed out", chat_id, None, times))
@@ -328,8 +334,14 @@ class FakeBotApi:
         """Serve one Bot API call; returns the HTTP status and the JSON body."""
         params = {k: _coerce(k, v) for k, v in params.items()}
         call = Call(method, params, files or {})
+        if self.revoked:
+            self.calls.append(Call(method, params, status=401))
+            await self._notify()
+            return 401, dict(UNAUTHORIZED)
         if method == "getUpdates":
             updates = await self._get_updates(params)
+            if self.revoked:  # revoked while this long poll waited
+                return await self.handle(method, params, files)
             if updates is None:
                 self.calls.append(Call(method, params, status=409))
                 await self._notify()
@@ -400,7 +412,9 @@ class FakeBotApi:
                 async with self.changed:
                     self.changed.notify_all()
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.changed.wait_for(lambda: bool(self.updates) or self._poller != me), timeout)
+                        await asyncio.wait_for(
+                            self.changed.wait_for(lambda: bool(self.updates) or self._poller != me or self.revoked), timeout
+                        )
             finally:
                 self.long_polls -= 1
         if timeout > 0 and self._poller != me:
