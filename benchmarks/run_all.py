@@ -32,6 +32,7 @@ DOCS = ROOT / "docs"
 # (marker name, script, arguments): the order the README shows them in.
 BENCHMARKS = [
     ("matcher", "bench_matcher.py", []),
+    ("decision", "bench_decision.py", []),
     ("bot", "bench_bot.py", ["--updates", "2000"]),
     ("broadcast", "bench_broadcast.py", []),
     ("grouping", "bench_grouping.py", []),

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
-# assistant declines. Chosen by measurement: see README, "How the matcher decides".
+# assistant declines. Chosen by measurement: see docs/developers.md, "How the matcher decides".
 ANSWER_AT = 66.0
 SUGGEST_AT = 45.0
 # A suggestion must come within this many points of the best one to be offered.
@@ -38,7 +38,7 @@ PASSAGE_MARGIN = 0.0
 # Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
 # model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
 # rankers built differently agreeing is better evidence than either score. Chosen on the tune
-# part by the rule in docs/developers.md, "How the assistant decides".
+# part by the rule in docs/developers.md, "How the matcher decides".
 AGREE_AT = 60.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"

@@ -226,7 +226,7 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
     indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
     matrix = csr_matrix(
         (np.concatenate([v for _, v in vectors]), np.concatenate([c for c, _ in vectors]), indptr),
-        shape=(len(items), len(featuriser.columns)), dtype=np.float64,
+        shape=(len(items), len(featuriser.columns)), dtype=np.float32,
     )  # fmt: skip
     weights = fit_softmax(matrix, np.array([index[e.label] for e in items]), len(labels), c)
     frequency: Counter[str] = Counter()
@@ -256,8 +256,9 @@ def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, 
     rows, features = matrix.shape
     transposed = matrix.T.tocsr()
     sample_weight = (rows / (classes * np.bincount(target, minlength=classes)))[target]
-    onehot = np.zeros((rows, classes))
+    onehot = np.zeros((rows, classes), dtype=np.float32)
     onehot[np.arange(rows), target] = 1.0
+    sample_weight = sample_weight.astype(np.float32)
     penalty = 1.0 / c
 
     def loss_and_gradient(flat: Floats) -> tuple[float, Floats]:
@@ -271,7 +272,8 @@ def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, 
         residual = (probabilities - onehot) * sample_weight[:, None]
         return loss, (transposed @ residual + penalty * weights).ravel()
 
-    return _lbfgs(loss_and_gradient, np.zeros(features * classes), max_iter).reshape(features, classes)
+    # Single precision halves the memory of the weights, the gradients and the L-BFGS history (training's peak).
+    return _lbfgs(loss_and_gradient, np.zeros(features * classes, dtype=np.float32), max_iter).reshape(features, classes)
 
 
 def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-4) -> Floats:

@@ -24,7 +24,7 @@ from bot.deferred import DeferredWrites, unavailable
 # Questions, tickets and chat settings never wait (bot/deferred.py); broadcasts wait off the loop (broadcast.Ledger).
 BUSY_TIMEOUT_MS = 250
 OPEN_TIMEOUT_MS = 5000  # opening and migrating, before any update is handled
-# A checkpoint held up by another reader is retried this often, for at most this long (README, "Privacy").
+# A checkpoint held up by another reader is retried this often, for at most this long (docs/organisers.md, "Privacy").
 SCRUB_RETRY_SECONDS = 0.2
 SCRUB_PATIENCE_SECONDS = 600.0
 # How long closing the store waits for queued questions and a checkpoint in progress.
@@ -100,7 +100,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 4: 'interrupted' (in flight when the process died: resent once at restart) and
-    # 'unconfirmed' (Telegram never answered: never resent blindly); see README, "Reminders".
+    # 'unconfirmed' (Telegram never answered: never resent blindly); see docs/developers.md, "Reminders and broadcasts".
     """
     CREATE TABLE deliveries_v2 (
         message_key TEXT NOT NULL,
@@ -492,7 +492,7 @@ class Store:
             self.db.execute("DELETE FROM deliveries WHERE chat_id = ?", (old_id,))
         return moved > 0
 
-    # -- deliveries (exactly once: see README, "Reminders")
+    # -- deliveries (exactly once: see docs/developers.md, "Reminders and broadcasts")
 
     def claim(self, message_key: str, chat_id: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
         """Take a delivery for sending, atomically: ``False`` if sent, given up on, being sent by another run, or unsubscribed.

@@ -137,7 +137,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     answer = snapshot.assistant.answer(question, render.lang, render.now)
     ticket = None
     if answer.outcome != "empty":
-        # The text is kept only when it may teach the organisers something (README, "Privacy").
+        # The text is kept only when it may teach the organisers something (docs/organisers.md, "Privacy").
         kept = "" if answer.outcome == "answer" else question
         asker = update.effective_user.id if update.effective_user else None
         runtime.store.record_question(kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker)

@@ -1,6 +1,6 @@
 """Sending one message to many chats, exactly once each, in the background, with what replies leave of the limit.
 
-The rule (README, "Reminders"): a delivery is claimed with one atomic SQL statement
+The rule (docs/developers.md, "Reminders and broadcasts"): a delivery is claimed with one atomic SQL statement
 ('sending') just before its request; when Telegram confirms, it becomes 'sent' and is
 never sent again. Telegram refusing it (429 past retries, 5xx) makes it 'failed':
 retried later. No answer at all (a timeout or a dropped connection after the request
