@@ -110,6 +110,13 @@ def test_the_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path) -> None:
     assert cache_dir({"XDG_CACHE_HOME": str(home)}) == home / "science-for-health-bot"
 
 
+def child_python(code: str, cache: Path, kb_dir: Path) -> str:
+    """What ``python -c code`` prints, with the knowledge in ``kb_dir`` and its cache in ``cache``."""
+    env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
+    return result.stdout + result.stderr
+
+
 def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path: Path) -> None:
     """What makes ``ask`` start fast: answering a clear question from the cache imports no YAML parser, ruamel, store, checks or model."""
     cache = tmp_path / "cache"
@@ -122,9 +129,8 @@ def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path:
         "         'numpy', 'scipy', 'bot.decision')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
     )
-    env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
-    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+    printed = child_python(code, cache, kb_dir)
+    assert printed.strip().splitlines()[-1] == "[]", printed
 
 
 def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> None:
@@ -140,9 +146,8 @@ def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> N
         "assistant = Assistant(knowledge)\n"
         "print(assistant.model is not None and len(assistant.model.labels), 'scipy' in sys.modules, 'numpy' in sys.modules)"
     )
-    env = {**os.environ, "BOT_CACHE_DIR": str(cache)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
-    assert result.stdout.split() == [str(len(KB.entries) + 1), "False", "True"], result.stdout + result.stderr
+    printed = child_python(code, cache, kb_dir)
+    assert printed.split() == [str(len(KB.entries) + 1), "False", "True"], printed
 
 
 def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> None:
