@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,6 +17,8 @@ from bot.text import Normaliser, sentences
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
+
+log = logging.getLogger(__name__)
 
 # Scores are 0-100. At or above ANSWER_AT the best entry is answered; from
 # SUGGEST_AT up, the best few are offered as "did you mean"; below, the
@@ -101,7 +104,7 @@ class Assistant:
         """Index ``knowledge``; with ``learned``, also use its decision model (trained now unless it came with the knowledge)."""
         self.knowledge = knowledge
         self._packed = knowledge.decision if learned else None
-        self._model: DecisionModel | None = build_model(knowledge) if learned and knowledge.decision is None else None
+        self._model: DecisionModel | None = trained_or_none(knowledge) if learned and knowledge.decision is None else None
         normalisers: dict[str, Normaliser] = {
             lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in knowledge.vocabulary.items()
         }
@@ -230,6 +233,15 @@ def training_examples(knowledge: Knowledge) -> list[Example]:
 
     found = [Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts]
     return found + off_topic_examples()
+
+
+def trained_or_none(knowledge: Knowledge) -> DecisionModel | None:
+    """The decision model of ``knowledge``, or ``None`` (logged) if training fails: it is a second opinion, never a reason to stop."""
+    try:
+        return build_model(knowledge)
+    except Exception:
+        log.exception("the decision model could not be trained; answering with the matcher alone")
+        return None
 
 
 def build_model(knowledge: Knowledge) -> DecisionModel:

@@ -268,7 +268,8 @@ def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, 
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         chosen = probabilities[np.arange(rows), target]
-        loss = -float(sample_weight @ np.log(chosen + 1e-300)) + 0.5 * penalty * float(np.vdot(weights, weights))
+        floor = np.finfo(chosen.dtype).tiny  # in single precision 1e-300 would round to 0
+        loss = -float(sample_weight @ np.log(np.maximum(chosen, floor))) + 0.5 * penalty * float(np.vdot(weights, weights))
         residual = (probabilities - onehot) * sample_weight[:, None]
         return loss, (transposed @ residual + penalty * weights).ravel()
 
@@ -276,8 +277,12 @@ def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, 
     return _lbfgs(loss_and_gradient, np.zeros(features * classes, dtype=np.float32), max_iter).reshape(features, classes)
 
 
-def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-4) -> Floats:
-    """Minimise ``evaluate`` (the loss and its gradient) from ``start`` by L-BFGS with a backtracking line search."""
+def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-6) -> Floats:
+    """Minimise ``evaluate`` (the loss and its gradient) from ``start`` by L-BFGS with a backtracking line search.
+
+    Stops when a step lowers the loss by less than ``tol`` (relative), or when no step along the
+    direction lowers it at all (then the last point is kept, never a worse one).
+    """
     flat = start
     loss, gradient = evaluate(flat)
     steps: list[tuple[Floats, Floats, float]] = []
@@ -288,9 +293,11 @@ def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, ma
         while True:  # halve the step until the loss falls enough (Armijo)
             candidate = flat + size * direction
             new_loss, new_gradient = evaluate(candidate)
-            if new_loss <= loss + 1e-4 * size * slope or size < 1e-8:
+            if new_loss <= loss + 1e-4 * size * slope:
                 break
             size *= 0.5
+            if size < 1e-8:
+                return flat
         step, change = candidate - flat, new_gradient - gradient
         curvature = float(step @ change)
         if curvature > 1e-10:

@@ -233,7 +233,8 @@ def _shown(problem: Problem, directory: Path, copy: Path) -> Problem:
 def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]], expect: dict[str, str]) -> list[Harm]:
     """Questions answered confidently before that the edited knowledge answers with another entry (or not at all)."""
     now = datetime.combine(before.event.date, time(12), tzinfo=before.event.tz)
-    old, new = Assistant(before), Assistant(after)
+    # The matcher's answers: the learned second opinion is retrained at the reload that follows, not once per check.
+    old, new = Assistant(before, learned=False), Assistant(after, learned=False)
     checks: dict[tuple[str, Lang], None] = {}
     for entry in before.entries:
         for lang, texts in entry.questions.items():

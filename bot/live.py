@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +38,7 @@ class ReloadResult:
     reminders: tuple[tuple[str, datetime | None], ...] = ()  # (id, its new moment; None when removed)
     texts: tuple[str, ...] = ()  # "nl: welcome": locale texts that changed
     fixed: bool = False  # valid again after a rejected edit
+    previous: Snapshot | None = field(default=None, compare=False, repr=False)  # the snapshot this reload replaced
 
     @property
     def ok(self) -> bool:
@@ -110,6 +111,7 @@ class LiveKnowledge:
             reminders=moved_reminders(old.knowledge, new.knowledge),
             texts=changed_texts(old.knowledge, new.knowledge),
             fixed=fixed,
+            previous=old,
         )
 
 

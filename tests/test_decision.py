@@ -162,3 +162,52 @@ def test_the_bot_reuses_the_trained_model_for_unchanged_files(kb_dir: Path, tmp_
     assert calls == ["trained"]
     assert third.assistant.model is not None
     assert "hello_there" in third.assistant.model.labels
+
+
+def test_a_failed_training_leaves_the_matcher_answering(
+    kb_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The model is a second opinion: if training fails, the bot starts and answers with the matcher alone, and says so in the log."""
+
+    def broken(*_: object) -> DecisionModel:
+        raise MemoryError
+
+    monkeypatch.setattr(assistant_module, "build_model", broken)
+    monkeypatch.setenv("BOT_CACHE_DIR", "off")
+    snapshot = LiveKnowledge(kb_dir).current
+    assert snapshot.assistant.model is None
+    answer = snapshot.assistant.answer("when is the event?", "en", BEFORE)
+    assert answer.faq_id is not None
+    assert fill("{date}") in answer.text
+    assert "answering with the matcher alone" in caplog.text
+
+
+def test_a_model_trained_while_a_file_changed_is_used_but_never_stored(kb_dir: Path, tmp_path: Path) -> None:
+    """Files saved between the digest and the load: the model fits the knowledge just loaded, and nothing is cached under a stale key."""
+    from bot.knowledge.cache import knowledge_digest, with_decision
+
+    cache = tmp_path / "cache"
+    stale = knowledge_digest(kb_dir)
+    faq = kb_dir / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("- id: greeting", "- id: hello_there", 1), encoding="utf-8")
+    knowledge = with_decision(kb_dir, load(kb_dir), stale, cache)
+    assert knowledge.decision is not None
+    assert "hello_there" in knowledge.decision.unpack().labels
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_a_reload_says_which_snapshot_it_replaced(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reloads run in worker threads and may overlap: each result names the snapshot it replaced, not one read before it ran."""
+    monkeypatch.setenv("BOT_CACHE_DIR", "off")
+    live = LiveKnowledge(kb_dir)
+    first = live.current
+    faq = kb_dir / "faq.yaml"
+    faq.write_text(faq.read_text(encoding="utf-8").replace("- id: greeting", "- id: hello_there", 1), encoding="utf-8")
+    one = live.reload()
+    faq.write_text(faq.read_text(encoding="utf-8").replace("- id: hello_there", "- id: hello_again", 1), encoding="utf-8")
+    two = live.reload()
+    assert one.previous is first
+    assert two.previous is not None
+    assert two.previous is not first
+    assert "hello_there" in two.previous.assistant.knowledge.by_id
+    assert two.added == ("hello_again",)

@@ -6,7 +6,7 @@ trains its decision model, on each start; for a one-question process that is mos
 it (as bytes: a hit imports no numpy until a question needs the model), in the user's cache
 folder, keyed by a digest of everything both depend on: the content of every knowledge file,
 the loader's and the model's source code, the shipped off-topic questions, and the Python,
-pydantic and numpy versions. Any change to any of them is a miss, and a miss is a plain
+pydantic, numpy, scipy and rapidfuzz versions. Any change to any of them is a miss, and a miss is a plain
 ``load``, so a malformed edit is reported exactly as without the cache. Only successful
 loads are kept; nothing about users is stored. The bot itself (``run``) and ``check``
 always validate from the files.
@@ -62,7 +62,7 @@ def _inputs(directory: Path) -> list[Path]:
 def knowledge_digest(directory: Path) -> str:
     """A digest of everything a ``load(directory)`` result depends on (files, loader code, versions)."""
     digest = hashlib.blake2b(_FORMAT, digest_size=20)
-    for part in (sys.version, pydantic.VERSION, _numpy_version(), str(directory)):
+    for part in (sys.version, pydantic.VERSION, *map(_version, ("numpy", "scipy", "rapidfuzz")), str(directory)):
         digest.update(part.encode() + b"\0")
     for source in _LOADER_SOURCES:
         digest.update(source.read_bytes() + b"\0")
@@ -77,12 +77,12 @@ def knowledge_digest(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def _numpy_version() -> str:
-    """The installed numpy's version, read without importing it (the cached model holds numpy arrays)."""
+def _version(package: str) -> str:
+    """An installed package's version, read without importing it (the model is trained with these and holds numpy arrays)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return version("numpy")
+        return version(package)
     except PackageNotFoundError:
         return "-"
 
@@ -127,7 +127,7 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     if cached is not None and cached.decision is not None:
         return replace(knowledge, decision=cached.decision)
     trained = _trained(knowledge)
-    if knowledge_digest(directory) == before:
+    if trained.decision is not None and knowledge_digest(directory) == before:
         _store(slot, before, trained)
     return trained
 
@@ -162,10 +162,11 @@ def _load(directory: Path) -> Knowledge:
 
 def _trained(knowledge: Knowledge) -> Knowledge:
     """``knowledge`` with its decision model, so that a cache hit answers without training."""
-    from bot.assistant import build_model
+    from bot.assistant import trained_or_none
     from bot.packed import PackedModel
 
-    return replace(knowledge, decision=PackedModel.pack(build_model(knowledge)))
+    model = trained_or_none(knowledge)
+    return knowledge if model is None else replace(knowledge, decision=PackedModel.pack(model))
 
 
 def _store(slot: Path, key: str, knowledge: Knowledge) -> None:

@@ -50,12 +50,11 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
 async def apply_reload(application: App) -> ReloadResult:
     """Validate knowledge/ and swap it in if valid, off the event loop (training takes a second); reschedule reminders if changed."""
     runtime: Runtime = application.bot_data["runtime"]
-    before = runtime.snapshot
     result = await asyncio.to_thread(runtime.live.reload)
-    if result.changed:
+    if result.changed and result.previous is not None:  # compared with the snapshot this reload replaced (reloads may overlap)
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
         schedule_reminders(application)
-        application.create_task(editions.after_reload(application, before), name="after-reload")
+        application.create_task(editions.after_reload(application, result.previous), name="after-reload")
     elif result.problems:
         log.warning("knowledge edit rejected (%s problems); still serving the last good version", len(result.problems))
     return result
