@@ -13,7 +13,7 @@ from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageV
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
-from bot.text import Normaliser, sentences
+from bot.text import YEAR, Normaliser, sentences
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
@@ -45,10 +45,6 @@ PASSAGE_MARGIN = 0.0
 AGREE_AT = 60.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
-# A year in a question ("the 2022 edition"). One that is neither the current edition's nor a
-# past edition's in event.yaml asks about an edition the knowledge does not hold: no entry
-# answers it confidently (the question is declined instead of getting this edition's facts).
-_YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -131,14 +127,12 @@ class Assistant:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
         clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
         render = self.renderer(lang, now)
-        words = _YEAR.sub(" ", clean)  # a known edition's year says nothing about the topic; another one is declined below
+        words = YEAR.sub(" ", clean)  # a known edition's year says nothing about the topic; another one is declined below
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
         if self.names_other_edition(clean):
-            topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
-            score = ranked[0].score if ranked else 0.0
-            return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
+            return self.decline(question, render, ranked[0].score if ranked else 0.0)
         best = ranked[0] if ranked else None
         ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
@@ -161,6 +155,10 @@ class Assistant:
         if close:
             suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
+        return self.decline(question, render, score)
+
+    def decline(self, question: str, render: Renderer, score: float) -> Answer:
+        """The honest decline, listing the main topics."""
         topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
 
@@ -183,7 +181,7 @@ class Assistant:
 
     def names_other_edition(self, question: str) -> bool:
         """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""
-        return any(year not in self.years for year in _YEAR.findall(question))
+        return any(year not in self.years for year in YEAR.findall(question))
 
     def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
         """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""

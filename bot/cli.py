@@ -179,7 +179,7 @@ def unanswered(args: argparse.Namespace) -> int:
         return 1
     store = Store(database)
     try:
-        groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge))
+        groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge, learned=False))
     finally:
         store.close()
     if not groups:

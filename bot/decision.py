@@ -18,7 +18,6 @@ also uses scipy's sparse matrices.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import Normaliser, fold, sentences
+from bot.text import YEAR, Normaliser, fold, sentences
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -38,8 +37,6 @@ Floats = npt.NDArray[np.float64]
 
 OFF_TOPIC = "_off_topic"
 OFF_TOPIC_FILE = Path(__file__).parent / "training" / "off_topic.yaml"
-# A year names an edition, not a topic: the assistant's year rule handles it, the features ignore it.
-_YEAR = re.compile(r"(?:19|20)\d\d")
 # Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending.
 CHAR_SIZES = (2, 3, 4, 5)
 # Words shorter than this are neither corrected nor counted as unknown.
@@ -72,8 +69,8 @@ class Guess:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of ``text``, years left out."""
-    return [word for word in fold(text).split() if not _YEAR.fullmatch(word)]
+    """The folded words of ``text``, years left out (a year names an edition, not a topic: the assistant's year rule)."""
+    return [word for word in fold(text).split() if not YEAR.fullmatch(word)]
 
 
 class Featuriser:

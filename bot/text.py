@@ -12,6 +12,10 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
 _SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
 MAX_SENTENCES = 6
+# A year in a question ("the 2022 edition"). One that is neither the current edition's nor a past
+# edition's in event.yaml asks about an edition the knowledge does not hold (the assistant declines it);
+# as a word it names an edition, never a topic.
+YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 # Normalisers already built, by the identity of what they were built from.
 _BUILT: dict[tuple[int, int, int], tuple[object, object, object, Normaliser]] = {}
 

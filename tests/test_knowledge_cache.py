@@ -110,6 +110,13 @@ def test_the_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path) -> None:
     assert cache_dir({"XDG_CACHE_HOME": str(home)}) == home / "science-for-health-bot"
 
 
+def warm_cache(kb_dir: Path, tmp_path: Path) -> Path:
+    """A cache folder filled by one ``ask`` on ``kb_dir``."""
+    cache = tmp_path / "cache"
+    answer_of(ask("when is it?", kb_dir, cache))
+    return cache
+
+
 def child_python(code: str, cache: Path, kb_dir: Path) -> str:
     """What ``python -c code`` prints, with the knowledge in ``kb_dir`` and its cache in ``cache``."""
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
@@ -119,8 +126,7 @@ def child_python(code: str, cache: Path, kb_dir: Path) -> str:
 
 def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path: Path) -> None:
     """What makes ``ask`` start fast: answering a clear question from the cache imports no YAML parser, ruamel, store, checks or model."""
-    cache = tmp_path / "cache"
-    answer_of(ask("when is it?", kb_dir, cache))
+    cache = warm_cache(kb_dir, tmp_path)
     code = (
         "import runpy, sys\n"
         "sys.argv = ['bot', 'ask', 'when is it?']\n"
@@ -135,8 +141,7 @@ def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path:
 
 def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> None:
     """An unsure question answered from the cache uses the model trained with the knowledge: numpy, but no training (no scipy)."""
-    cache = tmp_path / "cache"
-    answer_of(ask("when is it?", kb_dir, cache))
+    cache = warm_cache(kb_dir, tmp_path)
     code = (
         "import sys\n"
         "from bot.knowledge.cache import load_cached\n"

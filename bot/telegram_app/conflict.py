@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram.error import Conflict
 from telegram.ext import ApplicationHandlerStop
@@ -11,15 +13,28 @@ from bot.telegram_app.context import Context
 
 log = logging.getLogger(__name__)
 
+ErrorHandler = Callable[[object, Context], Coroutine[Any, Any, None]]
+
 CONFLICT = "conflict"  # bot_data flag: the runner exits non-zero when set
 
 
-async def on_conflict(update: object, context: Context) -> None:
-    """On a 409, log one line (once), stop polling and tell the runner to exit non-zero; other errors go on."""
-    if not isinstance(context.error, Conflict):
-        return
-    if not context.bot_data.get(CONFLICT):
-        context.bot_data[CONFLICT] = True
-        log.error("another process is polling with this bot token (Telegram: 409 Conflict): stopping this one")
-        context.application.stop_running()
-    raise ApplicationHandlerStop
+def stopping_on(error: type[Exception], flag: str, line: str, logger: logging.Logger) -> ErrorHandler:
+    """An error handler that, on ``error``, logs ``line`` once, stops the Application and sets ``flag`` for the runner."""
+
+    async def handler(update: object, context: Context) -> None:
+        """On the fatal error, log one line (once), stop and tell the runner; other errors go on to the next handler."""
+        if not isinstance(context.error, error):
+            return
+        if not context.bot_data.get(flag):
+            context.bot_data[flag] = True
+            logger.error(line)
+            context.application.stop_running()
+        raise ApplicationHandlerStop
+
+    return handler
+
+
+# On a 409, log one line (once), stop polling and tell the runner to exit non-zero.
+on_conflict = stopping_on(
+    Conflict, CONFLICT, "another process is polling with this bot token (Telegram: 409 Conflict): stopping this one", log
+)

@@ -13,10 +13,9 @@ from http import HTTPStatus
 from typing import Any
 
 from telegram.error import NetworkError
-from telegram.ext import ApplicationHandlerStop
 from telegram.request import BaseRequest, RequestData
 
-from bot.telegram_app.context import Context
+from bot.telegram_app.conflict import stopping_on
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +57,8 @@ class WatchedUpdates(BaseRequest):
         return status, payload
 
 
-async def on_revoked(update: object, context: Context) -> None:
-    """On ``TokenRevoked``, log one line (once), stop the bot and tell the runner; other errors go on."""
-    if not isinstance(context.error, TokenRevoked):
-        return
-    if not context.bot_data.get(REVOKED):
-        context.bot_data[REVOKED] = True
-        log.error("Telegram rejected the token while running (401 Unauthorized): stopping")
-        context.application.stop_running()
-    raise ApplicationHandlerStop
+# On ``TokenRevoked``, log one line (once), stop the bot and tell the runner.
+on_revoked = stopping_on(TokenRevoked, REVOKED, "Telegram rejected the token while running (401 Unauthorized): stopping", log)
 
 
 def _without_revocation_traceback(record: logging.LogRecord) -> bool:

@@ -94,7 +94,7 @@ def _grouped(questions: list[Question], knowledge: Knowledge) -> list[Unanswered
     Runs off the event loop: the live assistant's matcher keeps caches that the loop uses for every
     question, so the thread never touches them (their check-then-read would race) and builds its own.
     """
-    return group_unanswered(questions, Assistant(knowledge), 2, MAX_GROUPS)
+    return group_unanswered(questions, Assistant(knowledge, learned=False), 2, MAX_GROUPS)  # ranked by the matcher
 
 
 def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:

@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -57,6 +57,21 @@ async def until(bot: Harness, condition: object, timeout: float = 30) -> None:
         await asyncio.wait_for(bot.api.changed.wait_for(condition), timeout)  # type: ignore[arg-type]
 
 
+def at_send(number: int, fault: Callable[[], object]) -> Callable[[Call], None]:
+    """A ``before_result`` hook that brings on ``fault`` just before the ``number``-th send of the announcement is answered."""
+    seen = 0
+
+    def hook(call: Call) -> None:
+        nonlocal seen
+        if call.text != TEXT:
+            return
+        seen += 1
+        if seen == number:
+            fault()
+
+    return hook
+
+
 async def answered_quickly(bot: Harness, question: str, user_id: int) -> float:
     """Ask ``question``; check the reply is its real answer; how many seconds it took."""
     started = time.monotonic()
@@ -71,17 +86,7 @@ async def test_a_write_lock_during_an_announcement_pauses_it_answers_go_on_and_a
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         await subscribers(bot, range(2000, 2100))
         other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
-        seen = 0
-
-        def lock_at_the_thirtieth(call: Call) -> None:
-            nonlocal seen
-            if call.text != TEXT:
-                return
-            seen += 1
-            if seen == 30:
-                other.execute("BEGIN IMMEDIATE")  # a backup or a manual sqlite3 session
-
-        bot.api.before_result = lock_at_the_thirtieth
+        bot.api.before_result = at_send(30, lambda: other.execute("BEGIN IMMEDIATE"))  # a backup or a manual sqlite3 session
         await announce(bot)
         await until(bot, lambda: other.in_transaction)
         try:
@@ -133,17 +138,7 @@ async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_an
         async with running_bot(mount / "data", admin_ids=frozenset({ADMIN})) as bot:
             await subscribers(bot, range(3000, 3060))
             filler: list[Path] = []
-            seen = 0
-
-            def fill_at_the_twentysecond(call: Call) -> None:
-                nonlocal seen
-                if call.text != TEXT:
-                    return
-                seen += 1
-                if seen == 22:
-                    filler.append(fill(mount))
-
-            bot.api.before_result = fill_at_the_twentysecond
+            bot.api.before_result = at_send(22, lambda: filler.append(fill(mount)))
             await announce(bot)
             await until(bot, lambda: bool(filler))
             for n, question in enumerate(["who gives the keynote?", "is there parking for bikes?"]):
@@ -275,17 +270,7 @@ async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_no
     async with running_bot(tmp_path / "data", api=api, admin_ids=frozenset({ADMIN})) as first:
         await subscribers(first, range(2000, 2100))
         other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
-        seen = 0
-
-        def lock_at_the_thirtieth(call: Call) -> None:
-            nonlocal seen
-            if call.text != TEXT:
-                return
-            seen += 1
-            if seen == 30:
-                other.execute("BEGIN IMMEDIATE")
-
-        api.before_result = lock_at_the_thirtieth
+        api.before_result = at_send(30, lambda: other.execute("BEGIN IMMEDIATE"))
         await announce(first)
         await until(first, lambda: other.in_transaction)
     api.before_result = None

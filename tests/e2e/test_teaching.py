@@ -33,6 +33,20 @@ async def tap(bot: Harness, message: Call, label: str) -> Call:
     return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN and c.method == "sendMessage")
 
 
+async def new_entry_prompt(bot: Harness) -> Call:
+    """An attendee asks what the bot cannot answer; the admin opens /unanswered and taps "New entry": the bot's prompt."""
+    await miss(bot, "is there a cloakroom for coats")
+    listing = await bot.api.ask("/unanswered", bot.api.user(ADMIN))
+    return await tap(bot, listing, "1. New entry")
+
+
+async def write_answer(bot: Harness, prompt: Call) -> Call:
+    """The admin replies to ``prompt`` with the cloakroom answer; returns the bot's next message to the admin."""
+    start = len(bot.api.calls)
+    await bot.api.send("Yes: the cloakroom is next to the entrance.", bot.api.user(ADMIN), reply_to_message=reply_to(prompt))
+    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+
+
 def reply_to(call: Call) -> dict[str, Any]:
     """The bot's message in ``call`` as quoted by a reply."""
     return {"message_id": call.params["_message_id"], "date": 0, "chat": {"id": call.chat_id, "type": "private"},
@@ -101,14 +115,10 @@ async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
-        await miss(bot, "is there a cloakroom for coats")
-        listing = await bot.api.ask("/unanswered", admin)
-        prompt = await tap(bot, listing, "1. New entry")
+        prompt = await new_entry_prompt(bot)
         assert prompt.text == "Write the answer attendees should get for “is there a cloakroom for coats”, as a reply to this message."
         assert prompt.params["reply_markup"]["force_reply"] is True
-        start = len(bot.api.calls)
-        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
-        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        created = await write_answer(bot, prompt)
         assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
         assert "\n\nYes: the cloakroom is next to the entrance.\n\n" in created.text
         edited = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
@@ -179,13 +189,9 @@ async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redo
     """A hand edit saved between the tap's read and its write survives: both entries answer, and /undo takes back only the tap."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
-        await miss(bot, "is there a cloakroom for coats")
-        listing = await bot.api.ask("/unanswered", admin)
-        prompt = await tap(bot, listing, "1. New entry")
+        prompt = await new_entry_prompt(bot)
         saved = hand_edit_during(monkeypatch, kb_dir)
-        start = len(bot.api.calls)
-        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
-        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        created = await write_answer(bot, prompt)
         assert created.text.startswith("New entry “Is there a cloakroom for coats”")
         text = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         assert "- id: parking-bikes\n" in text  # the hand edit is still there
@@ -200,12 +206,8 @@ async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(tmp_path: Pat
     """A hand edit saved while /undo checks the old version makes /undo refuse, saying so; the hand edit is kept."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
-        await miss(bot, "is there a cloakroom for coats")
-        listing = await bot.api.ask("/unanswered", admin)
-        prompt = await tap(bot, listing, "1. New entry")
-        start = len(bot.api.calls)
-        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
-        await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        prompt = await new_entry_prompt(bot)
+        await write_answer(bot, prompt)
         saved = hand_edit_during(monkeypatch, kb_dir)
         refused = await bot.api.ask("/undo", admin)
         assert refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
@@ -235,13 +237,8 @@ def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir
 async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_private_chat(tmp_path: Path, kb_dir: Path) -> None:
     """With ORGANISER_CHAT_ID set to the admin's own chat, the reply to "write the answer" still creates the entry."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN}), organiser_chat_id=ADMIN) as bot:
-        admin = bot.api.user(ADMIN)
-        await miss(bot, "is there a cloakroom for coats")
-        listing = await bot.api.ask("/unanswered", admin)
-        prompt = await tap(bot, listing, "1. New entry")
-        start = len(bot.api.calls)
-        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
-        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        prompt = await new_entry_prompt(bot)
+        created = await write_answer(bot, prompt)
         assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
         assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
 
@@ -249,15 +246,10 @@ async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_priv
 async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Path, kb_dir: Path) -> None:
     """The admin taps "New entry", the bot restarts, then the admin replies: the entry is created (the prompt was kept in the store)."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
-        admin = bot.api.user(ADMIN)
-        await miss(bot, "is there a cloakroom for coats")
-        listing = await bot.api.ask("/unanswered", admin)
-        prompt = await tap(bot, listing, "1. New entry")
+        prompt = await new_entry_prompt(bot)
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
-        start = len(bot.api.calls)
-        await bot.api.send("Yes: the cloakroom is next to the entrance.", admin, reply_to_message=reply_to(prompt))
-        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+        created = await write_answer(bot, prompt)
         assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
         again = await bot.api.ask("/unanswered", admin)
         assert "cloakroom" not in again.text
