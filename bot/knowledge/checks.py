@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.knowledge.model import Knowledge
@@ -147,4 +147,29 @@ def check_neutral(
                     shown, line,
                     f"{lang}: neutral word '{word}' is a synonym of '{concept}', so '{concept}' is ignored next to other "
                     f"words in every language; remove it from one list (or make '{concept}' neutral on purpose)",
+                ))  # fmt: skip
+
+
+def check_unused_concepts(
+    vocabulary: Mapping[Lang, LanguageVocabulary],
+    phrasings: Iterable[str],
+    shown: str,
+    lines: Mapping[tuple[Any, ...], int],
+    warnings: list[Problem],
+) -> None:
+    """Warn about a synonym group whose concept no phrasing uses: it helps no question and pulls its words away from every entry."""
+    from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
+
+    normalisers = [Normaliser.build(v.synonyms, v.stopwords, v.neutral) for v in vocabulary.values()]
+    used = {token for text in phrasings for normaliser in normalisers for token in normaliser.tokens(text)}
+    for lang, words in vocabulary.items():
+        for key in words.synonyms:
+            missing = [concept for concept in fold(key).split() if concept not in used]
+            if missing:
+                line = lines.get((lang, "synonyms", key), lines.get((lang, "synonyms"), 1))
+                warnings.append(Problem(
+                    shown, line,
+                    f"{lang}: no phrasing in faq.yaml or passages.yaml uses '{missing[0]}', so a question with one of "
+                    f"the words of '{key}' matches no entry better for it and every entry worse; add a phrasing that "
+                    "uses one of them, or remove the group",
                 ))  # fmt: skip

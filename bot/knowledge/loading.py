@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.knowledge.checks import check_neutral, cross_check
+from bot.knowledge.checks import check_neutral, check_unused_concepts, cross_check
 from bot.knowledge.files import EventFile, FaqFile, PassagesFile, RemindersFile, VocabularyFile
 from bot.knowledge.locales import load_locales
 from bot.knowledge.model import Knowledge
@@ -52,6 +52,11 @@ def load(directory: str | Path) -> Knowledge:
     )  # fmt: skip
     cross_check(known, event_lines, faq_lines, reminder_lines, problems, warnings)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
+    phrasings = [
+        *(text for entry in known.entries for texts in entry.questions.values() for text in texts),
+        *(text for passage in passages_file.passages for texts in passage.questions.values() for text in texts),
+    ]
+    check_unused_concepts(vocabulary, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     locales = load_locales(directory, known, problems, warnings)
     if problems:
         raise KnowledgeError(problems)
