@@ -67,6 +67,11 @@ class Renderer:
         """Pick this reader's language from a per-language mapping, English otherwise."""
         return in_language(texts, self.lang, default=next(iter(texts.values())))
 
+    def entry_title(self, faq_id: str | None, knowledge: Knowledge | None = None) -> str:
+        """An entry's title in this reader's language (from ``knowledge``, else this renderer's); its id once it is gone."""
+        entry = (knowledge or self.knowledge).by_id.get(faq_id or "")
+        return self.localised(dict(entry.title)) if entry is not None else faq_id or "–"
+
     def value(self, name: str) -> str | None:
         """One placeholder's value for this reader and moment (``None`` when the fact is empty or unknown).
 

@@ -122,7 +122,8 @@ async def test_reload_reports_moved_date_reminders_texts_and_a_fix(tmp_path: Pat
         old_date = knowledge.event.date
         new_date = old_date + timedelta(days=1)
         replace_in(kb_dir / "event.yaml", f"date: {old_date.isoformat()}", f"date: {new_date.isoformat()}")
-        replace_in(kb_dir / "locales" / "nl.yaml", '\nhelp: "', '\nhelp: "Typ je vraag. ')
+        with (kb_dir / "locales" / "nl.yaml").open("a", encoding="utf-8") as overrides:  # an organiser's own wording
+            overrides.write('help: "Typ je vraag. Commando\'s: {commands}."\n')
         lines = (await bot.api.ask("/reload", admin)).text.splitlines()
         assert lines[0] == "Knowledge reloaded. Added: –. Changed: –. Removed: –."
         assert lines[1:3] == ["Facts changed:", f"date: {old_date.isoformat()} → {new_date.isoformat()}"]
