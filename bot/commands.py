@@ -52,6 +52,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("unanswered", "teaching.unanswered", who="admins", where="private"),
     Command("undo", "teaching.undo", who="admins", where="private"),
     Command("announce", "announcements.announce", who="admins", where="private"),
+    Command("version", "about.version", who="admins", where="private"),
 )
 # An entry's ``command:`` in faq.yaml must use another name.
 BUILT_IN_COMMANDS = tuple(command.name for command in COMMANDS)
