@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_timedelta
 
-from bot.knowledge import EVENT_PLACEHOLDERS, PLACEHOLDER, PREVIOUS, EventInfo, Knowledge, Lang, Phase, Variants
+from bot.knowledge import EVENT_PLACEHOLDERS, PLACEHOLDER, PREVIOUS, Entry, EventInfo, Knowledge, Lang, Phase, Variants
 from bot.languages import in_language, language_in
 
 
@@ -67,10 +67,14 @@ class Renderer:
         """Pick this reader's language from a per-language mapping, English otherwise."""
         return in_language(texts, self.lang, default=next(iter(texts.values())))
 
+    def title(self, entry: Entry) -> str:
+        """An entry's title in this reader's language."""
+        return self.localised(dict(entry.title))
+
     def entry_title(self, faq_id: str | None, knowledge: Knowledge | None = None) -> str:
         """An entry's title in this reader's language (from ``knowledge``, else this renderer's); its id once it is gone."""
         entry = (knowledge or self.knowledge).by_id.get(faq_id or "")
-        return self.localised(dict(entry.title)) if entry is not None else faq_id or "–"
+        return self.title(entry) if entry is not None else faq_id or "–"
 
     def value(self, name: str) -> str | None:
         """One placeholder's value for this reader and moment (``None`` when the fact is empty or unknown).

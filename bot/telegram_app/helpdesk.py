@@ -49,7 +49,7 @@ async def ask_organisers(update: Update, context: Context) -> None:
     text = organiser_render.ui(
         "organiser_forward",
         question=ticket.question,
-        guesses=", ".join(organiser_render.localised(dict(e.title)) for e in guesses) or "–",
+        guesses=", ".join(organiser_render.title(e) for e in guesses) or "–",
     )
     cut = {"count": f"{MAX_TICKET_QUESTION:,}"} if ticket.cut else None  # a long question: only its start goes, and both sides know
     if cut:

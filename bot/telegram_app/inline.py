@@ -29,7 +29,7 @@ async def inline_query(update: Update, context: Context) -> None:
         answer = assistant.answer_entry(faq_id, render.lang, render.now)
         if answer is None:
             continue
-        title = render.localised(dict(snapshot.knowledge.by_id[faq_id].title))
+        title = render.entry_title(faq_id)
         results.append(
             InlineQueryResultArticle(
                 id=faq_id if len(faq_id.encode()) <= MAX_CALLBACK_BYTES else entry_data(faq_id),

@@ -15,7 +15,7 @@ def describe(snapshot: Snapshot, render: Renderer, name: str) -> str:
     """A command's description: ``cmd_<name>`` from the locale files, else the title of the entry it opens."""
     entry = snapshot.knowledge.by_command.get(name)
     has_text = any(f"cmd_{name}" in strings for strings in snapshot.knowledge.locales.values())
-    return render.ui(f"cmd_{name}") if has_text or entry is None else render.localised(dict(entry.title))
+    return render.ui(f"cmd_{name}") if has_text or entry is None else render.title(entry)
 
 
 def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, ...]) -> list[BotCommand]:

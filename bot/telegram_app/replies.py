@@ -232,7 +232,7 @@ def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = False) -> InlineKeyboardMarkup:
     """The main topics (or every entry) as buttons, with reminders and calendar while they make sense."""
     entries = snapshot.knowledge.topics if everything else snapshot.knowledge.menu
-    rows = pairs([(render.localised(dict(e.title)), entry_data(e.id)) for e in entries])
+    rows = pairs([(render.title(e), entry_data(e.id)) for e in entries])
     extra = [(render.ui("calendar_button"), CALENDAR)]
     if render.phase == "before" and snapshot.knowledge.reminders:
         extra.insert(0, (render.ui("remind_button"), REMIND))
