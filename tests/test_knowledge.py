@@ -302,3 +302,18 @@ def test_every_command_in_the_table_has_a_handler_and_a_menu_text() -> None:
     for command in COMMANDS:
         assert inspect.iscoroutinefunction(handler_of(command)), command.name
         assert command.text in english, command.name
+
+
+def test_what_is_derived_from_the_knowledge_lives_on_it_and_is_never_pickled() -> None:
+    """Normalisers and lexicons are built once per knowledge, left out of its pickled copy, and rebuilt there on use."""
+    import pickle
+
+    knowledge = load(KB.directory)
+    assert knowledge.normalisers is knowledge.normalisers
+    assert knowledge.lexicons is knowledge.lexicons
+    assert knowledge.lexicons["en"]
+    copy = pickle.loads(pickle.dumps(knowledge))  # noqa: S301 - our own bytes
+    assert "normalisers" not in copy.__dict__
+    assert "lexicons" not in copy.__dict__
+    assert copy.normalisers["en"] == knowledge.normalisers["en"]
+    assert copy.lexicons == knowledge.lexicons
