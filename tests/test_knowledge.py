@@ -317,3 +317,16 @@ def test_what_is_derived_from_the_knowledge_lives_on_it_and_is_never_pickled() -
     assert "lexicons" not in copy.__dict__
     assert copy.normalisers["en"] == knowledge.normalisers["en"]
     assert copy.lexicons == knowledge.lexicons
+
+
+def test_the_shipped_interface_strings_name_no_fact_of_an_edition() -> None:
+    """The bot's own texts use only the event's fields and what the code passes in: no city, speaker or theme."""
+    from bot.knowledge import PLACEHOLDER
+    from bot.knowledge.locales import PACKAGE_LOCALES
+
+    for lang in LANGS:
+        text = (PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")
+        named = {
+            name for line in text.splitlines() if not line.lstrip().startswith("#") for name in PLACEHOLDER.findall(line.split("  #")[0])
+        }
+        assert named & set(KB.facts) == set(), lang
