@@ -330,3 +330,16 @@ def test_the_shipped_interface_strings_name_no_fact_of_an_edition() -> None:
             name for line in text.splitlines() if not line.lstrip().startswith("#") for name in PLACEHOLDER.findall(line.split("  #")[0])
         }
         assert named & set(KB.facts) == set(), lang
+
+
+def test_a_text_overridden_in_english_only_warns_for_the_other_languages(kb_dir: Path) -> None:
+    """A Dutch file without a key the English one overrides loads with a warning there; a topic command's text falls back to English."""
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    path = kb_dir / "locales" / "nl.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('cmd_where: "Locatie"\n', ""), encoding="utf-8")
+    knowledge = load(kb_dir)
+    expected = "'cmd_where' is overridden in English only: the bot's own text (or the English override where the bot has none) is used"
+    assert f"{path}:1: {expected}" in map(str, knowledge.warnings)
+    assert Assistant(knowledge).renderer("nl", BEFORE).ui("cmd_where") == "Venue"

@@ -46,12 +46,13 @@ def load_locales(directory: Path, known: Knowledge, problems: list[Problem], war
                 continue
             check_texts(variants, known, shown, line, f"'{key}': ", problems, passed_in.get(key, ()))
             overrides[lang][key] = (variants, line)
-    for lang, strings in overrides.items():
-        for other in LANGS:
-            missing = [key for key in strings if key not in overrides.get(other, {})]
-            if other != lang and lang == DEFAULT_LANG and missing:
-                shown = str(directory / "locales" / f"{other}.yaml")
-                warnings.extend(Problem(shown, 1, f"'{key}' is overridden in English only: the bot's own text is used") for key in missing)
+    # A text overridden in English only: the other languages keep the bot's own (English where it has none).
+    used = "the bot's own text (or the English override where the bot has none) is used"
+    for other in LANGS:
+        if other != DEFAULT_LANG:
+            shown = str(directory / "locales" / f"{other}.yaml")
+            untranslated = [key for key in overrides.get(DEFAULT_LANG, {}) if key not in overrides.get(other, {})]
+            warnings.extend(Problem(shown, 1, f"'{key}' is overridden in English only: {used}") for key in untranslated)
     return {lang: {key: variants for key, (variants, _) in {**shipped[lang], **overrides.get(lang, {})}.items()} for lang in LANGS}
 
 
