@@ -2,6 +2,7 @@
 
     python benchmarks/run_all.py                 # print the tables
     python benchmarks/run_all.py --write-readme  # and replace them where the docs show them
+    python benchmarks/run_all.py --only bot --write-readme  # one benchmark's table alone
 
 Runs each benchmark script as its own process (so one's caches and threads never
 colour another's figures), in a fixed order, and prints their Markdown output under
@@ -94,13 +95,21 @@ def main() -> None:
     """Run every benchmark; print (and optionally write into the README) their tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--write-readme", action="store_true", help="replace the figures where README.md or docs/*.md show them")
+    names = [name for name, _, _ in BENCHMARKS]
+    parser.add_argument("--only", nargs="+", choices=names, help="run these alone; each table then names its own run")
     args = parser.parse_args()
+    chosen = [(name, script, arguments) for name, script, arguments in BENCHMARKS if not args.only or name in args.only]
     header = f"Measured with `python benchmarks/run_all.py --write-readme` on {machine()}."
-    outputs = {name: run(script, arguments) for name, script, arguments in BENCHMARKS}
+    outputs = {name: run(script, arguments) for name, script, arguments in chosen}
+    if args.only:  # the machine line speaks for the full run: these tables say when and where they were measured
+        mark = f"Measured with `python benchmarks/run_all.py --only {' '.join(args.only)} --write-readme` on {machine()}."
+        outputs = {name: f"{output}\n\n{mark}" for name, output in outputs.items()}
     print(header)
     for name, output in outputs.items():
         print(f"\n## {name}\n\n{output}")
-    if args.write_readme:
+    if args.write_readme and args.only:
+        write_blocks(outputs, documents())
+    elif args.write_readme:
         write_readme(outputs, header)
 
 

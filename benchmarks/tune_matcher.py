@@ -2,7 +2,7 @@
 
     python benchmarks/tune_matcher.py
 
-For each matcher setting (entry share, context factor, unknown-word factor, ANSWER_AT, PASSAGE_AT) it
+For each matcher setting (entry share, unknown-word factor, ANSWER_AT, PASSAGE_AT) it
 answers every question of tests/quality/questions.yaml (the tune part) and prints
 the share of in-scope questions answered from an acceptable entry or passage, the
 share of off-topic questions declined and the share answered confidently but
@@ -57,14 +57,12 @@ def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, floa
     return right / inside, declined / outside, wrong / max(len(cases), 1)
 
 
-def rebuild(assistant: Assistant, share: float, context: float, unknown: float) -> None:
+def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
     """Give ``assistant`` matchers built with these settings."""
     normalisers = assistant.matcher.normalisers
-    assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, entry_share=share, context_factor=context, unknown_factor=unknown)
+    assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, entry_share=share, unknown_factor=unknown)
     everything = [*assistant.matcher.phrasings, *passage_phrasings(assistant.knowledge.passages)]
-    assistant.passage_matcher = Matcher(
-        everything, normalisers, rank_only=is_passage, entry_share=share, context_factor=context, unknown_factor=unknown
-    )
+    assistant.passage_matcher = Matcher(everything, normalisers, rank_only=is_passage, entry_share=share, unknown_factor=unknown)
 
 
 def main() -> None:
@@ -73,29 +71,26 @@ def main() -> None:
     assistant = Assistant(knowledge)
     tune = load_cases(TUNE)
     print(f"tune part: {sum(c.in_scope for c in tune)} in-scope, {sum(not c.in_scope for c in tune)} off-topic")
-    print("  share  context  unknown  answer_at  passage_at  in-scope  declined  wrong")
+    print("  share  unknown  answer_at  passage_at  in-scope  declined  wrong")
     shipped = (
         assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT,
     )  # fmt: skip
     best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     shipped_agree = assistant_module.AGREE_AT
     assistant_module.AGREE_AT = 101.0  # the matcher's own settings are chosen without the learned model
-    for share, context, unknown in itertools.product((0.0, 0.25, 0.5), (0.0, 0.1), (0.8, 1.0)):
-        rebuild(assistant, share, context, unknown)
+    for share, unknown in itertools.product((0.0, 0.25, 0.5), (0.8, 1.0)):
+        rebuild(assistant, share, unknown)
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
             assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = answer_at, passage_at
             rate_in, rate_out, rate_wrong = measure(assistant, tune)
-            print(
-                f"{share:7.2f} {context:8.2f} {unknown:8.1f} {answer_at:10.0f} {passage_at:11.0f} "
-                f"{rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}"
-            )
+            print(f"{share:7.2f} {unknown:8.1f} {answer_at:10.0f} {passage_at:11.0f} {rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}")
             if rate_out >= MIN_DECLINED and rate_wrong <= MAX_WRONG:
-                key = (rate_in, rate_out, -rate_wrong, -share, context, passage_at)  # ties: the more cautious
+                key = (rate_in, rate_out, -rate_wrong, -share, passage_at)  # ties: the more cautious
                 if best is None or key > best[0]:
-                    best = (key, (share, context, unknown, answer_at, passage_at))
+                    best = (key, (share, unknown, answer_at, passage_at))
     assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = shipped
     assistant_module.AGREE_AT = shipped_agree
-    print(f"\nbest on the tune part (entry share, context, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
+    print(f"\nbest on the tune part (entry share, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
     shipped_assistant = Assistant(knowledge)
     print("\nthen, with the shipped matcher, the learned model's agreement threshold (101: never):")
     print("  agree_at  in-scope  declined  wrong")

@@ -35,10 +35,8 @@ AMBIGUOUS_WITHIN = 5.0
 MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
 # The second tier: when no entry reaches ANSWER_AT, the best article passage is quoted at
-# or above PASSAGE_AT, unless an entry scores within PASSAGE_MARGIN points of it (then the
-# entries are offered as "did you mean" instead).
+# or above PASSAGE_AT, unless an entry scores as high (then the entries are offered as "did you mean").
 PASSAGE_AT = 70.0
-PASSAGE_MARGIN = 0.0
 # Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
 # model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
 # rankers built differently agreeing is better evidence than either score. Chosen on the tune
@@ -109,9 +107,7 @@ class Assistant:
         self.knowledge = knowledge
         self._packed = knowledge.decision if learned else None
         self._model: DecisionModel | None = trained_or_none(knowledge) if learned and knowledge.decision is None else None
-        normalisers: dict[str, Normaliser] = {
-            lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in knowledge.vocabulary.items()
-        }
+        normalisers = knowledge.normalisers
         phrasings = [
             Phrasing(entry.id, lang, text)
             for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
@@ -152,7 +148,7 @@ class Assistant:
         vague = best is not None and best.score >= ANSWER_AT
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
-        if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score + PASSAGE_MARGIN):
+        if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
             if self.vetoed(words, passage.score, render.lang, passage=True):
                 return self.decline(question, render, passage.score)
             quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]

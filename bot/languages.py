@@ -34,38 +34,9 @@ def written_in(text: str, knowledge: Knowledge) -> Lang | None:
         return None
     scores: dict[Lang, int] = {}
     for lang in LANGS:
-        known = _lexicon(knowledge, lang)
+        known = knowledge.lexicons[lang]
         scores[lang] = sum(1 for w in words if w in known)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
-
-
-# Word lists by the knowledge base they were read from (kept with it, so a reused id never matches).
-_LEXICONS: dict[int, tuple[Knowledge, dict[Lang, frozenset[str]]]] = {}
-
-
-def _lexicon(knowledge: Knowledge, lang: Lang) -> frozenset[str]:
-    """Every word used in ``lang``'s phrasings and stop words (cached per knowledge base).
-
-    Synonym lists are left out: they share English concept keys and deliberately repeat
-    English phrases in every language, so they say little about the language a text is in.
-    """
-    known = _LEXICONS.get(id(knowledge))
-    if known is None or known[0] is not knowledge:
-        if len(_LEXICONS) > 8:
-            _LEXICONS.clear()
-        known = _LEXICONS[id(knowledge)] = (knowledge, {})
-    lexicons = known[1]
-    if lang not in lexicons:
-        words: set[str] = set()
-        for entry in knowledge.entries:
-            for text in entry.questions.get(lang, []):
-                words.update(fold(text).split())
-        vocabulary = knowledge.vocabulary.get(lang)
-        if vocabulary is not None:
-            for text in vocabulary.stopwords:
-                words.update(fold(text).split())
-        lexicons[lang] = frozenset(words)
-    return lexicons[lang]

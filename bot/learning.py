@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -23,9 +23,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from bot.assistant import Assistant
-from bot.knowledge import DEFAULT_LANG, LANGS, Knowledge, KnowledgeError, Lang, Problem, load
+from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Lang, Problem, load
 from bot.knowledge.safe_read import RefusedFile, read_capped
-from bot.languages import language_in
 from bot.text import fold
 
 FAQ = "faq.yaml"
@@ -82,21 +81,20 @@ def _redone(attempt: Callable[[], Edit], path: Path) -> Edit:
     raise KnowledgeError([Problem(str(path), 1, message)])
 
 
-def add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: Iterable[tuple[str, str]] = ()) -> Edit:
+def add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit:
     """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if the result is valid and harmless.
 
-    ``known`` holds (question, language) pairs the bot answers today (e.g. stored questions);
-    together with every phrasing in faq.yaml they must keep their answers, else ``HarmfulEdit``.
+    Every phrasing in faq.yaml must keep its answer, else ``HarmfulEdit``. (The questions
+    attendees asked are no check: the store keeps no text of a question that was answered.)
     Raises ``KnowledgeError`` (and leaves faq.yaml as it was) when the entry is unknown or the
     edited knowledge base would not validate, e.g. when another entry already has that phrasing.
     The change is written only over the very text it was computed from: an edit saved
     meanwhile (by hand) is kept, and this change is redone on top of it.
     """
-    known = list(known)
-    return _redone(lambda: _add_phrasing(directory, faq_id, lang, question, known), directory / FAQ)
+    return _redone(lambda: _add_phrasing(directory, faq_id, lang, question), directory / FAQ)
 
 
-def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known: list[tuple[str, str]]) -> Edit:
+def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit:
     """One attempt at ``add_phrasing``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
     original = _read(path)
@@ -113,23 +111,20 @@ def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str, known:
     if cleaned.casefold() in (str(p).casefold() for p in phrasings):
         return Edit(faq_id, original, original)
     phrasings.append(cleaned)
-    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id})
+    return _commit(directory, yaml, document, original, faq_id, expect={cleaned: faq_id})
 
 
-def new_entry(
-    directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None, known: Iterable[tuple[str, str]] = ()
-) -> Edit:
+def new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None) -> Edit:
     """Create an entry answering ``question`` (its first phrasing, in ``lang``) with ``answer``, only if valid and harmless.
 
     The answer is filed under the language it is written in and, when that is not English,
     also under English (the fallback every entry needs) until someone translates it.
     Like ``add_phrasing``, it never writes over an edit saved meanwhile.
     """
-    known = list(known)
-    return _redone(lambda: _new_entry(directory, question, lang, answer, answer_lang, known), directory / FAQ)
+    return _redone(lambda: _new_entry(directory, question, lang, answer, answer_lang), directory / FAQ)
 
 
-def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None, known: list[tuple[str, str]]) -> Edit:
+def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None) -> Edit:
     """One attempt at ``new_entry``; ``FileChanged`` if faq.yaml changed before it could be written."""
     path = directory / FAQ
     original = _read(path)
@@ -151,7 +146,7 @@ def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_l
     entry["questions"] = CommentedMap({lang: CommentedSeq([cleaned])})
     entry["answer"] = texts
     document["entries"].append(entry)
-    return _commit(directory, yaml, document, original, faq_id, known, expect={cleaned: faq_id}, new=True)
+    return _commit(directory, yaml, document, original, faq_id, expect={cleaned: faq_id}, new=True)
 
 
 def undo(directory: Path, before: str, after: str) -> None:
@@ -192,7 +187,6 @@ def _commit(
     document: object,
     original: str,
     faq_id: str,
-    known: Iterable[tuple[str, str]],
     expect: dict[str, str],
     new: bool = False,
 ) -> Edit:
@@ -206,7 +200,7 @@ def _commit(
             edited = edited[:at] + "\n" + edited[at:]
     before = load(directory)
     after = _validated(directory, edited)
-    harms = _harms(before, after, known, expect)
+    harms = _harms(before, after, expect)
     if harms:
         raise HarmfulEdit(harms)
     _replace_if_unchanged(directory / FAQ, original, edited)
@@ -230,8 +224,8 @@ def _shown(problem: Problem, directory: Path, copy: Path) -> Problem:
     return Problem(problem.file.replace(str(copy), str(directory)), problem.line, problem.message)
 
 
-def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]], expect: dict[str, str]) -> list[Harm]:
-    """Questions answered confidently before that the edited knowledge answers with another entry (or not at all)."""
+def _harms(before: Knowledge, after: Knowledge, expect: dict[str, str]) -> list[Harm]:
+    """Phrasings answered before that the edited knowledge answers with another entry (or not at all)."""
     now = datetime.combine(before.event.date, time(12), tzinfo=before.event.tz)
     # The matcher's answers: the learned second opinion is retrained at the reload that follows, not once per check.
     old, new = Assistant(before, learned=False), Assistant(after, learned=False)
@@ -240,8 +234,6 @@ def _harms(before: Knowledge, after: Knowledge, known: Iterable[tuple[str, str]]
         for lang, texts in entry.questions.items():
             for text in texts:
                 checks[(text, lang)] = None
-    for text, code in known:
-        checks[(text, language_in(LANGS, code))] = None
     harms = []
     for text, lang in checks:
         if text in expect:

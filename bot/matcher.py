@@ -45,10 +45,6 @@ BETA_SQUARED = 0.5
 LOOSE_BETA_SQUARED = 0.08
 # Points taken from a sentence's score when it is scored apart from the rest of its message.
 SENTENCE_PENALTY = 4.0
-# Each word of the rest of the message weighs this share of an unknown word when a sentence is scored
-# apart: context lowers a sentence's score a little, so a lone topic word in a long off-topic message
-# ("... what medicine should I give her?") does not become a confident match.
-CONTEXT_FACTOR = 0.0
 # A question word that the best phrasing lacks but another phrasing of the same entry has counts this
 # share as explained ("where exactly is the venue": "where" and "venue" in different phrasings).
 ENTRY_SHARE = 0.25
@@ -192,7 +188,7 @@ class Matcher:
         self, phrasings: Iterable[Phrasing], normalisers: Mapping[str, Normaliser],
         unknown_factor: float = UNKNOWN_FACTOR, beta_squared: float = BETA_SQUARED,
         sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
-        context_factor: float = CONTEXT_FACTOR, entry_share: float = ENTRY_SHARE,
+        entry_share: float = ENTRY_SHARE,
         rank_only: Callable[[str], bool] | None = None,
     ) -> None:  # fmt: skip
         """Index ``phrasings``; with ``rank_only``, the other entries only weigh words (IDF) and are never ranked."""
@@ -200,7 +196,6 @@ class Matcher:
         self.beta_squared = beta_squared
         self.loose_beta_squared = loose_beta_squared
         self.sentence_penalty = sentence_penalty
-        self.context_factor = context_factor
         self.entry_share = entry_share
         fallback = Normaliser.build({}, [])
         self.normalisers: dict[str, Normaliser] = dict(normalisers)  # every language reads every question
@@ -256,25 +251,21 @@ class Matcher:
         text = question[:1000]
         pieces = sentences(text)
         best: dict[str, tuple[float, int]] = {}
-        done: dict[tuple[tuple[str, ...], bool, float], dict[str, tuple[float, int]]] = {}
+        done: dict[tuple[tuple[str, ...], bool], dict[str, tuple[float, int]]] = {}
         for lang, normaliser in self.normalisers.items():
             bonus = 0.5 if lang == prefer_lang else 0.0
             corrector = self.correctors[lang]
             whole = normaliser.tokens(text)
             parts = [part for part in (normaliser.tokens(p, keep_neutral=False) for p in pieces) if part != whole]
-            everything = [t for t in whole if t not in self.stopwords]
-            scored = [(whole, 0.0, 0.0)] + [
-                (part, self.sentence_penalty, self.context_factor * self.unknown_weight * sum(t not in part for t in everything))
-                for part in parts
-            ]  # fmt: skip
-            for tokens, penalty, context in scored:
+            scored = [(whole, 0.0)] + [(part, self.sentence_penalty) for part in parts]
+            for tokens, penalty in scored:
                 if not tokens:
                     continue
                 # Words mean the same whichever language read them: score a token list once per message.
-                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0, context)
+                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0)
                 found = done.get(key)
                 if found is None:
-                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0, context)
+                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0)
                 for entry_id, (raw, position) in found.items():
                     score = min(max(raw + bonus - penalty, 0.0), 100.0)
                     current = best.get(entry_id)
@@ -288,7 +279,7 @@ class Matcher:
         return ranked[:limit]
 
     def _rank_tokens(
-        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], strict: bool, context: float
+        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], strict: bool
     ) -> dict[str, tuple[float, int]]:
         """Each matching entry's best score (0-100, before bonus) and the position of the phrasing that earned it."""
         resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
@@ -297,7 +288,7 @@ class Matcher:
             resolved = content
         matched: dict[int, float] = defaultdict(float)
         by_entry: dict[str, float] = defaultdict(float)
-        question_weight = context
+        question_weight = 0.0
         for token, correction in resolved:
             if correction is None:
                 if not normaliser.is_stopword_typo(token):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from babel.dates import format_date, format_timedelta
 
-from bot.knowledge import PLACEHOLDER, EventInfo, Knowledge, Lang, Phase, Variants
+from bot.knowledge import EVENT_PLACEHOLDERS, PLACEHOLDER, PREVIOUS, Entry, EventInfo, Knowledge, Lang, Phase, Variants
 from bot.languages import in_language, language_in
 
 
@@ -42,7 +43,7 @@ class Renderer:
         self.lang: Lang = language_in(knowledge.locales, lang)
         self.now = now
         self.phase: Phase = phase_at(knowledge.event, now)
-        self._values: dict[str, str | None] | None = None
+        self._values: dict[str, str | None] = {}
 
     def ui(self, key: str, **extra: str) -> str:
         """A UI string from the locale files (English when this language lacks it), filled in."""
@@ -53,33 +54,68 @@ class Renderer:
 
     def text(self, variants: Variants, **extra: str) -> str:
         """The variant for the current moment, falling back to "missing" when a fact it uses is empty."""
-        values = {**self.values(), **extra}
         chosen = variants.for_phase(self.phase) or ""
-        if variants.missing is not None and any(values.get(n) is None for n in PLACEHOLDER.findall(chosen)):
+
+        def value(name: str) -> str | None:
+            return extra[name] if name in extra else self.value(name)
+
+        if variants.missing is not None and any(value(n) is None for n in PLACEHOLDER.findall(chosen)):
             chosen = variants.missing.for_phase(self.phase) or chosen
-        return PLACEHOLDER.sub(lambda m: value if (value := values.get(m.group(1))) is not None else m.group(0), chosen)
+        return PLACEHOLDER.sub(lambda m: found if (found := value(m.group(1))) is not None else m.group(0), chosen)
 
     def localised(self, texts: dict[Lang, str]) -> str:
         """Pick this reader's language from a per-language mapping, English otherwise."""
         return in_language(texts, self.lang, default=next(iter(texts.values())))
 
+    def title(self, entry: Entry) -> str:
+        """An entry's title in this reader's language."""
+        return self.localised(dict(entry.title))
+
+    def entry_title(self, faq_id: str | None, knowledge: Knowledge | None = None) -> str:
+        """An entry's title in this reader's language (from ``knowledge``, else this renderer's); its id once it is gone."""
+        entry = (knowledge or self.knowledge).by_id.get(faq_id or "")
+        return self.title(entry) if entry is not None else faq_id or "–"
+
+    def value(self, name: str) -> str | None:
+        """One placeholder's value for this reader and moment (``None`` when the fact is empty or unknown).
+
+        Computed on first use: most texts name one or two placeholders, and the date and the
+        countdown cost a Babel call each.
+        """
+        if name not in self._values:
+            self._values[name] = self._compute(name)
+        return self._values[name]
+
+    def _compute(self, name: str) -> str | None:
+        """``value(name)`` before it is kept."""
+        event, previous = self.knowledge.event, self.knowledge.previous
+        computed: dict[str, Callable[[], str | None]] = {
+            "name": lambda: event.name, "edition": lambda: event.edition, "date": self.date,
+            "countdown": self.countdown, "start_time": lambda: _clock(event.start_time),
+            "end_time": lambda: _clock(event.end_time), "venue": lambda: event.venue,
+            "address": lambda: event.address, "registration_url": lambda: event.registration_url,
+            "contact": lambda: event.contact, "price": lambda: event.price,
+        }  # fmt: skip
+        if name in computed:
+            return computed[name]()
+        if name in self.knowledge.facts:
+            return self.localised(dict(self.knowledge.facts[name]))
+        if previous is None or not name.startswith(PREVIOUS):
+            return None
+        if name == "previous_edition":
+            return previous.edition
+        if name == "previous_date":
+            return self.date(previous.date)
+        texts = previous.facts.get(name.removeprefix(PREVIOUS))
+        return None if texts is None else self.localised(dict(texts))
+
     def values(self) -> dict[str, str | None]:
         """Every placeholder's value for this reader and moment (``None`` when the fact is empty)."""
-        if self._values is None:
-            event = self.knowledge.event
-            values: dict[str, str | None] = {name: self.localised(dict(texts)) for name, texts in self.knowledge.facts.items()}
-            values.update(
-                name=event.name, edition=event.edition, date=self.date(), countdown=self.countdown(),
-                start_time=_clock(event.start_time), end_time=_clock(event.end_time), venue=event.venue,
-                address=event.address, registration_url=event.registration_url, contact=event.contact,
-                price=event.price,
-            )  # fmt: skip
-            previous = self.knowledge.previous
-            if previous is not None:
-                values.update({f"previous_{name}": self.localised(dict(texts)) for name, texts in previous.facts.items()})
-                values.update(previous_edition=previous.edition, previous_date=self.date(previous.date))
-            self._values = values
-        return self._values
+        names = [*self.knowledge.facts, *EVENT_PLACEHOLDERS]
+        previous = self.knowledge.previous
+        if previous is not None:
+            names += [f"{PREVIOUS}{name}" for name in previous.facts] + ["previous_edition", "previous_date"]
+        return {name: self.value(name) for name in names}
 
     def date(self, day: date | None = None) -> str:
         """The event's date (or ``day``) with its weekday, in this reader's language."""
@@ -88,8 +124,7 @@ class Renderer:
 
     def place(self) -> str:
         """Where the event is, for the calendar file and the map pin: the non-empty facts named by ``event.location``."""
-        values = self.values()
-        return ", ".join(v for v in (values.get(name) for name in self.knowledge.event.location) if v)
+        return ", ".join(v for v in (self.value(name) for name in self.knowledge.event.location) if v)
 
     def countdown(self) -> str:
         """How far away the event is: "tomorrow", "in 3 days", or "1 year ago"."""

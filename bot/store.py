@@ -756,15 +756,6 @@ class Store:
         """Take questions off the unanswered list without teaching anything."""
         self.db.executemany("UPDATE questions SET outcome = 'ignored' WHERE id = ? AND faq_id IS NULL", [(i,) for i in question_ids])
 
-    def answered_samples(self, limit: int = 300) -> list[tuple[str, str]]:
-        """Recent distinct (question, language) pairs the bot answered confidently (to check a teaching edit harms none)."""
-        rows = self.db.execute(
-            "SELECT text, lang FROM questions WHERE faq_id IS NOT NULL AND outcome = 'answer' AND text != '' "
-            "GROUP BY text, lang ORDER BY MAX(id) DESC LIMIT ?",
-            (limit,),
-        )
-        return [(r[0], r[1]) for r in rows]
-
     # -- teaching prompts ("write the answer" messages awaiting an admin's reply)
 
     def add_prompt(self, chat_id: int, message_id: int, question_id: int, now: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -16,8 +16,6 @@ MAX_SENTENCES = 6
 # edition's in event.yaml asks about an edition the knowledge does not hold (the assistant declines it);
 # as a word it names an edition, never a topic.
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
-# Normalisers already built, by the identity of what they were built from.
-_BUILT: dict[tuple[int, int, int], tuple[object, object, object, Normaliser]] = {}
 
 
 @lru_cache(maxsize=16_384)
@@ -59,25 +57,16 @@ class Normaliser:
     neutral_phrases: frozenset[str] = frozenset()
     longest_phrase: int = 1
     phrase_starts: frozenset[str] = frozenset()
-    _seen: dict[tuple[str, bool], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
         """Compile synonym groups (canonical -> variants), stop words and neutral words into a normaliser.
 
         Neutral words (greetings, thanks, politeness, travel context) are ignored when a text has any
-        other meaningful word, and kept when they are all it has ("hi", "thanks"). Building again from
-        the very same objects (the loader's check, then the assistant) returns the same normaliser.
+        other meaningful word, and kept when they are all it has ("hi", "thanks"). The knowledge builds
+        its own once (``Knowledge.normalisers``).
         """
-        key = (id(synonyms), id(stopwords), id(neutral))
-        built = _BUILT.get(key)
-        if built is not None and built[0] is synonyms and built[1] is stopwords and built[2] is neutral:
-            return built[3]
-        normaliser = cls._build(synonyms, stopwords, neutral)
-        if len(_BUILT) > 32:
-            _BUILT.clear()
-        _BUILT[key] = (synonyms, stopwords, neutral, normaliser)
-        return normaliser
+        return cls._build(synonyms, stopwords, neutral)
 
     @classmethod
     def _build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str]) -> Normaliser:
@@ -124,15 +113,6 @@ class Normaliser:
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
         """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
-        key = (text, keep_neutral)
-        found = self._seen.get(key)
-        if found is None:
-            if len(self._seen) > 50_000:
-                self._seen.clear()
-            found = self._seen[key] = self._read(text, keep_neutral)
-        return found
-
-    def _read(self, text: str, keep_neutral: bool) -> tuple[str, ...]:
         words = fold(text).split()
         found = self._tokens(words, with_neutral=True)
         meaningful = tuple(t for t in found if t not in self.neutral)

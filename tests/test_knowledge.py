@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.knowledge import LANGS, UI_KEYS, KnowledgeError, load
-from tests.conftest import KB, KNOWLEDGE
+from bot.knowledge import LANGS, KnowledgeError, load
+from tests.conftest import KB
 
 Edit = Callable[[str, str, str], None]
 
@@ -29,13 +30,17 @@ def line_of(kb_dir: Path, file: str, snippet: str) -> int:
     raise AssertionError(f"{snippet!r} not found")
 
 
-def test_every_locale_file_has_every_key() -> None:
-    """Each locale file defines every UI string the English one does, and every key the code uses."""
-    knowledge = load(KNOWLEDGE)
-    english = set(knowledge.locales["en"])
-    assert set(UI_KEYS) <= english
-    for lang in LANGS:
-        assert set(knowledge.locales[lang]) == english, lang
+def test_shipped_interface_strings_cover_every_key_the_code_asks_for() -> None:
+    """The bot's own English texts define every interface string the code names; the other languages no key of their own."""
+    from bot.commands import COMMANDS
+    from bot.knowledge.locales import PACKAGE_LOCALES
+
+    source = "\n".join(path.read_text(encoding="utf-8") for path in (Path(__file__).resolve().parent.parent / "bot").rglob("*.py"))
+    used = set(re.findall(r"""(?:\.ui\(|say\(update, context, )\s*"([a-z_]+)\"""", source)) | {c.text for c in COMMANDS}
+    shipped = {lang: set(yaml.safe_load((PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"))) for lang in LANGS}
+    assert used - shipped["en"] == set()
+    for lang in LANGS:  # a key missing in Dutch or French is said in English; one English lacks is a stray
+        assert shipped[lang] <= shipped["en"], lang
 
 
 def test_yaml_syntax_error_names_file_and_line(kb_dir: Path, edit: Edit) -> None:
@@ -157,10 +162,10 @@ def test_every_problem_is_reported_at_once(kb_dir: Path, edit: Edit) -> None:
     edit("event.yaml", "timezone: Mars/Olympus", "timezone: Europe/Brussels")
     edit("faq.yaml", "- id: date\n  menu: maybe", "- id: date\n  menu: true")
     edit("faq.yaml", "- id: price\n", "- id: theme\n")
-    edit("locales/fr.yaml", "tomorrow: demain", "tomorrow: ''")
+    edit("locales/fr.yaml", 'cmd_where: "Lieu"', "cmd_where: ''")
     problems = problems_after(kb_dir)
     assert {p.split(":")[0] for p in problems} == {str(kb_dir / "faq.yaml"), str(kb_dir / "locales" / "fr.yaml")}
-    assert any("'tomorrow' must not be empty" in p for p in problems), problems
+    assert any("'cmd_where' must not be empty" in p for p in problems), problems
 
 
 def test_missing_translation_is_a_warning_with_english_fallback(kb_dir: Path, edit: Edit) -> None:
@@ -250,3 +255,104 @@ def test_a_synonym_group_no_phrasing_uses_is_a_warning_naming_its_line(kb_dir: P
         "with one of the words of 'weather' matches no entry better for it and every entry worse; add a phrasing that "
         "uses one of them, or remove the group"
     ]
+
+
+def test_an_override_the_bot_does_not_use_is_named_with_its_file_and_line(kb_dir: Path) -> None:
+    """A misspelt key in locales/ loads with a warning naming the file, the line and the key; the shipped text stays."""
+    path = kb_dir / "locales" / "en.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + 'welcom: "Hello there"\n', encoding="utf-8")
+    knowledge = load(kb_dir)
+    line = len(path.read_text(encoding="utf-8").splitlines())
+    assert f"{path}:{line}: 'welcom' is not a text the bot uses (misspelt, or no longer used?): it is ignored" in map(
+        str, knowledge.warnings
+    )
+    assert "welcom" not in knowledge.locales["en"]
+
+
+def test_a_knowledge_folder_without_locales_speaks_with_the_shipped_texts(kb_dir: Path) -> None:
+    """Removing locales/ leaves a valid knowledge base: every interface string comes from the package, in every language."""
+    import shutil
+
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    shutil.rmtree(kb_dir / "locales")
+    knowledge = load(kb_dir)
+    render = Assistant(knowledge).renderer("fr", BEFORE)
+    assert render.ui("language_set") == "Je vous répondrai désormais en français."
+    assert render.ui("calendar_description") == f"{knowledge.event.name} {knowledge.event.edition}."
+
+
+def test_an_override_replaces_the_shipped_text_in_its_language_only(kb_dir: Path) -> None:
+    """An organiser's nl text replaces the shipped Dutch one; English and French keep the package's."""
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    path = kb_dir / "locales" / "nl.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + 'language_set: "Vanaf nu in het Nederlands."\n', encoding="utf-8")
+    assistant = Assistant(load(kb_dir))
+    assert assistant.renderer("nl", BEFORE).ui("language_set") == "Vanaf nu in het Nederlands."
+    assert assistant.renderer("en", BEFORE).ui("language_set") == "I'll answer in English from now on."
+
+
+def test_an_override_with_a_placeholder_its_text_never_gets_is_an_error(kb_dir: Path) -> None:
+    """A placeholder that is neither a fact nor one the code fills in for that key is reported with file and key."""
+    path = kb_dir / "locales" / "en.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + 'language_set: "From now on: {question}."\n', encoding="utf-8")
+    problems = problems_after(kb_dir)
+    assert any(p.startswith(f"{path}:") and "'language_set': placeholder {question} names no fact" in p for p in problems), problems
+
+
+def test_every_command_in_the_table_has_a_handler_and_a_menu_text() -> None:
+    """Each row of the command table names an async handler that exists and a description in the shipped English texts."""
+    import inspect
+
+    from bot.commands import COMMANDS
+    from bot.knowledge.locales import PACKAGE_LOCALES
+    from bot.telegram_app.app import handler_of
+
+    english = yaml.safe_load((PACKAGE_LOCALES / "en.yaml").read_text(encoding="utf-8"))
+    for command in COMMANDS:
+        assert inspect.iscoroutinefunction(handler_of(command)), command.name
+        assert command.text in english, command.name
+
+
+def test_what_is_derived_from_the_knowledge_lives_on_it_and_is_never_pickled() -> None:
+    """Normalisers and lexicons are built once per knowledge, left out of its pickled copy, and rebuilt there on use."""
+    import pickle
+
+    knowledge = load(KB.directory)
+    assert knowledge.normalisers is knowledge.normalisers
+    assert knowledge.lexicons is knowledge.lexicons
+    assert knowledge.lexicons["en"]
+    copy = pickle.loads(pickle.dumps(knowledge))  # noqa: S301 - our own bytes
+    assert "normalisers" not in copy.__dict__
+    assert "lexicons" not in copy.__dict__
+    assert copy.normalisers["en"] == knowledge.normalisers["en"]
+    assert copy.lexicons == knowledge.lexicons
+
+
+def test_the_shipped_interface_strings_name_no_fact_of_an_edition() -> None:
+    """The bot's own texts use only the event's fields and what the code passes in: no city, speaker or theme."""
+    from bot.knowledge import PLACEHOLDER
+    from bot.knowledge.locales import PACKAGE_LOCALES
+
+    for lang in LANGS:
+        text = (PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")
+        named = {
+            name for line in text.splitlines() if not line.lstrip().startswith("#") for name in PLACEHOLDER.findall(line.split("  #")[0])
+        }
+        assert named & set(KB.facts) == set(), lang
+
+
+def test_a_text_overridden_in_english_only_warns_for_the_other_languages(kb_dir: Path) -> None:
+    """A Dutch file without a key the English one overrides loads with a warning there; a topic command's text falls back to English."""
+    from bot.assistant import Assistant
+    from tests.conftest import BEFORE
+
+    path = kb_dir / "locales" / "nl.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('cmd_where: "Locatie"\n', ""), encoding="utf-8")
+    knowledge = load(kb_dir)
+    expected = "'cmd_where' is overridden in English only: the bot's own text (or the English override where the bot has none) is used"
+    assert f"{path}:1: {expected}" in map(str, knowledge.warnings)
+    assert Assistant(knowledge).renderer("nl", BEFORE).ui("cmd_where") == "Venue"

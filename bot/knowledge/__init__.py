@@ -11,15 +11,12 @@ from typing import TYPE_CHECKING
 from bot.knowledge.model import Knowledge
 from bot.knowledge.problems import KnowledgeError, Problem
 from bot.knowledge.schema import (
-    BUILT_IN_COMMANDS,
     DEFAULT_LANG,
     EVENT_PLACEHOLDERS,
     FILES,
     LANGS,
     PLACEHOLDER,
     PREVIOUS,
-    UI_KEYS,
-    UI_PLACEHOLDERS,
     Entry,
     EntryButton,
     EventInfo,
@@ -34,9 +31,9 @@ from bot.knowledge.schema import (
 )
 
 __all__ = [
-    "BUILT_IN_COMMANDS", "DEFAULT_LANG", "EVENT_PLACEHOLDERS", "FILES", "LANGS", "PLACEHOLDER", "PREVIOUS", "UI_KEYS",
-    "UI_PLACEHOLDERS", "Entry", "EntryButton", "EventInfo", "Knowledge", "KnowledgeError", "Lang", "LanguageVocabulary",
-    "Passage", "PastEdition", "Phase", "Problem", "Reminder", "TextVariants", "Variants", "load",
+    "DEFAULT_LANG", "EVENT_PLACEHOLDERS", "FILES", "LANGS", "PLACEHOLDER", "PREVIOUS", "Entry", "EntryButton",
+    "EventInfo", "Knowledge", "KnowledgeError", "Lang", "LanguageVocabulary", "Passage", "PastEdition", "Phase",
+    "Problem", "Reminder", "TextVariants", "Variants", "load",
 ]  # fmt: skip
 
 if TYPE_CHECKING:

@@ -38,7 +38,8 @@ _PACKAGE = Path(__file__).resolve().parent
 _LOADER_SOURCES = [
     *sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py",
     _PACKAGE.parent / "decision.py", _PACKAGE.parent / "assistant.py", _PACKAGE.parent / "packed.py",
-    _PACKAGE.parent / "training" / "off_topic.yaml",
+    _PACKAGE.parent / "training" / "off_topic.yaml", _PACKAGE.parent / "commands.py",
+    *sorted((_PACKAGE.parent / "locales").glob("*.yaml")),
 ]  # fmt: skip
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.commands import BUILT_IN_COMMANDS
 from bot.knowledge.model import Knowledge
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import (
-    BUILT_IN_COMMANDS,
     DEFAULT_LANG,
     LANGS,
     PLACEHOLDER,
@@ -63,12 +63,12 @@ def cross_check(
     warnings: list[Problem],
 ) -> None:
     """Check what no single file can: unique ids, phrasings and commands, placeholders, fallbacks, event dates."""
-    from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
+    from bot.text import fold  # local: text is a leaf module, kept out of import cycles
 
     faq, rem = str(known.directory / "faq.yaml"), str(known.directory / "reminders.yaml")
     first_line: dict[str, int] = {}
     owner: dict[tuple[str, str], str] = {}
-    normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in known.vocabulary.items()}
+    normalisers = known.normalisers
     for index, entry in enumerate(known.entries):
         line = faq_lines.get(("entries", index), 1)
         where = f"entry '{entry.id}': "

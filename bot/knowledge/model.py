@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,10 @@ from bot.knowledge.schema import (
 
 if TYPE_CHECKING:
     from bot.packed import PackedModel
+    from bot.text import Normaliser
+
+# What is derived from the knowledge on first use: kept on it, so it dies with it, and never written to the cache file.
+_DERIVED = ("normalisers", "lexicons")
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,36 @@ class Knowledge:
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
         object.__setattr__(self, "by_command", {e.command: e for e in self.entries if e.command})
+
+    def __getstate__(self) -> dict[str, object]:
+        """What is pickled (the terminal's cache): the knowledge as loaded, without what is derived from it."""
+        return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
+
+    @cached_property
+    def normalisers(self) -> Mapping[str, Normaliser]:
+        """Each language's normaliser (synonyms, stop words, neutral words), built once for this knowledge."""
+        from bot.text import Normaliser  # local: text is a leaf module, kept out of import cycles
+
+        return {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in self.vocabulary.items()}
+
+    @cached_property
+    def lexicons(self) -> Mapping[Lang, frozenset[str]]:
+        """Every word of each language's phrasings and stop words (to tell which language a text is in).
+
+        Synonym lists are left out: they share English concept keys and deliberately repeat
+        English phrases in every language, so they say little about the language a text is in.
+        """
+        from bot.text import fold
+
+        words: dict[Lang, set[str]] = {lang: set() for lang in LANGS}
+        for entry in self.entries:
+            for lang, texts in entry.questions.items():
+                for text in texts:
+                    words[lang].update(fold(text).split())
+        for lang, vocabulary in self.vocabulary.items():
+            for text in vocabulary.stopwords:
+                words[lang].update(fold(text).split())
+        return {lang: frozenset(found) for lang, found in words.items()}
 
     @property
     def previous(self) -> PastEdition | None:

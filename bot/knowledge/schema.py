@@ -23,52 +23,10 @@ EVENT_PLACEHOLDERS = (
     "name", "edition", "date", "countdown", "start_time", "end_time", "venue", "address",
     "registration_url", "contact", "price",
 )  # fmt: skip
-# Extra placeholders that some UI strings receive from the code (not facts).
-UI_PLACEHOLDERS: tuple[str, ...] = (
-    "topics", "question", "when", "language", "retention_days", "text", "subscribers", "sent", "total", "blocked", "failed", "unconfirmed",
-    "added", "modified", "removed", "problems", "questions_total", "questions_today", "answered_share", "top_entries",
-    "unanswered", "count", "entry", "topic_commands",
-)  # fmt: skip
-# Commands the code itself provides; an entry's ``command:`` must use another name.
-BUILT_IN_COMMANDS = (
-    "start", "help", "faq", "calendar", "remind", "stop", "status", "language", "privacy", "forget", "id",
-    "reload", "stats", "unanswered", "announce", "undo",
-)  # fmt: skip
 # Buttons an entry may offer under its answer (``buttons:`` in faq.yaml).
 EntryButton = Literal["remind", "calendar"]
 # The newest past edition's values are placeholders too: {previous_edition}, {previous_date}, {previous_<fact>}.
 PREVIOUS = "previous_"
-# UI strings the code asks for; the English locale must define every one.
-UI_KEYS: tuple[str, ...] = (
-    "date_format", "tomorrow", "welcome", "help", "topics_header", "did_you_mean", "decline",
-    "empty_question", "unsupported_message", "flood_notice", "error", "ask_organisers_button",
-    "forwarded_to_organisers", "no_organiser_chat", "organiser_forward", "remind_button",
-    "calendar_button", "more_topics_button", "calendar_caption", "calendar_description",
-    "language_prompt", "language_set", "chat_greeting", "chat_prompt", "chat_bye", "chat_choose",
-    "inline_hint", "group_hint", "bot_description", "bot_short_description",
-    "cmd_start", "cmd_help", "cmd_calendar", "cmd_faq", "cmd_remind", "cmd_stop", "cmd_status", "cmd_language",
-    "cmd_privacy", "cmd_forget", "cmd_reload", "cmd_stats", "cmd_unanswered", "cmd_announce",
-    "subscribed", "already_subscribed", "unsubscribed", "not_subscribed", "status_subscribed",
-    "status_no_more", "status_not_subscribed", "subscribe_too_late", "privacy", "forgotten",
-    "unknown_command", "datetime_format", "announce_usage", "announce_preview", "announce_send_button",
-    "announce_cancel_button", "announce_progress", "announce_report", "announce_cancelled", "announce_gone",
-    "reload_ok", "reload_unchanged", "reload_failed", "stats", "unanswered_header", "unanswered_none", "learned",
-    "learn_failed", "language_button_en", "language_button_nl", "language_button_fr", "passage_answer",
-    "next_edition_button", "subscribed_next_edition", "already_subscribed_next_edition", "new_edition_message",
-    "new_edition_preview", "new_edition_notify_button", "new_edition_gone",
-)  # fmt: skip
-# Placeholders and UI strings of the helpdesk loop and of teaching from Telegram.
-UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "guesses", "answer", "number", "languages", "harms", "was", "would_be", "file", "changes")
-UI_KEYS = (
-    *UI_KEYS, "already_forwarded", "ticket_not_yours", "organiser_answer", "organiser_answer_delivered",
-    "organiser_answer_undeliverable", "add_as_answer_button", "unanswered_group", "unanswered_candidate", "new_entry_button",
-    "ignore_button", "new_entry_prompt", "entry_created", "learn_already", "learn_harmful", "harm_line", "ignored", "undo_done",
-    "undo_nothing", "undo_failed", "cmd_undo", "reload_fixed", "reload_facts", "reload_reminders", "reload_reminder_removed",
-    "reload_texts", "chat_choose_range", "question_cut",
-)  # fmt: skip
-# /id (the ids organisers need for their settings) and who is responsible for the data in /privacy.
-UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "user_id", "chat_id")
-UI_KEYS = (*UI_KEYS, "cmd_id", "ids_private", "ids_group", "privacy_responsible")
 
 
 def _spread_text(value: Any) -> Any:

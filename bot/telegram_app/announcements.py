@@ -12,7 +12,6 @@ from telegram.error import BadRequest, TelegramError
 from bot.render import Renderer
 from bot.telegram_app.broadcast import Report, broadcasts, patiently
 from bot.telegram_app.context import App, Context, Runtime, button_tap, reader
-from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.reminders import RETRY_AFTER
 from bot.telegram_app.replies import buttons, escape, send, split
 
@@ -26,7 +25,6 @@ def announcement_key(announcement_id: int) -> str:
     return f"announce:{announcement_id}"
 
 
-@admin_only
 async def announce(update: Update, context: Context) -> None:
     """/announce <text>: a preview with Send and Cancel buttons."""
     message = update.effective_message
@@ -57,7 +55,6 @@ async def announce(update: Update, context: Context) -> None:
         await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None)
 
 
-@admin_only
 async def announce_button(update: Update, context: Context) -> None:
     """Send or Cancel under a preview; Send starts the broadcast in the background and returns at once."""
     tap = await button_tap(update, context)
@@ -107,7 +104,7 @@ class StatusMessage:
         """Replace the progress with the report (or send it as a new message if the edit fails)."""
         if self._edit is not None:
             await self._edit
-        await self._show(report_text(self.render, report), final=True)
+        await self._show(report.text(self.render, "announce_report"), final=True)
 
     async def _show(self, text: str, final: bool) -> None:
         try:
@@ -121,17 +118,6 @@ class StatusMessage:
                     await send(self.bot, self.chat_id, text)
                 except TelegramError as again:
                     log.warning("could not send the announcement report: %s", again)
-
-
-def report_text(render: Renderer, report: Report) -> str:
-    """An announcement's outcome in words for the organiser."""
-    return render.ui(
-        "announce_report",
-        sent=f"{report.sent:,}",
-        blocked=f"{report.blocked:,}",
-        failed=f"{report.failed:,}",
-        unconfirmed=f"{report.unconfirmed:,}",
-    )
 
 
 def start_announcement(application: App, announcement_id: int, text: str, status: StatusMessage) -> None:

@@ -10,7 +10,7 @@ from telegram.constants import ChatType, MessageEntityType
 
 from bot.telegram_app.context import Context, reader, text_message
 from bot.telegram_app.guards import expired_button
-from bot.telegram_app.menu import topic_commands_text
+from bot.telegram_app.menu import commands_text
 from bot.telegram_app.replies import (
     TOPICS,
     answer_keyboard,
@@ -46,7 +46,8 @@ async def help_command(update: Update, context: Context) -> None:
     if update.effective_chat is None:
         return
     snapshot, render = reader(update, context)
-    await reply(update, context, render.ui("help", topic_commands=topic_commands_text(snapshot, render)), topics_keyboard(snapshot, render))
+    private = update.effective_chat.type == ChatType.PRIVATE
+    await reply(update, context, render.ui("help", commands=commands_text(snapshot, render, private)), topics_keyboard(snapshot, render))
 
 
 async def topics(update: Update, context: Context) -> None:

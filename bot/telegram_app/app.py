@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -23,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.commands import COMMANDS, Command
 from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
@@ -36,16 +39,15 @@ from bot.telegram_app import (
     editions,
     guards,
     helpdesk,
-    ids,
     inline,
     language,
     live_reload,
     menu,
     migration,
+    organisers,
     privacy,
     reminders,
     revoked,
-    stats,
     teaching,
 )
 from bot.telegram_app.context import App, Context, Runtime
@@ -106,6 +108,14 @@ def build_application(
     return application
 
 
+def handler_of(command: Command) -> Callable[[Update, Context], Coroutine[Any, Any, None]]:
+    """The handler a row of the command table names (``"module.function"`` under ``bot.telegram_app``)."""
+    module, function = command.handler.rsplit(".", 1)
+    handler: Callable[[Update, Context], Coroutine[Any, Any, None]]
+    handler = getattr(importlib.import_module(f"bot.telegram_app.{module}"), function)
+    return handler
+
+
 def add_handlers(application: App) -> None:
     """Register every handler, in the order Telegram updates should meet them."""
     private = filters.ChatType.PRIVATE
@@ -114,35 +124,28 @@ def add_handlers(application: App) -> None:
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
     # 0: a group that became a supergroup (a service message, in both chats): its settings move to the new id.
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.migrated))
-    # Commands (in private chats and groups; "/when@bot" works in groups). New messages only: an edited
-    # message never runs a command (CommandHandler would otherwise take edits too).
-    new = filters.UpdateType.MESSAGE
-    application.add_handler(CommandHandler("start", answers.start, filters=new))
-    application.add_handler(CommandHandler("help", answers.help_command, filters=new))
-    application.add_handler(CommandHandler("faq", answers.topics, filters=new))
-    application.add_handler(CommandHandler("calendar", calendar.calendar, filters=new))
-    application.add_handler(CommandHandler("remind", reminders.remind, filters=new))
-    application.add_handler(CommandHandler("stop", reminders.stop, filters=new))
-    application.add_handler(CommandHandler("status", reminders.status, filters=new))
-    application.add_handler(CommandHandler("language", language.language, filters=new))
-    application.add_handler(CommandHandler("privacy", privacy.privacy, filters=new))
-    application.add_handler(CommandHandler("forget", privacy.forget, filters=new))
-    application.add_handler(CommandHandler("id", ids.ids, filters=new))  # anyone: the ids ADMIN_IDS and ORGANISER_CHAT_ID need
-    # Organisers' commands: private chats only; non-admins get the unknown-command reply.
-    application.add_handler(CommandHandler("announce", announcements.announce, filters=new & private))
-    application.add_handler(CommandHandler("reload", live_reload.reload, filters=new & private))
-    application.add_handler(CommandHandler("stats", stats.stats, filters=new & private))
-    application.add_handler(CommandHandler("unanswered", teaching.unanswered, filters=new & private))
-    application.add_handler(CommandHandler("undo", teaching.undo, filters=new & private))
+    # The bot's own commands, from the one table (bot/commands.py): in private chats and groups ("/when@bot"),
+    # or private chats only; admins' commands for ADMIN_IDS only (anyone else's falls through to the unknown-command
+    # reply below). New messages only: an edited message never runs a command (CommandHandler would take edits too).
+    runtime: Runtime = application.bot_data["runtime"]
+    admins = organisers.Admins(runtime)
+    for command in COMMANDS:
+        chats = filters.UpdateType.MESSAGE & (private if command.where == "private" else filters.ALL)
+        who = chats & admins if command.who == "admins" else chats
+        application.add_handler(CommandHandler(command.name, handler_of(command), filters=who))
     # Buttons under the bot's messages.
     application.add_handler(CallbackQueryHandler(calendar.calendar, pattern=f"^{CALENDAR}$"))
     application.add_handler(CallbackQueryHandler(reminders.remind, pattern=f"^{REMIND}$"))
     application.add_handler(CallbackQueryHandler(language.choose_language, pattern=f"^{LANGUAGE}"))
-    application.add_handler(CallbackQueryHandler(announcements.announce_button, pattern=f"^{announcements.ANNOUNCE}"))
-    application.add_handler(CallbackQueryHandler(teaching.learn_button, pattern=f"^{teaching.LEARN}"))
-    application.add_handler(CallbackQueryHandler(teaching.add_answer_button, pattern=f"^{helpdesk.ADD_ANSWER}"))
     application.add_handler(CallbackQueryHandler(helpdesk.ask_organisers, pattern=f"^{ORGANISERS}"))
-    application.add_handler(CallbackQueryHandler(editions.notify_button, pattern=f"^{editions.NOTIFY}"))
+    # Organisers' buttons: a tap by anyone else is answered and does nothing.
+    for callback, prefix in (
+        (announcements.announce_button, announcements.ANNOUNCE),
+        (teaching.learn_button, teaching.LEARN),
+        (teaching.add_answer_button, helpdesk.ADD_ANSWER),
+        (editions.notify_button, editions.NOTIFY),
+    ):
+        application.add_handler(CallbackQueryHandler(organisers.admin_only(callback), pattern=f"^{prefix}"))
     application.add_handler(CallbackQueryHandler(answers.button, pattern=f"^({ANSWER}|{ENTRY_DIGEST}|{TOPICS}$)"))
     # Any other button (stale, or forged callback data) is answered "This button has expired", never left spinning.
     application.add_handler(CallbackQueryHandler(guards.expired_button))
@@ -150,14 +153,14 @@ def add_handlers(application: App) -> None:
     application.add_handler(InlineQueryHandler(inline.inline_query))
     # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
     new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    runtime: Runtime = application.bot_data["runtime"]
-    # First: a reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when the
-    # organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
+    # First: an admin's reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when
+    # the organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
     prompt_reply = teaching.PromptReply(runtime.store)
-    application.add_handler(MessageHandler(new_text & private & filters.REPLY & prompt_reply, teaching.answer_prompt_reply))
-    organisers = runtime.settings.organiser_chat_id
-    if organisers is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
-        application.add_handler(MessageHandler(new_text & filters.Chat(organisers) & filters.REPLY, helpdesk.organiser_reply))
+    application.add_handler(MessageHandler(new_text & private & filters.REPLY & prompt_reply & admins, teaching.answer_prompt_reply))
+    organiser_chat = runtime.settings.organiser_chat_id
+    if organiser_chat is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
+        forwarded = helpdesk.ForwardedReply(runtime)
+        application.add_handler(MessageHandler(new_text & filters.Chat(organiser_chat) & forwarded, helpdesk.organiser_reply))
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
     application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
     # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.

@@ -32,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from bot.deferred import unavailable
+from bot.render import Renderer
 from bot.store import Store
 from bot.telegram_app.context import App, Runtime
 from bot.telegram_app.ratelimit import BULK, TwoLaneRateLimiter
@@ -57,6 +58,11 @@ class Report:
     def done(self) -> int:
         """Deliveries finished one way or another."""
         return self.sent + self.blocked + self.failed + self.unconfirmed
+
+    def text(self, render: Renderer, key: str) -> str:
+        """The outcome in words for the organiser: the interface string ``key`` (one per broadcast kind), every count filled."""
+        counts = {"sent": self.sent, "blocked": self.blocked, "failed": self.failed, "unconfirmed": self.unconfirmed}
+        return render.ui(key, **{name: f"{count:,}" for name, count in counts.items()})
 
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ from bot.live import Snapshot
 from bot.render import phase_at
 from bot.telegram_app.broadcast import Report, broadcasts
 from bot.telegram_app.context import App, Context, Runtime, button_tap, reader
-from bot.telegram_app.menu import menus, register_menu
+from bot.telegram_app.menu import register_menu
 from bot.telegram_app.replies import buttons, reply, send
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ async def after_reload(application: App, before: Snapshot) -> None:
     """After a reload: refresh the command menu if faq.yaml's commands changed; offer a new edition's notification."""
     runtime: Runtime = application.bot_data["runtime"]
     now = runtime.snapshot
-    if menus(now) != menus(before):
+    if tuple(now.knowledge.by_command) != tuple(before.knowledge.by_command):
         await register_menu(application)
     if not published(before.knowledge, now.knowledge, runtime.clock()):
         return
@@ -45,8 +45,6 @@ async def notify_button(update: Update, context: Context) -> None:
     tap = await button_tap(update, context)
     if tap is None:
         return
-    if not tap.runtime.is_admin(update.effective_user.id if update.effective_user else None):
-        return
     snapshot, render = reader(update, context)
     knowledge = snapshot.knowledge
     if tap.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, tap.runtime.clock()) == "after":
@@ -59,8 +57,7 @@ async def notify_button(update: Update, context: Context) -> None:
     application = context.application
 
     async def on_done(report: Report) -> None:
-        counts = {"sent": f"{report.sent:,}", "blocked": f"{report.blocked:,}", "failed": f"{report.failed:,}"}
-        await send(application.bot, tap.chat.id, render.ui("announce_report", **counts))
+        await send(application.bot, tap.chat.id, report.text(render, "new_edition_report"))
 
     # In the background, like every broadcast: the delivery log sends it once per chat, however often it is pressed.
     broadcasts(application).start(notify_key(knowledge), text_for, on_done=on_done)  # type: ignore[arg-type]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
+from telegram.ext import filters
 
 from bot.store import MAX_TICKET_QUESTION
-from bot.telegram_app.answers import group_text
-from bot.telegram_app.context import Context, button_tap, reader, text_message
+from bot.telegram_app.context import Context, Runtime, button_tap, reader, text_message
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.replies import ORGANISERS, buttons, reply, send
 
@@ -49,7 +49,7 @@ async def ask_organisers(update: Update, context: Context) -> None:
     text = organiser_render.ui(
         "organiser_forward",
         question=ticket.question,
-        guesses=", ".join(organiser_render.localised(dict(e.title)) for e in guesses) or "–",
+        guesses=", ".join(organiser_render.title(e) for e in guesses) or "–",
     )
     cut = {"count": f"{MAX_TICKET_QUESTION:,}"} if ticket.cut else None  # a long question: only its start goes, and both sides know
     if cut:
@@ -66,24 +66,36 @@ async def ask_organisers(update: Update, context: Context) -> None:
     await reply(update, context, f"{done} {render.ui('question_cut', **cut)}" if cut else done)
 
 
+class ForwardedReply(filters.MessageFilter):
+    """A reply in the organiser chat to a question the bot forwarded there (its ticket kept, or gone since)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(name="ForwardedReply")
+        self.runtime = runtime
+
+    def filter(self, message: Message) -> bool:
+        """Whether ``message`` replies to a forwarded question: its ticket is in the store, or it reads like one of ours."""
+        original, runtime = message.reply_to_message, self.runtime
+        if original is None:
+            return False
+        if runtime.store.ticket_for_message(message.chat.id, original.message_id) is not None:
+            return True
+        from_bot = original.from_user is not None and original.from_user.id == message.get_bot().id
+        chat_render = runtime.snapshot.assistant.renderer(runtime.lang_for(message.chat.id, None), runtime.clock())
+        return from_bot and (original.text or "").startswith(chat_render.ui("organiser_forward").split("\n")[0])
+
+
 async def organiser_reply(update: Update, context: Context) -> None:
-    """A reply in the organiser chat to a forwarded question: deliver it to the attendee; other messages go on as usual."""
+    """A reply in the organiser chat to a forwarded question (``ForwardedReply``): deliver it to the attendee who asked."""
     said = text_message(update)
-    if said is None:
+    if said is None or said.message.reply_to_message is None:
         return
     runtime = context.runtime
     original = said.message.reply_to_message
-    ticket = runtime.store.ticket_for_message(said.chat.id, original.message_id) if original is not None else None
+    ticket = runtime.store.ticket_for_message(said.chat.id, original.message_id)
     snapshot, render = reader(update, context)
-    if ticket is None:
-        from_bot = original is not None and original.from_user is not None and original.from_user.id == context.bot.id
-        chat_render = snapshot.assistant.renderer(runtime.lang_for(said.chat.id, None), runtime.clock())
-        heading = chat_render.ui("organiser_forward").split("\n")[0]
-        if from_bot and original is not None and (original.text or "").startswith(heading):
-            # A forwarded question whose ticket is gone (/forget or expiry): say so rather than treat it as a question.
-            await reply(update, context, render.ui("organiser_answer_undeliverable"))
-        else:
-            await group_text(update, context)
+    if ticket is None:  # its ticket is gone (/forget or expiry): say so rather than treat it as a question
+        await reply(update, context, render.ui("organiser_answer_undeliverable"))
         return
     attendee = snapshot.assistant.renderer(runtime.lang_for(ticket.asker_id, ticket.lang), runtime.clock())
     try:

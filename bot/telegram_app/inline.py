@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import InlineQueryLimit, ParseMode
 
+from bot.assistant import SUGGEST_AT
 from bot.telegram_app.context import Context, reader
 from bot.telegram_app.replies import MAX_CALLBACK_BYTES, entry_data, escape, split
 
@@ -20,7 +21,7 @@ async def inline_query(update: Update, context: Context) -> None:
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH].strip()
     assistant = snapshot.assistant
     if text:
-        ids = [c.entry_id for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang) if c.score >= 45]
+        ids = [c.entry_id for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang) if c.score >= SUGGEST_AT]
     else:
         ids = [e.id for e in snapshot.knowledge.menu][:MAX_RESULTS]
     results = []
@@ -28,7 +29,7 @@ async def inline_query(update: Update, context: Context) -> None:
         answer = assistant.answer_entry(faq_id, render.lang, render.now)
         if answer is None:
             continue
-        title = render.localised(dict(snapshot.knowledge.by_id[faq_id].title))
+        title = render.entry_title(faq_id)
         results.append(
             InlineQueryResultArticle(
                 id=faq_id if len(faq_id.encode()) <= MAX_CALLBACK_BYTES else entry_data(faq_id),

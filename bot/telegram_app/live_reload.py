@@ -13,7 +13,6 @@ from bot.render import Renderer
 from bot.schedule import format_moment
 from bot.telegram_app import editions
 from bot.telegram_app.context import App, Context, Runtime, reader
-from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.reminders import schedule_reminders
 from bot.telegram_app.replies import send
 
@@ -71,7 +70,6 @@ async def tell_admins(application: App, result: ReloadResult) -> None:
             log.warning("could not notify an admin of the reload: %s", exc)  # no user id in the log
 
 
-@admin_only
 async def reload(update: Update, context: Context) -> None:
     """/reload: validate and apply knowledge/ now, and say what changed (or every problem)."""
     if update.effective_chat is None:

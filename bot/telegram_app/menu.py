@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
+from bot.commands import help_list, menu
 from bot.knowledge import DEFAULT_LANG, LANGS
 from bot.live import Snapshot
 from bot.render import Renderer
 from bot.telegram_app.context import App, Runtime
-
-# The bot's own commands, around the topic commands that faq.yaml declares (``command:`` on an entry).
-PRIVATE_FIRST = ("start",)
-PRIVATE_LAST = ("calendar", "faq", "remind", "stop", "status", "language", "privacy", "forget", "id", "help")
-GROUP_LAST = ("calendar", "faq", "id", "help")
-ADMIN = ("reload", "stats", "unanswered", "undo", "announce")
 
 
 def describe(snapshot: Snapshot, render: Renderer, name: str) -> str:
     """A command's description: ``cmd_<name>`` from the locale files, else the title of the entry it opens."""
     entry = snapshot.knowledge.by_command.get(name)
     has_text = any(f"cmd_{name}" in strings for strings in snapshot.knowledge.locales.values())
-    return render.ui(f"cmd_{name}") if has_text or entry is None else render.localised(dict(entry.title))
+    return render.ui(f"cmd_{name}") if has_text or entry is None else render.title(entry)
 
 
 def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, ...]) -> list[BotCommand]:
@@ -29,15 +24,10 @@ def commands(snapshot: Snapshot, runtime: Runtime, lang: str, names: tuple[str, 
     return [BotCommand(name, describe(snapshot, render, name)[:256]) for name in names]
 
 
-def topic_commands_text(snapshot: Snapshot, render: Renderer) -> str:
-    """The topic commands faq.yaml declares, for /help: "/when (Date of the event), /where (Venue), " (empty when none)."""
-    return "".join(f"/{name} ({describe(snapshot, render, name)}), " for name in snapshot.knowledge.by_command)
-
-
-def menus(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The private and group command lists: the bot's own and those faq.yaml declares."""
-    topics = tuple(snapshot.knowledge.by_command)
-    return PRIVATE_FIRST + topics + PRIVATE_LAST, topics + GROUP_LAST
+def commands_text(snapshot: Snapshot, render: Renderer, private: bool) -> str:
+    """The commands of a chat's menu, for /help: "/when (Date of the event), /where (Venue), /calendar (...)"."""
+    names = help_list(private, tuple(snapshot.knowledge.by_command))
+    return ", ".join(f"/{name} ({describe(snapshot, render, name)})" for name in names)
 
 
 async def register_menu(application: App) -> None:
@@ -45,7 +35,8 @@ async def register_menu(application: App) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     snapshot = runtime.snapshot
     bot = application.bot
-    private, group = menus(snapshot)
+    topics = tuple(snapshot.knowledge.by_command)
+    private, group = menu(True, topics), menu(False, topics)
     for lang in LANGS:
         code = None if lang == DEFAULT_LANG else lang
         await bot.set_my_commands(commands(snapshot, runtime, lang, private), scope=BotCommandScopeAllPrivateChats(), language_code=code)
@@ -53,5 +44,6 @@ async def register_menu(application: App) -> None:
         render = snapshot.assistant.renderer(lang, runtime.clock())
         await bot.set_my_description(render.ui("bot_description")[:512], language_code=code)
         await bot.set_my_short_description(render.ui("bot_short_description")[:120], language_code=code)
+    admins_menu = commands(snapshot, runtime, DEFAULT_LANG, menu(True, topics, admin=True))
     for admin in sorted(runtime.settings.admin_ids):
-        await bot.set_my_commands(commands(snapshot, runtime, DEFAULT_LANG, private + ADMIN), scope=BotCommandScopeChat(admin))
+        await bot.set_my_commands(admins_menu, scope=BotCommandScopeChat(admin))

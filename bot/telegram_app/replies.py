@@ -54,8 +54,8 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
-# One token of HTML text: a tag, a character entity, or a single character (never cut inside the first two).
-_TOKEN = re.compile(r"<[^<>]*>|&#?[0-9A-Za-z]+;|.", re.DOTALL)
+# One token of escaped text: a character entity or a single character (never cut inside an entity).
+_TOKEN = re.compile(r"&#?[0-9A-Za-z]+;|.", re.DOTALL)
 _BREAKS = ("\n\n", "\n", " ")  # preferred cut points: paragraph, then line, then word
 
 
@@ -65,35 +65,21 @@ def units(text: str) -> int:
 
 
 def _width(token: str) -> int:
-    """How many UTF-16 units a token shows once Telegram has parsed the HTML (tags show nothing)."""
-    if len(token) > 1 and token[0] == "<":
-        return 0
-    if len(token) > 2 and token[0] == "&":
-        return units(html.unescape(token))
-    return units(token)
-
-
-def _tag(token: str) -> tuple[str, bool] | None:
-    """(name, is closing) when ``token`` is an HTML tag."""
-    if len(token) < 3 or token[0] != "<":
-        return None
-    closing = token[1] == "/"
-    return token[2 if closing else 1 :].split(maxsplit=1)[0].rstrip(">").lower(), closing
+    """How many UTF-16 units a token shows once Telegram has parsed the HTML (an entity shows one character)."""
+    return units(html.unescape(token)) if len(token) > 2 and token[0] == "&" else units(token)
 
 
 def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Cut HTML ``text`` into messages Telegram accepts: at most ``limit`` UTF-16 units each as Telegram counts them.
+    """Cut escaped ``text`` (every caller passes ``escape``'s output) into messages of at most ``limit`` UTF-16 units.
 
-    Cuts at a paragraph break, else a line break, else a word break (the last one in the second half of the
-    part; failing that, the last one at all), else between characters; never inside a tag or an entity.
-    Tags open at a cut are closed at the end of the part and reopened at the start of the next, so every
-    part is balanced.
+    Units are counted as Telegram counts them, after parsing the entities. Cuts at a paragraph break,
+    else a line break, else a word break (the last one in the second half of the part; failing that,
+    the last one at all), else between characters; never inside an entity.
     """
-    if units(text) <= limit:  # tags and entities only shorten what Telegram counts: fits as it is
+    if units(text) <= limit:  # entities only shorten what Telegram counts: fits as it is
         return [text]
     tokens = _TOKEN.findall(text)
     parts: list[str] = []
-    reopen: list[tuple[str, str]] = []  # (name, opening tag) open where the current part starts
     start = 0
     while start < len(tokens):
         while start < len(tokens) and tokens[start].isspace():
@@ -112,20 +98,10 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
         cut = end
         if end < len(tokens):  # more follows: the best break in the second half of the part, else any break
             cut = next((best[b] for b in _BREAKS if best[b] > halfway), 0) or next((best[b] for b in _BREAKS if best[b] > start), end)
-        opened = list(reopen)
-        for token in tokens[start:cut]:
-            tag = _tag(token)
-            if tag is not None:
-                name, closing = tag
-                if not closing:
-                    opened.append((name, token))
-                elif opened and opened[-1][0] == name:
-                    opened.pop()
-        body = "".join(t for _, t in reopen) + "".join(tokens[start:cut]).rstrip()
-        body += "".join(f"</{name}>" for name, _ in reversed(opened))
-        if any(_width(t) and not t.isspace() for t in tokens[start:cut]):
+        body = "".join(tokens[start:cut]).rstrip()
+        if body:
             parts.append(body)
-        reopen, start = opened, cut
+        start = cut
     return parts or [text]
 
 
@@ -256,7 +232,7 @@ def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = False) -> InlineKeyboardMarkup:
     """The main topics (or every entry) as buttons, with reminders and calendar while they make sense."""
     entries = snapshot.knowledge.topics if everything else snapshot.knowledge.menu
-    rows = pairs([(render.localised(dict(e.title)), entry_data(e.id)) for e in entries])
+    rows = pairs([(render.title(e), entry_data(e.id)) for e in entries])
     extra = [(render.ui("calendar_button"), CALENDAR)]
     if render.phase == "before" and snapshot.knowledge.reminders:
         extra.insert(0, (render.ui("remind_button"), REMIND))

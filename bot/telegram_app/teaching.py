@@ -20,13 +20,10 @@ from bot.insights import UnansweredGroup, group_unanswered
 from bot.knowledge import Knowledge, KnowledgeError, Lang
 from bot.languages import written_in
 from bot.learning import Edit, HarmfulEdit
-from bot.render import Renderer
 from bot.store import Question, Store
-from bot.telegram_app.answers import private_text
 from bot.telegram_app.context import Context, Runtime, button_tap, reader, text_message
 from bot.telegram_app.helpdesk import ADD_ANSWER
 from bot.telegram_app.live_reload import apply_reload
-from bot.telegram_app.organisers import admin_only
 from bot.telegram_app.replies import buttons, send
 
 log = logging.getLogger(__name__)
@@ -44,19 +41,12 @@ def _preview(text: str) -> str:
     return flat if len(flat) <= PREVIEW else flat[: PREVIEW - 1].rstrip() + "…"
 
 
-def _title(knowledge: Knowledge, render: Renderer, faq_id: str | None) -> str:
-    """An entry's title in the reader's language (its id if it is gone)."""
-    entry = knowledge.by_id.get(faq_id or "")
-    return render.localised(dict(entry.title)) if entry is not None else str(faq_id or "–")
-
-
 def _lang_of(runtime: Runtime, text: str, fallback: str) -> Lang:
     """The language ``text`` is written in (the stored language when that is unclear)."""
     found = written_in(text, runtime.snapshot.knowledge)
     return found or fallback  # type: ignore[return-value]
 
 
-@admin_only
 async def unanswered(update: Update, context: Context) -> None:
     """/unanswered: misses grouped, each with its closest entries (title and the answer they give) and buttons."""
     if update.effective_chat is None:
@@ -77,7 +67,7 @@ async def unanswered(update: Update, context: Context) -> None:
         choices = []
         for faq_id in group.nearest:
             answer = snapshot.assistant.answer_entry(faq_id, render.lang, render.now)
-            title = _title(snapshot.knowledge, render, faq_id)
+            title = render.entry_title(faq_id)
             lines.append(render.ui("unanswered_candidate", entry=title, answer=_preview(answer.text if answer else "")))
             data = f"{LEARN}{group.question_ids[0]}:{faq_id}"
             if len(data.encode()) <= 64:
@@ -103,7 +93,6 @@ def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:
     return next((g for g in group_unanswered(recent) if question.id in g.question_ids), None)
 
 
-@admin_only
 async def learn_button(update: Update, context: Context) -> None:
     """A tap under /unanswered: file the group under an entry, ask for a new entry's answer, or ignore it."""
     tap = await button_tap(update, context)
@@ -127,8 +116,7 @@ async def learn_button(update: Update, context: Context) -> None:
         tap.runtime.store.add_prompt(tap.chat.id, prompt.message_id, question.id, tap.runtime.clock())
         return
     lang = _lang_of(tap.runtime, question.text, question.lang)
-    known = tap.runtime.store.answered_samples()
-    call = learning.add_phrasing, tap.runtime.live.directory, choice, lang, question.text, known
+    call = learning.add_phrasing, tap.runtime.live.directory, choice, lang, question.text
     await _apply(update, context, call, group.question_ids, question.text, lang, "learned")
 
 
@@ -146,16 +134,14 @@ class PromptReply(filters.MessageFilter):
 
 
 async def answer_prompt_reply(update: Update, context: Context) -> None:
-    """A reply to our "write the answer" prompt (``PromptReply``): an admin's answer for a new entry; anyone else's is a question."""
+    """An admin's reply to our "write the answer" prompt (routed by ``PromptReply`` and ``Admins``): a new entry's answer."""
     said = text_message(update)
     if said is None:
         return
     runtime = context.runtime
     original = said.message.reply_to_message
     question_id = runtime.store.prompt(said.chat.id, original.message_id) if original is not None else None
-    user = update.effective_user
-    if original is None or question_id is None or not runtime.is_admin(user.id if user else None):
-        await private_text(update, context)
+    if original is None or question_id is None:  # the filter saw the prompt: only a concurrent /forget removes it
         return
     question = runtime.store.question(question_id)
     group = _group_of(runtime, question) if question is not None else None
@@ -166,11 +152,10 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
     runtime.store.drop_prompt(said.chat.id, original.message_id)
     lang = _lang_of(runtime, question.text, question.lang)
     answer_lang = written_in(said.text, runtime.snapshot.knowledge)
-    call = learning.new_entry, runtime.live.directory, question.text, lang, said.text, answer_lang, runtime.store.answered_samples()
+    call = learning.new_entry, runtime.live.directory, question.text, lang, said.text, answer_lang
     await _apply(update, context, call, group.question_ids, question.text, lang, "entry_created")
 
 
-@admin_only
 async def add_answer_button(update: Update, context: Context) -> None:
     """The "Add as an answer" button under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
     tap = await button_tap(update, context)
@@ -184,7 +169,7 @@ async def add_answer_button(update: Update, context: Context) -> None:
     question, stored_lang, reply = found
     lang = _lang_of(tap.runtime, question, stored_lang)
     answer_lang = written_in(reply, tap.runtime.snapshot.knowledge)
-    call = learning.new_entry, tap.runtime.live.directory, question, lang, reply, answer_lang, tap.runtime.store.answered_samples()
+    call = learning.new_entry, tap.runtime.live.directory, question, lang, reply, answer_lang
     await _apply(update, context, call, (), question, lang, "entry_created", key=tap.data)
 
 
@@ -202,13 +187,13 @@ async def _apply(
     chat = update.effective_chat
     assert chat is not None
     runtime = context.runtime
-    snapshot, render = reader(update, context)
+    _, render = reader(update, context)
     function, *arguments = call
     try:
         edit: Edit = await asyncio.to_thread(function, *arguments)  # type: ignore[arg-type]
     except HarmfulEdit as exc:
-        lines = [render.ui("harm_line", question=h.question, was=_title(snapshot.knowledge, render, h.was),
-                           would_be=_title(snapshot.knowledge, render, h.would_be)) for h in exc.harms[:10]]  # fmt: skip
+        lines = [render.ui("harm_line", question=h.question, was=render.entry_title(h.was),
+                           would_be=render.entry_title(h.would_be)) for h in exc.harms[:10]]  # fmt: skip
         await send(context.bot, chat.id, render.ui("learn_harmful", harms="\n".join(lines)))
         return
     except KnowledgeError as exc:
@@ -220,11 +205,10 @@ async def _apply(
     await apply_reload(context.application)  # type: ignore[arg-type]
     fresh = runtime.snapshot
     attendee = fresh.assistant.answer(question, lang, runtime.clock())
-    title = _title(fresh.knowledge, render, edit.faq_id)
+    title = render.entry_title(edit.faq_id, fresh.knowledge)
     await send(context.bot, chat.id, render.ui(done, question=question, entry=title, answer=attendee.text))
 
 
-@admin_only
 async def undo(update: Update, context: Context) -> None:
     """/undo: put faq.yaml back as it was before the last change made from Telegram, and reload."""
     chat = update.effective_chat

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.store import Store
-from bot.telegram_app.admin import ANNOUNCE_RETRY_PREFIX, announcement_key
+from bot.telegram_app.announcements import ANNOUNCE_RETRY_PREFIX, announcement_key
 from bot.telegram_app.broadcast import broadcasts
 from bot.telegram_app.replies import escape
 from tests.e2e.harness import Harness, running_bot

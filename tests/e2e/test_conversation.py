@@ -66,6 +66,20 @@ async def test_topic_commands_answer_their_topics(bot: Harness) -> None:
     assert when.button_texts == ["Remind me", "Add to calendar"]
 
 
+async def test_help_lists_the_commands_of_the_chats_menu(bot: Harness) -> None:
+    """/help describes each command of the chat's menu (from the command table); a group's has no private-only ones."""
+    private = await bot.api.ask("/help")
+    assert private.text.startswith("Just type your question, in English, Dutch or French. Commands: /when (Date of the event), ")
+    assert private.text.endswith(
+        "/calendar (Add to your calendar), /faq (All topics), /remind (Get reminders before the event), "
+        "/stop (Stop reminders), /status (Your reminder status), /language (Change language), "
+        "/privacy (What I store about you), /forget (Delete your data), /id (Show your Telegram id and this chat's)."
+    )
+    group = await bot.api.ask("/help", bot.api.user(5), bot.api.group(-100777, "Attendees"))
+    assert group.text.endswith("/calendar (Add to your calendar), /faq (All topics), /id (Show your Telegram id and this chat's).")
+    assert "/remind" not in group.text
+
+
 async def test_help_and_faq_list_everything(bot: Harness) -> None:
     """/help explains the commands; /faq offers every entry as a button."""
     help_reply = await bot.api.ask("/help")

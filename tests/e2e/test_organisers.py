@@ -122,7 +122,8 @@ async def test_reload_reports_moved_date_reminders_texts_and_a_fix(tmp_path: Pat
         old_date = knowledge.event.date
         new_date = old_date + timedelta(days=1)
         replace_in(kb_dir / "event.yaml", f"date: {old_date.isoformat()}", f"date: {new_date.isoformat()}")
-        replace_in(kb_dir / "locales" / "nl.yaml", '\nhelp: "', '\nhelp: "Typ je vraag. ')
+        with (kb_dir / "locales" / "nl.yaml").open("a", encoding="utf-8") as overrides:  # an organiser's own wording
+            overrides.write('help: "Typ je vraag. Commando\'s: {commands}."\n')
         lines = (await bot.api.ask("/reload", admin)).text.splitlines()
         assert lines[0] == "Knowledge reloaded. Added: –. Changed: –. Removed: –."
         assert lines[1:3] == ["Facts changed:", f"date: {old_date.isoformat()} → {new_date.isoformat()}"]
@@ -154,9 +155,22 @@ async def test_non_admins_learn_nothing_from_admin_commands(tmp_path: Path) -> N
     """Every admin command answers a non-admin exactly like an unknown command."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         stranger = bot.api.user(7)
-        for command in ("/reload", "/stats", "/unanswered", "/announce hello"):
+        for command in ("/reload", "/stats", "/unanswered", "/announce hello", "/version"):
             assert (await bot.api.ask(command, stranger)).text == UNKNOWN
         assert (await bot.api.ask("/teleport", stranger)).text == UNKNOWN
+
+
+async def test_version_tells_an_admin_which_release_runs_and_is_in_the_admins_menu(tmp_path: Path) -> None:
+    """/version answers an admin with the package's version; only the admin's own menu lists it."""
+    from bot import __version__
+
+    async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
+        assert (await bot.api.ask("/version", bot.api.user(ADMIN))).text == f"Running sfh-assistant {__version__}."
+        menus = {
+            c.params["scope"]["type"]: [d["command"] for d in c.params["commands"]] for c in bot.api.calls if c.method == "setMyCommands"
+        }
+        assert menus["chat"][-1] == "version"
+        assert "version" not in menus["all_private_chats"]
 
 
 def title_for(command: str) -> str:

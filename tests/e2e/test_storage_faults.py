@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram_app.admin import ANNOUNCE_RETRY_PREFIX, announcement_key
+from bot.telegram_app.announcements import ANNOUNCE_RETRY_PREFIX, announcement_key
 from bot.telegram_app.replies import escape, split
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import Call
