@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.knowledge.model import Knowledge
@@ -46,7 +46,11 @@ def check_texts(
             continue
         fallback = variants.missing.for_phase(phase) if variants.missing else None
         if fallback is None:
-            problems.append(Problem(shown, line, f"{where}uses {{{empty[0]}}}, which is empty in event.yaml: add a 'missing' answer"))
+            if empty[0] in known.unset_facts:  # a new edition's fact still to fill
+                advice = f"has no value yet in event.yaml: fill in facts.{empty[0]} (or add a 'missing' answer)"
+            else:
+                advice = "is empty in event.yaml: add a 'missing' answer"
+            problems.append(Problem(shown, line, f"{where}uses {{{empty[0]}}}, which {advice}"))
             return
         still = [n for n in PLACEHOLDER.findall(fallback) if n not in extra and not known.fact_is_set(n)]
         if still:
@@ -57,7 +61,7 @@ def check_texts(
 def cross_check(
     known: Knowledge,
     event_lines: Mapping[tuple[Any, ...], int],
-    faq_lines: Mapping[tuple[Any, ...], int],
+    sources: Sequence[tuple[str, Mapping[Any, int], int]],
     reminder_lines: Mapping[tuple[Any, ...], int],
     problems: list[Problem],
     warnings: list[Problem],
@@ -65,11 +69,11 @@ def cross_check(
     """Check what no single file can: unique ids, phrasings and commands, placeholders, fallbacks, event dates."""
     from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
 
-    faq, rem = str(known.directory / "faq.yaml"), str(known.directory / "reminders.yaml")
+    rem = str(known.directory / "reminders.yaml")
     first_line: dict[str, int] = {}
     owner: dict[tuple[str, str], str] = {}
     normalisers = {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in known.vocabulary.items()}
-    for index, entry in enumerate(known.entries):
+    for entry, (faq, faq_lines, index) in zip(known.entries, sources, strict=True):
         line = faq_lines.get(("entries", index), 1)
         where = f"entry '{entry.id}': "
         if entry.id in first_line:
@@ -94,7 +98,7 @@ def cross_check(
         if DEFAULT_LANG not in entry.answer:
             problems.append(Problem(faq, line, f"{where}'answer.{DEFAULT_LANG}' is required (the fallback language)"))
     commands: dict[str, str] = {}
-    for index, entry in enumerate(known.entries):
+    for entry, (faq, faq_lines, index) in zip(known.entries, sources, strict=True):
         if entry.command is None:
             continue
         c_line = faq_lines.get(("entries", index, "command"), 1)
@@ -124,6 +128,9 @@ def cross_check(
         if not known.is_placeholder(name) or name.startswith(PREVIOUS):
             line = event_lines.get(("event", "location", index), event_lines.get(("event", "location"), 1))
             problems.append(Problem(event_file, line, f"'event.location' names '{name}', which is no fact in event.yaml"))
+    for name in sorted(known.unset_facts):
+        line = event_lines.get(("facts", name), 1)
+        warnings.append(Problem(event_file, line, f"fact '{name}' has no value yet: fill it in (answers that use it say it is not known)"))
     for index, past in enumerate(known.past_editions):
         if past.date >= known.event.date:
             line = event_lines.get(("past_editions", index), 1)

@@ -27,6 +27,15 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class EditionContent:
+    """One edition's article content (``editions/<edition>/``): its own entries and passages, naming people literally."""
+
+    edition: str
+    entries: tuple[Entry, ...] = ()
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows, validated and immutable; swap the whole object to change it."""
 
@@ -42,6 +51,12 @@ class Knowledge:
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     passages: tuple[Passage, ...] = ()
+    # Facts written in event.yaml without a value yet (a new edition's facts still to fill).
+    unset_facts: frozenset[str] = frozenset()
+    # The ids of the entries that belong to the current edition's article (``editions/<edition>/faq.yaml``).
+    edition_ids: frozenset[str] = frozenset()
+    # Past editions' article content, by edition: answered in the past tense when a question names its year.
+    archive: Mapping[str, EditionContent] = field(default_factory=dict)
     # The decision model trained on this knowledge, when it was trained with it (the terminal's cache keeps both).
     decision: PackedModel | None = field(default=None, compare=False, repr=False)
 
@@ -56,10 +71,15 @@ class Knowledge:
 
     def is_placeholder(self, name: str) -> bool:
         """Whether ``{name}`` names something answers can use: a fact, an event field or a past edition's value."""
-        if name in self.facts or name in EVENT_PLACEHOLDERS:
+        if name in self.facts or name in self.unset_facts or name in EVENT_PLACEHOLDERS:
             return True
         rest = name.removeprefix(PREVIOUS)
         return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
+
+    @property
+    def generic_entries(self) -> tuple[Entry, ...]:
+        """The entries that carry over from one edition to the next (all but the current edition's article entries)."""
+        return tuple(e for e in self.entries if e.id not in self.edition_ids)
 
     @property
     def menu(self) -> tuple[Entry, ...]:

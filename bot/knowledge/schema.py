@@ -16,6 +16,8 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 Phase = Literal["before", "today", "after"]
 
+# The folder holding one folder per edition (its article content): ``editions/2025/faq.yaml``, ``passages.yaml``...
+EDITIONS = "editions"
 FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml", "passages.yaml")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the bot computes from the ``event`` block (the rest are the ``facts``).
