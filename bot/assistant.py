@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
@@ -45,6 +45,8 @@ PASSAGE_MARGIN = 0.0
 AGREE_AT = 60.0
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
+# Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
+ARCHIVE_PREFIX = "archive:"
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -112,6 +114,11 @@ class Assistant:
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
         editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
         self.years = frozenset(str(day.year) for day in editions)
+        # Past editions by year (the newest of a year first), answered from the archive.
+        self.past_years: dict[str, PastEdition] = {}
+        for past in knowledge.past_editions:
+            self.past_years.setdefault(str(past.date.year), past)
+        self._archives: dict[str, Assistant] = {}
 
     @cached_property
     def passage_matcher(self) -> Matcher:
@@ -133,6 +140,9 @@ class Assistant:
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
         if self.names_other_edition(clean):
             return self.decline(question, render, ranked[0].score if ranked else 0.0)
+        past = self.past_edition_named(clean)
+        if past is not None:
+            return self.from_archive(question, past, render)
         best = ranked[0] if ranked else None
         ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
@@ -182,6 +192,31 @@ class Assistant:
     def names_other_edition(self, question: str) -> bool:
         """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""
         return any(year not in self.years for year in YEAR.findall(question))
+
+    def past_edition_named(self, question: str) -> PastEdition | None:
+        """The past edition whose year ``question`` names (and not the current edition's year), if any."""
+        years = YEAR.findall(question)
+        if str(self.knowledge.event.date.year) in years:
+            return None
+        return next((self.past_years[year] for year in years if year in self.past_years), None)
+
+    def archive(self, past: PastEdition) -> Assistant:
+        """An assistant over past edition ``past`` (its facts and article content), built on first use; no learned model."""
+        found = self._archives.get(past.edition)
+        if found is None:
+            found = self._archives[past.edition] = Assistant(self.knowledge.archived(past), learned=False)
+        return found
+
+    def from_archive(self, question: str, past: PastEdition, render: Renderer) -> Answer:
+        """Answer a question about past edition ``past`` from the archive, in the past tense; otherwise the honest decline."""
+        archive = self.archive(past)
+        after = datetime.combine(past.date + timedelta(days=1), time(12, 0), tzinfo=self.knowledge.event.tz)
+        reply = archive.answer(question, render.lang, max(render.now, after))
+        if reply.outcome != "answer" or reply.faq_id is None:
+            return self.decline(question, render, reply.score)
+        then = archive.renderer(render.lang, max(render.now, after))
+        text = then.ui("archive_answer", text=reply.text)
+        return Answer(question, text, f"{ARCHIVE_PREFIX}{past.edition}/{reply.faq_id}", reply.score, reply.lang, "answer")
 
     def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
         """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""

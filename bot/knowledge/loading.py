@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bot.knowledge.checks import check_neutral, cross_check
+from bot.knowledge.checks import check_leftovers, check_neutral, check_unset, cross_check
 from bot.knowledge.files import EditionFaqFile, EventFile, FaqFile, PassagesFile, RemindersFile, VocabularyFile
 from bot.knowledge.locales import load_locales
 from bot.knowledge.model import EditionContent, Knowledge
@@ -142,9 +142,14 @@ def load(directory: str | Path) -> Knowledge:
         past_editions=tuple(event_file.past_editions), unset_facts=unset, edition_ids=frozenset(e.id for e in own.entries),
         archive={edition: content for edition, (content, _, _) in editions.items() if edition in known_editions},
     )  # fmt: skip
-    cross_check(known, event_lines, sources, reminder_lines, problems, warnings)
+    pending: dict[str, str] = {}
+    cross_check(known, event_lines, sources, reminder_lines, problems, warnings, pending)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
-    locales = load_locales(directory, known, problems, warnings)
+    locales = load_locales(directory, known, problems, warnings, pending)
+    check_unset(known, event_lines, pending, problems, warnings)
+    current = [directory / name for name in ("faq.yaml", "passages.yaml", "reminders.yaml", "vocabulary.yaml")]
+    current += [*sorted((directory / EDITIONS / known.event.edition).glob("*.yaml")), *sorted((directory / "locales").glob("*.yaml"))]
+    check_leftovers(known, [path for path in current if path.is_file()], warnings)
     if problems:
         raise KnowledgeError(problems)
     return replace(known, locales=locales, warnings=tuple(warnings), passages=passages)

@@ -14,8 +14,10 @@ from bot.knowledge.schema import DEFAULT_LANG, LANGS, UI_KEYS, UI_PLACEHOLDERS, 
 from bot.knowledge.wording import describe
 
 
-def load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
-    """Read ``locales/<lang>.yaml`` for every language; English must define every UI key."""
+def load_locales(
+    directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem], pending: dict[str, str] | None = None
+) -> dict[Lang, dict[str, Variants]]:
+    """Read ``locales/<lang>.yaml`` for every language; English must define every UI key (``pending``: see ``check_texts``)."""
     locales: dict[Lang, dict[str, Variants]] = {}
     for lang in LANGS:
         path = directory / "locales" / f"{lang}.yaml"
@@ -39,7 +41,7 @@ def load_locales(directory: Path, known: Knowledge, problems: list[Problem], war
                 for error in exc.errors():
                     problems.append(Problem(shown, lines.get((key,), 1), f"'{key}' {describe(error)}"))
                 continue
-            check_texts(strings[str(key)], known, shown, lines.get((key,), 1), f"'{key}': ", problems, UI_PLACEHOLDERS)
+            check_texts(strings[str(key)], known, shown, lines.get((key,), 1), f"'{key}': ", problems, UI_PLACEHOLDERS, pending)
         locales[lang] = strings
     english = locales.get(DEFAULT_LANG, {})
     if DEFAULT_LANG in locales:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import (
+    EDITION_FIELDS,
     EVENT_PLACEHOLDERS,
     LANGS,
+    PLACEHOLDER,
     PREVIOUS,
     Entry,
     EventInfo,
@@ -76,6 +78,21 @@ class Knowledge:
         rest = name.removeprefix(PREVIOUS)
         return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
 
+    def archived(self, past: PastEdition) -> Knowledge:
+        """The knowledge of past edition ``past`` as it was: its facts and article content, with the generic entries that can say them.
+
+        Event fields of one edition (venue, times, price...) are unknown for a past one; a generic entry whose
+        answer needs a fact the archive lacks is left out rather than shown with a gap.
+        """
+        content = self.archive.get(past.edition, EditionContent(past.edition))
+        unknown = dict.fromkeys(EDITION_FIELDS)
+        event = self.event.model_copy(update={"edition": past.edition, "date": past.date, **unknown})
+        older = tuple(p for p in self.past_editions if p.date < past.date)
+        base = replace(self, event=event, facts=past.facts, entries=(), past_editions=older, unset_facts=frozenset(),
+                       edition_ids=frozenset(), archive={}, passages=content.passages, decision=None, reminders=())  # fmt: skip
+        generic = tuple(e for e in self.generic_entries if _answerable(e, base))
+        return replace(base, entries=(*generic, *content.entries), edition_ids=frozenset(e.id for e in content.entries))
+
     @property
     def generic_entries(self) -> tuple[Entry, ...]:
         """The entries that carry over from one edition to the next (all but the current edition's article entries)."""
@@ -105,3 +122,14 @@ class Knowledge:
             rest = name.removeprefix(PREVIOUS)
             return self.previous is not None and (rest in ("edition", "date") or rest in self.previous.facts)
         return getattr(self.event, name, None) is not None
+
+
+def _answerable(entry: Entry, knowledge: Knowledge) -> bool:
+    """Whether every answer of ``entry`` can be said after the event with ``knowledge``'s facts (or its "missing" text)."""
+    for variants in entry.answer.values():
+        for chosen in (variants.for_phase("after"), variants.missing.for_phase("after") if variants.missing else None):
+            if chosen is not None and all(knowledge.fact_is_set(name) for name in PLACEHOLDER.findall(chosen)):
+                break
+        else:
+            return False
+    return True

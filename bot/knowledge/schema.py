@@ -71,6 +71,8 @@ UI_KEYS = (
 # /id (the ids organisers need for their settings) and who is responsible for the data in /privacy.
 UI_PLACEHOLDERS = (*UI_PLACEHOLDERS, "user_id", "chat_id")
 UI_KEYS = (*UI_KEYS, "cmd_id", "ids_private", "ids_group", "privacy_responsible")
+# The lead-in of an answer about a past edition, from the archive (``text`` is the archived answer).
+UI_KEYS = (*UI_KEYS, "archive_answer")
 
 
 def _spread_text(value: Any) -> Any:
@@ -169,6 +171,9 @@ class EventInfo(ClosedModel):
         """The final day of the event (the same day for a one-day event)."""
         return self.end_date or self.date
 
+
+# Event fields that describe one edition only: emptied when the next edition starts, unknown for a past one.
+EDITION_FIELDS = ("end_date", "start_time", "end_time", "venue", "address", "latitude", "longitude", "registration_url", "price")
 
 FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
