@@ -110,7 +110,14 @@ class Assistant:
             Phrasing(entry.id, lang, text)
             for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
         ]  # fmt: skip
-        self.matcher = Matcher(phrasings, normalisers)
+        # Past editions' article phrasings weigh words as they did when that edition was current (a new edition's
+        # knowledge keeps its word statistics), and are never ranked: only the archive answers them.
+        archived = [
+            Phrasing(f"{ARCHIVE_PREFIX}{edition}/{entry.id}", lang, text)
+            for edition, content in knowledge.archive.items() for entry in content.entries
+            for lang, texts in entry.questions.items() for text in texts
+        ]  # fmt: skip
+        self.matcher = Matcher([*phrasings, *archived], normalisers, rank_only=is_current if archived else None)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
         editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
         self.years = frozenset(str(day.year) for day in editions)
@@ -245,6 +252,11 @@ class Assistant:
         ]  # fmt: skip
 
 
+def is_current(faq_id: str) -> bool:
+    """Whether a phrasing's id is the current knowledge's (an entry or a passage), not a past edition's."""
+    return not faq_id.startswith(ARCHIVE_PREFIX)
+
+
 def is_passage(faq_id: str | None) -> bool:
     """Whether an answer's ``faq_id`` names an article passage rather than an entry."""
     return faq_id is not None and faq_id.startswith(PASSAGE_PREFIX)
@@ -261,10 +273,18 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
 
 
 def training_examples(knowledge: Knowledge) -> list[Example]:
-    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions."""
+    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions.
+
+    Past editions' article entries are classes too (``archive:<edition>/<id>``): a question about an old article is
+    then told apart from the current entries, and the model keeps the same number of classes from one edition to
+    the next. An archive class is never an entry the matcher offers, so the model never agrees on it.
+    """
     from bot.decision import Example, off_topic_examples
 
     found = [Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts]
+    for edition, content in knowledge.archive.items():
+        label = f"{ARCHIVE_PREFIX}{edition}/"
+        found += [Example(text, label + entry.id) for entry in content.entries for texts in entry.questions.values() for text in texts]
     return found + off_topic_examples()
 
 
