@@ -234,7 +234,9 @@ class Assistant:
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
-        """The entry's answer in the reader's language (English when it has none)."""
+        """The entry's answer in the reader's language; without a translation, the whole answer in English (facts too), never a mix."""
+        if render.lang not in entry.answer:
+            render = self.renderer(DEFAULT_LANG, render.now)
         return render.text(in_language(entry.answer, render.lang))
 
     def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
