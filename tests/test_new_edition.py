@@ -40,7 +40,8 @@ def add_past_edition(kb_dir: Path, city: str, speaker: str) -> None:
     path = kb_dir / "event.yaml"
     document = _yaml().load(path.read_text(encoding="utf-8"))
     past = document.get("past_editions") or []
-    facts = {**{name: dict(texts) for name, texts in KB.facts.items()}, "city": city, "keynote_speaker": speaker}
+    facts: dict[str, object] = {name: {**texts} for name, texts in KB.facts.items()}
+    facts.update(city=city, keynote_speaker=speaker)
     past.insert(0, {"edition": PAST, "date": date(int(PAST), 5, 3), "facts": facts})
     document["past_editions"] = past
     with path.open("w", encoding="utf-8") as out:
