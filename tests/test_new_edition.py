@@ -181,3 +181,18 @@ def test_an_answer_without_a_translation_is_all_in_english(knowledge: Knowledge)
     assert english is not None
     assert text.text == english.text
     assert fill("{city}", "fr") == fill("{city}", "en") or fill("{city}", "fr") not in text.text
+
+
+@pytest.mark.parametrize(("group", "warned"), [(["zaventem", "{city}"], False), (["zaventem", "diegem"], True)])
+def test_an_old_city_in_the_vocabulary_is_a_leftover_only_outside_a_list_with_the_current_one(
+    kb_dir: Path, group: list[str], warned: bool
+) -> None:
+    """Old city names beside the current city (a list of places people guess) stay quiet; alone, they are a leftover."""
+    add_past_edition(kb_dir, "Zaventem", "Ann Peeters")
+    path = kb_dir / "vocabulary.yaml"
+    document = _yaml().load(path.read_text(encoding="utf-8"))
+    document["en"].setdefault("synonyms", {})["townsx"] = [fill(word) for word in group]
+    with path.open("w", encoding="utf-8") as out:
+        _yaml().dump(document, out)
+    warnings = [str(w) for w in load(kb_dir).warnings if "names 'zaventem'" in str(w)]
+    assert bool(warnings) is warned
