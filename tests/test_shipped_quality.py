@@ -76,9 +76,9 @@ def test_quality_set_stays_above_its_floor(assistant: Assistant, path: Path) -> 
 
 
 def test_quality_sets_cover_every_language_and_are_large_enough() -> None:
-    """Each set has en, nl and fr; sizes large enough for the rates to mean something."""
-    for path, least_in, least_out in ((TUNE, 150, 30), (CHECK, 100, 25), (LONG, 60, 10)):
-        cases = load_cases(path)
+    """The generic part of each set alone has en, nl and fr and enough cases for its rates to mean something (every edition runs it)."""
+    for path, least_in, least_out in ((TUNE, 90, 30), (CHECK, 75, 25), (LONG, 45, 10)):
+        cases = load_cases(path, None)
         assert {c.lang for c in cases if c.in_scope} == {"en", "nl", "fr"}, path.name
         assert sum(c.in_scope for c in cases) >= least_in, path.name
         assert sum(not c.in_scope for c in cases) >= least_out, path.name
