@@ -201,8 +201,11 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
         if name in event:
             event[name] = None
     todo = [f"event.yaml: facts.{name} (was: {_shown(value)})" for name, value in facts.items() if value is not None]
+    trailing = _trailing_comment(facts)
     for name in facts:
         facts[name] = None
+    if trailing is not None:  # the comment after the last fact (above past_editions) stays where it was
+        facts.ca.items[list(facts)[-1]] = [None, None, trailing, None]
     todo += [f"event.yaml: event.{name}, if the announcement gives it" for name in ("start_time", "venue", "registration_url", "price")]
 
     archive = directory / EDITIONS / previous
@@ -231,6 +234,17 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
     if article_ids:
         todo.append(f"editions/{edition}/faq.yaml: entries about the new article, like {previous}'s ({', '.join(article_ids)})")
     return Started(previous, edition, day, len(passages), tuple(todo))
+
+
+def _trailing_comment(facts: CommentedMap) -> Any:
+    """The comment after the last fact, which ruamel keeps on that fact's own value (lost when the value is emptied)."""
+    if not facts:
+        return None
+    value = facts[list(facts)[-1]]
+    holder = value if isinstance(value, CommentedMap) and value else facts
+    key = list(holder)[-1]
+    item = holder.ca.items.get(key)
+    return item[2] if item and len(item) > 2 else None
 
 
 def _shown(value: Any, width: int = 60) -> str:
