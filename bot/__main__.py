@@ -46,6 +46,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="validate the knowledge base and summarise it")
     check.add_argument("--kb", help=kb_help)
 
+    new_edition = commands.add_parser(
+        "new-edition", help="start the next edition from its announcement: archive the current one, quote the article, list what to fill"
+    )
+    new_edition.add_argument("announcement", help="the new edition's announcement, a UTF-8 text file (one paragraph a line)")
+    new_edition.add_argument("--edition", help="the new edition (default: the year the announcement names)")
+    new_edition.add_argument("--date", help="the new edition's date, YYYY-MM-DD (default: the date the announcement gives)")
+    new_edition.add_argument("--kb", help=kb_help)
+
     unanswered = commands.add_parser("unanswered", help="list the questions the bot could not answer")
     unanswered.add_argument("--days", type=int, default=30, help="how far back to look (default: 30)")
 
@@ -79,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot import cli
 
     try:
-        return int(getattr(cli, args.command)(args))
+        return int(getattr(cli, args.command.replace("-", "_"))(args))
     except KeyboardInterrupt:  # Ctrl-C while answering: stop quietly, no traceback
         print(file=sys.stderr)
         return 130

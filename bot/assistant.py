@@ -6,11 +6,11 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer
@@ -51,6 +51,8 @@ VETO_AT = 50.0
 SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
+# Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
+ARCHIVE_PREFIX = "archive:"
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -112,10 +114,22 @@ class Assistant:
             Phrasing(entry.id, lang, text)
             for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
         ]  # fmt: skip
-        self.matcher = Matcher(phrasings, normalisers)
+        # Past editions' article phrasings weigh words as they did when that edition was current (a new edition's
+        # knowledge keeps its word statistics), and are never ranked: only the archive answers them.
+        archived = [
+            Phrasing(f"{ARCHIVE_PREFIX}{edition}/{entry.id}", lang, text)
+            for edition, content in knowledge.archive.items() for entry in content.entries
+            for lang, texts in entry.questions.items() for text in texts
+        ]  # fmt: skip
+        self.matcher = Matcher([*phrasings, *archived], normalisers, rank_only=is_current if archived else None)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
         editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
         self.years = frozenset(str(day.year) for day in editions)
+        # Past editions by year (the newest of a year first), answered from the archive.
+        self.past_years: dict[str, PastEdition] = {}
+        for past in knowledge.past_editions:
+            self.past_years.setdefault(str(past.date.year), past)
+        self._archives: dict[str, Assistant] = {}
 
     @cached_property
     def passage_matcher(self) -> Matcher:
@@ -137,6 +151,9 @@ class Assistant:
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
         if self.names_other_edition(clean):
             return self.decline(question, render, ranked[0].score if ranked else 0.0)
+        past = self.past_edition_named(clean)
+        if past is not None:
+            return self.from_archive(question, past, render)
         best = ranked[0] if ranked else None
         ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
@@ -226,6 +243,31 @@ class Assistant:
         """Whether ``question`` names a year that is neither this edition's nor a past edition's in the knowledge."""
         return any(year not in self.years for year in YEAR.findall(question))
 
+    def past_edition_named(self, question: str) -> PastEdition | None:
+        """The past edition whose year ``question`` names (and not the current edition's year), if any."""
+        years = YEAR.findall(question)
+        if str(self.knowledge.event.date.year) in years:
+            return None
+        return next((self.past_years[year] for year in years if year in self.past_years), None)
+
+    def archive(self, past: PastEdition) -> Assistant:
+        """An assistant over past edition ``past`` (its facts and article content), built on first use; no learned model."""
+        found = self._archives.get(past.edition)
+        if found is None:
+            found = self._archives[past.edition] = Assistant(self.knowledge.archived(past), learned=False)
+        return found
+
+    def from_archive(self, question: str, past: PastEdition, render: Renderer) -> Answer:
+        """Answer a question about past edition ``past`` from the archive, in the past tense; otherwise the honest decline."""
+        archive = self.archive(past)
+        after = datetime.combine(past.date + timedelta(days=1), time(12, 0), tzinfo=self.knowledge.event.tz)
+        reply = archive.answer(question, render.lang, max(render.now, after))
+        if reply.outcome != "answer" or reply.faq_id is None:
+            return self.decline(question, render, reply.score)
+        then = archive.renderer(render.lang, max(render.now, after))
+        text = then.ui("archive_answer", text=reply.text)
+        return Answer(question, text, f"{ARCHIVE_PREFIX}{past.edition}/{reply.faq_id}", reply.score, reply.lang, "answer")
+
     def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
         """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""
         entry = self.knowledge.by_id.get(faq_id)
@@ -235,7 +277,9 @@ class Assistant:
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
-        """The entry's answer in the reader's language (English when it has none)."""
+        """The entry's answer in the reader's language; without a translation, the whole answer in English (facts too), never a mix."""
+        if render.lang not in entry.answer:
+            render = self.renderer(DEFAULT_LANG, render.now)
         return render.text(in_language(entry.answer, render.lang))
 
     def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
@@ -251,6 +295,11 @@ class Assistant:
             Suggestion(e.id, in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0], render.localised(dict(e.title)))
             for e in self.knowledge.menu
         ]  # fmt: skip
+
+
+def is_current(faq_id: str) -> bool:
+    """Whether a phrasing's id is the current knowledge's (an entry or a passage), not a past edition's."""
+    return not faq_id.startswith(ARCHIVE_PREFIX)
 
 
 def is_passage(faq_id: str | None) -> bool:
@@ -269,10 +318,18 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
 
 
 def training_examples(knowledge: Knowledge) -> list[Example]:
-    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions."""
+    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions.
+
+    Past editions' article entries are classes too (``archive:<edition>/<id>``): a question about an old article is
+    then told apart from the current entries, and the model keeps the same number of classes from one edition to
+    the next. An archive class is never an entry the matcher offers, so the model never agrees on it.
+    """
     from bot.decision import Example, off_topic_examples
 
     found = [Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts]
+    for edition, content in knowledge.archive.items():
+        label = f"{ARCHIVE_PREFIX}{edition}/"
+        found += [Example(text, label + entry.id) for entry in content.entries for texts in entry.questions.values() for text in texts]
     return found + off_topic_examples()
 
 

@@ -161,6 +161,33 @@ def check(args: argparse.Namespace) -> int:
     return 0
 
 
+def new_edition(args: argparse.Namespace) -> int:
+    """Archive the current edition and start the one the announcement announces; print what is left to fill."""
+    from datetime import date
+
+    from bot.new_edition import NewEditionError, start
+
+    directory = _knowledge_dir(args.kb)
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+    except ValueError:
+        print(f"error: --date {args.date!r} is not a date like 2026-11-04", file=sys.stderr)
+        return 2
+    try:
+        started = start(directory, Path(args.announcement), args.edition, day)
+    except NewEditionError as exc:
+        print(f"error: {exc}; nothing was changed", file=sys.stderr)
+        return 1
+    print(f"Edition {started.previous} archived (past_editions in event.yaml, editions/{started.previous}/).")
+    print(
+        f"Edition {started.edition} on {started.day.isoformat()}: {started.passages} passages in editions/{started.edition}/passages.yaml."
+    )
+    print("Still to fill (then run `python -m bot check` until it prints OK):")
+    for number, item in enumerate(started.todo, 1):
+        print(f"  {number}. {item}")
+    return 0
+
+
 def unanswered(args: argparse.Namespace) -> int:
     """List recent questions the bot could not answer, grouped, with the nearest entry."""
     from bot.assistant import Assistant

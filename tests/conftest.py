@@ -127,3 +127,11 @@ def edit(kb_dir: Path) -> Callable[[str, str, str], None]:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
     return replace
+
+
+@pytest.fixture(scope="session")
+def next_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The shipped knowledge after ``new-edition`` on the test announcement and the organiser's fact values (and what it printed)."""
+    from tests.next_edition import publish
+
+    return publish(tmp_path_factory.mktemp("next-edition") / "knowledge")

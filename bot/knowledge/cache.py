@@ -27,7 +27,7 @@ import pydantic
 
 from bot.knowledge.model import Knowledge
 from bot.knowledge.safe_read import read_capped
-from bot.knowledge.schema import FILES, LANGS
+from bot.knowledge.schema import EDITIONS, FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
@@ -57,7 +57,8 @@ def cache_dir(env: dict[str, str] | None = None) -> Path | None:
 
 def _inputs(directory: Path) -> list[Path]:
     """Every file ``load`` reads from ``directory``."""
-    return [directory / name for name in FILES] + [directory / "locales" / f"{lang}.yaml" for lang in LANGS]
+    editions = sorted((directory / EDITIONS).glob("*/*.yaml"))
+    return [directory / name for name in FILES] + [directory / "locales" / f"{lang}.yaml" for lang in LANGS] + editions
 
 
 def knowledge_digest(directory: Path) -> str:
@@ -68,7 +69,7 @@ def knowledge_digest(directory: Path) -> str:
     for source in _LOADER_SOURCES:
         digest.update(source.read_bytes() + b"\0")
     for path in _inputs(directory):
-        digest.update(path.name.encode() + b"\0")
+        digest.update(str(path.relative_to(directory)).encode() + b"\0")
         try:
             digest.update(b"+" + read_capped(path))
         except FileNotFoundError:

@@ -24,7 +24,7 @@ class EventFile(ClosedModel):
     """The shape of event.yaml."""
 
     event: EventInfo
-    facts: dict[FactName, Localised] = Field(default_factory=dict)
+    facts: dict[FactName, Localised | None] = Field(default_factory=dict)  # None: still to fill (a new edition)
     past_editions: list[PastEdition] = Field(default_factory=list)
 
 
@@ -32,6 +32,12 @@ class FaqFile(ClosedModel):
     """The shape of faq.yaml."""
 
     entries: Annotated[list[Entry], Field(min_length=1)]
+
+
+class EditionFaqFile(ClosedModel):
+    """The shape of an edition's ``editions/<edition>/faq.yaml``: its article entries (none yet for a new edition)."""
+
+    entries: list[Entry] = Field(default_factory=list)
 
 
 class VocabularyFile(RootModel[dict[Lang, LanguageVocabulary]]):

@@ -2,15 +2,90 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from bot.knowledge.checks import check_neutral, check_unused_concepts, cross_check
-from bot.knowledge.files import EventFile, FaqFile, PassagesFile, RemindersFile, VocabularyFile
+from bot.knowledge.checks import check_leftovers, check_neutral, check_unset, check_unused_concepts, cross_check
+from bot.knowledge.files import EditionFaqFile, EventFile, FaqFile, PassagesFile, RemindersFile, VocabularyFile
 from bot.knowledge.locales import load_locales
-from bot.knowledge.model import Knowledge
+from bot.knowledge.model import EditionContent, Knowledge
 from bot.knowledge.problems import KnowledgeError, Problem
 from bot.knowledge.reading import parse
-from bot.knowledge.schema import Lang, LanguageVocabulary
+from bot.knowledge.schema import EDITIONS, PLACEHOLDER, Entry, Lang, LanguageVocabulary, Passage
+
+# Where an entry was read: the file as shown in messages, its line map and the entry's index in it.
+Source = tuple[str, dict[Any, int], int]
+
+
+def _edition(folder: Path, problems: list[Problem]) -> tuple[EditionContent, list[Source], dict[Any, int]] | None:
+    """Read one edition folder (``faq.yaml`` and ``passages.yaml``, both optional); ``None`` after adding its problems."""
+    faq_path, passages_path = folder / "faq.yaml", folder / "passages.yaml"
+    faq_file: EditionFaqFile | None = EditionFaqFile()
+    faq_lines: dict[Any, int] = {}
+    if faq_path.exists():
+        faq_file, faq_lines = parse(EditionFaqFile, faq_path, str(faq_path), problems)
+    passages_file: PassagesFile | None = PassagesFile()
+    lines: dict[Any, int] = {}
+    if passages_path.exists():
+        passages_file, lines = parse(PassagesFile, passages_path, str(passages_path), problems)
+    if faq_file is None or passages_file is None:
+        return None
+    sources = [(str(faq_path), faq_lines, index) for index in range(len(faq_file.entries))]
+    return EditionContent(folder.name, tuple(faq_file.entries), tuple(passages_file.passages)), sources, lines
+
+
+def _editions(directory: Path, problems: list[Problem]) -> dict[str, tuple[EditionContent, list[Source], dict[Any, int]]]:
+    """Every edition folder under ``editions/``, by edition (the folder's name)."""
+    root = directory / EDITIONS
+    found: dict[str, tuple[EditionContent, list[Source], dict[Any, int]]] = {}
+    for folder in sorted(root.iterdir()) if root.is_dir() else []:
+        if folder.is_dir() and (read := _edition(folder, problems)) is not None:
+            found[folder.name] = read
+    return found
+
+
+def _fill(values: dict[str, str], match: re.Match[str]) -> str:
+    return values[match.group(1)]
+
+
+def with_facts(entries: tuple[Entry, ...], event: EventFile, shown: list[Source], problems: list[Problem]) -> tuple[Entry, ...]:
+    """Entries whose phrasings name facts (``is it in {city}``) with the current values, per language; unset facts drop the phrasing.
+
+    So a generic entry's phrasings follow the edition: "is it in Brussels" becomes "is it in Antwerp" with the city.
+    """
+    found: list[Entry] = []
+    for entry, (file, lines, index) in zip(entries, shown, strict=True):
+        if not any(PLACEHOLDER.search(q) for qs in entry.questions.values() for q in qs):
+            found.append(entry)
+            continue
+        questions: dict[Lang, list[str]] = {}
+        for lang, phrasings in entry.questions.items():
+            values = {"name": event.event.name, "edition": event.event.edition}
+            values.update({n: v[lang] if lang in v else next(iter(v.values())) for n, v in event.facts.items() if v})
+            fill = partial(_fill, values)
+            kept = []
+            for number, question in enumerate(phrasings):
+                names = PLACEHOLDER.findall(question)
+                unknown = [n for n in names if n not in values and n not in event.facts]
+                if unknown:
+                    line = lines.get(("entries", index, "questions", lang, number), 1)
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"entry '{entry.id}': phrasing '{question}' names {{{unknown[0]}}}, "
+                            "which is no fact in event.yaml (phrasings may name facts, {name} and {edition})",
+                        )
+                    )
+                elif all(n in values for n in names):
+                    kept.append(PLACEHOLDER.sub(fill, question))
+            if kept:
+                questions[lang] = kept
+        found.append(entry.model_copy(update={"questions": questions or dict(entry.questions)}))
+    return tuple(found)
 
 
 def load(directory: str | Path) -> Knowledge:
@@ -36,32 +111,50 @@ def load(directory: str | Path) -> Knowledge:
         parse(PassagesFile, directory / "passages.yaml", str(directory / "passages.yaml"), problems)
         if (directory / "passages.yaml").exists() else (PassagesFile(), {})
     )  # fmt: skip
+    editions = _editions(directory, problems)
     if event_file is None or faq_file is None or reminders_file is None or vocab_file is None or passages_file is None:
         raise KnowledgeError(problems)
+    current = event_file.event.edition
+    own, own_sources, own_lines = editions.pop(current, (EditionContent(current), [], {}))
     passage_ids: set[str] = set()
-    for index, passage in enumerate(passages_file.passages):
-        if passage.id in passage_ids:
-            line = passage_lines.get(("passages", index), 1)
-            problems.append(Problem(str(directory / "passages.yaml"), line, f"passage '{passage.id}': duplicate id"))
-        passage_ids.add(passage.id)
+    own_passages = str(directory / EDITIONS / current / "passages.yaml")
+    read = ((str(directory / "passages.yaml"), passage_lines, passages_file.passages), (own_passages, own_lines, own.passages))
+    for shown, lines, items in read:
+        for index, passage in enumerate(items):
+            if passage.id in passage_ids:
+                problems.append(Problem(shown, lines.get(("passages", index), 1), f"passage '{passage.id}': duplicate id"))
+            passage_ids.add(passage.id)
+    known_editions = {past.edition for past in event_file.past_editions}
+    for edition in editions:
+        if edition not in known_editions:
+            where = str(directory / EDITIONS / edition)
+            unused = f"edition '{edition}' is neither the current edition nor in past_editions of event.yaml: it is not used"
+            warnings.append(Problem(where, 1, unused))
     vocabulary: dict[Lang, LanguageVocabulary] = dict(vocab_file.root)
+    facts = {name: value for name, value in event_file.facts.items() if value is not None}
+    unset = frozenset(name for name, value in event_file.facts.items() if value is None)
+    sources: list[Source] = [*((str(directory / "faq.yaml"), faq_lines, i) for i in range(len(faq_file.entries))), *own_sources]
+    entries = with_facts((*faq_file.entries, *own.entries), event_file, sources, problems)
+    passages: tuple[Passage, ...] = (*passages_file.passages, *own.passages)
     known = Knowledge(
-        directory=directory, event=event_file.event, facts=event_file.facts, entries=tuple(faq_file.entries),
+        directory=directory, event=event_file.event, facts=facts, entries=entries,
         vocabulary=vocabulary, reminders=tuple(reminders_file.reminders), locales={},
-        past_editions=tuple(event_file.past_editions),
+        past_editions=tuple(event_file.past_editions), unset_facts=unset, edition_ids=frozenset(e.id for e in own.entries),
+        archive={edition: content for edition, (content, _, _) in editions.items() if edition in known_editions},
     )  # fmt: skip
-    cross_check(known, event_lines, faq_lines, reminder_lines, problems, warnings)
+    pending: dict[str, str] = {}
+    cross_check(known, event_lines, sources, reminder_lines, problems, warnings, pending)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     phrasings = [
         *(text for entry in known.entries for texts in entry.questions.values() for text in texts),
-        *(text for passage in passages_file.passages for texts in passage.questions.values() for text in texts),
+        *(text for passage in passages for texts in passage.questions.values() for text in texts),
     ]
     check_unused_concepts(vocabulary, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
-    locales = load_locales(directory, known, problems, warnings)
+    locales = load_locales(directory, known, problems, warnings, pending)
+    check_unset(known, event_lines, pending, problems, warnings)
+    current = [directory / name for name in ("faq.yaml", "passages.yaml", "reminders.yaml", "vocabulary.yaml")]
+    current += [*sorted((directory / EDITIONS / known.event.edition).glob("*.yaml")), *sorted((directory / "locales").glob("*.yaml"))]
+    check_leftovers(known, [path for path in current if path.is_file()], warnings)
     if problems:
         raise KnowledgeError(problems)
-    return Knowledge(
-        directory=directory, event=known.event, facts=known.facts, entries=known.entries, vocabulary=vocabulary,
-        reminders=known.reminders, locales=locales, warnings=tuple(warnings), past_editions=known.past_editions,
-        passages=tuple(passages_file.passages),
-    )  # fmt: skip
+    return replace(known, locales=locales, warnings=tuple(warnings), passages=passages)

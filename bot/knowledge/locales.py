@@ -24,13 +24,15 @@ from bot.knowledge.wording import describe
 PACKAGE_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 
-def load_locales(directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem]) -> dict[Lang, dict[str, Variants]]:
-    """The bot's own strings per language, with the overrides in ``directory/locales/<lang>.yaml`` applied."""
+def load_locales(
+    directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem], pending: dict[str, str] | None = None
+) -> dict[Lang, dict[str, Variants]]:
+    """The bot's own strings per language, with the overrides in ``directory/locales/<lang>.yaml`` applied (``pending``: see ``check_texts``)."""
     shipped = {lang: _read(PACKAGE_LOCALES / f"{lang}.yaml", problems) for lang in LANGS}
     passed_in = {key: _code_placeholders(key, shipped, known) for key in shipped[DEFAULT_LANG]}
     for lang, strings in shipped.items():
         for key, (variants, line) in strings.items():
-            check_texts(variants, known, str(PACKAGE_LOCALES / f"{lang}.yaml"), line, f"'{key}': ", problems, passed_in.get(key, ()))
+            check_texts(variants, known, str(PACKAGE_LOCALES / f"{lang}.yaml"), line, f"'{key}': ", problems, passed_in.get(key, ()), pending)
     # Topic commands' menu texts (``cmd_<command>``) belong to the knowledge that declares the command.
     allowed = set(passed_in) | {f"cmd_{entry.command}" for entry in known.entries if entry.command}
     overrides: dict[Lang, dict[str, tuple[Variants, int]]] = {}
@@ -44,7 +46,7 @@ def load_locales(directory: Path, known: Knowledge, problems: list[Problem], war
             if key not in allowed:
                 warnings.append(Problem(shown, line, f"'{key}' is not a text the bot uses (misspelt, or no longer used?): it is ignored"))
                 continue
-            check_texts(variants, known, shown, line, f"'{key}': ", problems, passed_in.get(key, ()))
+            check_texts(variants, known, shown, line, f"'{key}': ", problems, passed_in.get(key, ()), pending)
             overrides[lang][key] = (variants, line)
     # A text overridden in English only: the other languages keep the bot's own (English where it has none).
     used = "the bot's own text (or the English override where the bot has none) is used"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.knowledge.problems import Problem
 from bot.knowledge.schema import (
+    EDITION_FIELDS,
     EVENT_PLACEHOLDERS,
     LANGS,
+    PLACEHOLDER,
     PREVIOUS,
     Entry,
     EventInfo,
@@ -32,6 +34,15 @@ _DERIVED = ("normalisers", "lexicons")
 
 
 @dataclass(frozen=True)
+class EditionContent:
+    """One edition's article content (``editions/<edition>/``): its own entries and passages, naming people literally."""
+
+    edition: str
+    entries: tuple[Entry, ...] = ()
+    passages: tuple[Passage, ...] = ()
+
+
+@dataclass(frozen=True)
 class Knowledge:
     """Everything the bot knows, validated and immutable; swap the whole object to change it."""
 
@@ -47,6 +58,12 @@ class Knowledge:
     by_id: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     by_command: Mapping[str, Entry] = field(default_factory=dict, compare=False)
     passages: tuple[Passage, ...] = ()
+    # Facts written in event.yaml without a value yet (a new edition's facts still to fill).
+    unset_facts: frozenset[str] = frozenset()
+    # The ids of the entries that belong to the current edition's article (``editions/<edition>/faq.yaml``).
+    edition_ids: frozenset[str] = frozenset()
+    # Past editions' article content, by edition: answered in the past tense when a question names its year.
+    archive: Mapping[str, EditionContent] = field(default_factory=dict)
     # The decision model trained on this knowledge, when it was trained with it (the terminal's cache keeps both).
     decision: PackedModel | None = field(default=None, compare=False, repr=False)
 
@@ -91,10 +108,30 @@ class Knowledge:
 
     def is_placeholder(self, name: str) -> bool:
         """Whether ``{name}`` names something answers can use: a fact, an event field or a past edition's value."""
-        if name in self.facts or name in EVENT_PLACEHOLDERS:
+        if name in self.facts or name in self.unset_facts or name in EVENT_PLACEHOLDERS:
             return True
         rest = name.removeprefix(PREVIOUS)
         return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
+
+    def archived(self, past: PastEdition) -> Knowledge:
+        """The knowledge of past edition ``past`` as it was: its facts and article content, with the generic entries that can say them.
+
+        Event fields of one edition (venue, times, price...) are unknown for a past one; a generic entry whose
+        answer needs a fact the archive lacks is left out rather than shown with a gap.
+        """
+        content = self.archive.get(past.edition, EditionContent(past.edition))
+        unknown = dict.fromkeys(EDITION_FIELDS)
+        event = self.event.model_copy(update={"edition": past.edition, "date": past.date, **unknown})
+        older = tuple(p for p in self.past_editions if p.date < past.date)
+        base = replace(self, event=event, facts=past.facts, entries=(), past_editions=older, unset_facts=frozenset(),
+                       edition_ids=frozenset(), archive={}, passages=content.passages, decision=None, reminders=())  # fmt: skip
+        generic = tuple(e for e in self.generic_entries if _answerable(e, base))
+        return replace(base, entries=(*generic, *content.entries), edition_ids=frozenset(e.id for e in content.entries))
+
+    @property
+    def generic_entries(self) -> tuple[Entry, ...]:
+        """The entries that carry over from one edition to the next (all but the current edition's article entries)."""
+        return tuple(e for e in self.entries if e.id not in self.edition_ids)
 
     @property
     def menu(self) -> tuple[Entry, ...]:
@@ -120,3 +157,14 @@ class Knowledge:
             rest = name.removeprefix(PREVIOUS)
             return self.previous is not None and (rest in ("edition", "date") or rest in self.previous.facts)
         return getattr(self.event, name, None) is not None
+
+
+def _answerable(entry: Entry, knowledge: Knowledge) -> bool:
+    """Whether every answer of ``entry`` can be said after the event with ``knowledge``'s facts (or its "missing" text)."""
+    for variants in entry.answer.values():
+        for chosen in (variants.for_phase("after"), variants.missing.for_phase("after") if variants.missing else None):
+            if chosen is not None and all(knowledge.fact_is_set(name) for name in PLACEHOLDER.findall(chosen)):
+                break
+        else:
+            return False
+    return True

@@ -16,6 +16,8 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANG: Lang = "en"
 Phase = Literal["before", "today", "after"]
 
+# The folder holding one folder per edition (its article content): ``editions/2025/faq.yaml``, ``passages.yaml``...
+EDITIONS = "editions"
 FILES = ("event.yaml", "faq.yaml", "vocabulary.yaml", "reminders.yaml", "passages.yaml")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders the bot computes from the ``event`` block (the rest are the ``facts``).
@@ -125,6 +127,9 @@ class EventInfo(ClosedModel):
         """The final day of the event (the same day for a one-day event)."""
         return self.end_date or self.date
 
+
+# Event fields that describe one edition only: emptied when the next edition starts, unknown for a past one.
+EDITION_FIELDS = ("end_date", "start_time", "end_time", "venue", "address", "latitude", "longitude", "registration_url", "price")
 
 FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 

@@ -1,4 +1,8 @@
-"""Read the project's answer-quality sets (tests/quality/*.yaml) into plain cases."""
+"""Read the project's answer-quality sets into plain cases: the generic part (tests/quality/*.yaml) and the edition's.
+
+Questions about an edition's article (its speaker, arguments, quotes, city, theme, year) travel with the edition, in
+``knowledge/editions/<edition>/quality/`` under the same file names; generic questions stay here, edition-free.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,13 @@ TUNE = HERE / "questions.yaml"
 CHECK = HERE / "check.yaml"
 LONG = HERE / "long_messages.yaml"
 EQUIVALENTS = HERE / "equivalents.yaml"
+SHIPPED = HERE.parent.parent / "knowledge"
+
+
+def edition_quality(knowledge_dir: Path = SHIPPED) -> Path:
+    """The quality folder of the current edition of ``knowledge_dir`` (``editions/<edition>/quality``)."""
+    edition = yaml.safe_load((knowledge_dir / "event.yaml").read_text(encoding="utf-8"))["event"]["edition"]
+    return knowledge_dir / "editions" / str(edition) / "quality"
 
 
 @dataclass(frozen=True)
@@ -29,16 +40,25 @@ class Case:
         return bool(self.ids)
 
 
-def load_cases(path: Path) -> list[Case]:
-    """The cases of one set, in-scope first; accepts the by-id layout and the long-message list layout."""
+def load_cases(path: Path, knowledge_dir: Path | None = SHIPPED) -> list[Case]:
+    """The cases of one set and of its part in ``knowledge_dir``'s current edition (none when ``None``), in-scope first."""
+    cases = _read(path)
+    part = edition_quality(knowledge_dir) / path.name if knowledge_dir is not None else None
+    if part is not None and part.is_file():
+        cases += _read(part)
+    return [c for c in cases if c.in_scope] + [c for c in cases if not c.in_scope]
+
+
+def _read(path: Path) -> list[Case]:
+    """The cases of one file; accepts the by-id layout and the long-message list layout."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     groups: list[list[str]] = yaml.safe_load(EQUIVALENTS.read_text(encoding="utf-8"))
     cases: list[Case] = []
-    for lang, items in data["in"].items():
+    for lang, items in (data.get("in") or {}).items():
         pairs = items.items() if isinstance(items, dict) else [(ids, [q]) for ids, q in items]
         for ids, questions in pairs:
             accepted = set(ids.split("|"))
             accepted.update(*(group for group in groups if accepted & set(group)))
             cases += [Case(lang, q, frozenset(accepted)) for q in questions]
-    cases += [Case(lang, q, frozenset()) for lang, qs in data["out"].items() for q in qs]
+    cases += [Case(lang, q, frozenset()) for lang, qs in (data.get("out") or {}).items() for q in qs]
     return cases
