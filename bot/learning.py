@@ -1,5 +1,8 @@
 """Teaching the bot from Telegram, safely: add a phrasing or a new entry to faq.yaml, undo it.
 
+A phrasing goes to the file that holds its entry: ``faq.yaml`` for the generic entries, the current
+edition's ``editions/<edition>/faq.yaml`` for the entries about its article; a new entry goes to ``faq.yaml``.
+
 faq.yaml is edited as a round-trip document (ruamel.yaml) so comments, order and quoting stay as
 the organisers wrote them. Every edit is validated and checked for harm before it is written:
 a phrasing that would make a question the bot already answers go to another entry is refused,
@@ -25,6 +28,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from bot.assistant import Assistant
 from bot.knowledge import DEFAULT_LANG, Knowledge, KnowledgeError, Lang, Problem, load
 from bot.knowledge.safe_read import RefusedFile, read_capped
+from bot.knowledge.schema import EDITIONS
 from bot.text import fold
 
 FAQ = "faq.yaml"
@@ -34,11 +38,12 @@ ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Edit:
-    """faq.yaml before and after a change (what /undo restores), and the entry it concerns."""
+    """A faq file before and after a change (what /undo restores), the entry it concerns and the file (relative)."""
 
     faq_id: str
     before: str
     after: str
+    file: str = FAQ
 
 
 @dataclass(frozen=True)
@@ -91,12 +96,19 @@ def add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit
     The change is written only over the very text it was computed from: an edit saved
     meanwhile (by hand) is kept, and this change is redone on top of it.
     """
-    return _redone(lambda: _add_phrasing(directory, faq_id, lang, question), directory / FAQ)
+    file = file_of(directory, faq_id)
+    return _redone(lambda: _add_phrasing(directory, file, faq_id, lang, question), directory / file)
 
 
-def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit:
-    """One attempt at ``add_phrasing``; ``FileChanged`` if faq.yaml changed before it could be written."""
-    path = directory / FAQ
+def file_of(directory: Path, faq_id: str) -> str:
+    """The faq file (relative to ``directory``) holding entry ``faq_id``: the current edition's when it is one of its entries."""
+    knowledge = load(directory)
+    return f"{EDITIONS}/{knowledge.event.edition}/{FAQ}" if faq_id in knowledge.edition_ids else FAQ
+
+
+def _add_phrasing(directory: Path, file: str, faq_id: str, lang: str, question: str) -> Edit:
+    """One attempt at ``add_phrasing``; ``FileChanged`` if the file changed before it could be written."""
+    path = directory / file
     original = _read(path)
     yaml = _yaml()
     document = yaml.load(original)
@@ -111,7 +123,7 @@ def _add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edi
     if cleaned.casefold() in (str(p).casefold() for p in phrasings):
         return Edit(faq_id, original, original)
     phrasings.append(cleaned)
-    return _commit(directory, yaml, document, original, faq_id, expect={cleaned: faq_id})
+    return _commit(directory, yaml, document, original, faq_id, expect={cleaned: faq_id}, file=file)
 
 
 def new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None) -> Edit:
@@ -149,17 +161,17 @@ def _new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_l
     return _commit(directory, yaml, document, original, faq_id, expect={cleaned: faq_id}, new=True)
 
 
-def undo(directory: Path, before: str, after: str) -> None:
-    """Put faq.yaml back as it was before an edit; refused when the file changed since (someone edited it by hand).
+def undo(directory: Path, before: str, after: str, file: str = FAQ) -> None:
+    """Put a faq file back as it was before an edit; refused when the file changed since (someone edited it by hand).
 
     ``before`` is validated in a scratch copy first, and written only over the exact text
     ``after``: a later edit, saved by hand even while this runs, is never discarded.
     """
-    path = directory / FAQ
+    path = directory / file
     changed = KnowledgeError([Problem(str(path), 1, "was edited since that change; undo it by hand")])
     if _read(path) != after:
         raise changed
-    _validated(directory, before)
+    _validated(directory, before, file)
     try:
         _replace_if_unchanged(path, after, before)
     except FileChanged:
@@ -189,8 +201,9 @@ def _commit(
     faq_id: str,
     expect: dict[str, str],
     new: bool = False,
+    file: str = FAQ,
 ) -> Edit:
-    """Validate the edited document in a scratch copy, check it harms no answer, then write it over faq.yaml."""
+    """Validate the edited document in a scratch copy, check it harms no answer, then write it over ``file``."""
     stream = io.StringIO()
     yaml.dump(document, stream)
     edited = stream.getvalue()
@@ -199,20 +212,20 @@ def _commit(
         if at > 0 and edited[at - 1] != "\n":
             edited = edited[:at] + "\n" + edited[at:]
     before = load(directory)
-    after = _validated(directory, edited)
+    after = _validated(directory, edited, file)
     harms = _harms(before, after, expect)
     if harms:
         raise HarmfulEdit(harms)
-    _replace_if_unchanged(directory / FAQ, original, edited)
-    return Edit(faq_id, original, edited)
+    _replace_if_unchanged(directory / file, original, edited)
+    return Edit(faq_id, original, edited, file)
 
 
-def _validated(directory: Path, faq_text: str) -> Knowledge:
-    """The knowledge ``directory`` would hold with ``faq_text`` as faq.yaml, loaded in a scratch copy; ``KnowledgeError`` if invalid."""
+def _validated(directory: Path, faq_text: str, file: str = FAQ) -> Knowledge:
+    """The knowledge ``directory`` would hold with ``faq_text`` as ``file``, loaded in a scratch copy; ``KnowledgeError`` if invalid."""
     with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
         copy = Path(scratch) / "kb"
         shutil.copytree(directory, copy)
-        (copy / FAQ).write_text(faq_text, encoding="utf-8")
+        (copy / file).write_text(faq_text, encoding="utf-8")
         try:
             return load(copy)
         except KnowledgeError as exc:

@@ -27,12 +27,14 @@ PACKAGE_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 def load_locales(
     directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem], pending: dict[str, str] | None = None
 ) -> dict[Lang, dict[str, Variants]]:
-    """The bot's own strings per language, with the overrides in ``directory/locales/<lang>.yaml`` applied (``pending``: see ``check_texts``)."""
+    """The bot's own strings per language, with ``directory/locales/<lang>.yaml`` applied (``pending``: see ``check_texts``)."""
     shipped = {lang: _read(PACKAGE_LOCALES / f"{lang}.yaml", problems) for lang in LANGS}
     passed_in = {key: _code_placeholders(key, shipped, known) for key in shipped[DEFAULT_LANG]}
     for lang, strings in shipped.items():
         for key, (variants, line) in strings.items():
-            check_texts(variants, known, str(PACKAGE_LOCALES / f"{lang}.yaml"), line, f"'{key}': ", problems, passed_in.get(key, ()), pending)
+            check_texts(
+                variants, known, str(PACKAGE_LOCALES / f"{lang}.yaml"), line, f"'{key}': ", problems, passed_in.get(key, ()), pending
+            )
     # Topic commands' menu texts (``cmd_<command>``) belong to the knowledge that declares the command.
     allowed = set(passed_in) | {f"cmd_{entry.command}" for entry in known.entries if entry.command}
     overrides: dict[Lang, dict[str, tuple[Variants, int]]] = {}

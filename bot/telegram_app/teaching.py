@@ -200,7 +200,7 @@ async def _apply(
         await send(context.bot, chat.id, render.ui("learn_failed", problems="\n".join(map(str, exc.problems))))
         return
     if edit.before != edit.after:
-        runtime.store.record_edit(key or uuid.uuid4().hex, learning.FAQ, edit.before, edit.after, runtime.clock(), question_ids)
+        runtime.store.record_edit(key or uuid.uuid4().hex, edit.file, edit.before, edit.after, runtime.clock(), question_ids)
     runtime.store.resolve_questions(question_ids, edit.faq_id)
     await apply_reload(context.application)  # type: ignore[arg-type]
     fresh = runtime.snapshot
@@ -222,7 +222,7 @@ async def undo(update: Update, context: Context) -> None:
         return
     edit_id, file, before, after = last
     try:
-        await asyncio.to_thread(learning.undo, runtime.live.directory, before, after)
+        await asyncio.to_thread(learning.undo, runtime.live.directory, before, after, file)
     except KnowledgeError as exc:
         await send(context.bot, chat.id, render.ui("undo_failed", problems="\n".join(map(str, exc.problems))))
         return

@@ -171,13 +171,13 @@ def hand_edit_during(monkeypatch: pytest.MonkeyPatch, kb_dir: Path) -> list[str]
     real = learning._validated
     saved: list[str] = []
 
-    def validate_while_someone_saves(directory: Path, text: str) -> Any:
+    def validate_while_someone_saves(directory: Path, text: str, file: str = "faq.yaml") -> Any:
         """Validation takes a while: a hand edit lands meanwhile (once)."""
         if not saved:
             faq = kb_dir / "faq.yaml"
             saved.append(faq.read_text(encoding="utf-8").rstrip("\n") + "\n" + HAND_EDIT)
             faq.write_text(saved[0], encoding="utf-8")
-        return real(directory, text)
+        return real(directory, text, file)
 
     monkeypatch.setattr(learning, "_validated", validate_while_someone_saves)
     return saved
@@ -221,10 +221,10 @@ def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir
     real = learning._validated
     faq = kb_dir / "faq.yaml"
 
-    def always_edited(directory: Path, text: str) -> Any:
+    def always_edited(directory: Path, text: str, file: str = "faq.yaml") -> Any:
         """Someone saves faq.yaml during every validation."""
         faq.write_text(faq.read_text(encoding="utf-8") + "# saved by hand\n", encoding="utf-8")
-        return real(directory, text)
+        return real(directory, text, file)
 
     monkeypatch.setattr(learning, "_validated", always_edited)
     with pytest.raises(KnowledgeError) as caught:
@@ -302,3 +302,40 @@ def test_a_teaching_edit_never_waits_on_a_pipe_in_place_of_faq_yaml(kb_dir: Path
     assert [str(e) for e in outcome] == [
         f"{faq}:1: is not a regular file (a pipe, device or socket?): replace it with the YAML file itself"
     ]
+
+
+def move_to_the_edition_folder(kb_dir: Path, faq_id: str) -> Path:
+    """Move entry ``faq_id`` from faq.yaml to the current edition's folder, as an entry about its article; that file's path."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    generic = yaml.load((kb_dir / "faq.yaml").read_text(encoding="utf-8"))
+    entry = next(e for e in generic["entries"] if e["id"] == faq_id)
+    generic["entries"].remove(entry)
+    yaml.dump(generic, kb_dir / "faq.yaml")
+    folder = kb_dir / "editions" / load(kb_dir).event.edition
+    folder.mkdir(parents=True)
+    yaml.dump({"entries": [entry]}, folder / "faq.yaml")
+    return folder / "faq.yaml"
+
+
+async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(
+    tmp_path: Path, kb_dir: Path
+) -> None:
+    """An entry kept in editions/<edition>/faq.yaml learns a phrasing there (faq.yaml untouched), and /undo puts that file back."""
+    edition_faq = move_to_the_edition_folder(kb_dir, "venue")
+    generic, original = (kb_dir / "faq.yaml").read_text(encoding="utf-8"), edition_faq.read_text(encoding="utf-8")
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        await miss(bot, "is there a cloakroom at the venue")
+        listing = await bot.api.ask("/unanswered", admin)
+        venue = title(kb_dir, "venue")
+        learned = await tap(bot, listing, f"1. + {venue}")
+        assert learned.text.startswith(f"Added “is there a cloakroom at the venue” to “{venue}”.")
+        assert "is there a cloakroom at the venue" in edition_faq.read_text(encoding="utf-8")
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == generic
+        answer = await bot.api.ask("is there a cloakroom at the venue", bot.api.user(4))
+        assert answer.text in learned.text
+        undone = await bot.api.ask("/undo", admin)
+        assert undone.text == f"Undone: {edition_faq} is back as it was before the last change made from Telegram."
+        assert edition_faq.read_text(encoding="utf-8") == original
