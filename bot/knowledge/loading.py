@@ -145,10 +145,9 @@ def load(directory: str | Path) -> Knowledge:
     pending: dict[str, str] = {}
     cross_check(known, event_lines, sources, reminder_lines, problems, warnings, pending)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
-    phrasings = [
-        *(text for entry in known.entries for texts in entry.questions.values() for text in texts),
-        *(text for passage in passages for texts in passage.questions.values() for text in texts),
-    ]
+    # Past editions' phrasings count too: the matcher keeps their words (a new edition keeps the old article's vocabulary).
+    archived = [item for content in known.archive.values() for item in (*content.entries, *content.passages)]
+    phrasings = [text for item in (*known.entries, *passages, *archived) for texts in item.questions.values() for text in texts]
     check_unused_concepts(vocabulary, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     locales = load_locales(directory, known, problems, warnings, pending)
     check_unset(known, event_lines, pending, problems, warnings)
