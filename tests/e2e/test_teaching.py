@@ -319,9 +319,7 @@ def move_to_the_edition_folder(kb_dir: Path, faq_id: str) -> Path:
     return folder / "faq.yaml"
 
 
-async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(
-    tmp_path: Path, kb_dir: Path
-) -> None:
+async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(tmp_path: Path, kb_dir: Path) -> None:
     """An entry kept in editions/<edition>/faq.yaml learns a phrasing there (faq.yaml untouched), and /undo puts that file back."""
     edition_faq = move_to_the_edition_folder(kb_dir, "venue")
     generic, original = (kb_dir / "faq.yaml").read_text(encoding="utf-8"), edition_faq.read_text(encoding="utf-8")
