@@ -146,8 +146,10 @@ def load(directory: str | Path) -> Knowledge:
     cross_check(known, event_lines, sources, reminder_lines, problems, warnings, pending)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     # Past editions' phrasings count too: the matcher keeps their words (a new edition keeps the old article's vocabulary).
-    archived = [item for content in known.archive.values() for item in (*content.entries, *content.passages)]
-    phrasings = [text for item in (*known.entries, *passages, *archived) for texts in item.questions.values() for text in texts]
+    entries_and_passages: list[Entry | Passage] = [*known.entries, *passages]
+    for content in known.archive.values():
+        entries_and_passages += [*content.entries, *content.passages]
+    phrasings = [text for item in entries_and_passages for texts in item.questions.values() for text in texts]
     check_unused_concepts(vocabulary, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     locales = load_locales(directory, known, problems, warnings, pending)
     check_unset(known, event_lines, pending, problems, warnings)
