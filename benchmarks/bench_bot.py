@@ -53,7 +53,8 @@ def echo_application(api_url: str, request: InProcessRequest | None) -> Applicat
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is not None and update.effective_message is not None and update.effective_message.text:
-            text = html.escape(update.effective_message.text, quote=False)  # HTML like the bot's replies: same work in the fake
+            # HTML like the bot's replies: same work in the fake
+            text = html.escape(update.effective_message.text, quote=False)
             await context.bot.send_message(update.effective_chat.id, text, parse_mode="HTML")
 
     application.add_handler(MessageHandler(filters.TEXT, echo))
@@ -73,8 +74,14 @@ async def one_run(updates: int, over_http: bool, baseline: bool = False) -> floa
             if baseline:
                 app = echo_application(server.url, request)
             else:
-                settings = Settings(token=TOKEN, api_url=server.url, knowledge_dir=ROOT / "knowledge", data_dir=Path(data),
-                                    broadcast_rate=1_000_000, flood_limit=1_000_000)  # fmt: skip
+                settings = Settings(
+                    token=TOKEN,
+                    api_url=server.url,
+                    knowledge_dir=ROOT / "knowledge",
+                    data_dir=Path(data),
+                    broadcast_rate=1_000_000,
+                    flood_limit=1_000_000,
+                )
                 app = build_application(settings, request=request)
             async with app:
                 await app.start()
@@ -104,7 +111,10 @@ async def main() -> None:
             bot_runs.append(await one_run(args.updates, over_http))
             echo_runs.append(await one_run(args.updates, over_http, baseline=True))
         bot, echo = args.updates / statistics.median(bot_runs), args.updates / statistics.median(echo_runs)
-        print(f"| {label} | {args.updates:,} | {statistics.median(bot_runs):.2f} | {bot:,.0f} | {echo:,.0f} | {bot / echo:.2f} |")
+        print(
+            f"| {label} | {args.updates:,} | {statistics.median(bot_runs):.2f} "
+            f"| {bot:,.0f} | {echo:,.0f} | {bot / echo:.2f} |"
+        )
 
 
 if __name__ == "__main__":

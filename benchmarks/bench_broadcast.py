@@ -51,7 +51,13 @@ def busiest_second(times: list[float]) -> int:
 
 def settings(data: str, rate: float) -> Settings:
     """Settings for a benchmark bot on a scratch data folder."""
-    return Settings(token=TOKEN, api_url="http://fake.invalid", knowledge_dir=ROOT / "knowledge", data_dir=Path(data), broadcast_rate=rate)
+    return Settings(
+        token=TOKEN,
+        api_url="http://fake.invalid",
+        knowledge_dir=ROOT / "knowledge",
+        data_dir=Path(data),
+        broadcast_rate=rate,
+    )
 
 
 async def throughput(subscribers: int, rate: float) -> str:
@@ -75,8 +81,10 @@ async def throughput(subscribers: int, rate: float) -> str:
     duplicates = sum(n - 1 for n in received.values() if n > 1)
     lost = sum(1 for chat in chats if chat not in received)
     achieved = subscribers / elapsed
-    return (f"| {subscribers:,} | {rate:,.0f}/s | {elapsed:.2f} | {achieved:,.1f}/s | {achieved / rate:.1%} | "
-            f"{busiest_second(arrivals):,} | {duplicates} | {lost} | {report.sent:,} |")  # fmt: skip
+    return (
+        f"| {subscribers:,} | {rate:,.0f}/s | {elapsed:.2f} | {achieved:,.1f}/s | {achieved / rate:.1%} | "
+        f"{busiest_second(arrivals):,} | {duplicates} | {lost} | {report.sent:,} |"
+    )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -85,7 +93,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-async def replies_during_broadcast(subscribers: int, rate: float, questions_per_second: float, seconds: float) -> list[str]:
+async def replies_during_broadcast(
+    subscribers: int, rate: float, questions_per_second: float, seconds: float
+) -> list[str]:
     """Reply latency with no broadcast, then during one; table rows."""
     api = FakeBotApi()
     asked: dict[int, float] = {}
@@ -139,7 +149,14 @@ async def replies_during_broadcast(subscribers: int, rate: float, questions_per_
             during = [t for t in bulk if start <= t <= end]
             window = [t for t in every if start <= t <= end]
             rows.append(
-                _row(f"{subscribers:,}-subscriber broadcast", busy, len(during) / (end - start), rate, questions_per_second, window)
+                _row(
+                    f"{subscribers:,}-subscriber broadcast",
+                    busy,
+                    len(during) / (end - start),
+                    rate,
+                    questions_per_second,
+                    window,
+                )
             )
             await app.updater.stop()
             await app.stop()  # stops the broadcast after the sends in flight (its unsent rows stay pending)
@@ -148,24 +165,34 @@ async def replies_during_broadcast(subscribers: int, rate: float, questions_per_
     return rows
 
 
-def _row(label: str, latencies: list[float], broadcast_rate: float | None, rate: float, qps: float, window: list[float]) -> str:
+def _row(
+    label: str, latencies: list[float], broadcast_rate: float | None, rate: float, qps: float, window: list[float]
+) -> str:
     """One row of the replies table."""
     p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
     if broadcast_rate is None:
         return f"| {label} | {qps:g}/s | {len(latencies)} | {p50:,.0f} | {p99:,.0f} | – | – | – |"
     left = rate - qps
-    return (f"| {label} | {qps:g}/s | {len(latencies)} | {p50:,.0f} | {p99:,.0f} | {broadcast_rate:.1f}/s | "
-            f"{broadcast_rate / left:.1%} of {left:g}/s | {busiest_second(window)} (limit {rate:g}) |")  # fmt: skip
+    return (
+        f"| {label} | {qps:g}/s | {len(latencies)} | {p50:,.0f} | {p99:,.0f} | {broadcast_rate:.1f}/s | "
+        f"{broadcast_rate / left:.1%} of {left:g}/s | {busiest_second(window)} (limit {rate:g}) |"
+    )
 
 
 async def main(args: Any) -> None:
     """Print both tables."""
-    print("| subscribers | limit | seconds | achieved | share of limit | busiest second | duplicates | lost | reported sent |")
+    print(
+        "| subscribers | limit | seconds | achieved | share of limit "
+        "| busiest second | duplicates | lost | reported sent |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(await throughput(10_000, 1000))
     print(await throughput(300, 30))
     print()
-    print("| replies while | questions | replies | p50 ms | p99 ms | broadcast rate | share of what replies leave | busiest second |")
+    print(
+        "| replies while | questions | replies | p50 ms | p99 ms "
+        "| broadcast rate | share of what replies leave | busiest second |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for row in await replies_during_broadcast(10_000, 25.0, 10.0, args.seconds):
         print(row)
@@ -173,5 +200,7 @@ async def main(args: Any) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0, help="how long questions are asked during the broadcast (default: 30)")
+    parser.add_argument(
+        "--seconds", type=float, default=30.0, help="how long questions are asked during the broadcast (default: 30)"
+    )
     asyncio.run(main(parser.parse_args()))

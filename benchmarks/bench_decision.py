@@ -54,7 +54,7 @@ def process_seconds(question: str, cache: str) -> float:
 
 
 def peak_megabytes(learned: bool) -> float:
-    """Peak RSS (MB, VmHWM: ru_maxrss would carry this process's peak across exec) after building the assistant and answering once."""
+    """Peak RSS (MB, VmHWM: ru_maxrss would carry this process's peak across exec) after building and one answer."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -100,8 +100,10 @@ def main() -> None:
         rows.append((label, len(samples), statistics.median(samples), percentile(samples, 0.99)))
     print("| shipped knowledge base | runs or questions | median | p99 |")
     print("|---|---:|---:|---:|")
-    print(f"| training the decision model ({len(examples)} questions, {len(model.labels)} classes), s | {RUNS} "
-          f"| {statistics.median(trainings):.2f} | {max(trainings):.2f} (max) |")  # fmt: skip
+    print(
+        f"| training the decision model ({len(examples)} questions, {len(model.labels)} classes), s | {RUNS} "
+        f"| {statistics.median(trainings):.2f} | {max(trainings):.2f} (max) |"
+    )
     for label, count, median, p99 in rows:
         print(f"| {label}, warm, ms | {count} | {median:.3f} | {p99:.3f} |")
     with tempfile.TemporaryDirectory() as cache:

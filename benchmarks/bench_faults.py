@@ -1,4 +1,4 @@
-"""Storage faults during an announcement, through the real ``python -m bot run`` against the fake Bot API over loopback HTTP.
+"""Storage faults during an announcement, through the real ``python -m bot run`` against the fake Bot API (HTTP).
 
     python benchmarks/bench_faults.py                      # every scenario (about three minutes)
     python benchmarks/bench_faults.py --lock-seconds 10    # shorter faults
@@ -44,11 +44,20 @@ from tests.fakes.botapi import FakeBotApi, LoopbackServer
 ADMIN = 42
 SUBSCRIBERS = range(10_000, 10_100)
 TEXT = "The doors open at nine; the cloakroom is by the entrance."
-QUESTIONS = ("where is it?", "when does it start?", "who gives the keynote?", "is there parking?", "how do I get there?")
+QUESTIONS = (
+    "where is it?",
+    "when does it start?",
+    "who gives the keynote?",
+    "is there parking?",
+    "how do I get there?",
+)
 APOLOGY = "Sorry, something went wrong"
 # Another process holding the write lock for the given seconds (a backup, a manual sqlite3 session).
-LOCKER = "import sqlite3, sys, time\ndb = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN IMMEDIATE')\n" \
-    "print('locked', flush=True)\ntime.sleep(float(sys.argv[2]))\ndb.execute('COMMIT')\n"  # fmt: skip
+LOCKER = (
+    "import sqlite3, sys, time\n"
+    "db = sqlite3.connect(sys.argv[1], isolation_level=None)\ndb.execute('BEGIN IMMEDIATE')\n"
+    "print('locked', flush=True)\ntime.sleep(float(sys.argv[2]))\ndb.execute('COMMIT')\n"
+)
 
 
 def delivered(api: FakeBotApi) -> Counter[int]:
@@ -58,7 +67,9 @@ def delivered(api: FakeBotApi) -> Counter[int]:
 
 def reports(api: FakeBotApi) -> int:
     """Reports the admin received (a new message or the status edited into one)."""
-    return sum(1 for c in api.calls if c.status == 200 and c.chat_id == ADMIN and c.text.startswith("Announcement sent"))
+    return sum(
+        1 for c in api.calls if c.status == 200 and c.chat_id == ADMIN and c.text.startswith("Announcement sent")
+    )
 
 
 async def until(api: FakeBotApi, condition: Callable[[], bool], within: float) -> bool:
@@ -112,7 +123,8 @@ async def scenario(name: str, seconds: float, workdir: Path) -> str:
         command = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)]
         done = await asyncio.to_thread(subprocess.run, command, capture_output=True, check=False)
         if done.returncode != 0:
-            return f"| {name} | skipped: the OS refuses to mount a tmpfs ({done.stderr.decode().strip()}) | | | | | | | | | |"
+            reason = done.stderr.decode().strip()
+            return f"| {name} | skipped: the OS refuses to mount a tmpfs ({reason}) | | | | | | | | | |"
         mounted, data = True, mount / "data"
     try:
         store = Store(data / "bot.sqlite3")
@@ -135,7 +147,12 @@ async def scenario(name: str, seconds: float, workdir: Path) -> str:
                 fault_started = time.monotonic()
                 if name.startswith("lock"):
                     locker = await asyncio.create_subprocess_exec(
-                        sys.executable, "-c", LOCKER, str(data / "bot.sqlite3"), str(seconds), stdout=asyncio.subprocess.PIPE
+                        sys.executable,
+                        "-c",
+                        LOCKER,
+                        str(data / "bot.sqlite3"),
+                        str(seconds),
+                        stdout=asyncio.subprocess.PIPE,
                     )
                     assert locker.stdout is not None
                     await locker.stdout.readline()  # "locked"
@@ -164,10 +181,15 @@ async def scenario(name: str, seconds: float, workdir: Path) -> str:
         if mounted:
             await asyncio.to_thread(subprocess.run, ["umount", "-l", str(workdir / "mnt")], check=False)
     received = delivered(api)
-    p99 = statistics.quantiles(latencies, n=100, method="inclusive")[98] if len(latencies) >= 2 else max(latencies, default=0.0)
+    p99 = (
+        statistics.quantiles(latencies, n=100, method="inclusive")[98]
+        if len(latencies) >= 2
+        else max(latencies, default=0.0)
+    )
     median = statistics.median(latencies) if latencies else 0.0
     return (
-        f"| {name} | {fault:.0f} s | {len(latencies)} | {median:.2f} s | {p99:.2f} s | {max(latencies, default=0):.2f} s | {len(apologies)} "
+        f"| {name} | {fault:.0f} s | {len(latencies)} | {median:.2f} s | "
+        f"{p99:.2f} s | {max(latencies, default=0):.2f} s | {len(apologies)} "
         f"| {len(received)} / {len(SUBSCRIBERS)} | {sum(n - 1 for n in received.values())} "
         f"| {len(set(SUBSCRIBERS) - set(received))} | {reports(api)} |"
     )
@@ -179,7 +201,8 @@ async def main() -> None:
     parser.add_argument("--lock-seconds", type=float, default=30.0, help="how long each fault lasts (default: 30)")
     args = parser.parse_args()
     print(
-        "| fault | lasted | questions | median answer | p99 answer | slowest answer | apologies | reached | duplicates | never reached | reports |"
+        "| fault | lasted | questions | median answer | p99 answer | slowest answer "
+        "| apologies | reached | duplicates | never reached | reports |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name in ("lock", "lock + restart", "full disk"):

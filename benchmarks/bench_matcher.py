@@ -63,12 +63,15 @@ def typo(word: str, rng: random.Random) -> str:
     if len(word) < 4:
         return word
     i = rng.randrange(1, len(word) - 1)
-    return rng.choice([word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:], word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]])
+    return rng.choice(
+        [word[:i] + word[i + 1 :], word[:i] + word[i] + word[i:], word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]]
+    )
 
 
 def synthetic(entries: int, rng: random.Random) -> tuple[list[Phrasing], list[str]]:
     """``entries`` x 5 phrasings over a 4,000-word vocabulary, and 500 queries (typo'd paraphrases, off-topic)."""
-    syllables = ["ka", "lo", "mi", "ter", "van", "bio", "gen", "ro", "sa", "del", "fin", "port", "ex", "ul", "tra", "ne", "sto", "qui"]
+    syllables = ["ka", "lo", "mi", "ter", "van", "bio", "gen", "ro", "sa", "del", "fin", "port", "ex", "ul", "tra"]
+    syllables += ["ne", "sto", "qui"]
     words = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(6000)})[:4000]
     fillers = ["what", "is", "the", "when", "where", "who", "how", "about", "for", "of"]
     phrasings = []
@@ -126,7 +129,10 @@ def cold_and_warm(assistant: Assistant, questions: list[tuple[str, str]]) -> Non
                 runs.append((time.perf_counter() - start) * 1000)
             warm.append(min(runs))
         for state, samples in (("cold", cold), ("warm", warm)):
-            print(f"| {label}, {state} | {len(samples)} | {statistics.median(samples):.3f} | {percentile(samples, 0.99):.3f} |")
+            print(
+                f"| {label}, {state} | {len(samples)} | "
+                f"{statistics.median(samples):.3f} | {percentile(samples, 0.99):.3f} |"
+            )
 
 
 def compare(label: str, phrasings: list[Phrasing], queries: list[str], normalisers: dict[str, Normaliser]) -> None:
@@ -159,7 +165,8 @@ def main() -> None:
     print()
     shipped_queries = [case.question for case in cases] * 3
     print(
-        "| knowledge base | phrasings | ours median ms | ours p99 ms | baseline median ms | baseline p99 ms | speed-up (medians) | build ms |"
+        "| knowledge base | phrasings | ours median ms | ours p99 ms "
+        "| baseline median ms | baseline p99 ms | speed-up (medians) | build ms |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     entries = len(knowledge.entries)
@@ -181,7 +188,7 @@ def process_run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def process_times(runs: int = 9) -> str:
-    """The table of the whole ``python -m bot ask`` process time: cache hit, cache miss, cache off, beside a bare interpreter."""
+    """The table of the whole ``python -m bot ask`` process time: cache hit, miss and off, beside a bare interpreter."""
     ask = [sys.executable, "-m", "bot", "ask", "when is it?"]
     with tempfile.TemporaryDirectory() as folder:
         warm = {**os.environ, "BOT_CACHE_DIR": str(Path(folder) / "warm")}
@@ -190,7 +197,11 @@ def process_times(runs: int = 9) -> str:
         cases: list[tuple[str, list[str], Callable[[int], dict[str, str]]]] = [
             ("bare interpreter (`python -c pass`), the baseline", bare, lambda _: dict(os.environ)),
             ("`ask`, knowledge cache hit (every run after the first)", ask, lambda _: warm),
-            ("`ask`, cache miss (the first run after an edit)", ask, lambda n: {**os.environ, "BOT_CACHE_DIR": f"{folder}/miss{n}"}),
+            (
+                "`ask`, cache miss (the first run after an edit)",
+                ask,
+                lambda n: {**os.environ, "BOT_CACHE_DIR": f"{folder}/miss{n}"},
+            ),
             ("`ask`, cache off (`BOT_CACHE_DIR=off`)", ask, lambda _: {**os.environ, "BOT_CACHE_DIR": "off"}),
         ]
         samples: dict[str, tuple[list[float], list[float]]] = {label: ([], []) for label, _, _ in cases}
@@ -201,7 +212,8 @@ def process_times(runs: int = 9) -> str:
                 samples[label][1].append(cpu)
     base = statistics.median(samples[cases[0][0]][0])
     lines = [
-        '\n| `python -m bot ask "when is it?"`, whole process | runs | median s wall | median s CPU | minus bare interpreter, s |',
+        '\n| `python -m bot ask "when is it?"`, whole process '
+        "| runs | median s wall | median s CPU | minus bare interpreter, s |",
         "|---|---:|---:|---:|---:|",
     ]
     for label, (walls, cpus) in samples.items():

@@ -94,7 +94,9 @@ def write_readme(outputs: dict[str, str], header: str) -> None:
 def main() -> None:
     """Run every benchmark; print (and optionally write into the README) their tables."""
     parser = argparse.ArgumentParser()
-    parser.add_argument("--write-readme", action="store_true", help="replace the figures where README.md or docs/*.md show them")
+    parser.add_argument(
+        "--write-readme", action="store_true", help="replace the figures where README.md or docs/*.md show them"
+    )
     names = [name for name, _, _ in BENCHMARKS]
     parser.add_argument("--only", nargs="+", choices=names, help="run these alone; each table then names its own run")
     args = parser.parse_args()
@@ -102,7 +104,9 @@ def main() -> None:
     header = f"Measured with `python benchmarks/run_all.py --write-readme` on {machine()}."
     outputs = {name: run(script, arguments) for name, script, arguments in chosen}
     if args.only:  # the machine line speaks for the full run: these tables say when and where they were measured
-        mark = f"Measured with `python benchmarks/run_all.py --only {' '.join(args.only)} --write-readme` on {machine()}."
+        mark = (
+            f"Measured with `python benchmarks/run_all.py --only {' '.join(args.only)} --write-readme` on {machine()}."
+        )
         outputs = {name: f"{output}\n\n{mark}" for name, output in outputs.items()}
     print(header)
     for name, output in outputs.items():

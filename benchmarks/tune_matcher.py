@@ -2,17 +2,15 @@
 
     python benchmarks/tune_matcher.py
 
-For each matcher setting (entry share, unknown-word factor, ANSWER_AT, PASSAGE_AT) it
-answers every question of tests/quality/questions.yaml (the tune part) and prints
-the share of in-scope questions answered from an acceptable entry or passage, the
-share of off-topic questions declined and the share answered confidently but
-wrongly. The best setting keeps off-topic declined >= 97 % and confidently wrong
-<= 1 % and answers the most (ties: the most cautious); the learned model is off meanwhile. Then,
-with the shipped matcher setting, it chooses AGREE_AT, the learned model's confidence at which
-its agreement turns a "did you mean" into an answer: the one that answers the most while
-off-topic declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then VETO_AT, the model's
-off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest). Then, for information only, it prints the shipped
-setting's figures on the check part and the long messages: those never choose
+For each matcher setting (entry share, unknown-word factor, ANSWER_AT, PASSAGE_AT) it answers every question of
+tests/quality/questions.yaml (the tune part) and prints the share of in-scope questions answered from an acceptable
+entry or passage, the share of off-topic questions declined and the share answered confidently but wrongly. The best
+setting keeps off-topic declined >= 97 % and confidently wrong <= 1 % and answers the most (ties: the most cautious);
+the learned model is off meanwhile. Then, with the shipped matcher setting, it chooses AGREE_AT, the learned model's
+confidence at which its agreement turns a "did you mean" into an answer: the one that answers the most while off-topic
+declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then VETO_AT, the model's
+off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest). Then, for
+information only, it prints the shipped setting's figures on the check part and the long messages: those never choose
 anything (see docs/developers.md, "Answer quality").
 """
 
@@ -62,7 +60,9 @@ def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
     normalisers = assistant.matcher.normalisers
     assistant.matcher = Matcher(assistant.matcher.phrasings, normalisers, entry_share=share, unknown_factor=unknown)
     everything = [*assistant.matcher.phrasings, *passage_phrasings(assistant.knowledge.passages)]
-    assistant.passage_matcher = Matcher(everything, normalisers, rank_only=is_passage, entry_share=share, unknown_factor=unknown)
+    assistant.passage_matcher = Matcher(
+        everything, normalisers, rank_only=is_passage, entry_share=share, unknown_factor=unknown
+    )
 
 
 def main() -> None:
@@ -83,7 +83,10 @@ def main() -> None:
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
             assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = answer_at, passage_at
             rate_in, rate_out, rate_wrong = measure(assistant, tune)
-            print(f"{share:7.2f} {unknown:8.1f} {answer_at:10.0f} {passage_at:11.0f} {rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}")
+            print(
+                f"{share:7.2f} {unknown:8.1f} {answer_at:10.0f} {passage_at:11.0f} "
+                f"{rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}"
+            )
             if rate_out >= MIN_DECLINED and rate_wrong <= MAX_WRONG:
                 key = (rate_in, rate_out, -rate_wrong, -share, passage_at)  # ties: the more cautious
                 if best is None or key > best[0]:
@@ -115,12 +118,18 @@ def main() -> None:
         vetoes.append((veto_at, rate_in, rate_out, rate_wrong))
     assistant_module.VETO_AT = shipped_veto
     # The same bars as AGREE_AT; of the thresholds that keep them, the one answering the most, ties: the highest.
-    kept = [(rate_in, veto_at) for veto_at, rate_in, rate_out, rate_wrong in vetoes
-            if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG]  # fmt: skip
+    kept = [
+        (rate_in, veto_at)
+        for veto_at, rate_in, rate_out, rate_wrong in vetoes
+        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG
+    ]
     print(f"best VETO_AT on the tune part: {max(kept)[1] if kept else None}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
-        print(f"shipped setting, {name}: in-scope {rate_in:.0%}, declined {rate_out:.0%}, confidently wrong {rate_wrong:.1%}")
+        print(
+            f"shipped setting, {name}: in-scope {rate_in:.0%}, declined "
+            f"{rate_out:.0%}, confidently wrong {rate_wrong:.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Command line: ``run`` the Telegram bot, ``chat`` in the terminal, ``ask`` questions, ``check`` the knowledge, ``backup``/``restore``."""
+"""Command line: ``run`` the bot, ``chat`` in the terminal, ``ask``, ``check`` the knowledge, ``backup``/``restore``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     kb_help = "knowledge folder (default: $KNOWLEDGE_DIR or ./knowledge)"
     lang_help = "answer language: en, nl or fr (default: the language each question is written in)"
-    now_help = "pretend it is this moment: 2025-11-04T09:00+01:00, a date (09:00 event time), today, tomorrow or yesterday (default: now)"
+    now_help = (
+        "pretend it is this moment: 2025-11-04T09:00+01:00, a date "
+        "(09:00 event time), today, tomorrow or yesterday (default: now)"
+    )
 
     run = commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     run.set_defaults(handler="run")
@@ -37,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--kb", help=kb_help)
 
     ask = commands.add_parser("ask", help="answer one question, or every line of standard input")
-    ask.add_argument("question", nargs="*", help="the question, quoted or not (default: read lines from standard input)")
+    ask.add_argument(
+        "question", nargs="*", help="the question, quoted or not (default: read lines from standard input)"
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--lang", choices=LANGS, help=lang_help)
     ask.add_argument("--now", help=now_help)
@@ -47,21 +52,33 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--kb", help=kb_help)
 
     new_edition = commands.add_parser(
-        "new-edition", help="start the next edition from its announcement: archive the current one, quote the article, list what to fill"
+        "new-edition",
+        help=(
+            "start the next edition from its announcement: archive "
+            "the current one, quote the article, list what to fill"
+        ),
     )
-    new_edition.add_argument("announcement", help="the new edition's announcement, a UTF-8 text file (one paragraph a line)")
+    new_edition.add_argument(
+        "announcement", help="the new edition's announcement, a UTF-8 text file (one paragraph a line)"
+    )
     new_edition.add_argument("--edition", help="the new edition (default: the year the announcement names)")
-    new_edition.add_argument("--date", help="the new edition's date, YYYY-MM-DD (default: the date the announcement gives)")
+    new_edition.add_argument(
+        "--date", help="the new edition's date, YYYY-MM-DD (default: the date the announcement gives)"
+    )
     new_edition.add_argument("--kb", help=kb_help)
 
     unanswered = commands.add_parser("unanswered", help="list the questions the bot could not answer")
     unanswered.add_argument("--days", type=int, default=30, help="how far back to look (default: 30)")
 
-    backup = commands.add_parser("backup", help="copy the database and its key into a new folder, safely while the bot runs")
+    backup = commands.add_parser(
+        "backup", help="copy the database and its key into a new folder, safely while the bot runs"
+    )
     backup.add_argument("dest", help="a new (or empty) folder for the backup")
     restore = commands.add_parser("restore", help="put a backup into DATA_DIR (the bot must be stopped)")
     restore.add_argument("src", help="a folder written by `backup`")
-    restore.add_argument("--replace", action="store_true", help="DATA_DIR already has a database: keep it aside (renamed) and restore")
+    restore.add_argument(
+        "--replace", action="store_true", help="DATA_DIR already has a database: keep it aside (renamed) and restore"
+    )
     return parser
 
 
@@ -81,7 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.telegram_app.runner import run  # the Telegram stack loads only here
 
             return run()
-        except KeyboardInterrupt:  # Ctrl-C at any stage of start-up (loading, connecting, retrying): quietly, no traceback
+        except KeyboardInterrupt:
+            # Ctrl-C at any stage of start-up (loading, connecting, retrying): quietly, no traceback
             print(file=sys.stderr)
             return 130
     from bot import cli

@@ -81,10 +81,14 @@ class Answer:
     def as_json(self) -> dict[str, object]:
         """The ``ask --json`` contract."""
         return {
-            "question": self.question, "answer": self.text, "faq_id": self.faq_id,
-            "score": round(self.score, 1), "suggestions": [{"faq_id": s.faq_id, "question": s.question} for s in self.suggestions],
-            "lang": self.lang, "outcome": self.outcome,
-        }  # fmt: skip
+            "question": self.question,
+            "answer": self.text,
+            "faq_id": self.faq_id,
+            "score": round(self.score, 1),
+            "suggestions": [{"faq_id": s.faq_id, "question": s.question} for s in self.suggestions],
+            "lang": self.lang,
+            "outcome": self.outcome,
+        }
 
 
 def as_question(phrasing: str, lang: str) -> str:
@@ -105,22 +109,28 @@ class Assistant:
     """Answers questions from one knowledge base; build a new one to change the knowledge."""
 
     def __init__(self, knowledge: Knowledge, learned: bool = True) -> None:
-        """Index ``knowledge``; with ``learned``, also use its decision model (trained now unless it came with the knowledge)."""
+        """Index ``knowledge``; with ``learned``, also use its decision model (trained now unless it has one)."""
         self.knowledge = knowledge
         self._packed = knowledge.decision if learned else None
-        self._model: DecisionModel | None = trained_or_none(knowledge) if learned and knowledge.decision is None else None
+        self._model: DecisionModel | None = (
+            trained_or_none(knowledge) if learned and knowledge.decision is None else None
+        )
         normalisers = knowledge.normalisers
         phrasings = [
             Phrasing(entry.id, lang, text)
-            for entry in knowledge.entries for lang, texts in entry.questions.items() for text in texts
-        ]  # fmt: skip
+            for entry in knowledge.entries
+            for lang, texts in entry.questions.items()
+            for text in texts
+        ]
         # Past editions' article phrasings weigh words as they did when that edition was current (a new edition's
         # knowledge keeps its word statistics), and are never ranked: only the archive answers them.
         archived = [
             Phrasing(f"{ARCHIVE_PREFIX}{edition}/{entry.id}", lang, text)
-            for edition, content in knowledge.archive.items() for entry in content.entries
-            for lang, texts in entry.questions.items() for text in texts
-        ]  # fmt: skip
+            for edition, content in knowledge.archive.items()
+            for entry in content.entries
+            for lang, texts in entry.questions.items()
+            for text in texts
+        ]
         self.matcher = Matcher([*phrasings, *archived], normalisers, rank_only=is_current if archived else None)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
         editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
@@ -133,7 +143,7 @@ class Assistant:
 
     @cached_property
     def passage_matcher(self) -> Matcher:
-        """The second tier, built on first use: passages ranked among the entries (a word common to many weighs little)."""
+        """The second tier, built on first use: passages ranked among entries (a word common to many weighs less)."""
         phrasings = [*self.matcher.phrasings, *passage_phrasings(self.knowledge.passages)]
         return Matcher(phrasings, self.matcher.normalisers, rank_only=is_passage)
 
@@ -145,7 +155,8 @@ class Assistant:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
         clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
         render = self.renderer(lang, now)
-        words = YEAR.sub(" ", clean)  # a known edition's year says nothing about the topic; another one is declined below
+        # a known edition's year says nothing about the topic; another one is declined below
+        words = YEAR.sub(" ", clean)
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
@@ -155,7 +166,12 @@ class Assistant:
         if past is not None:
             return self.from_archive(question, past, render)
         best = ranked[0] if ranked else None
-        ambiguous = best is not None and best.score < CLEAR_AT and len(ranked) > 1 and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
+        ambiguous = (
+            best is not None
+            and best.score < CLEAR_AT
+            and len(ranked) > 1
+            and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
+        )
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
             if self.vetoed(words, best.score, render.lang):
                 return self.decline(question, render, best.score)
@@ -176,7 +192,9 @@ class Assistant:
         agreed = self.second_opinion(words, close[0].entry_id) if close else None
         if agreed is not None:
             entry = self.knowledge.by_id[agreed.label]
-            return Answer(question, self.entry_text(entry, render), entry.id, max(score, agreed.score), render.lang, "answer")
+            return Answer(
+                question, self.entry_text(entry, render), entry.id, max(score, agreed.score), render.lang, "answer"
+            )
         if close:
             suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
@@ -189,7 +207,7 @@ class Assistant:
 
     @property
     def model(self) -> DecisionModel | None:
-        """The decision model (unpacked on first use when it came with a cached knowledge base); ``None`` when not learned."""
+        """The decision model (unpacked on first use if it came with a cached knowledge base); ``None``: not learned."""
         if self._model is None and self._packed is not None:
             self._model = self._packed.unpack()
         return self._model
@@ -205,22 +223,31 @@ class Assistant:
         return top if top is not None and top.label == faq_id and top.score >= AGREE_AT else None
 
     def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
-        """Whether ``question`` has a word (``concepts_only``: a concept of vocabulary.yaml) that few of ``matcher``'s entries use."""
+        """Whether ``question`` has a word (``concepts_only``: a vocabulary concept) few ``matcher`` entries use."""
         normaliser = matcher.normalisers.get(lang)
         tokens = normaliser.tokens(question) if normaliser is not None else ()
         threshold = self.specific_idf(matcher)
-        return any((token in self.concepts or not concepts_only) and matcher.idf.get(token, 0.0) >= threshold for token in tokens)
+        return any(
+            (token in self.concepts or not concepts_only) and matcher.idf.get(token, 0.0) >= threshold
+            for token in tokens
+        )
 
     def specific_idf(self, matcher: Matcher) -> float:
         """The IDF of a word that ``SPECIFIC_ENTRIES`` of ``matcher``'s entries (or passages) use."""
-        return math.log(1 + (len(self.knowledge.entries) + (len(self.passages) if matcher is not self.matcher else 0)) / SPECIFIC_ENTRIES)
+        return math.log(
+            1
+            + (len(self.knowledge.entries) + (len(self.passages) if matcher is not self.matcher else 0))
+            / SPECIFIC_ENTRIES
+        )
 
     @cached_property
     def concepts(self) -> frozenset[str]:
         """The concepts of vocabulary.yaml (its synonym groups' keys, a key of several words giving several)."""
         from bot.text import fold
 
-        return frozenset(part for v in self.knowledge.vocabulary.values() for key in v.synonyms for part in fold(key).split())
+        return frozenset(
+            part for v in self.knowledge.vocabulary.values() for key in v.synonyms for part in fold(key).split()
+        )
 
     def vetoed(self, question: str, score: float, lang: Lang, passage: bool = False) -> bool:
         """Whether the model holds back an answer of ``score``: off-topic first at ``VETO_AT``+, and no specific word.
@@ -251,14 +278,14 @@ class Assistant:
         return next((self.past_years[year] for year in years if year in self.past_years), None)
 
     def archive(self, past: PastEdition) -> Assistant:
-        """An assistant over past edition ``past`` (its facts and article content), built on first use; no learned model."""
+        """An assistant over past edition ``past`` (its facts and article content), built on first use; not learned."""
         found = self._archives.get(past.edition)
         if found is None:
             found = self._archives[past.edition] = Assistant(self.knowledge.archived(past), learned=False)
         return found
 
     def from_archive(self, question: str, past: PastEdition, render: Renderer) -> Answer:
-        """Answer a question about past edition ``past`` from the archive, in the past tense; otherwise the honest decline."""
+        """Answer about past edition ``past`` from the archive, in the past tense; otherwise the honest decline."""
         archive = self.archive(past)
         after = datetime.combine(past.date + timedelta(days=1), time(12, 0), tzinfo=self.knowledge.event.tz)
         reply = archive.answer(question, render.lang, max(render.now, after))
@@ -266,7 +293,9 @@ class Assistant:
             return self.decline(question, render, reply.score)
         then = archive.renderer(render.lang, max(render.now, after))
         text = then.ui("archive_answer", text=reply.text)
-        return Answer(question, text, f"{ARCHIVE_PREFIX}{past.edition}/{reply.faq_id}", reply.score, reply.lang, "answer")
+        return Answer(
+            question, text, f"{ARCHIVE_PREFIX}{past.edition}/{reply.faq_id}", reply.score, reply.lang, "answer"
+        )
 
     def answer_entry(self, faq_id: str, lang: Lang, now: datetime) -> Answer | None:
         """The answer of entry ``faq_id`` (a button, a command, a deep link), or ``None`` if unknown."""
@@ -277,7 +306,7 @@ class Assistant:
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
-        """The entry's answer in the reader's language; without a translation, the whole answer in English (facts too), never a mix."""
+        """The entry's answer in the reader's language; with no translation, all in English (facts too), never a mix."""
         if render.lang not in entry.answer:
             render = self.renderer(DEFAULT_LANG, render.now)
         return render.text(in_language(entry.answer, render.lang))
@@ -292,9 +321,13 @@ class Assistant:
         """The main topics as choices, in the reader's language."""
         render = self.renderer(lang, now)
         return [
-            Suggestion(e.id, in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0], render.localised(dict(e.title)))
+            Suggestion(
+                e.id,
+                in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0],
+                render.localised(dict(e.title)),
+            )
             for e in self.knowledge.menu
-        ]  # fmt: skip
+        ]
 
 
 def is_current(faq_id: str) -> bool:
@@ -313,12 +346,16 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
     for passage in passages:
         texts = [*sentences(passage.text, questions_only=False), *([passage.heading] if passage.heading else [])]
         found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
-        found += [Phrasing(PASSAGE_PREFIX + passage.id, lang, text) for lang, texts in passage.questions.items() for text in texts]
+        found += [
+            Phrasing(PASSAGE_PREFIX + passage.id, lang, text)
+            for lang, texts in passage.questions.items()
+            for text in texts
+        ]
     return found
 
 
 def training_examples(knowledge: Knowledge) -> list[Example]:
-    """What the decision model learns from: every entry's phrasings in every language, and the shipped off-topic questions.
+    """What the decision model learns from: every entry's phrasings in every language, and the off-topic questions.
 
     Past editions' article entries are classes too (``archive:<edition>/<id>``): a question about an old article is
     then told apart from the current entries, and the model keeps the same number of classes from one edition to
@@ -326,15 +363,22 @@ def training_examples(knowledge: Knowledge) -> list[Example]:
     """
     from bot.decision import Example, off_topic_examples
 
-    found = [Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts]
+    found = [
+        Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts
+    ]
     for edition, content in knowledge.archive.items():
         label = f"{ARCHIVE_PREFIX}{edition}/"
-        found += [Example(text, label + entry.id) for entry in content.entries for texts in entry.questions.values() for text in texts]
+        found += [
+            Example(text, label + entry.id)
+            for entry in content.entries
+            for texts in entry.questions.values()
+            for text in texts
+        ]
     return found + off_topic_examples()
 
 
 def trained_or_none(knowledge: Knowledge) -> DecisionModel | None:
-    """The decision model of ``knowledge``, or ``None`` (logged) if training fails: it is a second opinion, never a reason to stop."""
+    """The decision model of ``knowledge``, or ``None`` (logged) if training fails: a second opinion, never a stop."""
     try:
         return build_model(knowledge)
     except Exception:
@@ -350,7 +394,7 @@ def build_model(knowledge: Knowledge) -> DecisionModel:
 
 @lru_cache(maxsize=4)
 def _trained(examples: tuple[Example, ...], vocabulary: tuple[tuple[str, str], ...]) -> DecisionModel:
-    """Train on ``examples`` with ``vocabulary``'s concepts (a pure function of both: unchanged content reuses the model)."""
+    """Train on ``examples`` with ``vocabulary``'s concepts (a pure function of both: same content, same model)."""
     from bot.decision import train
 
     normalisers: dict[str, Normaliser] = {}

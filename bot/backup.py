@@ -83,7 +83,10 @@ def backup(data_dir: Path, dest: Path, now: datetime | None = None) -> Summary:
     if not database.is_file():
         raise BackupError(f"no database at {database}: set DATA_DIR to the folder the bot runs with")
     if not key.is_file():
-        raise BackupError(f"no {KEY_FILE} beside {database}: a backup without it cannot serve /forget; start the bot once to create it")
+        raise BackupError(
+            f"no {KEY_FILE} beside {database}: a backup without it "
+            "cannot serve /forget; start the bot once to create it"
+        )
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise BackupError(f"{dest} already exists and is not an empty folder: give a new folder for the backup")
     if not dest.absolute().parent.is_dir():
@@ -156,10 +159,13 @@ def restore(src: Path, data_dir: Path, replace: bool = False, now: datetime | No
         raise BackupError(f"{exc}; then restore") from None
     try:
         database = data_dir / DATABASE_FILE
-        current = [data_dir / name for name in (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", KEY_FILE)]
+        current = [
+            data_dir / name for name in (DATABASE_FILE, f"{DATABASE_FILE}-wal", f"{DATABASE_FILE}-shm", KEY_FILE)
+        ]
         if database.exists() and not replace:
             raise BackupError(
-                f"DATA_DIR {data_dir} already has a database: restore into an empty folder, or add --replace to keep it aside"
+                f"DATA_DIR {data_dir} already has a database: restore "
+                "into an empty folder, or add --replace to keep it aside"
             )
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
         for path in current:

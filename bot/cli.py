@@ -1,4 +1,4 @@
-"""The terminal commands: ``chat``, ``ask``, ``check``, ``unanswered``, ``backup`` and ``restore``. No Telegram import."""
+"""The terminal commands: ``chat``, ``ask``, ``check``, ``unanswered``, ``backup``, ``restore``. No Telegram import."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def _knowledge_dir(arg: str | None) -> Path:
 
 
 def _load_or_report(arg: str | None, cached: bool = False) -> Knowledge | None:
-    """The knowledge base (from the validated-knowledge cache when ``cached``), or ``None`` after printing its problems."""
+    """The knowledge base (from the validated-knowledge cache if ``cached``), or ``None`` after printing problems."""
     directory = _knowledge_dir(arg)
     if not directory.is_dir():  # typically a command run outside the project folder
         what = "is not a folder" if directory.exists() else "does not exist"
@@ -48,7 +48,7 @@ DATE_ONLY_AT = time(9, 0)
 
 
 def parse_now(value: str | None, tz: tzinfo = UTC) -> datetime:
-    """``--now`` as an aware datetime: ISO 8601 with an offset, a date (09:00 event time), now/today/tomorrow/yesterday."""
+    """``--now`` as an aware datetime: ISO 8601 with offset, a date (09:00 event time), now/today/tomorrow/yesterday."""
     current = datetime.now(UTC)
     if not value:
         return current
@@ -103,7 +103,7 @@ def ask(args: argparse.Namespace) -> int:
 
 
 def chat(args: argparse.Namespace) -> int:
-    """An interactive conversation in the terminal, with numbered "did you mean" choices; each answer in the question's language."""
+    """A conversation in the terminal, with numbered "did you mean" choices; each answer in the question's language."""
     from bot.assistant import Assistant
 
     knowledge = _load_or_report(args.kb, cached=True)
@@ -180,7 +180,8 @@ def new_edition(args: argparse.Namespace) -> int:
         return 1
     print(f"Edition {started.previous} archived (past_editions in event.yaml, editions/{started.previous}/).")
     print(
-        f"Edition {started.edition} on {started.day.isoformat()}: {started.passages} passages in editions/{started.edition}/passages.yaml."
+        f"Edition {started.edition} on {started.day.isoformat()}: "
+        f"{started.passages} passages in editions/{started.edition}/passages.yaml."
     )
     print("Still to fill (then run `python -m bot check` until it prints OK):")
     for number, item in enumerate(started.todo, 1):
@@ -206,7 +207,9 @@ def unanswered(args: argparse.Namespace) -> int:
         return 1
     store = Store(database)
     try:
-        groups = group_unanswered(store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge, learned=False))
+        groups = group_unanswered(
+            store.unanswered(since_days=args.days, now=datetime.now(UTC)), Assistant(knowledge, learned=False)
+        )
     finally:
         store.close()
     if not groups:
@@ -228,7 +231,7 @@ def backup(args: argparse.Namespace) -> int:
 
 
 def restore(args: argparse.Namespace) -> int:
-    """Restore a backup into DATA_DIR, refusing while a bot runs there or if the database and key do not belong together."""
+    """Restore a backup into DATA_DIR, refusing while a bot runs there or if the database and key do not match."""
     from bot.backup import restore as restore_backup
     from bot.config import data_dir
 

@@ -24,7 +24,12 @@ def data_dir(env: Mapping[str, str] | None = None) -> Path:
 
 
 def _number(
-    env: Mapping[str, str], name: str, default: float, kind: type[int] | type[float] = int, minimum: float = 0, maximum: float | None = None
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    kind: type[int] | type[float] = int,
+    minimum: float = 0,
+    maximum: float | None = None,
 ) -> Any:
     """``env[name]`` as an int (or float), ``default`` when unset; a clear ``ConfigError`` otherwise."""
     raw = env.get(name, "").strip()

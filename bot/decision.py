@@ -69,7 +69,7 @@ class Guess:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of ``text``, years left out (a year names an edition, not a topic: the assistant's year rule)."""
+    """The folded words of ``text``, years left out (a year names an edition, not a topic: the assistant's rule)."""
     return [word for word in fold(text).split() if not YEAR.fullmatch(word)]
 
 
@@ -79,7 +79,9 @@ class Featuriser:
     def __init__(self, normalisers: Mapping[str, Normaliser]) -> None:
         self.normalisers = dict(normalisers)
         self.concepts = frozenset(
-            target for n in self.normalisers.values() for target in (*n.word_replacements.values(), *n.phrase_replacements.values())
+            target
+            for n in self.normalisers.values()
+            for target in (*n.word_replacements.values(), *n.phrase_replacements.values())
         )
         self.columns: dict[str, int] = {}
         self.idf: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
@@ -103,7 +105,7 @@ class Featuriser:
         return found
 
     def features(self, text: str, surface: Counter[str] | None = None) -> tuple[Counter[str], float]:
-        """The features of ``text`` (unseen words replaced by the known word they are a typo of) and its share of unknown words."""
+        """The features of ``text`` (unseen words replaced by the known word they are a typo of); its unknown share."""
         words = words_of(text)
         found = self._surface(text, words) if surface is None else surface
         unknown = 0
@@ -119,7 +121,7 @@ class Featuriser:
         return found, unknown / max(len(distinct), 1)
 
     def closest(self, word: str) -> str | None:
-        """The known word ``word`` is most likely a typo of: as close as ``TYPO_CUTOFF`` and with the same first letter."""
+        """The known word ``word`` is most likely a typo of: as close as ``TYPO_CUTOFF``, with the same first letter."""
         from rapidfuzz import fuzz, process
 
         low, high = math.ceil(len(word) * 0.75), len(word) + len(word) // 4 + 1
@@ -143,14 +145,18 @@ class Featuriser:
         frequency = Counter()
         for counts, _ in found:
             frequency.update(counts.keys())
-        self.idf = np.array([math.log((1 + len(texts)) / (1 + frequency[feature])) + 1.0 for feature in self.columns], dtype=np.float32)
+        self.idf = np.array(
+            [math.log((1 + len(texts)) / (1 + frequency[feature])) + 1.0 for feature in self.columns], dtype=np.float32
+        )
         return found
 
     def vector(self, counts: Counter[str], unknown: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
-        """Columns and values: L2-normalised TF-IDF of the known features, then the unknown share (kept out of the norm)."""
+        """Columns and values: L2-normalised TF-IDF of the known features, then the unknown share (out of the norm)."""
         pairs = [(self.columns[f], n) for f, n in counts.items() if f in self.columns]
         columns = np.fromiter((c for c, _ in pairs), dtype=np.intp, count=len(pairs))
-        values = np.fromiter((1.0 + math.log(n) for _, n in pairs), dtype=np.float32, count=len(pairs)) * self.idf[columns]
+        values = (
+            np.fromiter((1.0 + math.log(n) for _, n in pairs), dtype=np.float32, count=len(pairs)) * self.idf[columns]
+        )
         values /= float(np.linalg.norm(values)) or 1.0
         if unknown:
             columns = np.append(columns, self.columns[_UNKNOWN])
@@ -162,9 +168,13 @@ class DecisionModel:
     """A trained classifier over the knowledge's entries plus ``OFF_TOPIC``."""
 
     def __init__(
-        self, featuriser: Featuriser, labels: Sequence[str], weights: npt.NDArray[np.float32],
-        word_weight: Mapping[str, float], in_scope: frozenset[str],
-    ) -> None:  # fmt: skip
+        self,
+        featuriser: Featuriser,
+        labels: Sequence[str],
+        weights: npt.NDArray[np.float32],
+        word_weight: Mapping[str, float],
+        in_scope: frozenset[str],
+    ) -> None:
         self.featuriser = featuriser
         self.labels = tuple(labels)
         self.weights = weights
@@ -176,18 +186,22 @@ class DecisionModel:
     def probabilities(self, text: str) -> Floats:
         """The probability of each class (in ``labels`` order) for ``text``."""
         columns, values = self.featuriser.vector(*self.featuriser.features(text))
-        logits: Floats = (values @ self.weights[columns]).astype(np.float64) if len(columns) else np.zeros(len(self.labels))
+        logits: Floats = (
+            (values @ self.weights[columns]).astype(np.float64) if len(columns) else np.zeros(len(self.labels))
+        )
         logits -= logits.max()
         exp = np.exp(logits)
         return exp / exp.sum()  # type: ignore[no-any-return]
 
     def coverage(self, text: str) -> float:
-        """How much of ``text`` (IDF-weighted words) the knowledge's own questions use: 1 when all of it, 0 when none."""
+        """How much of ``text`` (IDF-weighted words) the knowledge's own questions use: 1 if all of it, 0 if none."""
         total = known = 0.0
         for word in dict.fromkeys(words_of(text)):
             weight = self.word_weight.get(word, self.unknown_weight)
             total += weight
-            if word in self.in_scope or (word not in self.word_weight and self.featuriser.closest(word) in self.in_scope):
+            if word in self.in_scope or (
+                word not in self.word_weight and self.featuriser.closest(word) in self.in_scope
+            ):
                 known += weight
         return known / total if total else 0.0
 
@@ -223,8 +237,9 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
     indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
     matrix = csr_matrix(
         (np.concatenate([v for _, v in vectors]), np.concatenate([c for c, _ in vectors]), indptr),
-        shape=(len(items), len(featuriser.columns)), dtype=np.float32,
-    )  # fmt: skip
+        shape=(len(items), len(featuriser.columns)),
+        dtype=np.float32,
+    )
     weights = fit_softmax(matrix, np.array([index[e.label] for e in items]), len(labels), c)
     frequency: Counter[str] = Counter()
     in_scope: set[str] = set()
@@ -242,8 +257,10 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
     return DecisionModel(featuriser, labels, weights.astype(np.float32), word_weight, frozenset(in_scope))
 
 
-def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, c: float, max_iter: int = 150) -> Floats:
-    """Weights of an L2-regularised multinomial logistic regression without intercepts, classes weighted equally, by L-BFGS.
+def fit_softmax(
+    matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, c: float, max_iter: int = 150
+) -> Floats:
+    """Weights of an L2-regularised multinomial logistic regression, no intercepts, classes weighted equally, by L-BFGS.
 
     No intercept: a class is chosen for what a question says, never by default (the off-topic
     class, many and varied, would otherwise win every short question). Written out in numpy
@@ -266,15 +283,21 @@ def fit_softmax(matrix: csr_matrix, target: npt.NDArray[np.intp], classes: int, 
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         chosen = probabilities[np.arange(rows), target]
         floor = np.finfo(chosen.dtype).tiny  # in single precision 1e-300 would round to 0
-        loss = -float(sample_weight @ np.log(np.maximum(chosen, floor))) + 0.5 * penalty * float(np.vdot(weights, weights))
+        loss = -float(sample_weight @ np.log(np.maximum(chosen, floor))) + 0.5 * penalty * float(
+            np.vdot(weights, weights)
+        )
         residual = (probabilities - onehot) * sample_weight[:, None]
         return loss, (transposed @ residual + penalty * weights).ravel()
 
     # Single precision halves the memory of the weights, the gradients and the L-BFGS history (training's peak).
-    return _lbfgs(loss_and_gradient, np.zeros(features * classes, dtype=np.float32), max_iter).reshape(features, classes)
+    return _lbfgs(loss_and_gradient, np.zeros(features * classes, dtype=np.float32), max_iter).reshape(
+        features, classes
+    )
 
 
-def _lbfgs(evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-6) -> Floats:
+def _lbfgs(
+    evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-6
+) -> Floats:
     """Minimise ``evaluate`` (the loss and its gradient) from ``start`` by L-BFGS with a backtracking line search.
 
     Stops when a step lowers the loss by less than ``tol`` (relative), or when no step along the

@@ -1,4 +1,4 @@
-"""Writes that may wait: while SQLite cannot take them (a lock, a full disk) they queue in a thread, never blocking the event loop.
+"""Writes that may wait: while SQLite cannot take them (a lock, a full disk) they queue in a thread, off the event loop.
 
 A question must never be lost and never delay an answer: ``Store.record_question`` (and a
 helpdesk ticket) tries once without waiting; if the database is locked or full the insert is
@@ -52,9 +52,14 @@ class DeferredWrites:
         self._closing = False
 
     def submit(
-        self, table: str, sql: str, params: tuple[Any, ...], owner: str | None = None, undo: tuple[str, tuple[Any, ...]] | None = None
+        self,
+        table: str,
+        sql: str,
+        params: tuple[Any, ...],
+        owner: str | None = None,
+        undo: tuple[str, tuple[Any, ...]] | None = None,
     ) -> None:
-        """Queue one write to ``table`` (``owner``: whose row it is, for ``discard``; ``undo``: the SQL that removes it); returns at once.
+        """Queue a write to ``table`` (``owner``: whose row, for ``discard``; ``undo``: SQL removing it); returns now.
 
         Without ``undo``, a write discarded while being stored is removed by the rowid its insert got.
         """
@@ -64,7 +69,9 @@ class DeferredWrites:
                 self._thread = threading.Thread(target=self._run, name="deferred-writes", daemon=True)
                 self._thread.start()
             self._changed.notify_all()
-        log.warning("the database cannot be written (locked or full): a %s row is queued and will be stored when it can", table)
+        log.warning(
+            "the database cannot be written (locked or full): a %s row is queued and will be stored when it can", table
+        )
 
     def discard(self, owner: str) -> None:
         """Drop every queued row of ``owner`` (the one being written is deleted right after)."""

@@ -74,8 +74,14 @@ def _similar_pairs(distinct: list[str]) -> dict[int, np.ndarray]:
     for start in range(0, len(ordered), _BLOCK):
         end = min(start + _BLOCK, len(ordered))
         stop = int(np.searchsorted(lengths, lengths[end - 1] * _LENGTH_FACTOR, side="right"))
-        scores = process.cdist(ordered[start:end], ordered[start:stop], scorer=fuzz.ratio, score_cutoff=SAME_QUESTION,
-                               dtype=np.uint8, workers=-1)  # fmt: skip
+        scores = process.cdist(
+            ordered[start:end],
+            ordered[start:stop],
+            scorer=fuzz.ratio,
+            score_cutoff=SAME_QUESTION,
+            dtype=np.uint8,
+            workers=-1,
+        )
         rows, cols = np.nonzero(scores)
         found_rows.append(order[rows + start])
         found_cols.append(order[cols + start])
@@ -86,13 +92,15 @@ def _similar_pairs(distinct: list[str]) -> dict[int, np.ndarray]:
     sort = np.argsort(rows_all, kind="stable")
     rows_all, cols_all = rows_all[sort], cols_all[sort]
     starts = np.searchsorted(rows_all, np.arange(len(distinct) + 1))
-    return {i: np.unique(cols_all[starts[i] : starts[i + 1]]) for i in range(len(distinct)) if starts[i] < starts[i + 1]}
+    return {
+        i: np.unique(cols_all[starts[i] : starts[i + 1]]) for i in range(len(distinct)) if starts[i] < starts[i + 1]
+    }
 
 
 def group_unanswered(
     questions: Sequence[Question], assistant: Assistant | None = None, candidates: int = 2, top: int | None = None
 ) -> list[UnansweredGroup]:
-    """Cluster ``questions`` by similarity, most frequent first (the first ``top``); with an assistant, rank closest entries."""
+    """Cluster ``questions`` by similarity, most frequent first (the first ``top``); with an assistant, rank entries."""
     clusters = [[questions[i] for i in indices] for indices in cluster([key(q.text) for q in questions])]
     clusters.sort(key=lambda members: (-len(members), members[0].text))
     groups = []

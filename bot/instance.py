@@ -29,7 +29,8 @@ def lock_data_dir(data_dir: Path) -> IO[str]:
         handle.close()
         owner = f" (pid {pid})" if pid.isdigit() else ""
         raise AlreadyRunning(
-            f"another bot process{owner} is already running with DATA_DIR {data_dir}: stop it first, or give this one its own DATA_DIR"
+            f"another bot process{owner} is already running with DATA_DIR "
+            f"{data_dir}: stop it first, or give this one its own DATA_DIR"
         ) from None
     handle.seek(0)
     handle.truncate()

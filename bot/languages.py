@@ -1,4 +1,4 @@
-"""Languages: the rule for choosing one (the reader's, else English) and which one a text is written in. Pure; no Telegram.
+"""Languages: the rule for choosing one (the reader's, else English) and which one a text is in. Pure; no Telegram.
 
 Light on imports: ``ask`` uses it for every question.
 """
@@ -19,7 +19,9 @@ def language_in(available: Iterable[Lang], lang: str | None, fallback: Lang = DE
     return next((have for have in available if have == lang), fallback)
 
 
-def in_language(texts: Mapping[Lang, T], lang: str | None, *, fallback: Lang = DEFAULT_LANG, default: T | None = None) -> T:
+def in_language(
+    texts: Mapping[Lang, T], lang: str | None, *, fallback: Lang = DEFAULT_LANG, default: T | None = None
+) -> T:
     """``texts`` in ``lang``, else in ``fallback`` (English unless told), else ``default`` (a KeyError without one)."""
     chosen = language_in(texts, lang, fallback)
     if chosen in texts or default is None:
@@ -28,7 +30,7 @@ def in_language(texts: Mapping[Lang, T], lang: str | None, *, fallback: Lang = D
 
 
 def written_in(text: str, knowledge: Knowledge) -> Lang | None:
-    """The language ``text`` is written in, judged by the words of each language's phrasings and vocabulary; ``None`` if unclear."""
+    """The language ``text`` is in, judged by the words of each language's phrasings and vocabulary; else ``None``."""
     words = set(fold(text).split())
     if not words:
         return None

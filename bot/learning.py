@@ -82,12 +82,14 @@ def _redone(attempt: Callable[[], Edit], path: Path) -> Edit:
             return attempt()
         except FileChanged:
             continue
-    message = "kept changing while this edit was checked (someone is editing it?); nothing was written: try again in a moment"
+    message = (
+        "kept changing while this edit was checked (someone is editing it?); nothing was written: try again in a moment"
+    )
     raise KnowledgeError([Problem(str(path), 1, message)])
 
 
 def add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit:
-    """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if the result is valid and harmless.
+    """Append ``question`` to entry ``faq_id``'s phrasings in ``lang``; the file changes only if valid and harmless.
 
     Every phrasing in faq.yaml must keep its answer, else ``HarmfulEdit``. (The questions
     attendees asked are no check: the store keeps no text of a question that was answered.)
@@ -101,7 +103,7 @@ def add_phrasing(directory: Path, faq_id: str, lang: str, question: str) -> Edit
 
 
 def file_of(directory: Path, faq_id: str) -> str:
-    """The faq file (relative to ``directory``) holding entry ``faq_id``: the current edition's when it is one of its entries."""
+    """The faq file (relative to ``directory``) holding entry ``faq_id``: the current edition's for its entries."""
     knowledge = load(directory)
     return f"{EDITIONS}/{knowledge.event.edition}/{FAQ}" if faq_id in knowledge.edition_ids else FAQ
 
@@ -127,7 +129,7 @@ def _add_phrasing(directory: Path, file: str, faq_id: str, lang: str, question: 
 
 
 def new_entry(directory: Path, question: str, lang: Lang, answer: str, answer_lang: Lang | None) -> Edit:
-    """Create an entry answering ``question`` (its first phrasing, in ``lang``) with ``answer``, only if valid and harmless.
+    """Create an entry answering ``question`` (its first phrasing, in ``lang``) with ``answer``, if valid and harmless.
 
     The answer is filed under the language it is written in and, when that is not English,
     also under English (the fallback every entry needs) until someone translates it.
@@ -221,7 +223,7 @@ def _commit(
 
 
 def _validated(directory: Path, faq_text: str, file: str = FAQ) -> Knowledge:
-    """The knowledge ``directory`` would hold with ``faq_text`` as ``file``, loaded in a scratch copy; ``KnowledgeError`` if invalid."""
+    """The knowledge ``directory`` would hold with ``faq_text`` as ``file`` (in a scratch copy); ``KnowledgeError``."""
     with tempfile.TemporaryDirectory(prefix="kb-check-") as scratch:
         copy = Path(scratch) / "kb"
         shutil.copytree(directory, copy)
@@ -261,7 +263,7 @@ def _harms(before: Knowledge, after: Knowledge, expect: dict[str, str]) -> list[
 
 
 def _read(path: Path) -> str:
-    """faq.yaml's text, never waiting on a pipe nor reading past the size limit; ``KnowledgeError`` saying why it cannot be read."""
+    """faq.yaml's text, never waiting on a pipe nor reading past the size limit; ``KnowledgeError`` saying why not."""
     try:
         return read_capped(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -270,7 +272,7 @@ def _read(path: Path) -> str:
 
 
 def _replace_if_unchanged(path: Path, expected: str, text: str) -> None:
-    """Write ``text`` over ``path`` only if it still holds ``expected``; ``FileChanged`` (and nothing written) otherwise.
+    """Write ``text`` over ``path`` only if it still holds ``expected``; ``FileChanged`` (nothing written) otherwise.
 
     The new text is written to a temporary file beside ``path`` first (never a half-written
     file), then the file is compared once more right before the rename, so the window in

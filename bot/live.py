@@ -63,7 +63,7 @@ def fingerprint(directory: Path) -> str:
 
 
 def build(directory: Path) -> Snapshot:
-    """Load, validate and index ``directory`` and train (or take from the cache) its decision model; raises ``KnowledgeError``."""
+    """Load, validate, index ``directory``, train (or take from the cache) its decision model; ``KnowledgeError``."""
     before = fingerprint(directory)
     digest = knowledge_digest(directory)
     knowledge = with_decision(directory, load(directory), digest)
@@ -105,7 +105,9 @@ class LiveKnowledge:
         return ReloadResult(
             changed=True,
             added=tuple(sorted(new_entries.keys() - old_entries.keys())),
-            modified=tuple(sorted(i for i in new_entries.keys() & old_entries.keys() if new_entries[i] != old_entries[i])),
+            modified=tuple(
+                sorted(i for i in new_entries.keys() & old_entries.keys() if new_entries[i] != old_entries[i])
+            ),
             removed=tuple(sorted(old_entries.keys() - new_entries.keys())),
             facts=changed_facts(old.knowledge, new.knowledge),
             reminders=moved_reminders(old.knowledge, new.knowledge),
@@ -125,8 +127,11 @@ def changed_facts(old: Knowledge, new: Knowledge) -> tuple[tuple[str, str, str],
         return found
 
     before, after = values(old), values(new)
-    return tuple((name, before.get(name, "–"), after.get(name, "–")) for name in sorted(before.keys() | after.keys())
-                 if before.get(name, "–") != after.get(name, "–"))  # fmt: skip
+    return tuple(
+        (name, before.get(name, "–"), after.get(name, "–"))
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name, "–") != after.get(name, "–")
+    )
 
 
 def moved_reminders(old: Knowledge, new: Knowledge) -> tuple[tuple[str, datetime | None], ...]:

@@ -93,7 +93,7 @@ CHATTY = ("apscheduler", "telegram.ext.Application")
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line (``LOG_FORMAT=json``): time, level, logger, message and, when there is one, the traceback."""
+    """One JSON object per line (``LOG_FORMAT=json``): time, level, logger, message and any traceback."""
 
     def format(self, record: logging.LogRecord) -> str:
         """The record as one line of JSON."""
@@ -111,7 +111,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def _chatter(record: logging.LogRecord) -> bool:
-    """Whether ``record`` is routine chatter: a chatty logger's INFO, or a job the scheduler reports cancelled by a stop."""
+    """Whether ``record`` is routine chatter: a chatty logger's INFO, or a scheduler job reported stop-cancelled."""
     if not record.name.startswith(CHATTY):
         return False
     cancelled = record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError)
@@ -127,7 +127,7 @@ def _demote_chatter(record: logging.LogRecord) -> bool:
 
 
 def configure(level: str, secrets: Iterable[str], log_format: str = "text") -> None:
-    """Log to stderr at ``level`` as text or JSON lines, with secrets redacted and the libraries' chatter and payloads kept quiet."""
+    """Log to stderr at ``level`` as text or JSON lines; secrets redacted, the libraries' chatter and payloads quiet."""
     install_redaction(secrets)
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
@@ -137,7 +137,7 @@ def configure(level: str, secrets: Iterable[str], log_format: str = "text") -> N
 
 
 def quiet_libraries(level: str) -> None:
-    """Keep the libraries that log URLs (with the token) or whole updates (with ids and texts) above ``level`` where needed."""
+    """Keep the libraries logging URLs (with the token) or whole updates (ids and texts) above ``level`` if needed."""
     # httpx logs every request URL, which contains the token, at INFO: keep it at WARNING (and redacted anyway).
     logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.getLevelName(level)))
     logging.getLogger("httpcore").setLevel(logging.WARNING)

@@ -78,7 +78,7 @@ _PLURALS = (("ies", "y"), ("es", ""), ("s", ""), ("en", ""), ("x", ""), ("", "s"
 
 
 class _Words:
-    """Known words grouped for fast fuzzy look-ups: by length (a close word has a similar length) and sorted (prefixes)."""
+    """Known words grouped for fast fuzzy look-ups: by length (a close word has a similar length), sorted (prefixes)."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = sorted(set(words))
@@ -104,7 +104,7 @@ class _Words:
         return self._near[key]
 
     def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
-        """The most similar known word with the same first letter at or above ``cutoff`` (0-100), with its similarity in [0, 1]."""
+        """The most similar known word (same first letter, at least ``cutoff`` 0-100), with its similarity in [0, 1]."""
         key = (word, cutoff)
         if key not in self._closest:
             if len(self._closest) > 50_000:
@@ -166,7 +166,8 @@ class _Corrector:
         if token not in self._cache:
             short = len(token) < TYPO_MIN_LENGTH
             direct = self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF)
-            # A synonym replaces a direct hit only when strictly closer, so it need not be looked for below the hit's score.
+            # A synonym replaces a direct hit only when strictly closer, so it need not be looked for below the hit's
+            # score.
             bar = max(VARIANT_TYPO_CUTOFF, math.floor(direct[1] * 100)) if direct else VARIANT_TYPO_CUTOFF
             variant = self.variant_words.closest(token, bar)
             best = variant if variant and (direct is None or variant[1] > direct[1]) else direct
@@ -185,12 +186,16 @@ class Matcher:
     """Question -> ranked entries, across every language's phrasings."""
 
     def __init__(
-        self, phrasings: Iterable[Phrasing], normalisers: Mapping[str, Normaliser],
-        unknown_factor: float = UNKNOWN_FACTOR, beta_squared: float = BETA_SQUARED,
-        sentence_penalty: float = SENTENCE_PENALTY, loose_beta_squared: float = LOOSE_BETA_SQUARED,
+        self,
+        phrasings: Iterable[Phrasing],
+        normalisers: Mapping[str, Normaliser],
+        unknown_factor: float = UNKNOWN_FACTOR,
+        beta_squared: float = BETA_SQUARED,
+        sentence_penalty: float = SENTENCE_PENALTY,
+        loose_beta_squared: float = LOOSE_BETA_SQUARED,
         entry_share: float = ENTRY_SHARE,
         rank_only: Callable[[str], bool] | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """Index ``phrasings``; with ``rank_only``, the other entries only weigh words (IDF) and are never ranked."""
         self.phrasings = list(phrasings)
         self.beta_squared = beta_squared
@@ -240,9 +245,11 @@ class Matcher:
         # as there are many and they are varied) a synonym of one ("adress" -> "address" -> venue).
         known = _Words(vocabulary)
         self.correctors = {
-            lang: _Corrector(known, {w: t for w, t in n.surface_words().items() if t in vocabulary and w not in vocabulary})
+            lang: _Corrector(
+                known, {w: t for w, t in n.surface_words().items() if t in vocabulary and w not in vocabulary}
+            )
             for lang, n in self.normalisers.items()
-        }  # fmt: skip
+        }
 
     def rank(
         self, question: str, limit: int = 5, prefer_lang: str | None = None, keep: Callable[[str], bool] | None = None
@@ -272,10 +279,13 @@ class Matcher:
                     if current is None or score > current[0]:
                         best[entry_id] = (score, position)
         ranked = sorted(
-            (Candidate(entry_id, score, self.phrasings[position]) for entry_id, (score, position) in best.items()
-             if keep is None or keep(entry_id)),
+            (
+                Candidate(entry_id, score, self.phrasings[position])
+                for entry_id, (score, position) in best.items()
+                if keep is None or keep(entry_id)
+            ),
             key=lambda c: (-c.score, c.entry_id),
-        )  # fmt: skip
+        )
         return ranked[:limit]
 
     def _rank_tokens(

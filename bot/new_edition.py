@@ -106,7 +106,7 @@ def is_heading(line: str) -> bool:
 
 
 def passages_of(text: str) -> list[dict[str, str]]:
-    """The article's paragraphs as passages (id, heading of their section, text), in order; headings are not passages."""
+    """The article's paragraphs as passages (id, heading of their section, text), in order; headings are not ones."""
     found: list[dict[str, str]] = []
     taken: set[str] = set()
     heading: str | None = None
@@ -159,7 +159,7 @@ def _archive_entry(knowledge: Knowledge, facts: CommentedMap) -> CommentedMap:
 
 
 def start(directory: Path, announcement: Path, edition: str | None = None, day: date | None = None) -> Started:
-    """Archive the current edition of ``directory`` and start the one ``announcement`` announces; raise ``NewEditionError``."""
+    """Archive ``directory``'s current edition, start the one ``announcement`` announces; raise ``NewEditionError``."""
     try:
         knowledge = load(directory)
     except KnowledgeError as exc:
@@ -168,18 +168,26 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
     try:
         text = announcement.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise NewEditionError(f"{announcement}: cannot be read as a UTF-8 text file ({exc.__class__.__name__})") from None
+        raise NewEditionError(
+            f"{announcement}: cannot be read as a UTF-8 text file ({exc.__class__.__name__})"
+        ) from None
     if not text.strip():
         raise NewEditionError(f"{announcement}: the announcement is empty")
     previous = knowledge.event.edition
     edition = edition or find_edition(text, previous)
     if edition is None:
-        raise NewEditionError(f"{announcement}: names no year after {previous}: give the new edition with --edition (e.g. --edition 2026)")
+        raise NewEditionError(
+            f"{announcement}: names no year after {previous}: give the new edition with --edition (e.g. --edition 2026)"
+        )
     if edition == previous or any(past.edition == edition for past in knowledge.past_editions):
-        raise NewEditionError(f"edition {edition} is already in {directory / 'event.yaml'}: give the new edition with --edition")
+        raise NewEditionError(
+            f"edition {edition} is already in {directory / 'event.yaml'}: give the new edition with --edition"
+        )
     day = day or find_date(text, edition)
     if day is None:
-        raise NewEditionError(f"{announcement}: gives no date in {edition} that I can read: give it with --date YYYY-MM-DD")
+        raise NewEditionError(
+            f"{announcement}: gives no date in {edition} that I can read: give it with --date YYYY-MM-DD"
+        )
     if day <= knowledge.event.date:
         raise NewEditionError(f"--date {day} is not after the current edition's date ({knowledge.event.date})")
     target = directory / EDITIONS / edition
@@ -206,7 +214,10 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
         facts[name] = None
     if trailing is not None:  # the comment after the last fact (above past_editions) stays where it was
         facts.ca.items[list(facts)[-1]] = [None, None, trailing, None]
-    todo += [f"event.yaml: event.{name}, if the announcement gives it" for name in ("start_time", "venue", "registration_url", "price")]
+    todo += [
+        f"event.yaml: event.{name}, if the announcement gives it"
+        for name in ("start_time", "venue", "registration_url", "price")
+    ]
 
     archive = directory / EDITIONS / previous
     archive.mkdir(parents=True, exist_ok=True)
@@ -219,8 +230,10 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
     (target / "article.txt").write_text(text, encoding="utf-8")
     passages = passages_of(text)
     with (target / "passages.yaml").open("w", encoding="utf-8") as out:
-        out.write(f"# The paragraphs of the {edition} announcement (article.txt), quoted word for word when no entry\n"
-                  "# answers confidently. Add `questions:` (en/nl/fr) to a passage for words its text lacks.\n")  # fmt: skip
+        out.write(
+            f"# The paragraphs of the {edition} announcement (article.txt), quoted word for word when no entry\n"
+            "# answers confidently. Add `questions:` (en/nl/fr) to a passage for words its text lacks.\n"
+        )
         yaml.dump({"passages": passages}, out)
     (target / "faq.yaml").write_text(
         f"# The {edition} edition's article entries: its speaker, arguments and quotes, named literally\n"
@@ -232,7 +245,9 @@ def start(directory: Path, announcement: Path, edition: str | None = None, day: 
         yaml.dump(document, out)
     article_ids = sorted(knowledge.edition_ids)
     if article_ids:
-        todo.append(f"editions/{edition}/faq.yaml: entries about the new article, like {previous}'s ({', '.join(article_ids)})")
+        todo.append(
+            f"editions/{edition}/faq.yaml: entries about the new article, like {previous}'s ({', '.join(article_ids)})"
+        )
     return Started(previous, edition, day, len(passages), tuple(todo))
 
 

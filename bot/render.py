@@ -50,7 +50,9 @@ class Renderer:
         return self.text(self._locale(key), **extra)
 
     def _locale(self, key: str) -> Variants:
-        return in_language({lang: texts[key] for lang, texts in self.knowledge.locales.items() if key in texts}, self.lang)
+        return in_language(
+            {lang: texts[key] for lang, texts in self.knowledge.locales.items() if key in texts}, self.lang
+        )
 
     def text(self, variants: Variants, **extra: str) -> str:
         """The variant for the current moment, falling back to "missing" when a fact it uses is empty."""
@@ -72,7 +74,7 @@ class Renderer:
         return self.localised(dict(entry.title))
 
     def entry_title(self, faq_id: str | None, knowledge: Knowledge | None = None) -> str:
-        """An entry's title in this reader's language (from ``knowledge``, else this renderer's); its id once it is gone."""
+        """An entry's title in this reader's language (from ``knowledge``, else this renderer's); its id once gone."""
         entry = (knowledge or self.knowledge).by_id.get(faq_id or "")
         return self.title(entry) if entry is not None else faq_id or "–"
 
@@ -123,7 +125,7 @@ class Renderer:
         return format_date(day or self.knowledge.event.date, format=pattern.text or "full", locale=self.lang)
 
     def place(self) -> str:
-        """Where the event is, for the calendar file and the map pin: the non-empty facts named by ``event.location``."""
+        """Where the event is, for the calendar file and the map pin: the non-empty facts ``event.location`` names."""
         return ", ".join(v for v in (self.value(name) for name in self.knowledge.event.location) if v)
 
     def countdown(self) -> str:
@@ -132,5 +134,7 @@ class Renderer:
         if days == 1:
             return self._locale("tomorrow").text or "tomorrow"
         if days > 1:
-            return format_timedelta(timedelta(days=days), granularity="day", threshold=10_000, add_direction=True, locale=self.lang)
+            return format_timedelta(
+                timedelta(days=days), granularity="day", threshold=10_000, add_direction=True, locale=self.lang
+            )
         return format_timedelta(timedelta(days=days), granularity="day", add_direction=True, locale=self.lang)

@@ -37,7 +37,11 @@ def reminder_times(knowledge: Knowledge) -> list[Due]:
     """Every reminder's aware firing time, event-local (daylight saving handled by zoneinfo), earliest first."""
     event = knowledge.event
     times = [
-        Due(r, datetime.combine(event.date - timedelta(days=r.days_before), r.at, tzinfo=event.tz), delivery_key(knowledge, r))
+        Due(
+            r,
+            datetime.combine(event.date - timedelta(days=r.days_before), r.at, tzinfo=event.tz),
+            delivery_key(knowledge, r),
+        )
         for r in knowledge.reminders
     ]
     return sorted(times, key=lambda d: (d.at, d.reminder.id))

@@ -126,7 +126,8 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE tickets ADD COLUMN cut INTEGER NOT NULL DEFAULT 0;
     """,
-    # 6: how many parts of a long message (split at Telegram's 4,096 characters) Telegram confirmed, so a retry sends only the rest.
+    # 6: how many parts of a long message (split at Telegram's 4,096 characters) Telegram confirmed, so a retry sends
+    # only the rest.
     """
     ALTER TABLE deliveries ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
     """,
@@ -146,24 +147,32 @@ class StoreError(Exception):
 
 
 def prepare_data_dir(directory: Path) -> None:
-    """Create ``directory`` if missing (its parent must exist) and check it is a writable folder; ``StoreError`` otherwise."""
+    """Create ``directory`` if missing (its parent must exist), check it is a writable folder; else ``StoreError``."""
     if directory.exists() and not directory.is_dir():
-        raise StoreError(f"DATA_DIR {directory} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)")
+        raise StoreError(
+            f"DATA_DIR {directory} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)"
+        )
     if not directory.exists():
         parent = directory.absolute().parent
         if not parent.is_dir():
-            raise StoreError(f"DATA_DIR {directory} cannot be created because {parent} does not exist: create it or fix DATA_DIR")
+            raise StoreError(
+                f"DATA_DIR {directory} cannot be created because {parent} does not exist: create it or fix DATA_DIR"
+            )
         try:
             directory.mkdir()
         except OSError as exc:
             reason = exc.strerror
-            raise StoreError(f"DATA_DIR {directory} cannot be created ({reason}): fix the permissions or choose another folder") from None
+            raise StoreError(
+                f"DATA_DIR {directory} cannot be created ({reason}): fix the permissions or choose another folder"
+            ) from None
     probe = directory / ".write-test"
     try:
         probe.write_bytes(b"")
         probe.unlink()
     except OSError as exc:
-        raise StoreError(f"DATA_DIR {directory} is not writable ({exc.strerror}): fix its permissions or choose another folder") from None
+        raise StoreError(
+            f"DATA_DIR {directory} is not writable ({exc.strerror}): fix its permissions or choose another folder"
+        ) from None
 
 
 def _load_key(path: Path) -> bytes:
@@ -177,7 +186,9 @@ def _load_key(path: Path) -> bytes:
     except OSError as exc:
         raise StoreError(f"{path} cannot be read ({exc.strerror}): make it a readable file, or delete it") from None
     if len(key) < 16:
-        raise StoreError(f"{path} is damaged (too short): delete it (stored questions can then no longer be linked to /forget)")
+        raise StoreError(
+            f"{path} is damaged (too short): delete it (stored questions can then no longer be linked to /forget)"
+        )
     return key
 
 
@@ -239,7 +250,8 @@ class Store:
             self.db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute(f"PRAGMA busy_timeout={OPEN_TIMEOUT_MS}")  # opening may wait for a backup; handlers later do not
+            # opening may wait for a backup; handlers later do not
+            self.db.execute(f"PRAGMA busy_timeout={OPEN_TIMEOUT_MS}")
             # Deleted rows are overwritten with zeros, so /forget leaves no text behind in free pages.
             self.db.execute("PRAGMA secure_delete=ON")
             problems = [row[0] for row in self.db.execute("PRAGMA quick_check")]
@@ -249,7 +261,8 @@ class Store:
             self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.DatabaseError:
             raise StoreError(
-                f"the database {path} is damaged or not an SQLite database: restore it from a backup, or move it away to start afresh"
+                f"the database {path} is damaged or not an SQLite database: "
+                "restore it from a backup, or move it away to start afresh"
             ) from None
 
     def _migrate(self) -> None:
@@ -263,7 +276,7 @@ class Store:
 
     @contextmanager
     def no_wait(self) -> Iterator[None]:
-        """Within this block a write never waits for another connection's lock: it fails at once (see ``unavailable``)."""
+        """Within this block a write never waits for another connection's lock: it fails at once (``unavailable``)."""
         previous = int(self.db.execute("PRAGMA busy_timeout").fetchone()[0])  # blocks nest (a mark that unsubscribes)
         self.db.execute("PRAGMA busy_timeout=0")
         try:
@@ -277,12 +290,13 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
-        """Store the questions still queued and finish a checkpoint in progress (each waiting a bounded time); close the connection."""
+        """Store the questions still queued, finish a checkpoint in progress (each for a bounded time); close."""
         if self.deferred is not None:
             self.deferred.close()
         if not self.scrubbed(CLOSE_WAIT_SECONDS):
             log.warning(
-                "stopping while a checkpoint waits for another reader: deleted text may remain in the -wal file until the next start"
+                "stopping while a checkpoint waits for another reader: "
+                "deleted text may remain in the -wal file until the next start"
             )
         self.db.close()
 
@@ -294,14 +308,16 @@ class Store:
         return row[0] if row else None
 
     def _chat_write(self, chat_id: int, sql: str, params: tuple[Any, ...]) -> None:
-        """Write a chat's row now if the database takes it without waiting, else queue it (``deferred``): a handler never waits."""
+        """Write a chat's row now if the database takes it at once, else queue it (``deferred``): no handler waits."""
         try:
             with self.no_wait():
                 self.db.execute(sql, params)
         except sqlite3.OperationalError as exc:
             if self.deferred is None or not unavailable(exc):
                 raise
-            self.deferred.submit("chats", sql, params, _chat_owner(chat_id), ("DELETE FROM chats WHERE chat_id = ?", (chat_id,)))
+            self.deferred.submit(
+                "chats", sql, params, _chat_owner(chat_id), ("DELETE FROM chats WHERE chat_id = ?", (chat_id,))
+            )
 
     def set_language(self, chat_id: int, lang: str) -> None:
         """Remember this chat's language (queued if the database is locked or full)."""
@@ -312,13 +328,14 @@ class Store:
         )
 
     def subscribe(self, chat_id: int, now: datetime, lang: str | None = None) -> bool:
-        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was (queued if need be)."""
+        """Subscribe a chat to reminders (in ``lang`` unless it chose one); ``False`` if it already was (may queue)."""
         if self.is_subscribed(chat_id):
             return False
         self._chat_write(
             chat_id,
             "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) VALUES (?, ?, 1, ?) ON CONFLICT(chat_id) "
-            "DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, lang = COALESCE(lang, excluded.lang)",
+            "DO UPDATE SET subscribed = 1, subscribed_at = excluded.subscribed_at, "
+            "lang = COALESCE(lang, excluded.lang)",
             (chat_id, lang, now.isoformat()),
         )
         return True
@@ -337,14 +354,18 @@ class Store:
 
     def subscribers(self) -> list[tuple[int, str | None]]:
         """Every subscribed chat with its chosen language, in a stable order."""
-        return [(r[0], r[1]) for r in self.db.execute("SELECT chat_id, lang FROM chats WHERE subscribed = 1 ORDER BY chat_id")]
+        return [
+            (r[0], r[1])
+            for r in self.db.execute("SELECT chat_id, lang FROM chats WHERE subscribed = 1 ORDER BY chat_id")
+        ]
 
     def add_subscribers(self, chat_ids: Iterable[int], now: datetime) -> None:
         """Subscribe many chats at once (benchmarks and imports)."""
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "INSERT INTO chats (chat_id, subscribed, subscribed_at) VALUES (?, 1, ?) ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1",
+                "INSERT INTO chats (chat_id, subscribed, subscribed_at) VALUES (?, 1, ?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET subscribed = 1",
                 [(c, now.isoformat()) for c in chat_ids],
             )
 
@@ -357,11 +378,15 @@ class Store:
 
         Every table that keeps a chat id, a user id or a user's text belongs here: /privacy promises it.
         """
-        rows: list[tuple[str, str, object]] = [("chats", "chat_id", chat_id), ("deliveries", "chat_id", chat_id),
-                                               ("announcements", "author_id", chat_id)]  # fmt: skip
+        rows: list[tuple[str, str, object]] = [
+            ("chats", "chat_id", chat_id),
+            ("deliveries", "chat_id", chat_id),
+            ("announcements", "author_id", chat_id),
+        ]
         if user_id is not None:
             rows.append(("questions", "asker", self.pseudonym(user_id)))
-        rows.append(("tickets", "asker_id", user_id if user_id is not None else chat_id))  # questions passed to the organisers
+        # questions passed to the organisers
+        rows.append(("tickets", "asker_id", user_id if user_id is not None else chat_id))
         rows.append(("prompts", "chat_id", chat_id))  # an admin's open "write the answer" prompts
         return rows
 
@@ -380,19 +405,25 @@ class Store:
         self.scrub()
 
     def _edits_about(self, chat_id: int, user_id: int | None) -> list[int]:
-        """The edits made from Telegram that hold this user's words: those their questions or tickets led to, and undone ones quoting them.
+        """The edits from Telegram holding this user's words: from their questions or tickets, undone ones quoting them.
 
         Such edits are deleted whole (so /undo can no longer take them back). What the organisers adopted stays
         in faq.yaml as the organisers' own text (/privacy says so); the record of where it came from does not.
         """
         mine = self.pseudonym(user_id) if user_id is not None else None
-        questions = dict(self.db.execute("SELECT id, text FROM questions WHERE asker = ?", (mine,)).fetchall()) if mine else {}
+        questions = (
+            dict(self.db.execute("SELECT id, text FROM questions WHERE asker = ?", (mine,)).fetchall()) if mine else {}
+        )
         tickets = dict(
-            self.db.execute("SELECT token, question FROM tickets WHERE asker_id = ?", (user_id if user_id is not None else chat_id,))
+            self.db.execute(
+                "SELECT token, question FROM tickets WHERE asker_id = ?", (user_id if user_id is not None else chat_id,)
+            )
         )
         words = [w for w in (*questions.values(), *tickets.values()) if w.strip()]
         found = []
-        for edit_id, key, ids, before, after, undone in self.db.execute("SELECT id, key, question_ids, before, after, undone FROM edits"):
+        for edit_id, key, ids, before, after, undone in self.db.execute(
+            "SELECT id, key, question_ids, before, after, undone FROM edits"
+        ):
             ticket = str(key).removeprefix("hd:").split("/")[0] if str(key).startswith("hd:") else None
             linked = ticket in tickets or any(int(i) in questions for i in str(ids).split(",") if i.isdigit())
             if linked or (undone and any(w in before or w in after for w in words)):
@@ -421,11 +452,13 @@ class Store:
         with self._scrubbing:
             self._scrub_again = True  # a checkpoint already running must go round once more for this deletion
             if self._scrubber is None:
-                self._scrubber = threading.Thread(target=self._scrub_until_done, args=(self.path,), name="wal-checkpoint", daemon=True)
+                self._scrubber = threading.Thread(
+                    target=self._scrub_until_done, args=(self.path,), name="wal-checkpoint", daemon=True
+                )
                 self._scrubber.start()
 
     def scrubbed(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the checkpoint in progress, if any, to end; whether none is left running."""
+        """Wait up to ``timeout`` seconds for the checkpoint in progress, if any, to end; whether none is left."""
         with self._scrubbing:
             return self._scrubbing.wait_for(lambda: self._scrubber is None, timeout)
 
@@ -453,12 +486,15 @@ class Store:
                         return
                 if not completed and not held_up:
                     held_up = True
-                    log.info("the database checkpoint is held up by another reader (a backup?): retrying until it completes")
+                    log.info(
+                        "the database checkpoint is held up by another reader (a backup?): retrying until it completes"
+                    )
                 if time.monotonic() >= deadline:
                     log.warning(
                         "the database checkpoint could not complete in %s s (another reader kept the database open): "
-                        "deleted text may remain in the -wal file until a later checkpoint", SCRUB_PATIENCE_SECONDS,
-                    )  # fmt: skip
+                        "deleted text may remain in the -wal file until a later checkpoint",
+                        SCRUB_PATIENCE_SECONDS,
+                    )
                     return
                 time.sleep(SCRUB_RETRY_SECONDS)
         finally:
@@ -473,7 +509,7 @@ class Store:
         return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0] for t, c, v in about)  # noqa: S608
 
     def migrate_chat(self, old_id: int, new_id: int) -> bool:
-        """A group became a supergroup (a new chat id): move its subscription, language and deliveries; ``False`` if nothing moved.
+        """A group became a supergroup (new chat id): move its subscription, language, deliveries; ``False`` if none.
 
         Settings the new id already has win over the old ones; a delivery both ids have is kept once.
         Safe to call twice (Telegram reports a migration in both chats).
@@ -481,7 +517,8 @@ class Store:
         with self.db:
             self.db.execute("BEGIN")
             moved = self.db.execute(
-                "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) SELECT ?, lang, subscribed, subscribed_at FROM chats "
+                "INSERT INTO chats (chat_id, lang, subscribed, subscribed_at) "
+                "SELECT ?, lang, subscribed, subscribed_at FROM chats "
                 "WHERE chat_id = ? ON CONFLICT(chat_id) DO UPDATE SET lang = COALESCE(chats.lang, excluded.lang), "
                 "subscribed = MAX(chats.subscribed, excluded.subscribed), "
                 "subscribed_at = COALESCE(chats.subscribed_at, excluded.subscribed_at)",
@@ -495,7 +532,7 @@ class Store:
     # -- deliveries (exactly once: see docs/developers.md, "Reminders and broadcasts")
 
     def claim(self, message_key: str, chat_id: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> bool:
-        """Take a delivery for sending, atomically: ``False`` if sent, given up on, being sent by another run, or unsubscribed.
+        """Take a delivery for sending, atomically: ``False`` if sent, given up, sent by another run, or unsubscribed.
 
         One statement (an upsert with ``RETURNING``) decides, so two runs, even in two
         processes, can never both take the same row; the same statement checks the chat is
@@ -506,7 +543,8 @@ class Store:
         row = self.db.execute(
             "INSERT INTO deliveries (message_key, chat_id, state, attempts, updated_at) "
             f"SELECT ?, ?, 'sending', 1, ? WHERE {subscribed} "
-            "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', attempts = attempts + 1, updated_at = excluded.updated_at "
+            "ON CONFLICT(message_key, chat_id) DO UPDATE SET state = 'sending', "
+            "attempts = attempts + 1, updated_at = excluded.updated_at "
             "WHERE deliveries.state IN ('failed', 'interrupted') AND deliveries.attempts < ? RETURNING chat_id",
             (message_key, chat_id, now.isoformat(), chat_id, max_attempts),
         ).fetchone()
@@ -518,17 +556,20 @@ class Store:
         ``parts``: how many parts of a long message Telegram confirmed so far (kept as it was when ``None``).
         """
         self.db.execute(
-            "UPDATE deliveries SET state = ?, updated_at = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ?",
+            "UPDATE deliveries SET state = ?, updated_at = ?, parts = COALESCE(?, parts) "
+            "WHERE message_key = ? AND chat_id = ?",
             (state, now.isoformat(), parts, message_key, chat_id),
         )
 
     def parts_sent(self, message_key: str, chat_id: int) -> int:
         """How many parts of ``message_key`` Telegram confirmed for this chat (a retry starts after them)."""
-        row = self.db.execute("SELECT parts FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)).fetchone()
+        row = self.db.execute(
+            "SELECT parts FROM deliveries WHERE message_key = ? AND chat_id = ?", (message_key, chat_id)
+        ).fetchone()
         return int(row[0]) if row else 0
 
     def keep_unrecorded(self, message_key: str, marks: dict[int, tuple[str, int | None]]) -> bool:
-        """Save, beside the database, outcomes Telegram gave that the database could not take (it stayed locked at shutdown).
+        """Save, beside the database, outcomes Telegram gave that the database could not take (locked at shutdown).
 
         Applied by ``recover_unrecorded`` at the next start, before anything is sent: a
         delivery Telegram confirmed is never resent because its mark could not be written.
@@ -536,7 +577,9 @@ class Store:
         """
         if self.path is None:
             return False
-        lines = "".join(json.dumps([message_key, chat_id, state, parts]) + "\n" for chat_id, (state, parts) in marks.items())
+        lines = "".join(
+            json.dumps([message_key, chat_id, state, parts]) + "\n" for chat_id, (state, parts) in marks.items()
+        )
         try:
             with (self.path.parent / UNRECORDED_FILE).open("a", encoding="utf-8") as file:
                 file.write(lines)
@@ -548,7 +591,7 @@ class Store:
         return True
 
     def recover_unrecorded(self) -> int:
-        """At start-up, before ``release_interrupted``: write the outcomes kept by ``keep_unrecorded``; returns how many."""
+        """At start-up, before ``release_interrupted``: write the outcomes ``keep_unrecorded`` kept; how many."""
         if self.path is None or not (self.path.parent / UNRECORDED_FILE).exists():
             return 0
         journal = self.path.parent / UNRECORDED_FILE
@@ -562,7 +605,8 @@ class Store:
         with self.db:
             self.db.execute("BEGIN")
             self.db.executemany(
-                "UPDATE deliveries SET state = ?, parts = COALESCE(?, parts) WHERE message_key = ? AND chat_id = ? AND state = 'sending'",
+                "UPDATE deliveries SET state = ?, parts = COALESCE(?, parts) "
+                "WHERE message_key = ? AND chat_id = ? AND state = 'sending'",
                 marks,
             )
         journal.unlink()
@@ -575,10 +619,12 @@ class Store:
     def pending(
         self, message_key: str, max_attempts: int = MAX_ATTEMPTS, chat_ids: Iterable[int] | None = None
     ) -> list[tuple[int, str | None]]:
-        """Subscribers (or only ``chat_ids``) not yet sent ``message_key``: never tried, failed, or interrupted by a crash."""
+        """Subscribers (or only ``chat_ids``) not yet sent ``message_key``: never tried, failed, or cut by a crash."""
         rows = self.db.execute(
-            "SELECT c.chat_id, c.lang FROM chats c LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
-            "WHERE c.subscribed = 1 AND (d.state IS NULL OR (d.state IN ('failed', 'interrupted') AND d.attempts < ?)) ORDER BY c.chat_id",
+            "SELECT c.chat_id, c.lang FROM chats c "
+            "LEFT JOIN deliveries d ON d.chat_id = c.chat_id AND d.message_key = ? "
+            "WHERE c.subscribed = 1 "
+            "AND (d.state IS NULL OR (d.state IN ('failed', 'interrupted') AND d.attempts < ?)) ORDER BY c.chat_id",
             (message_key, max_attempts),
         )
         wanted = None if chat_ids is None else set(chat_ids)
@@ -587,20 +633,30 @@ class Store:
     def retry_left(self, message_key: str, max_attempts: int = MAX_ATTEMPTS) -> int:
         """Failed deliveries of ``message_key`` that will still be retried."""
         row = self.db.execute(
-            "SELECT COUNT(*) FROM deliveries WHERE message_key = ? AND state IN ('failed', 'interrupted') AND attempts < ?",
+            "SELECT COUNT(*) FROM deliveries WHERE message_key = ? "
+            "AND state IN ('failed', 'interrupted') AND attempts < ?",
             (message_key, max_attempts),
         ).fetchone()
         return int(row[0])
 
     def delivery_counts(self, message_key: str) -> dict[str, int]:
         """How many deliveries of ``message_key`` are in each state."""
-        rows = self.db.execute("SELECT state, COUNT(*) FROM deliveries WHERE message_key = ? GROUP BY state", (message_key,))
+        rows = self.db.execute(
+            "SELECT state, COUNT(*) FROM deliveries WHERE message_key = ? GROUP BY state", (message_key,)
+        )
         return {state: count for state, count in rows}
 
     # -- questions (never a user id: a pseudonymous key, so /forget can find them)
 
     def record_question(
-        self, text: str, lang: str, faq_id: str | None, score: float, outcome: str, now: datetime, asker: int | None = None
+        self,
+        text: str,
+        lang: str,
+        faq_id: str | None,
+        score: float,
+        outcome: str,
+        now: datetime,
+        asker: int | None = None,
     ) -> int:
         """Keep a question for statistics and learning, under the asker's pseudonym; returns its id.
 
@@ -630,7 +686,8 @@ class Store:
         """Questions without a confident answer asked in the last ``since_days`` days, newest first."""
         since = (now - timedelta(days=since_days)).isoformat()
         rows = self.db.execute(
-            "SELECT * FROM questions WHERE faq_id IS NULL AND outcome != 'ignored' AND julianday(asked_at) >= julianday(?) "
+            "SELECT * FROM questions WHERE faq_id IS NULL AND outcome "
+            "!= 'ignored' AND julianday(asked_at) >= julianday(?) "
             "ORDER BY id DESC",
             (since,),
         )
@@ -639,7 +696,8 @@ class Store:
     def resolve_questions(self, question_ids: Iterable[int], faq_id: str) -> None:
         """Mark stored questions as answered by ``faq_id`` (after an organiser attached them)."""
         self.db.executemany(
-            "UPDATE questions SET faq_id = ?, outcome = 'learned' WHERE id = ? AND faq_id IS NULL", [(faq_id, i) for i in question_ids]
+            "UPDATE questions SET faq_id = ?, outcome = 'learned' WHERE id = ? AND faq_id IS NULL",
+            [(faq_id, i) for i in question_ids],
         )
 
     def purge_questions(self, older_than_days: int, now: datetime) -> int:
@@ -659,14 +717,21 @@ class Store:
         return Stats(
             subscribers=one("SELECT COUNT(*) FROM chats WHERE subscribed = 1").fetchone()[0],
             questions_total=total,
-            # Times are compared as instants (julianday reads the offset), not as text: a question at 00:30 local is "today".
-            questions_today=one("SELECT COUNT(*) FROM questions WHERE julianday(asked_at) >= julianday(?)",
-                                (today_start.isoformat(),)).fetchone()[0],
+            # Times are compared as instants (julianday reads the offset), not as text: a question at 00:30 local is
+            # "today".
+            questions_today=one(
+                "SELECT COUNT(*) FROM questions WHERE julianday(asked_at) >= julianday(?)", (today_start.isoformat(),)
+            ).fetchone()[0],
             answered_share=answered / total if total else 0.0,
-            top_entries=[(r[0], r[1]) for r in one(
-                "SELECT faq_id, COUNT(*) n FROM questions WHERE faq_id IS NOT NULL GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 5")],
+            top_entries=[
+                (r[0], r[1])
+                for r in one(
+                    "SELECT faq_id, COUNT(*) n FROM questions WHERE faq_id IS "
+                    "NOT NULL GROUP BY faq_id ORDER BY n DESC, faq_id LIMIT 5"
+                )
+            ],
             unanswered=total - answered,
-        )  # fmt: skip
+        )
 
     # -- helpdesk tickets (the only place a question is tied to who asked, until it is answered or purged)
 
@@ -674,7 +739,14 @@ class Store:
         """Remember who may pass ``question`` on; returns an unguessable token for the button."""
         token = secrets.token_urlsafe(12)
         sql = "INSERT INTO tickets (token, asker_id, lang, question, created_at, cut) VALUES (?, ?, ?, ?, ?, ?)"
-        params = (token, asker_id, lang, question[:MAX_TICKET_QUESTION], now.isoformat(), len(question) > MAX_TICKET_QUESTION)
+        params = (
+            token,
+            asker_id,
+            lang,
+            question[:MAX_TICKET_QUESTION],
+            now.isoformat(),
+            len(question) > MAX_TICKET_QUESTION,
+        )
         try:
             with self.no_wait():  # answering never waits for the database: a locked or full one queues the ticket
                 self.db.execute(sql, params)
@@ -686,13 +758,16 @@ class Store:
 
     def ticket(self, token: str) -> Ticket | None:
         """A ticket by its token."""
-        row = self.db.execute("SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE token = ?", (token,)).fetchone()
+        row = self.db.execute(
+            "SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE token = ?", (token,)
+        ).fetchone()
         return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
 
     def claim_ticket(self, token: str, asker_id: int) -> Ticket | None:
-        """Mark the asker's ticket as being passed on; ``None`` unless it is theirs and not passed on yet (idempotent)."""
+        """Mark the asker's ticket as being passed on; ``None`` unless theirs and not passed on yet (idempotent)."""
         cursor = self.db.execute(
-            "UPDATE tickets SET state = 'sent' WHERE token = ? AND asker_id = ? AND state = 'offered'", (token, asker_id)
+            "UPDATE tickets SET state = 'sent' WHERE token = ? AND asker_id = ? AND state = 'offered'",
+            (token, asker_id),
         )
         return self.ticket(token) if cursor.rowcount else None
 
@@ -703,13 +778,15 @@ class Store:
     def ticket_sent(self, token: str, organiser_chat_id: int, message_id: int) -> None:
         """Remember which message in the organiser chat carries the ticket (replies to it reach the asker)."""
         self.db.execute(
-            "UPDATE tickets SET organiser_chat_id = ?, organiser_message_id = ? WHERE token = ?", (organiser_chat_id, message_id, token)
+            "UPDATE tickets SET organiser_chat_id = ?, organiser_message_id = ? WHERE token = ?",
+            (organiser_chat_id, message_id, token),
         )
 
     def ticket_for_message(self, organiser_chat_id: int, message_id: int) -> Ticket | None:
         """The ticket a message in the organiser chat carries, if any."""
         row = self.db.execute(
-            "SELECT token, asker_id, lang, question, state, cut FROM tickets WHERE organiser_chat_id = ? AND organiser_message_id = ?",
+            "SELECT token, asker_id, lang, question, state, cut FROM tickets "
+            "WHERE organiser_chat_id = ? AND organiser_message_id = ?",
             (organiser_chat_id, message_id),
         ).fetchone()
         return Ticket(row[0], row[1], row[2], row[3], row[4], bool(row[5])) if row else None
@@ -720,15 +797,20 @@ class Store:
 
     def ticket_answer(self, token: str) -> tuple[str, str, str] | None:
         """An answered ticket's (question, language, organisers' reply)."""
-        row = self.db.execute("SELECT question, lang, answer FROM tickets WHERE token = ? AND answer IS NOT NULL", (token,)).fetchone()
+        row = self.db.execute(
+            "SELECT question, lang, answer FROM tickets WHERE token = ? AND answer IS NOT NULL", (token,)
+        ).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
     # -- edits made from Telegram (for /undo and idempotent taps)
 
-    def record_edit(self, key: str, file: str, before: str, after: str, now: datetime, question_ids: Iterable[int] = ()) -> bool:
-        """Remember a knowledge edit made by a tap (and the questions it resolved); ``False`` if ``key`` was already applied."""
+    def record_edit(
+        self, key: str, file: str, before: str, after: str, now: datetime, question_ids: Iterable[int] = ()
+    ) -> bool:
+        """Remember a knowledge edit made by a tap (and the questions it resolved); ``False`` if ``key`` was done."""
         cursor = self.db.execute(
-            "INSERT INTO edits (created_at, key, file, before, after, question_ids) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
+            "INSERT INTO edits (created_at, key, file, before, after, "
+            "question_ids) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO NOTHING",
             (now.isoformat(), key, file, before, after, ",".join(map(str, question_ids))),
         )
         return cursor.rowcount > 0
@@ -739,7 +821,9 @@ class Store:
 
     def last_edit(self) -> tuple[int, str, str, str] | None:
         """The newest edit not undone yet: (id, file, content before, content after)."""
-        row = self.db.execute("SELECT id, file, before, after FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1").fetchone()
+        row = self.db.execute(
+            "SELECT id, file, before, after FROM edits WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+        ).fetchone()
         return (row[0], row[1], row[2], row[3]) if row else None
 
     def mark_undone(self, edit_id: int) -> None:
@@ -750,11 +834,15 @@ class Store:
             self.db.execute("BEGIN")
             # The key is freed so the same tap can be made again after an undo.
             self.db.execute("UPDATE edits SET undone = 1, key = key || '/undone:' || id WHERE id = ?", (edit_id,))
-            self.db.executemany("UPDATE questions SET faq_id = NULL, outcome = 'decline' WHERE id = ?", [(i,) for i in ids])
+            self.db.executemany(
+                "UPDATE questions SET faq_id = NULL, outcome = 'decline' WHERE id = ?", [(i,) for i in ids]
+            )
 
     def ignore_questions(self, question_ids: Iterable[int]) -> None:
         """Take questions off the unanswered list without teaching anything."""
-        self.db.executemany("UPDATE questions SET outcome = 'ignored' WHERE id = ? AND faq_id IS NULL", [(i,) for i in question_ids])
+        self.db.executemany(
+            "UPDATE questions SET outcome = 'ignored' WHERE id = ? AND faq_id IS NULL", [(i,) for i in question_ids]
+        )
 
     # -- teaching prompts ("write the answer" messages awaiting an admin's reply)
 
@@ -767,7 +855,9 @@ class Store:
 
     def prompt(self, chat_id: int, message_id: int) -> int | None:
         """The question a prompt message asks the answer for, if it is one."""
-        row = self.db.execute("SELECT question_id FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)).fetchone()
+        row = self.db.execute(
+            "SELECT question_id FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        ).fetchone()
         return int(row[0]) if row else None
 
     def drop_prompt(self, chat_id: int, message_id: int) -> None:
@@ -779,7 +869,8 @@ class Store:
     def create_announcement(self, author_id: int, text: str, now: datetime) -> int:
         """Save a draft announcement; returns its id."""
         cursor = self.db.execute(
-            "INSERT INTO announcements (created_at, author_id, text) VALUES (?, ?, ?)", (now.isoformat(), author_id, text)
+            "INSERT INTO announcements (created_at, author_id, text) VALUES (?, ?, ?)",
+            (now.isoformat(), author_id, text),
         )
         return int(cursor.lastrowid or 0)
 
@@ -791,7 +882,8 @@ class Store:
     def start_announcement(self, announcement_id: int) -> bool:
         """Move a draft to 'sending', atomically: ``False`` if it was already sent, sending or cancelled."""
         row = self.db.execute(
-            "UPDATE announcements SET state = 'sending' WHERE id = ? AND state = 'draft' RETURNING id", (announcement_id,)
+            "UPDATE announcements SET state = 'sending' WHERE id = ? AND state = 'draft' RETURNING id",
+            (announcement_id,),
         ).fetchone()
         return row is not None
 

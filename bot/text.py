@@ -36,7 +36,9 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     """
     chunks = _SENTENCE_END.split(text)
     ends = [*_SENTENCE_END.findall(text), ""]
-    parts = [(chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)]
+    parts = [
+        (chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)
+    ]
     if questions_only and any(asked for _, asked in parts):
         parts = [(part, asked) for part, asked in parts if asked]
     found = [part for part, _ in parts]
@@ -59,7 +61,9 @@ class Normaliser:
     phrase_starts: frozenset[str] = frozenset()
 
     @classmethod
-    def build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()) -> Normaliser:
+    def build(
+        cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str] = ()
+    ) -> Normaliser:
         """Compile synonym groups (canonical -> variants), stop words and neutral words into a normaliser.
 
         Neutral words (greetings, thanks, politeness, travel context) are ignored when a text has any
@@ -69,7 +73,9 @@ class Normaliser:
         return cls._build(synonyms, stopwords, neutral)
 
     @classmethod
-    def _build(cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str]) -> Normaliser:
+    def _build(
+        cls, synonyms: Mapping[str, Iterable[str]], stopwords: Iterable[str], neutral: Iterable[str]
+    ) -> Normaliser:
         phrases: dict[str, str] = {}
         words: dict[str, str] = {}
         stop: set[str] = set()
@@ -101,7 +107,16 @@ class Normaliser:
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
         longest = max((p.count(" ") + 1 for p in phrases), default=1)
         starts = frozenset(p.split(" ", 1)[0] for p in phrases)
-        return cls(phrases, words, frozenset(stop), letters, frozenset(neutral_tokens), frozenset(neutral_phrases), longest, starts)
+        return cls(
+            phrases,
+            words,
+            frozenset(stop),
+            letters,
+            frozenset(neutral_tokens),
+            frozenset(neutral_phrases),
+            longest,
+            starts,
+        )
 
     def surface_words(self) -> dict[str, str]:
         """Single words a question may contain, mapped to the canonical token they stand for."""
@@ -112,7 +127,7 @@ class Normaliser:
         return "".join(sorted(word)) in self.stopword_letters
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
-        """Return the distinct meaningful tokens of ``text``, in order (neutral ones only if that is all, and ``keep_neutral``)."""
+        """The distinct meaningful tokens of ``text`` in order (neutral ones only if all and ``keep_neutral``)."""
         words = fold(text).split()
         found = self._tokens(words, with_neutral=True)
         meaningful = tuple(t for t in found if t not in self.neutral)

@@ -31,7 +31,9 @@ def new_year() -> str:
 def announcement(folder: Path) -> Path:
     """The test announcement, moved to ``new_year()``, written into ``folder``."""
     path = folder / "announcement.txt"
-    path.write_text((HERE / "announcement.txt").read_text(encoding="utf-8").replace(WRITTEN_FOR, new_year()), encoding="utf-8")
+    path.write_text(
+        (HERE / "announcement.txt").read_text(encoding="utf-8").replace(WRITTEN_FOR, new_year()), encoding="utf-8"
+    )
     return path
 
 
@@ -53,5 +55,6 @@ def publish(target: Path) -> tuple[Path, str]:
         status = main(["new-edition", str(announcement(target.parent)), "--kb", str(target)])
     assert status == 0, printed.getvalue()
     fill_facts(target / "event.yaml", yaml.safe_load((HERE / "facts.yaml").read_text(encoding="utf-8")))
-    shutil.copytree(HERE / "quality", target / "editions" / new_year() / "quality")  # the article's questions travel with it
+    # the article's questions travel with it
+    shutil.copytree(HERE / "quality", target / "editions" / new_year() / "quality")
     return target, printed.getvalue()

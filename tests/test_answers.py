@@ -46,7 +46,9 @@ def test_countdown_counts_calendar_days_across_the_dst_change(kb_dir: Path) -> N
     """Summer time ends on 26 October 2025; ten calendar days before a 4 November event is still "in 10 days"."""
     move_event(kb_dir, "2025-11-04")
     assistant = Assistant(load(kb_dir))
-    answer = assistant.answer("how many days until the event", "en", datetime.fromisoformat("2025-10-25T23:00:00+02:00"))
+    answer = assistant.answer(
+        "how many days until the event", "en", datetime.fromisoformat("2025-10-25T23:00:00+02:00")
+    )
     assert "in 10 days" in answer.text
 
 
@@ -72,7 +74,9 @@ def test_venue_is_honest_about_what_the_article_does_not_say(assistant: Assistan
         ("where is it hapening", "/where", "{city}"),
     ],
 )
-def test_paraphrases_and_typos_reach_the_right_entry(assistant: Assistant, question: str, faq_id: str, snippet: str) -> None:
+def test_paraphrases_and_typos_reach_the_right_entry(
+    assistant: Assistant, question: str, faq_id: str, snippet: str
+) -> None:
     """Realistic paraphrases with typos are answered from the right entry (``/x``: the entry that command opens)."""
     answer = assistant.answer(question, "en", BEFORE)
     expected = entry_for(faq_id[1:]) if faq_id.startswith("/") else faq_id
@@ -140,7 +144,9 @@ def test_a_yes_no_check_of_the_city_gets_the_venue(assistant: Assistant, lang: L
     assert fill("{city}", lang) in answer.text
 
 
-@pytest.mark.parametrize(("lang", "question"), [("en", "is there parking?"), ("nl", "is er parking?"), ("fr", "il y a un parking ?")])
+@pytest.mark.parametrize(
+    ("lang", "question"), [("en", "is there parking?"), ("nl", "is er parking?"), ("fr", "il y a un parking ?")]
+)
 def test_a_word_the_knowledge_lacks_is_not_read_as_a_topic_with_another_first_letter(
     assistant: Assistant, lang: Lang, question: str
 ) -> None:
@@ -176,7 +182,9 @@ def test_empty_or_symbol_only_messages_get_a_prompt(assistant: Assistant, questi
         ("fr", "où est la conférence", ["{city}", "pas encore le lieu exact"]),
     ],
 )
-def test_dutch_and_french_are_answered_in_their_language(assistant: Assistant, lang: str, question: str, snippets: list[str]) -> None:
+def test_dutch_and_french_are_answered_in_their_language(
+    assistant: Assistant, lang: str, question: str, snippets: list[str]
+) -> None:
     """Dutch and French questions get answers, dates and countdowns in that language."""
     answer = assistant.answer(question, lang, BEFORE)  # type: ignore[arg-type]
     assert answer.lang == lang
@@ -199,7 +207,9 @@ def test_past_tense_in_every_language(assistant: Assistant) -> None:
     assert "c'est aujourd'hui" in assistant.answer("c'est quand", "fr", EVENT_DAY).text
 
 
-@pytest.mark.parametrize(("code", "lang"), [("nl-BE", "nl"), ("fr", "fr"), ("FR-be", "fr"), ("de", "en"), (None, "en"), ("", "en")])
+@pytest.mark.parametrize(
+    ("code", "lang"), [("nl-BE", "nl"), ("fr", "fr"), ("FR-be", "fr"), ("de", "en"), (None, "en"), ("", "en")]
+)
 def test_telegram_language_codes_map_to_supported_languages(code: str | None, lang: str) -> None:
     """Telegram's language_code picks nl or fr; anything else is English."""
     assert supported_lang(code) == lang
@@ -223,7 +233,11 @@ def test_suggestions_read_as_questions_with_proper_capitalisation() -> None:
 
 @pytest.mark.parametrize(
     ("lang", "question"),
-    [("en", "how are you doing today?"), ("nl", "hoi, hoe gaat het met je?"), ("fr", "salut, comment ça va aujourd'hui ?")],
+    [
+        ("en", "how are you doing today?"),
+        ("nl", "hoi, hoe gaat het met je?"),
+        ("fr", "salut, comment ça va aujourd'hui ?"),
+    ],
 )
 def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(lang: Lang, question: str) -> None:
     """Small talk ("how are you") shares only "how" with the registration entry: the learned model holds the matcher's answer back."""

@@ -43,7 +43,9 @@ def test_backup_of_a_data_dir_without_database_says_so(
     assert not (tmp_path / "b").exists()
 
 
-def test_backup_never_writes_into_a_folder_that_holds_files(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_backup_never_writes_into_a_folder_that_holds_files(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A second backup into the same folder is refused: a backup is never overwritten."""
     assert run(capsys, "backup", str(tmp_path / "b"))[0] == 0
     assert run(capsys, "backup", str(tmp_path / "b")) == (
@@ -81,7 +83,10 @@ def test_restore_over_a_database_needs_replace_and_keeps_the_old_files(
         f"error: DATA_DIR {data} already has a database: restore into an empty folder, or add --replace to keep it aside\n",
     )
     status, out, _ = run(capsys, "restore", str(tmp_path / "b"), "--replace")
-    assert (status, out) == (0, f"restored into {data}: 1 chat(s), 0 delivery record(s), 0 question(s), schema version {len(MIGRATIONS)}\n")
+    assert (status, out) == (
+        0,
+        f"restored into {data}: 1 chat(s), 0 delivery record(s), 0 question(s), schema version {len(MIGRATIONS)}\n",
+    )
     store = Store(data / "bot.sqlite3")
     assert [chat for chat, _ in store.subscribers()] == [42]
     store.close()

@@ -20,7 +20,14 @@ def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> s
     """Run ``python -m bot ARGS`` from the project root, on the fixture knowledge unless told otherwise, and capture its output."""
     env = env or {**os.environ, "KNOWLEDGE_DIR": str(KNOWLEDGE)}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+        check=False,
     )
 
 
@@ -42,7 +49,10 @@ def test_ask_reads_every_stdin_line_and_prints_one_json_object_each() -> None:
     replies = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["question"] for r in replies] == questions
     assert [r["faq_id"] for r in replies] == [entry_for("where"), None, None, None, entry_for("when")]
-    assert replies[3]["suggestions"][0] == {"faq_id": "capital_solutions", "question": "Hoe dichten we de financieringskloof?"}
+    assert replies[3]["suggestions"][0] == {
+        "faq_id": "capital_solutions",
+        "question": "Hoe dichten we de financieringskloof?",
+    }
     assert all(r["lang"] == "nl" for r in replies)
     assert "over 15 dagen" in replies[4]["answer"]
 
@@ -74,7 +84,9 @@ def test_ask_does_not_import_the_telegram_stack() -> None:
         "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('telegram', 'httpx')))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
 
 
@@ -111,7 +123,9 @@ def test_chat_converses_offers_numbered_choices_and_exits_on_eof() -> None:
     assert out.rstrip().endswith("Goodbye!")
 
 
-def test_check_warns_but_passes_when_a_translation_is_missing(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+def test_check_warns_but_passes_when_a_translation_is_missing(
+    kb_dir: Path, edit: Callable[[str, str, str], None]
+) -> None:
     """A missing French translation is a warning (the bot falls back to English), not a failure."""
     edit("faq.yaml", "    fr:\n    - qu'est-ce que le VIB\n    - qui dirige le vib\n", "")
     result = run_bot("check", "--kb", str(kb_dir))
@@ -225,7 +239,13 @@ def test_check_outside_the_project_folder_names_the_missing_folder_and_what_to_d
     env = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
     env["PYTHONPATH"] = str(ROOT)
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "check"], capture_output=True, text=True, cwd=tmp_path, timeout=60, env=env, check=False
+        [sys.executable, "-m", "bot", "check"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env=env,
+        check=False,
     )
     assert result.returncode == 1
     assert result.stderr == (

@@ -13,19 +13,33 @@ from tests.fakes.botapi import TOKEN
 def test_defaults_with_only_a_token() -> None:
     """With just a token, every other setting has its documented default."""
     settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN})
-    assert (settings.api_url, settings.admin_ids, settings.organiser_chat_id) == ("https://api.telegram.org", frozenset(), None)
+    assert (settings.api_url, settings.admin_ids, settings.organiser_chat_id) == (
+        "https://api.telegram.org",
+        frozenset(),
+        None,
+    )
     assert (settings.knowledge_dir, settings.data_dir, settings.broadcast_rate, settings.reminder_grace_minutes) == (
-        Path("knowledge"), Path("data"), 25.0, 60,
-    )  # fmt: skip
+        Path("knowledge"),
+        Path("data"),
+        25.0,
+        60,
+    )
     assert TOKEN not in repr(settings)
 
 
 def test_values_are_parsed() -> None:
     """Admins, the organiser chat, rates and the API root are read from their variables."""
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": TOKEN, "ADMIN_IDS": "42, 7", "ORGANISER_CHAT_ID": "-100123", "BROADCAST_RATE": "12.5",
-        "TELEGRAM_API_URL": "http://127.0.0.1:8081/", "LOG_LEVEL": "debug", "PORT": "8080",
-    })  # fmt: skip
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "ADMIN_IDS": "42, 7",
+            "ORGANISER_CHAT_ID": "-100123",
+            "BROADCAST_RATE": "12.5",
+            "TELEGRAM_API_URL": "http://127.0.0.1:8081/",
+            "LOG_LEVEL": "debug",
+            "PORT": "8080",
+        }
+    )
     assert settings.admin_ids == frozenset({42, 7})
     assert settings.organiser_chat_id == -100123
     assert settings.broadcast_rate == 12.5

@@ -38,14 +38,17 @@ def matcher_only() -> Assistant:
     return Assistant(KB, learned=False)
 
 
-def test_a_did_you_mean_is_answered_exactly_when_the_learned_model_agrees(assistant: Assistant, matcher_only: Assistant) -> None:
+def test_a_did_you_mean_is_answered_exactly_when_the_learned_model_agrees(
+    assistant: Assistant, matcher_only: Assistant
+) -> None:
     """Where the matcher offers "did you mean", its first choice is answered if and only if the model puts it first at AGREE_AT or more."""
     upgraded = kept = 0
     for lang, question in LOOSE_WORDING:
         alone = matcher_only.answer(question, lang, BEFORE)
         both = assistant.answer(question, lang, BEFORE)
         if alone.outcome != "suggest":
-            assert (both.outcome, both.faq_id) == (alone.outcome, alone.faq_id), question  # only a "did you mean" can change
+            # only a "did you mean" can change
+            assert (both.outcome, both.faq_id) == (alone.outcome, alone.faq_id), question
             continue
         first = alone.suggestions[0].faq_id
         guesses = [g for g in assistant.model.rank(question) if g.label != OFF_TOPIC] if assistant.model else []
@@ -71,7 +74,9 @@ def test_a_did_you_mean_is_answered_exactly_when_the_learned_model_agrees(assist
         ("fr", "quel temps fera-t-il demain ?"),
     ],
 )
-def test_off_topic_questions_stay_unanswered_with_the_learned_model(assistant: Assistant, lang: Lang, question: str) -> None:
+def test_off_topic_questions_stay_unanswered_with_the_learned_model(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
     """Questions the knowledge cannot answer get no confident answer from either ranker."""
     answer = assistant.answer(question, lang, BEFORE)
     assert answer.faq_id is None
@@ -81,7 +86,9 @@ def test_off_topic_questions_stay_unanswered_with_the_learned_model(assistant: A
 def test_training_is_a_pure_function_of_the_knowledge() -> None:
     """Two trainings on the same knowledge give the same classes and the same weights: same knowledge, same answers."""
     examples = training_examples(KB)
-    normalisers: dict[str, Normaliser] = {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in KB.vocabulary.items()}
+    normalisers: dict[str, Normaliser] = {
+        lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in KB.vocabulary.items()
+    }
     first, second = train(examples, normalisers), train(examples, normalisers)
     assert first.labels == second.labels
     assert set(first.labels) == {e.id for e in KB.entries} | {OFF_TOPIC}
@@ -117,7 +124,9 @@ def test_the_model_ignores_years_and_corrects_typos_keeping_the_first_letter(ass
     """A year is no feature (the year rule handles editions), and a typo is read as the known word with its first letter."""
     model = assistant.model
     assert model is not None
-    assert np.allclose(model.probabilities("when is the conference"), model.probabilities("when is the conference 2031"))
+    assert np.allclose(
+        model.probabilities("when is the conference"), model.probabilities("when is the conference 2031")
+    )
     assert model.featuriser.closest("confrence") == "conference"
     assert model.featuriser.closest("peaking") != "speaking"  # 93 % alike, but a typo keeps its first letter
 
@@ -138,7 +147,9 @@ def test_no_shipped_phrasing_is_also_an_off_topic_example() -> None:
     assert not [e.text for e in off_topic_examples() if fold(e.text) in phrasings]
 
 
-def test_the_bot_reuses_the_trained_model_for_unchanged_files(kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_bot_reuses_the_trained_model_for_unchanged_files(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A second start on the same files takes the model from the cache; an edit trains a new one that knows the new entry."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
@@ -204,7 +215,9 @@ def test_a_reload_says_which_snapshot_it_replaced(kb_dir: Path, monkeypatch: pyt
     faq = kb_dir / "faq.yaml"
     faq.write_text(faq.read_text(encoding="utf-8").replace("- id: greeting", "- id: hello_there", 1), encoding="utf-8")
     one = live.reload()
-    faq.write_text(faq.read_text(encoding="utf-8").replace("- id: hello_there", "- id: hello_again", 1), encoding="utf-8")
+    faq.write_text(
+        faq.read_text(encoding="utf-8").replace("- id: hello_there", "- id: hello_again", 1), encoding="utf-8"
+    )
     two = live.reload()
     assert one.previous is first
     assert two.previous is not None

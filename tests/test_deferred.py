@@ -25,7 +25,8 @@ def test_a_locked_database_queues_questions_and_forget_drops_the_users_own(tmp_p
     other.close()
     assert store.deferred.flush(10)
     assert [q.text for q in store.unanswered(since_days=1, now=NOW)] == ["do you sell pizza"]
-    assert store.record_question("and coffee?", "en", None, 10.0, "decline", NOW, asker=6) > 0  # unlocked: stored at once
+    # unlocked: stored at once
+    assert store.record_question("and coffee?", "en", None, 10.0, "decline", NOW, asker=6) > 0
     store.close()
 
 

@@ -47,7 +47,9 @@ def test_lock_files_pin_every_declared_dependency_within_its_range(lock: str, ex
     for extra in extras:
         for requirement in declared(extra):
             name = canonicalize_name(requirement.name)
-            assert name in pinned, f"{requirement} is declared in pyproject.toml but not pinned in {lock}: run `bash .ci/lock`"
+            assert name in pinned, (
+                f"{requirement} is declared in pyproject.toml but not pinned in {lock}: run `bash .ci/lock`"
+            )
             assert requirement.specifier.contains(pinned[name], prereleases=True), (
                 f"{lock} pins {name}=={pinned[name]}, outside {requirement}: run `bash .ci/lock`"
             )
@@ -75,7 +77,9 @@ def test_systemd_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
     installed = tmp_path / "etc/systemd/system" / UNIT.name
     installed.parent.mkdir(parents=True)
     shutil.copyfile(UNIT, installed)
-    result = subprocess.run([analyze, "verify", f"--root={tmp_path}", str(installed)], capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        [analyze, "verify", f"--root={tmp_path}", str(installed)], capture_output=True, text=True, check=False
+    )
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
@@ -89,7 +93,9 @@ def test_systemd_analyze_verify_catches_a_broken_unit(tmp_path: Path) -> None:
     installed = tmp_path / "etc/systemd/system" / UNIT.name
     installed.parent.mkdir(parents=True)
     installed.write_text(UNIT.read_text(encoding="utf-8").replace("RestartSec=", "RestartSecs="), encoding="utf-8")
-    result = subprocess.run([analyze, "verify", f"--root={tmp_path}", str(installed)], capture_output=True, text=True, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        [analyze, "verify", f"--root={tmp_path}", str(installed)], capture_output=True, text=True, check=False
+    )
     output = result.stdout + result.stderr
     assert "Unknown key 'RestartSecs'" in output
     assert "/opt/sfh-assistant/.venv/bin/python is not executable" in output

@@ -13,7 +13,12 @@ from tests.conftest import ROOT
 sys.path.insert(0, str(ROOT / "benchmarks"))  # the benchmark runner is a script beside its siblings, not a package
 import run_all
 
-DOCUMENTS = [ROOT / "README.md", ROOT / "CHANGELOG.md", ROOT / "knowledge" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [
+    ROOT / "README.md",
+    ROOT / "CHANGELOG.md",
+    ROOT / "knowledge" / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+]
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 
 

@@ -72,19 +72,28 @@ async def test_length_is_counted_in_utf16_units_after_entity_parsing(api: FakeBo
     assert await call(api, "sendMessage", chat_id=1001, text="&amp;" * 4096, parse_mode="HTML") == (200, "ok")
     assert await call(api, "sendMessage", chat_id=1001, text="🎉" * 2048) == (200, "ok")
     assert await call(api, "sendMessage", chat_id=1001, text="🎉" * 2049) == (400, "Bad Request: message is too long")
-    assert await call(api, "editMessageText", chat_id=1001, message_id=1, text="x" * 4097) == (400, "Bad Request: message is too long")
+    assert await call(api, "editMessageText", chat_id=1001, message_id=1, text="x" * 4097) == (
+        400,
+        "Bad Request: message is too long",
+    )
 
 
 async def test_captions_are_limited_to_1024_units(api: FakeBotApi) -> None:
     """A document caption over 1,024 units is refused."""
     assert await call(api, "sendDocument", chat_id=1001, caption="x" * 1024) == (200, "ok")
-    assert await call(api, "sendDocument", chat_id=1001, caption="x" * 1025) == (400, "Bad Request: message caption is too long")
+    assert await call(api, "sendDocument", chat_id=1001, caption="x" * 1025) == (
+        400,
+        "Bad Request: message caption is too long",
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   \n", "<b> </b>"])
 async def test_empty_text_is_refused(api: FakeBotApi, text: str) -> None:
     """Text that shows nothing is refused."""
-    assert await call(api, "sendMessage", chat_id=1001, text=text, parse_mode="HTML") == (400, "Bad Request: message text is empty")
+    assert await call(api, "sendMessage", chat_id=1001, text=text, parse_mode="HTML") == (
+        400,
+        "Bad Request: message text is empty",
+    )
 
 
 async def test_callback_data_over_64_bytes_is_refused(api: FakeBotApi) -> None:
@@ -105,7 +114,12 @@ async def test_inline_results_are_checked(api: FakeBotApi) -> None:
     """Inline results need a title, unique ids and a valid, not too long message text."""
 
     def result(**changes: Any) -> dict[str, Any]:
-        base = {"type": "article", "id": "a", "title": "T", "input_message_content": {"message_text": "ok", "parse_mode": "HTML"}}
+        base = {
+            "type": "article",
+            "id": "a",
+            "title": "T",
+            "input_message_content": {"message_text": "ok", "parse_mode": "HTML"},
+        }
         return {**base, **changes}
 
     assert await call(api, "answerInlineQuery", inline_query_id="1", results=json.dumps([result()])) == (200, "ok")
@@ -115,7 +129,10 @@ async def test_inline_results_are_checked(api: FakeBotApi) -> None:
         "Bad Request: message is too long": [result(input_message_content={"message_text": "x" * 4097})],
     }
     for description, results in cases.items():
-        assert await call(api, "answerInlineQuery", inline_query_id="1", results=json.dumps(results)) == (400, description)
+        assert await call(api, "answerInlineQuery", inline_query_id="1", results=json.dumps(results)) == (
+            400,
+            description,
+        )
     status, description = await call(
         api,
         "answerInlineQuery",
@@ -132,9 +149,15 @@ async def test_callback_queries_must_be_answered_once(api: FakeBotApi) -> None:
     assert await call(api, "answerCallbackQuery", callback_query_id="77") == (200, "ok")
     assert api.unanswered_callbacks() == []
     status, description = await call(api, "answerCallbackQuery", callback_query_id="77")
-    assert (status, description) == (400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+    assert (status, description) == (
+        400,
+        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+    )
 
 
 def test_parse_html_returns_what_the_reader_sees() -> None:
     """Tags vanish and entities are decoded."""
-    assert parse_html('<b>Fish &amp; chips</b> &lt;3 <a href="https://x.org">here</a> &#127881;') == "Fish & chips <3 here 🎉"
+    assert (
+        parse_html('<b>Fish &amp; chips</b> &lt;3 <a href="https://x.org">here</a> &#127881;')
+        == "Fish & chips <3 here 🎉"
+    )

@@ -17,7 +17,11 @@ ADVICE = re.compile(
 @pytest.mark.parametrize(
     ("line", "wrong"),
     [
-        ("  theme: Stronger Regions, Greater Impact", "   theme: Stronger Regions, Greater Impact"),  # after a nested block: 2 is right
+        # after a nested block: 2 is right
+        (
+            "  theme: Stronger Regions, Greater Impact",
+            "   theme: Stronger Regions, Greater Impact",
+        ),
         ("    nl: België", "   nl: België"),  # inside a nested block: 4 is right
         ("  end_date: null", "   end_date: null"),  # among flat keys: 2 is right
     ],

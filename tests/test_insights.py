@@ -11,14 +11,22 @@ from bot.store import Question
 
 def asked(*texts: str) -> list[Question]:
     """Stored unanswered questions with these texts (newest first, as the store returns them)."""
-    return [Question(i, datetime(2025, 1, 1, tzinfo=UTC), "en", t, None, 30.0, "decline") for i, t in enumerate(texts, 1)]
+    return [
+        Question(i, datetime(2025, 1, 1, tzinfo=UTC), "en", t, None, 30.0, "decline") for i, t in enumerate(texts, 1)
+    ]
 
 
 def test_near_duplicates_share_a_group_and_other_questions_do_not() -> None:
     """Case, punctuation, word order and a typo do not split a group; a different question starts its own."""
     keys = [
         key(t)
-        for t in ("Is there a cloakroom?", "is there a cloakroom", "a cloakroom is there", "is ther a cloakroom", "do you sell pizza")
+        for t in (
+            "Is there a cloakroom?",
+            "is there a cloakroom",
+            "a cloakroom is there",
+            "is ther a cloakroom",
+            "do you sell pizza",
+        )
     ]
     assert sorted(cluster(keys)) == [[0, 1, 2, 3], [4]]
 

@@ -35,9 +35,13 @@ def test_shipped_interface_strings_cover_every_key_the_code_asks_for() -> None:
     from bot.commands import COMMANDS
     from bot.knowledge.locales import PACKAGE_LOCALES
 
-    source = "\n".join(path.read_text(encoding="utf-8") for path in (Path(__file__).resolve().parent.parent / "bot").rglob("*.py"))
+    source = "\n".join(
+        path.read_text(encoding="utf-8") for path in (Path(__file__).resolve().parent.parent / "bot").rglob("*.py")
+    )
     used = set(re.findall(r"""(?:\.ui\(|say\(update, context, )\s*"([a-z_]+)\"""", source)) | {c.text for c in COMMANDS}
-    shipped = {lang: set(yaml.safe_load((PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"))) for lang in LANGS}
+    shipped = {
+        lang: set(yaml.safe_load((PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"))) for lang in LANGS
+    }
     assert used - shipped["en"] == set()
     for lang in LANGS:  # a key missing in Dutch or French is said in English; one English lacks is a stray
         assert shipped[lang] <= shipped["en"], lang
@@ -48,12 +52,19 @@ def test_yaml_syntax_error_names_file_and_line(kb_dir: Path, edit: Edit) -> None
     edit("faq.yaml", "- id: theme\n", "- id: theme\n  title: [unclosed\n")
     [problem] = problems_after(kb_dir)
     line = line_of(kb_dir, "faq.yaml", "  title: [unclosed")
-    assert problem == f"{kb_dir / 'faq.yaml'}:{line}: the list or mapping opened with [ is never closed: add ] at the end of the line"
+    assert (
+        problem
+        == f"{kb_dir / 'faq.yaml'}:{line}: the list or mapping opened with [ is never closed: add ] at the end of the line"
+    )
 
 
 def test_missing_field_names_entry_and_field(kb_dir: Path, edit: Edit) -> None:
     """An entry without questions is reported with its id and the field's line."""
-    edit("faq.yaml", "  questions:\n    en:\n    - what is the theme this year", "  phrasings:\n    en:\n    - what is the theme this year")
+    edit(
+        "faq.yaml",
+        "  questions:\n    en:\n    - what is the theme this year",
+        "  phrasings:\n    en:\n    - what is the theme this year",
+    )
     problems = problems_after(kb_dir)
     assert any(p.endswith("entry 'theme': 'questions' is required") for p in problems), problems
     assert any("entry 'theme': 'phrasings' is not a known field" in p for p in problems), problems
@@ -68,7 +79,9 @@ def test_empty_question_list_is_located(kb_dir: Path) -> None:
     end = text.index("    fr:\n", start)
     path.write_text(text[:start] + "    nl: []\n" + text[end:], encoding="utf-8")
     line = line_of(kb_dir, "faq.yaml", "    nl: []")
-    assert f"{kb_dir / 'faq.yaml'}:{line}: entry 'theme': 'questions.nl' must be a non-empty list" in problems_after(kb_dir)
+    assert f"{kb_dir / 'faq.yaml'}:{line}: entry 'theme': 'questions.nl' must be a non-empty list" in problems_after(
+        kb_dir
+    )
 
 
 def test_wrong_type_is_reported(kb_dir: Path, edit: Edit) -> None:
@@ -89,7 +102,9 @@ def test_same_phrasing_under_two_entries_is_reported(kb_dir: Path, edit: Edit) -
     edit("faq.yaml", "    - is it free\n", "    - what is the theme this year\n")
     line = line_of(kb_dir, "faq.yaml", "    - what is the theme this year") + 0
     problems = problems_after(kb_dir)
-    assert any("entry 'price': phrasing 'what is the theme this year' is also under entry 'theme'" in p for p in problems), problems
+    assert any(
+        "entry 'price': phrasing 'what is the theme this year' is also under entry 'theme'" in p for p in problems
+    ), problems
     assert all(f":{line}:" not in p for p in problems if "price" in p)  # reported at the duplicate, not the original
 
 
@@ -97,7 +112,9 @@ def test_placeholder_that_names_no_fact_is_reported(kb_dir: Path, edit: Edit) ->
     """An answer using an unknown {placeholder} is rejected with the entry and language."""
     edit("faq.yaml", 'en: "VC stands for venture capital:', 'en: "VC ({vc_expansion}) stands for venture capital:')
     problems = problems_after(kb_dir)
-    assert any("entry 'vc': answer.en: placeholder {vc_expansion} names no fact in event.yaml" in p for p in problems), problems
+    assert any(
+        "entry 'vc': answer.en: placeholder {vc_expansion} names no fact in event.yaml" in p for p in problems
+    ), problems
 
 
 def test_invalid_date_and_timezone_are_reported(kb_dir: Path, edit: Edit) -> None:
@@ -144,14 +161,19 @@ def test_duplicate_yaml_key_is_reported(kb_dir: Path, edit: Edit) -> None:
     key = first.group(1)
     edit("vocabulary.yaml", f"    {key}: [", f"    {key}: [stad]\n    {key}: [")
     problems = problems_after(kb_dir)
-    assert any("knowledge/vocabulary.yaml:" in p and f"'en.synonyms.{key}' is defined twice" in p for p in problems), problems
+    assert any("knowledge/vocabulary.yaml:" in p and f"'en.synonyms.{key}' is defined twice" in p for p in problems), (
+        problems
+    )
 
 
 def test_empty_fact_without_fallback_is_reported(kb_dir: Path, edit: Edit) -> None:
     """Using an empty fact (no venue yet) needs a 'missing' answer, or the edit is rejected."""
     edit("faq.yaml", 'en: "VC stands for venture capital:', 'en: "At {venue}: VC stands for venture capital:')
     problems = problems_after(kb_dir)
-    assert any("entry 'vc': answer.en: uses {venue}, which is empty in event.yaml: add a 'missing' answer" in p for p in problems)
+    assert any(
+        "entry 'vc': answer.en: uses {venue}, which is empty in event.yaml: add a 'missing' answer" in p
+        for p in problems
+    )
 
 
 def test_every_problem_is_reported_at_once(kb_dir: Path, edit: Edit) -> None:
@@ -178,7 +200,9 @@ def test_missing_translation_is_a_warning_with_english_fallback(kb_dir: Path, ed
     french_answer = next(line for line in text.splitlines() if line.startswith('    fr: "Le VIB est'))
     edit("faq.yaml", french_answer + "\n", "")
     knowledge = load(kb_dir)
-    assert any("entry 'vib': no 'fr' phrasings or answer; English is used instead" in str(w) for w in knowledge.warnings)
+    assert any(
+        "entry 'vib': no 'fr' phrasings or answer; English is used instead" in str(w) for w in knowledge.warnings
+    )
     answer = Assistant(knowledge).answer("what is vib", "fr", BEFORE)
     assert answer.text.startswith("VIB is the Flanders Institute for Biotechnology")
 
@@ -203,12 +227,15 @@ def test_check_rejects_a_command_the_bot_owns_or_two_entries_share(kb_dir: Path,
     problems = problems_after(kb_dir)
     lines = (kb_dir / "faq.yaml").read_text(encoding="utf-8").splitlines()
     start_line = line_of(kb_dir, "faq.yaml", "  command: start")
-    shared_line = max(n for n, line in enumerate(lines, 1) if line == "  command: keynote")  # the second entry to claim it
+    # the second entry to claim it
+    shared_line = max(n for n, line in enumerate(lines, 1) if line == "  command: keynote")
     assert any(
-        p.startswith(f"{kb_dir / 'faq.yaml'}:{start_line}: ") and "command /start is one of the bot's own commands" in p for p in problems
+        p.startswith(f"{kb_dir / 'faq.yaml'}:{start_line}: ") and "command /start is one of the bot's own commands" in p
+        for p in problems
     )
     assert any(
-        p.startswith(f"{kb_dir / 'faq.yaml'}:{shared_line}: ") and "command /keynote is already used by entry" in p for p in problems
+        p.startswith(f"{kb_dir / 'faq.yaml'}:{shared_line}: ") and "command /keynote is already used by entry" in p
+        for p in problems
     )
 
 
@@ -216,8 +243,9 @@ def test_check_rejects_an_unknown_location_fact_or_button(kb_dir: Path, edit: Ed
     """`event.location` naming no fact and an unknown answer button are both located."""
     edit("event.yaml", "location: [venue, address, city]", "location: [venue, town]")
     location_line = line_of(kb_dir, "event.yaml", "location: [venue, town]")
-    assert f"{kb_dir / 'event.yaml'}:{location_line}: 'event.location' names 'town', which is no fact in event.yaml" in problems_after(
-        kb_dir
+    assert (
+        f"{kb_dir / 'event.yaml'}:{location_line}: 'event.location' names 'town', which is no fact in event.yaml"
+        in problems_after(kb_dir)
     )
     edit("event.yaml", "location: [venue, town]", "location: [venue, address, city]")
     edit("faq.yaml", "  buttons: [remind, calendar]\n", "  buttons: [remind, parking]\n")
@@ -235,7 +263,10 @@ def test_past_edition_values_are_placeholders_with_an_honest_fallback(kb_dir: Pa
 
     knowledge = load(kb_dir)
     if knowledge.previous is None:
-        assert "no information about earlier editions" in Assistant(knowledge).answer("who gave the keynote last year", "en", BEFORE).text
+        assert (
+            "no information about earlier editions"
+            in Assistant(knowledge).answer("who gave the keynote last year", "en", BEFORE).text
+        )
     else:
         answer = Assistant(knowledge).answer("who gave the keynote last year", "en", BEFORE).text
         assert knowledge.previous.edition in answer
@@ -289,7 +320,9 @@ def test_an_override_replaces_the_shipped_text_in_its_language_only(kb_dir: Path
     from tests.conftest import BEFORE
 
     path = kb_dir / "locales" / "nl.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + 'language_set: "Vanaf nu in het Nederlands."\n', encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + 'language_set: "Vanaf nu in het Nederlands."\n', encoding="utf-8"
+    )
     assistant = Assistant(load(kb_dir))
     assert assistant.renderer("nl", BEFORE).ui("language_set") == "Vanaf nu in het Nederlands."
     assert assistant.renderer("en", BEFORE).ui("language_set") == "I'll answer in English from now on."
@@ -300,7 +333,9 @@ def test_an_override_with_a_placeholder_its_text_never_gets_is_an_error(kb_dir: 
     path = kb_dir / "locales" / "en.yaml"
     path.write_text(path.read_text(encoding="utf-8") + 'language_set: "From now on: {question}."\n', encoding="utf-8")
     problems = problems_after(kb_dir)
-    assert any(p.startswith(f"{path}:") and "'language_set': placeholder {question} names no fact" in p for p in problems), problems
+    assert any(
+        p.startswith(f"{path}:") and "'language_set': placeholder {question} names no fact" in p for p in problems
+    ), problems
 
 
 def test_every_command_in_the_table_has_a_handler_and_a_menu_text() -> None:
@@ -340,7 +375,10 @@ def test_the_shipped_interface_strings_name_no_fact_of_an_edition() -> None:
     for lang in LANGS:
         text = (PACKAGE_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")
         named = {
-            name for line in text.splitlines() if not line.lstrip().startswith("#") for name in PLACEHOLDER.findall(line.split("  #")[0])
+            name
+            for line in text.splitlines()
+            if not line.lstrip().startswith("#")
+            for name in PLACEHOLDER.findall(line.split("  #")[0])
         }
         assert named & set(KB.facts) == set(), lang
 

@@ -23,8 +23,13 @@ def ask(question: str, kb_dir: Path, cache: Path | str) -> subprocess.CompletedP
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bot", "ask", "--json", "--lang", "en", "--now", BEFORE.isoformat(), question],
-        capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+        check=False,
+    )
 
 
 def answer_of(result: subprocess.CompletedProcess[str]) -> str:
@@ -120,7 +125,9 @@ def warm_cache(kb_dir: Path, tmp_path: Path) -> Path:
 def child_python(code: str, cache: Path, kb_dir: Path) -> str:
     """What ``python -c code`` prints, with the knowledge in ``kb_dir`` and its cache in ``cache``."""
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env, check=False
+    )
     return result.stdout + result.stderr
 
 

@@ -26,7 +26,13 @@ def nest_deeply(kb_dir: Path, depth: int = DEEP) -> int:
     """Append an entry whose answer is a list nested ``depth`` levels deep to faq.yaml; the line where it starts."""
     faq = kb_dir / "faq.yaml"
     text = faq.read_text(encoding="utf-8").rstrip("\n") + "\n"
-    faq.write_text(text + "- id: deep\n  title: {en: Deep}\n  questions: {en: [deep]}\n  answer: " + "[" * depth + "]" * depth + "\n")
+    faq.write_text(
+        text
+        + "- id: deep\n  title: {en: Deep}\n  questions: {en: [deep]}\n  answer: "
+        + "[" * depth
+        + "]" * depth
+        + "\n"
+    )
     return line_of(faq, "  answer: [[[")
 
 
@@ -41,8 +47,13 @@ def check(kb_dir: Path, *, pure: bool = False, timeout: float = 60) -> subproces
         command = ["-m", "bot"]
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, *command, "check", "--kb", str(kb_dir)],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout, check=False, env={**os.environ, "BOT_CACHE_DIR": "off"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "BOT_CACHE_DIR": "off"},
+    )
 
 
 def test_shipped_knowledge_checks_without_libyaml() -> None:
@@ -55,8 +66,12 @@ def test_shipped_knowledge_checks_without_libyaml() -> None:
 def test_the_pure_parser_reads_a_question_mark_in_a_flow_mapping_as_libyaml_does(kb_dir: Path) -> None:
     """A title written ``{en: What is an ATMP?, nl: ...}`` loads the same without libyaml: no error, same text."""
     faq = kb_dir / "faq.yaml"
-    faq.write_text(faq.read_text(encoding="utf-8").rstrip("\n") + "\n- id: atmp-x\n  title: {en: Is it an ATMP?, nl: Is het een ATMP?}\n"
-                   "  questions: {en: [is it an atmp x]}\n  answer: {en: Yes.}\n", encoding="utf-8")  # fmt: skip
+    faq.write_text(
+        faq.read_text(encoding="utf-8").rstrip("\n")
+        + "\n- id: atmp-x\n  title: {en: Is it an ATMP?, nl: Is het een ATMP?}\n"
+        "  questions: {en: [is it an atmp x]}\n  answer: {en: Yes.}\n",
+        encoding="utf-8",
+    )
     assert load(kb_dir).by_id["atmp-x"].title["en"] == "Is it an ATMP?"
     result = check(kb_dir, pure=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -112,12 +127,16 @@ async def test_start_up_with_deep_nesting_is_one_clear_line(tmp_path: Path, kb_d
     process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path / "data", KNOWLEDGE_DIR=str(kb_dir)))
     assert await process.wait() == 1
     last = process.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: {kb_dir / 'faq.yaml'}:{line}: nested more")
+    assert last.startswith(
+        f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: {kb_dir / 'faq.yaml'}:{line}: nested more"
+    )
     assert "Traceback" not in process.stderr
 
 
 @pytest.mark.parametrize("shape", ["deep", "fifo", "huge"])
-async def test_a_bad_file_on_reload_is_told_to_admins_once_and_answers_go_on(tmp_path: Path, kb_dir: Path, shape: str) -> None:
+async def test_a_bad_file_on_reload_is_told_to_admins_once_and_answers_go_on(
+    tmp_path: Path, kb_dir: Path, shape: str
+) -> None:
     """The watcher meets a deep, piped or huge faq.yaml: admins get the problem once, questions are still answered at once."""
     faq = kb_dir / "faq.yaml"
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
@@ -137,7 +156,9 @@ async def test_a_bad_file_on_reload_is_told_to_admins_once_and_answers_go_on(tmp
         told = bot.api.sent(chat_id=ADMIN)
         assert len(told) == 1, [c.text for c in told]
         expected = {"deep": "nested more than", "fifo": "is not a regular file", "huge": "over the limit of"}[shape]
-        assert told[0].text.startswith("The knowledge edit was rejected; I keep answering with the last good version. Problems:\n")
+        assert told[0].text.startswith(
+            "The knowledge edit was rejected; I keep answering with the last good version. Problems:\n"
+        )
         assert f"{faq}:" in told[0].text
         assert expected in told[0].text
         assert (await asyncio.wait_for(bot.api.ask("where is it?"), 5)).text == before  # the last good version answers

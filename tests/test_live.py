@@ -46,9 +46,14 @@ def test_unanswered_command_lists_grouped_misses(tmp_path: Path) -> None:
     store.record_question("ancient question", "en", None, 30.0, "decline", now - timedelta(days=90))
     store.close()
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "unanswered"], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False,
+        [sys.executable, "-m", "bot", "unanswered"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
         env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "   2x  Is there a cloakroom at the venue? (nearest: venue)"

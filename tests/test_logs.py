@@ -23,6 +23,8 @@ def test_uncaught_exceptions_and_log_records_never_show_the_token(
     printed = capsys.readouterr().err
     assert "RuntimeError: The token `[redacted]` was rejected" in printed
     with caplog.at_level(logging.INFO):
-        logging.getLogger("any.library").info("calling https://host/bot%s/getMe, secret %s", TOKEN, TOKEN.partition(":")[2])
+        logging.getLogger("any.library").info(
+            "calling https://host/bot%s/getMe, secret %s", TOKEN, TOKEN.partition(":")[2]
+        )
     assert caplog.records[-1].getMessage() == f"calling https://host/bot{REDACTED}/getMe, secret {REDACTED}"
     assert TOKEN.partition(":")[2] not in printed + caplog.text

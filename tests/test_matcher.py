@@ -10,7 +10,12 @@ from bot.matcher import Matcher, Phrasing, _Words
 from bot.text import Normaliser, sentences
 
 EN = Normaliser.build(
-    {"venue": ["location", "place"], "when": ["what day"], "hello": ["hi", "good morning"], "register": ["sign up", "book"]},
+    {
+        "venue": ["location", "place"],
+        "when": ["what day"],
+        "hello": ["hi", "good morning"],
+        "register": ["sign up", "book"],
+    },
     ["is", "the", "it", "i", "a", "do", "how", "can", "from", "for", "this", "and", "am", "im", "m", "in", "my", "to"],
     ["hello", "thanks", "quick question", "flying in", "colleague"],
 )
@@ -59,20 +64,30 @@ def test_greetings_and_thanks_do_not_count_against_a_question() -> None:
 def test_a_question_inside_a_long_message_is_found() -> None:
     """Context sentences before and after the question do not sink it."""
     alone = best("where is the venue")
-    wrapped = best("Hello! I'm flying in from Lisbon for this, quick question. Where is the venue? My colleague asked too.")
+    wrapped = best(
+        "Hello! I'm flying in from Lisbon for this, quick question. Where is the venue? My colleague asked too."
+    )
     assert wrapped[0] == "venue"
     assert wrapped[1] >= alone[1] - 10
 
 
 def test_an_off_topic_question_inside_a_long_message_stays_low() -> None:
     """Chatty context around an unrelated request does not borrow a match from the context."""
-    _, score = best("Hi! I'm flying in from Lisbon for this. Which restaurants near the harbour serve grilled sardines tonight?")
+    _, score = best(
+        "Hi! I'm flying in from Lisbon for this. Which restaurants near the harbour serve grilled sardines tonight?"
+    )
     assert score < 50
 
 
 def test_sentences_split_on_end_punctuation_and_dashes_but_not_inside_numbers() -> None:
     """Sentences end at . ! ? ; : line breaks and spaced dashes; "2.5" and "e-mail" stay whole."""
-    assert sentences("Hi! Quick question - is it 2.5 days. Thanks.\nBye") == ["Hi", "Quick question", "is it 2.5 days", "Thanks", "Bye"]
+    assert sentences("Hi! Quick question - is it 2.5 days. Thanks.\nBye") == [
+        "Hi",
+        "Quick question",
+        "is it 2.5 days",
+        "Thanks",
+        "Bye",
+    ]
     assert sentences("my e-mail address") == ["my e-mail address"]
     assert sentences(" ?! ") == []
 
@@ -139,7 +154,9 @@ def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> No
     known=st.lists(st.text(alphabet="abcdeilnorstu", min_size=1, max_size=20), min_size=1, max_size=60),
     cutoff=st.sampled_from([80, 85, 90]),
 )
-def test_a_typo_is_corrected_to_the_word_a_search_of_every_known_word_finds(word: str, known: list[str], cutoff: int) -> None:
+def test_a_typo_is_corrected_to_the_word_a_search_of_every_known_word_finds(
+    word: str, known: list[str], cutoff: int
+) -> None:
     """Looking only at words of a length that can reach the cutoff finds what searching every known word finds."""
     found = _Words(known).closest(word, cutoff)
     everywhere = process.extractOne(word, sorted(set(known)), scorer=fuzz.ratio, score_cutoff=cutoff)

@@ -129,7 +129,9 @@ def test_new_edition_on_a_broken_knowledge_base_lists_its_problems(
     assert f"{kb_dir / 'faq.yaml'}:" in error
 
 
-def test_new_edition_with_a_missing_announcement_says_so(kb_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_edition_with_a_missing_announcement_says_so(
+    kb_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A wrong path is one line naming it, not a traceback."""
     assert run("new-edition", str(tmp_path / "nothing.txt"), "--kb", str(kb_dir)) == 1
     assert f"{tmp_path / 'nothing.txt'}: cannot be read" in capsys.readouterr().err
@@ -172,8 +174,10 @@ def test_a_year_of_no_edition_is_declined(with_past: Assistant) -> None:
 def test_an_answer_without_a_translation_is_all_in_english(knowledge: Knowledge) -> None:
     """A French reader of an entry with no French answer gets the English answer with English facts, never a mix."""
     faq_id = entry_for("where")
-    untranslated = [e.model_copy(update={"answer": {k: v for k, v in e.answer.items() if k != "fr"}}) if e.id == faq_id else e
-                    for e in knowledge.entries]  # fmt: skip
+    untranslated = [
+        e.model_copy(update={"answer": {k: v for k, v in e.answer.items() if k != "fr"}}) if e.id == faq_id else e
+        for e in knowledge.entries
+    ]
     assistant = Assistant(dataclasses.replace(knowledge, entries=tuple(untranslated)), learned=False)
     text = assistant.answer_entry(faq_id, "fr", BEFORE)
     english = Assistant(knowledge, learned=False).answer_entry(faq_id, "en", BEFORE)

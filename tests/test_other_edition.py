@@ -21,7 +21,15 @@ def test_the_behaviour_suite_passes_on_another_edition() -> None:
     """Every behaviour test (all but the shipped-content ones and this one) passes on edition_b."""
     env = {**os.environ, "TEST_EDITION": "edition_b"}
     here = "tests/test_other_edition.py"
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--ignore={here}", "--ignore-glob=tests/test_shipped_*"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--ignore={here}",
+        "--ignore-glob=tests/test_shipped_*",
+    ]
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]

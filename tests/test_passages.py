@@ -59,7 +59,15 @@ def test_off_topic_questions_are_still_declined_with_passages(with_passages: Pat
 
 def test_ask_json_gives_a_passage_answer_a_faq_id(with_passages: Path) -> None:
     """``ask --json`` keeps its contract; a quoted passage has faq_id "passage:<id>" (not null)."""
-    result = run_bot("ask", "--json", "--kb", str(with_passages), "--now", BEFORE.isoformat(), "when are vegetarian lunch boxes served")
+    result = run_bot(
+        "ask",
+        "--json",
+        "--kb",
+        str(with_passages),
+        "--now",
+        BEFORE.isoformat(),
+        "when are vegetarian lunch boxes served",
+    )
     assert result.returncode == 0, result.stderr
     reply = json.loads(result.stdout)
     assert set(reply) == {"question", "answer", "faq_id", "score", "suggestions", "lang", "outcome"}
@@ -80,7 +88,9 @@ def test_a_duplicate_passage_id_is_reported_with_its_line(with_passages: Path) -
 def test_an_unknown_passage_field_is_reported(with_passages: Path) -> None:
     """A misspelt field (``txt``) is an error in passages.yaml, not silently ignored."""
     path = with_passages / "passages.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace('  text: "Vegetarian', '  txt: "Vegetarian'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('  text: "Vegetarian', '  txt: "Vegetarian'), encoding="utf-8"
+    )
     with pytest.raises(KnowledgeError) as caught:
         load(with_passages)
     assert any(str(p).startswith(f"{path}:") and "txt" in str(p) for p in caught.value.problems)

@@ -51,7 +51,9 @@ def limiter(time: VirtualTime, **limits: Any) -> TwoLaneRateLimiter:
     return TwoLaneRateLimiter(Limits(**{"overall": 25.0, **limits}), clock=time.clock, sleep=time.sleep)
 
 
-async def send(rl: TwoLaneRateLimiter, time: VirtualTime, log: list[tuple[float, int, bool]], chat: int, bulk: bool) -> float:
+async def send(
+    rl: TwoLaneRateLimiter, time: VirtualTime, log: list[tuple[float, int, bool]], chat: int, bulk: bool
+) -> float:
     """One sendMessage through the limiter; logs (grant time, chat, bulk) and returns how long it waited."""
     asked = time.now
 
@@ -149,7 +151,11 @@ async def test_a_429_pauses_every_lane_for_retry_after_and_retries() -> None:
         await one
 
     await time.run(both())
-    assert [name for _, name in granted] == ["first", "other", "first"] or [name for _, name in granted] == ["first", "first", "other"]
+    assert [name for _, name in granted] == ["first", "other", "first"] or [name for _, name in granted] == [
+        "first",
+        "first",
+        "other",
+    ]
     assert all(t >= 3.0 for t, _ in granted[1:])
 
 
@@ -182,7 +188,9 @@ async def test_a_reply_waiting_for_its_group_does_not_hold_back_broadcasts() -> 
 
     async def scenario() -> None:
         await asyncio.gather(*(send(rl, time, log, -100, False) for _ in range(20)))
-        await asyncio.gather(send(rl, time, log, -100, False), *(send(rl, time, log, chat, True) for chat in range(100, 120)))
+        await asyncio.gather(
+            send(rl, time, log, -100, False), *(send(rl, time, log, chat, True) for chat in range(100, 120))
+        )
 
     await time.run(scenario())
     bulk = [t for t, _, is_bulk in log if is_bulk]

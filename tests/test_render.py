@@ -33,7 +33,8 @@ def test_the_day_before_says_tomorrow_in_the_readers_language(knowledge: Knowled
 def test_a_language_without_tomorrow_falls_back_to_english(knowledge: Knowledge) -> None:
     """A locale lacking "tomorrow" uses the English word."""
     assert (
-        Renderer(without(knowledge, "nl", "tomorrow"), "nl", at_noon(knowledge, 1)).countdown() == knowledge.locales["en"]["tomorrow"].text
+        Renderer(without(knowledge, "nl", "tomorrow"), "nl", at_noon(knowledge, 1)).countdown()
+        == knowledge.locales["en"]["tomorrow"].text
     )
 
 
@@ -79,9 +80,16 @@ def test_a_language_without_a_date_pattern_uses_englishs_pattern_in_its_own_word
 def test_every_event_fact_fills_its_placeholder(knowledge: Knowledge) -> None:
     """Times as HH:MM, and venue, address, link, contact and price as written in event.yaml."""
     event = knowledge.event.model_copy(
-        update={"start_time": time(9, 5), "end_time": time(17, 30), "venue": "Hall A", "address": "1 Main Street",
-                "registration_url": "https://example.org/register", "contact": "team@example.org", "price": "Free"}
-    )  # fmt: skip
+        update={
+            "start_time": time(9, 5),
+            "end_time": time(17, 30),
+            "venue": "Hall A",
+            "address": "1 Main Street",
+            "registration_url": "https://example.org/register",
+            "contact": "team@example.org",
+            "price": "Free",
+        }
+    )
     render = Renderer(dataclasses.replace(knowledge, event=event), "en", at_noon(knowledge, 10))
     template = "{start_time}|{end_time}|{venue}|{address}|{registration_url}|{contact}|{price}|{name}|{edition}"
     assert (
@@ -95,7 +103,10 @@ def test_empty_facts_choose_the_missing_text(knowledge: Knowledge) -> None:
     event = knowledge.event.model_copy(update={"start_time": None, "address": None})
     render = Renderer(dataclasses.replace(knowledge, event=event), "en", at_noon(knowledge, 10))
     assert render.values()["start_time"] is None
-    assert render.text(Variants(text="At {start_time}", missing=Variants(text="Time to be announced"))) == "Time to be announced"
+    assert (
+        render.text(Variants(text="At {start_time}", missing=Variants(text="Time to be announced")))
+        == "Time to be announced"
+    )
     assert render.text(Variants(text="At {address}", missing=Variants(text="Address to follow"))) == "Address to follow"
 
 

@@ -22,7 +22,9 @@ def test_reminders_fire_at_local_times(knowledge: Knowledge) -> None:
     assert times == [("week-before", at_day(-7, 9)), ("day-before", at_day(-1, 9)), ("morning-of", at_day(0, 8))]
 
 
-def test_a_reminder_across_the_end_of_summer_time_keeps_its_local_hour(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+def test_a_reminder_across_the_end_of_summer_time_keeps_its_local_hour(
+    kb_dir: Path, edit: Callable[[str, str, str], None]
+) -> None:
     """Summer time ends on 26 October: two weeks before at 09:00 is 07:00 UTC, the day before at 09:00 is 08:00 UTC."""
     move_event(kb_dir, "2025-11-04")
     edit("reminders.yaml", "- id: week-before\n  days_before: 7", "- id: two-weeks\n  days_before: 14")
@@ -82,7 +84,11 @@ def test_moments_are_written_in_the_readers_language(knowledge: Knowledge) -> No
 
 @settings(max_examples=300, deadline=None)
 @given(
-    now=st.datetimes(min_value=at_day(-60, 0).replace(tzinfo=None), max_value=at_day(30, 0).replace(tzinfo=None), timezones=st.just(UTC))
+    now=st.datetimes(
+        min_value=at_day(-60, 0).replace(tzinfo=None),
+        max_value=at_day(30, 0).replace(tzinfo=None),
+        timezones=st.just(UTC),
+    )
 )
 def test_plan_partitions_every_reminder_exactly_once(now: datetime) -> None:
     """At any moment, each reminder is upcoming, caught up or skipped, and each list respects its bounds."""

@@ -29,7 +29,8 @@ def test_shipped_knowledge_is_valid_and_complete(knowledge: Knowledge) -> None:
     """The knowledge base loads without errors or warnings, in all three languages."""
     assert knowledge.warnings == ()
     assert knowledge.languages() == list(LANGS)
-    assert {"when", "where", "keynote", "themes", "register"} <= set(knowledge.by_command)  # the commands the docs promise
+    # the commands the docs promise
+    assert {"when", "where", "keynote", "themes", "register"} <= set(knowledge.by_command)
     assert all(set(e.answer) == set(LANGS) and set(e.questions) == set(LANGS) for e in knowledge.entries)
 
 

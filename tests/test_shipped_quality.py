@@ -92,7 +92,9 @@ def test_tune_and_check_parts_share_no_question() -> None:
 
 def test_every_person_organisation_country_and_number_of_the_article_is_reachable(assistant: Assistant) -> None:
     """Each question about a name or number of the edition's announcement (its quality/article.yaml) gets an answer that contains it."""
-    cases = yaml.safe_load((edition_quality(assistant.knowledge.directory) / "article.yaml").read_text(encoding="utf-8"))
+    cases = yaml.safe_load(
+        (edition_quality(assistant.knowledge.directory) / "article.yaml").read_text(encoding="utf-8")
+    )
     assert cases, "the edition's quality/article.yaml lists no question"
     missing = []
     now = before(assistant.knowledge)

@@ -10,7 +10,9 @@ from bot.store import UNRECORDED_FILE, Store
 NOW = datetime(2025, 10, 20, 10, 0, tzinfo=UTC)
 
 
-def test_outcomes_kept_beside_a_locked_database_are_recorded_at_the_next_start_and_the_file_removed(tmp_path: Path) -> None:
+def test_outcomes_kept_beside_a_locked_database_are_recorded_at_the_next_start_and_the_file_removed(
+    tmp_path: Path,
+) -> None:
     """Two deliveries sent while the database was locked are 'sent' after recovery; a damaged line is skipped; the file is gone."""
     store = Store(tmp_path / "bot.sqlite3")
     store.add_subscribers([5, 6, 7], NOW)

@@ -44,7 +44,7 @@ _LOADER_SOURCES = [
 
 
 def cache_dir(env: dict[str, str] | None = None) -> Path | None:
-    """Where the cache lives: $BOT_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache plus the bot's name; ``None`` when set to "off"."""
+    """Where the cache lives: $BOT_CACHE_DIR, else $XDG_CACHE_HOME or ~/.cache plus the bot's name; ``None``: "off"."""
     env = dict(os.environ) if env is None else env
     chosen = env.get(CACHE_DIR_VARIABLE, "")
     if chosen.strip().lower() in ("off", "none", "0", "false", "no"):
@@ -80,7 +80,7 @@ def knowledge_digest(directory: Path) -> str:
 
 
 def _version(package: str) -> str:
-    """An installed package's version, read without importing it (the model is trained with these and holds numpy arrays)."""
+    """An installed package's version, read without importing it (the model is trained with these; numpy arrays)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -90,13 +90,13 @@ def _version(package: str) -> str:
 
 
 def _slot(where: Path, directory: Path) -> Path:
-    """The cache file of one knowledge folder as written (the path as given is in the knowledge), overwritten when it changes."""
+    """The cache file of one knowledge folder as written (the path as given is in the knowledge), replaced on change."""
     name = hashlib.blake2b(f"{directory.resolve()}\0{directory}".encode(), digest_size=8).hexdigest()
     return where / f"knowledge-{name}.pickle"
 
 
 def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
-    """``load(directory)``, answered from the cache when nothing it depends on changed; refreshes the cache after a miss."""
+    """``load(directory)``, from the cache when nothing it depends on changed; refreshes the cache after a miss."""
     directory = Path(directory)
     where = cache_dir() if where is None else where
     if where is None or not directory.is_dir():
@@ -107,7 +107,8 @@ def load_cached(directory: str | Path, where: Path | None = None) -> Knowledge:
     if cached is not None:
         return cached
     knowledge = _trained(_load(directory))  # raises KnowledgeError as usual; failures are never cached
-    if knowledge_digest(directory) == key:  # a file saved while loading: keep nothing rather than file it under the old key
+    if knowledge_digest(directory) == key:
+        # a file saved while loading: keep nothing rather than file it under the old key
         _store(slot, key, knowledge)
     return knowledge
 
@@ -121,7 +122,8 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     """
     directory = Path(directory)
     where = cache_dir() if where is None else where
-    if where is None or knowledge_digest(directory) != before:  # no cache, or a file saved while loading: train, keep nothing
+    if where is None or knowledge_digest(directory) != before:
+        # no cache, or a file saved while loading: train, keep nothing
         return _trained(knowledge)
     knowledge_slot = _slot(where, directory)
     slot = knowledge_slot.with_name(knowledge_slot.name.replace("knowledge-", "model-", 1))
@@ -135,7 +137,7 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
 
 
 def _read(slot: Path, key: str) -> Knowledge | None:
-    """The cached knowledge if ``slot`` holds it under ``key``; ``None`` when missing, stale, damaged or from another version."""
+    """The cached knowledge in ``slot`` under ``key``; ``None`` if missing, stale, damaged or of another version."""
     try:
         # Never through a symlink (one planted in a shared cache folder could point at any file this user owns), and
         # every check on the descriptor actually opened, so the file cannot be swapped between the check and the read.
@@ -151,8 +153,13 @@ def _read(slot: Path, key: str) -> Knowledge | None:
 
 
 def _private(status: os.stat_result) -> bool:
-    """Whether an opened cache file is one this user wrote and no one else can change: a regular file, owned, one link, 0o600-like."""
-    return stat.S_ISREG(status.st_mode) and status.st_uid == os.getuid() and not status.st_mode & 0o022 and status.st_nlink == 1
+    """Whether an opened cache file is ours and no one else can change it: a regular file, owned, 1 link, 0o600-like."""
+    return (
+        stat.S_ISREG(status.st_mode)
+        and status.st_uid == os.getuid()
+        and not status.st_mode & 0o022
+        and status.st_nlink == 1
+    )
 
 
 def _load(directory: Path) -> Knowledge:

@@ -44,7 +44,9 @@ def check_texts(
     for phase in phases:
         chosen = variants.for_phase(phase)
         if chosen is None:
-            problems.append(Problem(shown, line, f"{where}no answer for the moment '{phase}' (add 'text' or '{phase}')"))
+            problems.append(
+                Problem(shown, line, f"{where}no answer for the moment '{phase}' (add 'text' or '{phase}')")
+            )
             return
         empty = [n for n in PLACEHOLDER.findall(chosen) if n not in extra and not known.fact_is_set(n)]
         if not empty:
@@ -56,7 +58,11 @@ def check_texts(
             pending.setdefault(unset[0], f"{where.rstrip(': ')}")
             return
         if fallback is None:
-            problems.append(Problem(shown, line, f"{where}uses {{{empty[0]}}}, which is empty in event.yaml: add a 'missing' answer"))
+            problems.append(
+                Problem(
+                    shown, line, f"{where}uses {{{empty[0]}}}, which is empty in event.yaml: add a 'missing' answer"
+                )
+            )
             return
         if still:
             problems.append(Problem(shown, line, f"{where}'missing' answer uses {{{still[0]}}}, which is empty too"))
@@ -97,7 +103,9 @@ def cross_check(
                 if other != entry.id:
                     problems.append(Problem(faq, q_line, f"{where}phrasing '{question}' is also under entry '{other}'"))
                 if normaliser is not None and not normaliser.tokens(question):
-                    problems.append(Problem(faq, q_line, f"{where}phrasing '{question}' has only stop words; add a meaningful word"))
+                    problems.append(
+                        Problem(faq, q_line, f"{where}phrasing '{question}' has only stop words; add a meaningful word")
+                    )
         for lang, variants in entry.answer.items():
             a_line = faq_lines.get(("entries", index, "answer", lang), line)
             check_texts(variants, known, faq, a_line, f"{where}answer.{lang}: ", problems, pending=pending)
@@ -125,8 +133,15 @@ def cross_check(
             problems.append(Problem(rem, line, f"{where}duplicate id"))
         seen_reminders.add(reminder.id)
         for lang, variants in reminder.text.items():
-            check_texts(variants, known, rem, reminder_lines.get(("reminders", index, "text", lang), line),
-                         f"{where}text.{lang}: ", problems, pending=pending)  # fmt: skip
+            check_texts(
+                variants,
+                known,
+                rem,
+                reminder_lines.get(("reminders", index, "text", lang), line),
+                f"{where}text.{lang}: ",
+                problems,
+                pending=pending,
+            )
         if DEFAULT_LANG not in reminder.text:
             problems.append(Problem(rem, line, f"{where}'text.{DEFAULT_LANG}' is required (the fallback language)"))
     event_file = str(known.directory / "event.yaml")
@@ -136,29 +151,45 @@ def cross_check(
     for index, name in enumerate(known.event.location):
         if not known.is_placeholder(name) or name.startswith(PREVIOUS):
             line = event_lines.get(("event", "location", index), event_lines.get(("event", "location"), 1))
-            problems.append(Problem(event_file, line, f"'event.location' names '{name}', which is no fact in event.yaml"))
+            problems.append(
+                Problem(event_file, line, f"'event.location' names '{name}', which is no fact in event.yaml")
+            )
     for index, past in enumerate(known.past_editions):
         if past.date >= known.event.date:
             line = event_lines.get(("past_editions", index), 1)
             problems.append(Problem(event_file, line, f"past edition '{past.edition}' is not before the current date"))
 
 
-def check_unset(known: Knowledge, event_lines: Mapping[tuple[Any, ...], int], pending: Mapping[str, str],
-                problems: list[Problem], warnings: list[Problem]) -> None:  # fmt: skip
+def check_unset(
+    known: Knowledge,
+    event_lines: Mapping[tuple[Any, ...], int],
+    pending: Mapping[str, str],
+    problems: list[Problem],
+    warnings: list[Problem],
+) -> None:
     """One message per fact left empty (a new edition's): an error where a text needs it, else a warning."""
     event_file = str(known.directory / "event.yaml")
     for name in sorted(known.unset_facts):
         line = event_lines.get(("facts", name), 1)
         if name in pending:
-            problems.append(Problem(event_file, line, f"fact '{name}' has no value yet: fill it in ({pending[name]} needs it)"))
+            problems.append(
+                Problem(event_file, line, f"fact '{name}' has no value yet: fill it in ({pending[name]} needs it)")
+            )
         else:
             warnings.append(
-                Problem(event_file, line, f"fact '{name}' has no value yet: fill it in (answers that use it say it is not known)")
+                Problem(
+                    event_file,
+                    line,
+                    f"fact '{name}' has no value yet: fill it in (answers that use it say it is not known)",
+                )
             )
 
 
 def check_neutral(
-    vocabulary: Mapping[Lang, LanguageVocabulary], shown: str, lines: Mapping[tuple[Any, ...], int], warnings: list[Problem]
+    vocabulary: Mapping[Lang, LanguageVocabulary],
+    shown: str,
+    lines: Mapping[tuple[Any, ...], int],
+    warnings: list[Problem],
 ) -> None:
     """Warn when a neutral word is a synonym of a concept that is not neutral itself: the concept would be ignored."""
     from bot.text import fold  # local: text is a leaf module, kept out of import cycles
@@ -170,11 +201,15 @@ def check_neutral(
             concept = concept_of.get(fold(word))
             if concept and concept != fold(word) and concept not in neutral:
                 line = lines.get((lang, "neutral", index), lines.get((lang, "neutral"), 1))
-                warnings.append(Problem(
-                    shown, line,
-                    f"{lang}: neutral word '{word}' is a synonym of '{concept}', so '{concept}' is ignored next to other "
-                    f"words in every language; remove it from one list (or make '{concept}' neutral on purpose)",
-                ))  # fmt: skip
+                warnings.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"{lang}: neutral word '{word}' is a synonym of "
+                        f"'{concept}', so '{concept}' is ignored next to other "
+                        f"words in every language; remove it from one list (or make '{concept}' neutral on purpose)",
+                    )
+                )
 
 
 def check_unused_concepts(
@@ -184,7 +219,7 @@ def check_unused_concepts(
     lines: Mapping[tuple[Any, ...], int],
     warnings: list[Problem],
 ) -> None:
-    """Warn about a synonym group whose concept no phrasing uses: it helps no question and pulls its words away from every entry."""
+    """Warn about a synonym group whose concept no phrasing uses: it helps no question, pulls its words from entries."""
     from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
 
     normalisers = [Normaliser.build(v.synonyms, v.stopwords, v.neutral) for v in vocabulary.values()]
@@ -194,12 +229,17 @@ def check_unused_concepts(
             missing = [concept for concept in fold(key).split() if concept not in used]
             if missing:
                 line = lines.get((lang, "synonyms", key), lines.get((lang, "synonyms"), 1))
-                warnings.append(Problem(
-                    shown, line,
-                    f"{lang}: no phrasing in faq.yaml or passages.yaml uses '{missing[0]}', so a question with one of "
-                    f"the words of '{key}' matches no entry better for it and every entry worse; add a phrasing that "
-                    "uses one of them, or remove the group",
-                ))  # fmt: skip
+                warnings.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"{lang}: no phrasing in faq.yaml or passages.yaml "
+                        f"uses '{missing[0]}', so a question with one of "
+                        f"the words of '{key}' matches no entry better for "
+                        "it and every entry worse; add a phrasing that "
+                        "uses one of them, or remove the group",
+                    )
+                )
 
 
 def _old_values(known: Knowledge) -> list[tuple[str, str]]:
@@ -222,7 +262,11 @@ def _old_values(known: Knowledge) -> list[tuple[str, str]]:
     for name, texts in previous.facts.items():
         for text in texts.values():
             words = text.split()
-            forms = [text, " ".join(words[1:])] if 2 < len(words) + 1 <= 5 and all(w[:1].isupper() for w in words) else [text]
+            forms = (
+                [text, " ".join(words[1:])]
+                if 2 < len(words) + 1 <= 5 and all(w[:1].isupper() for w in words)
+                else [text]
+            )
             for form in forms:
                 folded = fold(form)
                 if len(folded) >= 4 and folded not in current and not any(folded in value for value in current):
@@ -231,7 +275,7 @@ def _old_values(known: Knowledge) -> list[tuple[str, str]]:
 
 
 def check_leftovers(known: Knowledge, files: Sequence[Path], warnings: list[Problem]) -> None:
-    """Warn where the current knowledge still names the previous edition's year, date or facts literally (a new edition's leftovers)."""
+    """Warn where the knowledge still names the last edition's year, date or facts as is (new-edition leftovers)."""
     from bot.text import fold  # local: text is a leaf module, kept out of import cycles
 
     old = _old_values(known)
@@ -242,9 +286,11 @@ def check_leftovers(known: Knowledge, files: Sequence[Path], warnings: list[Prob
     current = {fold(text) for texts in known.facts.values() for text in texts.values()}
     listed = {
         fold(word)
-        for words in known.vocabulary.values() for key, variants in words.synonyms.items()
-        if current & {fold(v) for v in (key, *variants)} for word in (key, *variants)
-    }  # fmt: skip
+        for words in known.vocabulary.values()
+        for key, variants in words.synonyms.items()
+        if current & {fold(v) for v in (key, *variants)}
+        for word in (key, *variants)
+    }
     for path in files:
         try:
             lines = path.read_text(encoding="utf-8").splitlines()
@@ -262,9 +308,13 @@ def check_leftovers(known: Knowledge, files: Sequence[Path], warnings: list[Prob
         for value, what in old:
             if vocabulary and value in listed:
                 continue
-            if value in seen and not any(value != other and other.endswith(value) and seen.get(other) == seen[value] for other in seen):
+            if value in seen and not any(
+                value != other and other.endswith(value) and seen.get(other) == seen[value] for other in seen
+            ):
                 first, *more = seen[value]
                 where = f" (and {len(more)} more line(s))" if more else ""
-                advice = "remove it unless people still ask about it" if vocabulary else "replace it, or refer to the fact"
+                advice = (
+                    "remove it unless people still ask about it" if vocabulary else "replace it, or refer to the fact"
+                )
                 message = f"names '{value}'{where}, {what} of the previous edition ({previous}): {advice}"
                 warnings.append(Problem(str(path), first, message))

@@ -21,7 +21,7 @@ Source = tuple[str, dict[Any, int], int]
 
 
 def _edition(folder: Path, problems: list[Problem]) -> tuple[EditionContent, list[Source], dict[Any, int]] | None:
-    """Read one edition folder (``faq.yaml`` and ``passages.yaml``, both optional); ``None`` after adding its problems."""
+    """Read one edition folder (``faq.yaml``, ``passages.yaml``, both optional); ``None`` after adding its problems."""
     faq_path, passages_path = folder / "faq.yaml", folder / "passages.yaml"
     faq_file: EditionFaqFile | None = EditionFaqFile()
     faq_lines: dict[Any, int] = {}
@@ -37,7 +37,9 @@ def _edition(folder: Path, problems: list[Problem]) -> tuple[EditionContent, lis
     return EditionContent(folder.name, tuple(faq_file.entries), tuple(passages_file.passages)), sources, lines
 
 
-def _editions(directory: Path, problems: list[Problem]) -> dict[str, tuple[EditionContent, list[Source], dict[Any, int]]]:
+def _editions(
+    directory: Path, problems: list[Problem]
+) -> dict[str, tuple[EditionContent, list[Source], dict[Any, int]]]:
     """Every edition folder under ``editions/``, by edition (the folder's name)."""
     root = directory / EDITIONS
     found: dict[str, tuple[EditionContent, list[Source], dict[Any, int]]] = {}
@@ -51,8 +53,10 @@ def _fill(values: dict[str, str], match: re.Match[str]) -> str:
     return values[match.group(1)]
 
 
-def with_facts(entries: tuple[Entry, ...], event: EventFile, shown: list[Source], problems: list[Problem]) -> tuple[Entry, ...]:
-    """Entries whose phrasings name facts (``is it in {city}``) with the current values, per language; unset facts drop the phrasing.
+def with_facts(
+    entries: tuple[Entry, ...], event: EventFile, shown: list[Source], problems: list[Problem]
+) -> tuple[Entry, ...]:
+    """Entries whose phrasings name facts (``is it in {city}``) with current values, by language; unset facts drop them.
 
     So a generic entry's phrasings follow the edition: "is it in Brussels" becomes "is it in Antwerp" with the city.
     """
@@ -94,23 +98,30 @@ def load(directory: str | Path) -> Knowledge:
     problems: list[Problem] = []
     warnings: list[Problem] = []
     if not directory.is_dir():
-        where = f"{directory.absolute()} is not a folder" if directory.exists() else f"{directory.absolute()} does not exist"
+        where = (
+            f"{directory.absolute()} is not a folder"
+            if directory.exists()
+            else f"{directory.absolute()} does not exist"
+        )
         advice = "run in the project folder, or set KNOWLEDGE_DIR to the knowledge folder"
         raise KnowledgeError([Problem(str(directory), 1, f"{where}: {advice}")])
     event_file, event_lines = parse(EventFile, directory / "event.yaml", str(directory / "event.yaml"), problems)
     faq_file, faq_lines = parse(FaqFile, directory / "faq.yaml", str(directory / "faq.yaml"), problems)
     vocab_file, vocab_lines = (
         parse(VocabularyFile, directory / "vocabulary.yaml", str(directory / "vocabulary.yaml"), problems)
-        if (directory / "vocabulary.yaml").exists() else (VocabularyFile({}), {})
-    )  # fmt: skip
+        if (directory / "vocabulary.yaml").exists()
+        else (VocabularyFile({}), {})
+    )
     reminders_file, reminder_lines = (
         parse(RemindersFile, directory / "reminders.yaml", str(directory / "reminders.yaml"), problems)
-        if (directory / "reminders.yaml").exists() else (RemindersFile(), {})
-    )  # fmt: skip
+        if (directory / "reminders.yaml").exists()
+        else (RemindersFile(), {})
+    )
     passages_file, passage_lines = (
         parse(PassagesFile, directory / "passages.yaml", str(directory / "passages.yaml"), problems)
-        if (directory / "passages.yaml").exists() else (PassagesFile(), {})
-    )  # fmt: skip
+        if (directory / "passages.yaml").exists()
+        else (PassagesFile(), {})
+    )
     editions = _editions(directory, problems)
     if event_file is None or faq_file is None or reminders_file is None or vocab_file is None or passages_file is None:
         raise KnowledgeError(problems)
@@ -118,34 +129,51 @@ def load(directory: str | Path) -> Knowledge:
     own, own_sources, own_lines = editions.pop(current, (EditionContent(current), [], {}))
     passage_ids: set[str] = set()
     own_passages = str(directory / EDITIONS / current / "passages.yaml")
-    read = ((str(directory / "passages.yaml"), passage_lines, passages_file.passages), (own_passages, own_lines, own.passages))
+    read = (
+        (str(directory / "passages.yaml"), passage_lines, passages_file.passages),
+        (own_passages, own_lines, own.passages),
+    )
     for shown, lines, items in read:
         for index, passage in enumerate(items):
             if passage.id in passage_ids:
-                problems.append(Problem(shown, lines.get(("passages", index), 1), f"passage '{passage.id}': duplicate id"))
+                problems.append(
+                    Problem(shown, lines.get(("passages", index), 1), f"passage '{passage.id}': duplicate id")
+                )
             passage_ids.add(passage.id)
     known_editions = {past.edition for past in event_file.past_editions}
     for edition in editions:
         if edition not in known_editions:
             where = str(directory / EDITIONS / edition)
-            unused = f"edition '{edition}' is neither the current edition nor in past_editions of event.yaml: it is not used"
+            unused = (
+                f"edition '{edition}' is neither the current edition nor in past_editions of event.yaml: it is not used"
+            )
             warnings.append(Problem(where, 1, unused))
     vocabulary: dict[Lang, LanguageVocabulary] = dict(vocab_file.root)
     facts = {name: value for name, value in event_file.facts.items() if value is not None}
     unset = frozenset(name for name, value in event_file.facts.items() if value is None)
-    sources: list[Source] = [*((str(directory / "faq.yaml"), faq_lines, i) for i in range(len(faq_file.entries))), *own_sources]
+    sources: list[Source] = [
+        *((str(directory / "faq.yaml"), faq_lines, i) for i in range(len(faq_file.entries))),
+        *own_sources,
+    ]
     entries = with_facts((*faq_file.entries, *own.entries), event_file, sources, problems)
     passages: tuple[Passage, ...] = (*passages_file.passages, *own.passages)
     known = Knowledge(
-        directory=directory, event=event_file.event, facts=facts, entries=entries,
-        vocabulary=vocabulary, reminders=tuple(reminders_file.reminders), locales={},
-        past_editions=tuple(event_file.past_editions), unset_facts=unset, edition_ids=frozenset(e.id for e in own.entries),
+        directory=directory,
+        event=event_file.event,
+        facts=facts,
+        entries=entries,
+        vocabulary=vocabulary,
+        reminders=tuple(reminders_file.reminders),
+        locales={},
+        past_editions=tuple(event_file.past_editions),
+        unset_facts=unset,
+        edition_ids=frozenset(e.id for e in own.entries),
         archive={edition: content for edition, (content, _, _) in editions.items() if edition in known_editions},
-    )  # fmt: skip
+    )
     pending: dict[str, str] = {}
     cross_check(known, event_lines, sources, reminder_lines, problems, warnings, pending)
     check_neutral(vocabulary, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
-    # Past editions' phrasings count too: the matcher keeps their words (a new edition keeps the old article's vocabulary).
+    # Past editions' phrasings count too: the matcher keeps their words (a new edition keeps the old article's words).
     entries_and_passages: list[Entry | Passage] = [*known.entries, *passages]
     for content in known.archive.values():
         entries_and_passages += [*content.entries, *content.passages]
@@ -154,7 +182,10 @@ def load(directory: str | Path) -> Knowledge:
     locales = load_locales(directory, known, problems, warnings, pending)
     check_unset(known, event_lines, pending, problems, warnings)
     current = [directory / name for name in ("faq.yaml", "passages.yaml", "reminders.yaml", "vocabulary.yaml")]
-    current += [*sorted((directory / EDITIONS / known.event.edition).glob("*.yaml")), *sorted((directory / "locales").glob("*.yaml"))]
+    current += [
+        *sorted((directory / EDITIONS / known.event.edition).glob("*.yaml")),
+        *sorted((directory / "locales").glob("*.yaml")),
+    ]
     check_leftovers(known, [path for path in current if path.is_file()], warnings)
     if problems:
         raise KnowledgeError(problems)

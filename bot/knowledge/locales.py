@@ -25,15 +25,26 @@ PACKAGE_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 
 def load_locales(
-    directory: Path, known: Knowledge, problems: list[Problem], warnings: list[Problem], pending: dict[str, str] | None = None
+    directory: Path,
+    known: Knowledge,
+    problems: list[Problem],
+    warnings: list[Problem],
+    pending: dict[str, str] | None = None,
 ) -> dict[Lang, dict[str, Variants]]:
-    """The bot's own strings per language, with ``directory/locales/<lang>.yaml`` applied (``pending``: see ``check_texts``)."""
+    """The bot's own strings per language, ``directory/locales/<lang>.yaml`` applied (``pending``: ``check_texts``)."""
     shipped = {lang: _read(PACKAGE_LOCALES / f"{lang}.yaml", problems) for lang in LANGS}
     passed_in = {key: _code_placeholders(key, shipped, known) for key in shipped[DEFAULT_LANG]}
     for lang, strings in shipped.items():
         for key, (variants, line) in strings.items():
             check_texts(
-                variants, known, str(PACKAGE_LOCALES / f"{lang}.yaml"), line, f"'{key}': ", problems, passed_in.get(key, ()), pending
+                variants,
+                known,
+                str(PACKAGE_LOCALES / f"{lang}.yaml"),
+                line,
+                f"'{key}': ",
+                problems,
+                passed_in.get(key, ()),
+                pending,
             )
     # Topic commands' menu texts (``cmd_<command>``) belong to the knowledge that declares the command.
     allowed = set(passed_in) | {f"cmd_{entry.command}" for entry in known.entries if entry.command}
@@ -46,7 +57,11 @@ def load_locales(
         overrides[lang] = {}
         for key, (variants, line) in _read(path, problems).items():
             if key not in allowed:
-                warnings.append(Problem(shown, line, f"'{key}' is not a text the bot uses (misspelt, or no longer used?): it is ignored"))
+                warnings.append(
+                    Problem(
+                        shown, line, f"'{key}' is not a text the bot uses (misspelt, or no longer used?): it is ignored"
+                    )
+                )
                 continue
             check_texts(variants, known, shown, line, f"'{key}': ", problems, passed_in.get(key, ()), pending)
             overrides[lang][key] = (variants, line)
@@ -57,7 +72,10 @@ def load_locales(
             shown = str(directory / "locales" / f"{other}.yaml")
             untranslated = [key for key in overrides.get(DEFAULT_LANG, {}) if key not in overrides.get(other, {})]
             warnings.extend(Problem(shown, 1, f"'{key}' is overridden in English only: {used}") for key in untranslated)
-    return {lang: {key: variants for key, (variants, _) in {**shipped[lang], **overrides.get(lang, {})}.items()} for lang in LANGS}
+    return {
+        lang: {key: variants for key, (variants, _) in {**shipped[lang], **overrides.get(lang, {})}.items()}
+        for lang in LANGS
+    }
 
 
 def _read(path: Path, problems: list[Problem]) -> dict[str, tuple[Variants, int]]:
@@ -83,7 +101,9 @@ def _read(path: Path, problems: list[Problem]) -> dict[str, tuple[Variants, int]
     return strings
 
 
-def _code_placeholders(key: str, shipped: Mapping[Lang, Mapping[str, tuple[Variants, Any]]], known: Knowledge) -> tuple[str, ...]:
+def _code_placeholders(
+    key: str, shipped: Mapping[Lang, Mapping[str, tuple[Variants, Any]]], known: Knowledge
+) -> tuple[str, ...]:
     """The placeholders the code fills in for ``key``: those its shipped texts use that are not the knowledge's."""
     names: set[str] = set()
     for strings in shipped.values():

@@ -35,7 +35,7 @@ _DERIVED = ("normalisers", "lexicons")
 
 @dataclass(frozen=True)
 class EditionContent:
-    """One edition's article content (``editions/<edition>/``): its own entries and passages, naming people literally."""
+    """One edition's article content (``editions/<edition>/``): its own entries and passages, naming people as is."""
 
     edition: str
     entries: tuple[Entry, ...] = ()
@@ -111,10 +111,12 @@ class Knowledge:
         if name in self.facts or name in self.unset_facts or name in EVENT_PLACEHOLDERS:
             return True
         rest = name.removeprefix(PREVIOUS)
-        return rest != name and (rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions))
+        return rest != name and (
+            rest in ("edition", "date") or rest in self.facts or any(rest in p.facts for p in self.past_editions)
+        )
 
     def archived(self, past: PastEdition) -> Knowledge:
-        """The knowledge of past edition ``past`` as it was: its facts and article content, with the generic entries that can say them.
+        """The knowledge of past edition ``past`` as it was: its facts and article content, generic entries saying them.
 
         Event fields of one edition (venue, times, price...) are unknown for a past one; a generic entry whose
         answer needs a fact the archive lacks is left out rather than shown with a gap.
@@ -123,8 +125,19 @@ class Knowledge:
         unknown = dict.fromkeys(EDITION_FIELDS)
         event = self.event.model_copy(update={"edition": past.edition, "date": past.date, **unknown})
         older = tuple(p for p in self.past_editions if p.date < past.date)
-        base = replace(self, event=event, facts=past.facts, entries=(), past_editions=older, unset_facts=frozenset(),
-                       edition_ids=frozenset(), archive={}, passages=content.passages, decision=None, reminders=())  # fmt: skip
+        base = replace(
+            self,
+            event=event,
+            facts=past.facts,
+            entries=(),
+            past_editions=older,
+            unset_facts=frozenset(),
+            edition_ids=frozenset(),
+            archive={},
+            passages=content.passages,
+            decision=None,
+            reminders=(),
+        )
         generic = tuple(e for e in self.generic_entries if _answerable(e, base))
         return replace(base, entries=(*generic, *content.entries), edition_ids=frozenset(e.id for e in content.entries))
 
@@ -160,7 +173,7 @@ class Knowledge:
 
 
 def _answerable(entry: Entry, knowledge: Knowledge) -> bool:
-    """Whether every answer of ``entry`` can be said after the event with ``knowledge``'s facts (or its "missing" text)."""
+    """Whether every answer of ``entry`` can be said after the event with ``knowledge``'s facts (or "missing" text)."""
     for variants in entry.answer.values():
         for chosen in (variants.for_phase("after"), variants.missing.for_phase("after") if variants.missing else None):
             if chosen is not None and all(knowledge.fact_is_set(name) for name in PLACEHOLDER.findall(chosen)):

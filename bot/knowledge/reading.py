@@ -80,9 +80,12 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type,unused-ignore]
 
 _REPLACED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:timestamp")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED] for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
 
 
@@ -99,7 +102,7 @@ def _read_text(path: Path, shown: str) -> str:
 
 
 def _check_depth(text: str, shown: str) -> None:
-    """Refuse YAML nested deeper than ``MAX_DEPTH``, at the line where it goes too deep (from the event stream: no recursion)."""
+    """Refuse YAML nested deeper than ``MAX_DEPTH``, at the line going too deep (read as events: no recursion)."""
     loader = _Loader(text)
     depth = 0
     try:
@@ -109,7 +112,10 @@ def _check_depth(text: str, shown: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     line = event.start_mark.line + 1 if event.start_mark else 1
-                    message = f"nested more than {MAX_DEPTH} levels deep: knowledge files need a handful of levels, flatten it"
+                    message = (
+                        f"nested more than {MAX_DEPTH} levels deep: knowledge "
+                        "files need a handful of levels, flatten it"
+                    )
                     raise KnowledgeError([Problem(shown, line, message)])
             elif isinstance(event, _UNNESTING):
                 depth -= 1

@@ -33,5 +33,7 @@ def read_capped(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         data = file.read(limit + 1) if status.st_size <= limit else b""
         if status.st_size > limit or len(data) > limit:
             size = max(status.st_size, len(data))
-            raise RefusedFile(f"is {size:,} bytes, over the limit of {limit:,} bytes per knowledge file: keep it smaller")
+            raise RefusedFile(
+                f"is {size:,} bytes, over the limit of {limit:,} bytes per knowledge file: keep it smaller"
+            )
     return data

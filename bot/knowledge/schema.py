@@ -60,7 +60,7 @@ Clock = Annotated[time | None, BeforeValidator(_parse_clock)]
 
 
 class ClosedModel(BaseModel):
-    """A frozen model in which an unknown field is an error (usually a typo); values are coerced (pydantic's lax mode)."""
+    """A frozen model where an unknown field is an error (usually a typo); values are coerced (pydantic's lax mode)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
@@ -76,8 +76,11 @@ class Variants(ClosedModel):
 
     def for_phase(self, phase: Phase) -> str | None:
         """The text for ``phase``; on the day the "before" text serves when there is no "today"."""
-        order = {"before": (self.before, self.text), "today": (self.today, self.before, self.text),
-                 "after": (self.after, self.text)}[phase]  # fmt: skip
+        order = {
+            "before": (self.before, self.text),
+            "today": (self.today, self.before, self.text),
+            "after": (self.after, self.text),
+        }[phase]
         return next((t for t in order if t is not None), None)
 
     def all_texts(self) -> Iterator[str]:
@@ -129,7 +132,17 @@ class EventInfo(ClosedModel):
 
 
 # Event fields that describe one edition only: emptied when the next edition starts, unknown for a past one.
-EDITION_FIELDS = ("end_date", "start_time", "end_time", "venue", "address", "latitude", "longitude", "registration_url", "price")
+EDITION_FIELDS = (
+    "end_date",
+    "start_time",
+    "end_time",
+    "venue",
+    "address",
+    "latitude",
+    "longitude",
+    "registration_url",
+    "price",
+)
 
 FactName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 

@@ -49,13 +49,20 @@ def unquoted_colon(text: str, line: int) -> str | None:
     match = _ITEM.match(lines[line - 1])
     if match and ": " in match.group("value") and match.group("value")[:1] not in "\"'":
         value = match.group("value")
-        return f'the text contains ": ", which YAML reads as a key and a value: put the whole text in double quotes, like - "{value}"'
+        return (
+            'the text contains ": ", which YAML reads as a key and a '
+            f'value: put the whole text in double quotes, like - "{value}"'
+        )
     return None
 
 
 def _value(raw: str) -> str | None:
     """The text after ``key:`` or ``-`` on a line, if any."""
-    stripped = raw.split(" #", maxsplit=1)[0].rstrip() if not raw.lstrip().startswith(("'", '"', "- '", '- "')) else raw.rstrip()
+    stripped = (
+        raw.split(" #", maxsplit=1)[0].rstrip()
+        if not raw.lstrip().startswith(("'", '"', "- '", '- "'))
+        else raw.rstrip()
+    )
     match = _KEY.match(stripped)
     if match and match.group("value"):
         return match.group("value")
@@ -80,10 +87,15 @@ def _quote_problem(raw: str) -> str | None:
         inner = value[1:]
         closes = re.search(r"'(?!')", inner.replace("''", "\0\0"))
         if closes is None:
-            return "the text opens a single quote (') but never closes it: add ' at the end of the text, or use double quotes"
+            return (
+                "the text opens a single quote (') but never closes it: "
+                "add ' at the end of the text, or use double quotes"
+            )
         rest = inner[closes.start() + 1 :].strip()
         if rest and not rest.startswith("#"):
-            return "a ' inside text in single quotes ends it early: write it twice ('') or put the text in double quotes"
+            return (
+                "a ' inside text in single quotes ends it early: write it twice ('') or put the text in double quotes"
+            )
     elif body.endswith('"') and value.count('"') % 2 == 1:
         return 'the text ends with a double quote (") but does not start with one: add " right after the colon'
     elif body.endswith("'") and value.count("'") % 2 == 1 and not re.search(r"\w'\w", value):
@@ -97,7 +109,10 @@ def _colon_problem(raw: str) -> str | None:
     value = match.group("value") if match else None
     if value and value[:1] not in "\"'[{|>" and ": " in value + " ":
         key = match.group("key").strip() if match else ""
-        return f'the text after "{key}:" contains ": ", which YAML cannot read: put the whole text in double quotes, like {key}: "{value}"'
+        return (
+            f'the text after "{key}:" contains ": ", which YAML cannot read: '
+            f'put the whole text in double quotes, like {key}: "{value}"'
+        )
     return None
 
 
@@ -108,7 +123,11 @@ def _indent_problem(lines: list[str], last: int) -> tuple[int, str] | None:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         indent = len(raw) - len(raw.lstrip(" "))
-        above = [(i, lines[i]) for i in range(index - 1, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")]
+        above = [
+            (i, lines[i])
+            for i in range(index - 1, -1, -1)
+            if lines[i].strip() and not lines[i].lstrip().startswith("#")
+        ]
         if not above:
             continue
         _, previous = above[0]
@@ -123,10 +142,15 @@ def _indent_problem(lines: list[str], last: int) -> tuple[int, str] | None:
             levels = _levels(above)
             if indent not in levels:
                 siblings = [lvl for lvl in levels if lvl <= previous_indent]
-                # Between two levels equally near (3 spaces between 2 and 4), the next line tells which block this key is in.
+                # Between two levels equally near (3 spaces between 2 and 4), the next line tells which block this key
+                # is in.
                 below = [r for r in lines[index + 1 :] if r.strip() and not r.lstrip().startswith("#")]
                 following = len(below[0]) - len(below[0].lstrip(" ")) if below else None
-                expected = min(siblings, key=lambda lvl: (abs(lvl - indent), lvl != following, -lvl)) if siblings else previous_indent
+                expected = (
+                    min(siblings, key=lambda lvl: (abs(lvl - indent), lvl != following, -lvl))
+                    if siblings
+                    else previous_indent
+                )
                 name = raw.strip().split(":")[0]
                 return index + 1, (
                     f"'{name}' is indented by {_spaces(indent)}, which lines up with nothing above: "
@@ -136,7 +160,7 @@ def _indent_problem(lines: list[str], last: int) -> tuple[int, str] | None:
 
 
 def _levels(above: list[tuple[int, str]]) -> set[int]:
-    """The indentations a new key may use: those of the open blocks above it (the nearest line, then each shallower one)."""
+    """The indentations a new key may use: those of the open blocks above it (the nearest line, then each shallower)."""
     levels: set[int] = set()
     smallest = None
     for _, raw in above:

@@ -1,4 +1,4 @@
-"""/announce: a preview, then Send broadcasts it in the background with a live status, retries and resumption after a restart."""
+"""/announce: a preview, then Send broadcasts it in the background: live status, retries, resumption after a restart."""
 
 from __future__ import annotations
 
@@ -42,8 +42,14 @@ async def announce(update: Update, context: Context) -> None:
     announcement_id = runtime.store.create_announcement(update.effective_user.id, text, runtime.clock())
     subscribers = str(len(runtime.store.subscribers()))
     preview = render.ui("announce_preview", subscribers=subscribers, text=text)
-    keyboard = buttons([[(render.ui("announce_send_button"), f"{ANNOUNCE}send:{announcement_id}"),
-                         (render.ui("announce_cancel_button"), f"{ANNOUNCE}cancel:{announcement_id}")]])  # fmt: skip
+    keyboard = buttons(
+        [
+            [
+                (render.ui("announce_send_button"), f"{ANNOUNCE}send:{announcement_id}"),
+                (render.ui("announce_cancel_button"), f"{ANNOUNCE}cancel:{announcement_id}"),
+            ]
+        ]
+    )
     if len(split(escape(preview))) == 1:
         await send(context.bot, chat.id, preview, keyboard)
         return
@@ -52,7 +58,9 @@ async def announce(update: Update, context: Context) -> None:
     parts = split(escape(text))
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        await context.bot.send_message(chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None)
+        await context.bot.send_message(
+            chat.id, part, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None
+        )
 
 
 async def announce_button(update: Update, context: Context) -> None:
@@ -77,14 +85,17 @@ async def announce_button(update: Update, context: Context) -> None:
     total = len(tap.runtime.store.pending(announcement_key(announcement_id)))
     message_id: int | None = None
     try:
-        message_id = (await send(context.bot, tap.chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))).message_id
+        message_id = (
+            await send(context.bot, tap.chat.id, render.ui("announce_progress", sent="0", total=f"{total:,}"))
+        ).message_id
     except TelegramError as exc:  # the broadcast goes out anyway; the report comes as a new message
         log.warning("could not show the announcement status to its organiser: %s", exc)  # no chat id: it is a user id
-    start_announcement(context.application, announcement_id, found[0], StatusMessage(context.bot, tap.chat.id, message_id, render))  # type: ignore[arg-type]
+    status = StatusMessage(context.bot, tap.chat.id, message_id, render)
+    start_announcement(context.application, announcement_id, found[0], status)  # type: ignore[arg-type]
 
 
 class StatusMessage:
-    """The organiser's "Sending… n / N" message: edited as the broadcast goes, never holding it up, ending in the report."""
+    """The organiser's "Sending… n / N" message: edited as the broadcast goes, never holding it up; then the report."""
 
     def __init__(self, bot: Bot, chat_id: int, message_id: int | None, render: Renderer) -> None:
         self.bot, self.chat_id, self.message_id, self.render = bot, chat_id, message_id, render
@@ -94,7 +105,11 @@ class StatusMessage:
     def progress(self, report: Report) -> None:
         """Show progress every 5 %; skipped while the previous edit is still on its way."""
         step = max(1, report.total // 20)
-        if report.done - self._shown < step or report.done >= report.total or (self._edit is not None and not self._edit.done()):
+        if (
+            report.done - self._shown < step
+            or report.done >= report.total
+            or (self._edit is not None and not self._edit.done())
+        ):
             return
         self._shown = report.done
         text = self.render.ui("announce_progress", sent=f"{report.done:,}", total=f"{report.total:,}")
@@ -110,7 +125,9 @@ class StatusMessage:
         try:
             if self.message_id is None:
                 raise BadRequest("no status message to edit")
-            await self.bot.edit_message_text(escape(text), chat_id=self.chat_id, message_id=self.message_id, parse_mode=ParseMode.HTML)
+            await self.bot.edit_message_text(
+                escape(text), chat_id=self.chat_id, message_id=self.message_id, parse_mode=ParseMode.HTML
+            )
         except TelegramError as exc:
             log.warning("could not update the announcement status: %s", exc)  # no chat id: it is a user id
             if final:
@@ -121,7 +138,7 @@ class StatusMessage:
 
 
 def start_announcement(application: App, announcement_id: int, text: str, status: StatusMessage) -> None:
-    """Broadcast an announcement (as written, in every language) in the background; report, retry failures, then mark it done."""
+    """Broadcast an announcement (as written, every language) in the background; report, retry failures, mark done."""
     runtime: Runtime = application.bot_data["runtime"]
     key = announcement_key(announcement_id)
 
@@ -133,13 +150,18 @@ def start_announcement(application: App, announcement_id: int, text: str, status
         if runtime.store.retry_left(key) and application.running:
             if report.failed and application.job_queue is not None:
                 application.job_queue.run_once(
-                    retry_announcement_job, RETRY_AFTER, data={"id": announcement_id}, name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}",
+                    retry_announcement_job,
+                    RETRY_AFTER,
+                    data={"id": announcement_id},
+                    name=f"{ANNOUNCE_RETRY_PREFIX}{announcement_id}",
                     job_kwargs={"misfire_grace_time": None},  # a retry is never dropped for running late
-                )  # fmt: skip
+                )
             return  # still 'sending': retried by the job, or resumed at the next start
         if application.running:
             await patiently(
-                runtime.store, lambda: runtime.store.set_announcement_state(announcement_id, "done"), f"announcement {announcement_id}"
+                runtime.store,
+                lambda: runtime.store.set_announcement_state(announcement_id, "done"),
+                f"announcement {announcement_id}",
             )
 
     broadcasts(application).start(key, lambda _lang: text, on_done=on_done, progress=status.progress)

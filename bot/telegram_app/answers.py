@@ -36,7 +36,12 @@ async def start(update: Update, context: Context) -> None:
     if payload and DEEP_LINK.match(payload):
         answer = snapshot.assistant.answer_entry(payload.lower(), render.lang, render.now)
         if answer is not None:
-            await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render))
+            await reply(
+                update,
+                context,
+                answer.text,
+                answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render),
+            )
             return
     await reply(update, context, render.ui("welcome"), topics_keyboard(snapshot, render))
 
@@ -47,7 +52,12 @@ async def help_command(update: Update, context: Context) -> None:
         return
     snapshot, render = reader(update, context)
     private = update.effective_chat.type == ChatType.PRIVATE
-    await reply(update, context, render.ui("help", commands=commands_text(snapshot, render, private)), topics_keyboard(snapshot, render))
+    await reply(
+        update,
+        context,
+        render.ui("help", commands=commands_text(snapshot, render, private)),
+        topics_keyboard(snapshot, render),
+    )
 
 
 async def topics(update: Update, context: Context) -> None:
@@ -120,7 +130,9 @@ async def group_text(update: Update, context: Context) -> None:
         and (said.message.reply_to_message.from_user.id == context.bot.id)
     )
     mentions = [
-        text for entity, text in said.message.parse_entities([MessageEntityType.MENTION]).items() if text.lower() == f"@{username}".lower()
+        text
+        for entity, text in said.message.parse_entities([MessageEntityType.MENTION]).items()
+        if text.lower() == f"@{username}".lower()
     ]
     if not mentions and not replying_to_bot:
         return
@@ -141,7 +153,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         # The text is kept only when it may teach the organisers something (docs/organisers.md, "Privacy").
         kept = "" if answer.outcome == "answer" else question
         asker = update.effective_user.id if update.effective_user else None
-        runtime.store.record_question(kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker)
+        runtime.store.record_question(
+            kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker
+        )
     user = update.effective_user
     if answer.outcome == "decline" and runtime.settings.organiser_chat_id is not None and user is not None:
         # Only the asker can pass it on, once: the button carries an unguessable ticket, not a question number.

@@ -156,13 +156,19 @@ def add_handlers(application: App) -> None:
     # First: an admin's reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when
     # the organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
     prompt_reply = teaching.PromptReply(runtime.store)
-    application.add_handler(MessageHandler(new_text & private & filters.REPLY & prompt_reply & admins, teaching.answer_prompt_reply))
+    application.add_handler(
+        MessageHandler(new_text & private & filters.REPLY & prompt_reply & admins, teaching.answer_prompt_reply)
+    )
     organiser_chat = runtime.settings.organiser_chat_id
     if organiser_chat is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
         forwarded = helpdesk.ForwardedReply(runtime)
-        application.add_handler(MessageHandler(new_text & filters.Chat(organiser_chat) & forwarded, helpdesk.organiser_reply))
+        application.add_handler(
+            MessageHandler(new_text & filters.Chat(organiser_chat) & forwarded, helpdesk.organiser_reply)
+        )
     application.add_handler(MessageHandler(new_text & private, answers.private_text))
-    application.add_handler(MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text))
+    application.add_handler(
+        MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text)
+    )
     # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.
     # Non-text messages in private chats get a hint too; edits and channel posts are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answers.topic_command))
@@ -179,7 +185,8 @@ async def _post_init(application: App) -> None:
     once the bot is running, as background tasks, so start-up does not wait for them.
     """
     runtime: Runtime = application.bot_data["runtime"]
-    # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is retried.
+    # This process owns DATA_DIR (the lock in ``python -m bot run``): what was in flight when a previous one died is
+    # retried.
     # Before any broadcast runs; a database locked by another process (a backup) makes start-up wait, never fail.
     recovered = await broadcast.patiently(runtime.store, runtime.store.recover_unrecorded, "start-up")
     if recovered:  # outcomes a locked database could not take at the last shutdown
@@ -191,10 +198,15 @@ async def _post_init(application: App) -> None:
     reminders.schedule_reminders(application)
     assert application.job_queue is not None  # the job-queue extra is a dependency
     interval = runtime.settings.reload_interval_seconds
-    application.job_queue.run_repeating(live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB)
+    application.job_queue.run_repeating(
+        live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB
+    )
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
     application.job_queue.run_once(
-        announcements.resume_announcements_job, 0, name=announcements.RESUME_JOB, job_kwargs={"misfire_grace_time": None}
+        announcements.resume_announcements_job,
+        0,
+        name=announcements.RESUME_JOB,
+        job_kwargs={"misfire_grace_time": None},
     )
 
 

@@ -60,7 +60,7 @@ class Report:
         return self.sent + self.blocked + self.failed + self.unconfirmed
 
     def text(self, render: Renderer, key: str) -> str:
-        """The outcome in words for the organiser: the interface string ``key`` (one per broadcast kind), every count filled."""
+        """The outcome in words for the organiser: the interface string ``key`` (per broadcast kind), counts filled."""
         counts = {"sent": self.sent, "blocked": self.blocked, "failed": self.failed, "unconfirmed": self.unconfirmed}
         return render.ui(key, **{name: f"{count:,}" for name, count in counts.items()})
 
@@ -79,7 +79,7 @@ class Stopping(Exception):
 
 
 class Ledger:
-    """A broadcast's writes to the store: they never wait on the event loop, and a locked or full database pauses the run.
+    """A broadcast's writes to the store: never waiting on the event loop; a locked or full database pauses the run.
 
     A claim that cannot be written is retried with backoff (the run pauses, then resumes by
     itself). A mark that cannot be written after a send is kept in memory and written before
@@ -89,7 +89,9 @@ class Ledger:
 
     def __init__(self, store: Store, key: str, clock: Callable[[], datetime], stop: Callable[[], bool]) -> None:
         self.store, self.key, self.clock, self.stop = store, key, clock, stop
-        self.owed: dict[int, tuple[str, int | None]] = {}  # chat id -> (state, parts) Telegram's answer decided, not written yet
+        self.owed: dict[
+            int, tuple[str, int | None]
+        ] = {}  # chat id -> (state, parts) Telegram's answer decided, not written yet
         self.paused = False
         self.pauses = 0
         self.what = f"broadcast {key}"  # for the log
@@ -153,17 +155,22 @@ class Ledger:
             await self.write(lambda: None, patience=SETTLE_SECONDS)
         except Stopping:
             if self.store.keep_unrecorded(self.key, self.owed):
-                log.warning("broadcast %s: the database stayed unwritable at shutdown; %s outcome(s) kept for the next start",
-                            self.key, len(self.owed))  # fmt: skip
+                log.warning(
+                    "broadcast %s: the database stayed unwritable at shutdown; %s outcome(s) kept for the next start",
+                    self.key,
+                    len(self.owed),
+                )
             else:
                 log.error(
-                    "broadcast %s: the database stayed unwritable at shutdown; %s sent deliveries are not recorded and may be sent again",
-                    self.key, len(self.owed),
-                )  # fmt: skip
+                    "broadcast %s: the database stayed unwritable at shutdown; "
+                    "%s sent deliveries are not recorded and may be sent again",
+                    self.key,
+                    len(self.owed),
+                )
 
 
 async def patiently(store: Store, action: Callable[[], T], what: str) -> T:
-    """Run one store write without blocking the event loop, waiting out a locked or full database with backoff (``what``: for the log)."""
+    """Run a store write off the event loop, waiting out a locked or full database with backoff (``what``: for logs)."""
     ledger = Ledger(store, what, lambda: datetime.min, lambda: False)
     ledger.what = what
     return await ledger.write(action)
@@ -180,7 +187,7 @@ async def broadcast(
     stop: Callable[[], bool] = lambda: False,
     audience: Iterable[int] | None = None,
 ) -> Report:
-    """Send ``text_for(chat's language)`` to every subscriber (of ``audience``) not yet sent ``key``; returns the counts.
+    """Send ``text_for(chat's language)`` to each subscriber (of ``audience``) not yet sent ``key``; returns the counts.
 
     ``stop()`` is checked before each claim: when it turns true (the bot is shutting
     down) no new delivery starts and the ones in flight finish. A text longer than one
@@ -226,8 +233,12 @@ async def broadcast(
     await ledger.settle()
     log.info(
         "broadcast %s: %s sent, %s unsubscribed (blocked), %s failed, %s unconfirmed",
-        key, report.sent, report.blocked, report.failed, report.unconfirmed,
-    )  # fmt: skip
+        key,
+        report.sent,
+        report.blocked,
+        report.failed,
+        report.unconfirmed,
+    )
     return report
 
 
@@ -260,7 +271,11 @@ async def _deliver(bot: Bot, ledger: Ledger, chat_id: int, parts: list[str], don
         if never_confirmed(exc):
             ledger.mark(chat_id, "unconfirmed")
             report.unconfirmed += 1
-            log.warning("broadcast %s to one chat: no answer from Telegram (%s); not resent, it may have arrived", ledger.key, exc)
+            log.warning(
+                "broadcast %s to one chat: no answer from Telegram (%s); not resent, it may have arrived",
+                ledger.key,
+                exc,
+            )
         else:  # 429 past the limiter's retries, 5xx, never sent: retried later
             _failed(ledger, chat_id, report, exc)
     else:
@@ -302,7 +317,7 @@ class Broadcasts:
         progress: Callable[[Report], None] | None = None,
         audience: Iterable[int] | None = None,
     ) -> asyncio.Task[Report]:
-        """Start sending ``key`` in the background (or return the run already in progress); ``on_done`` gets the report."""
+        """Start sending ``key`` in the background (or return the run in progress); ``on_done`` gets the report."""
         current = self._runs.get(key)
         if current is not None and not current.done():
             log.info("broadcast %s is already running: not starting it twice", key)
@@ -312,9 +327,15 @@ class Broadcasts:
 
         async def run() -> Report:
             report = await broadcast(
-                self.application.bot, runtime.store, key, text_for, runtime.clock, progress,
-                stop=lambda: not self.application.running, audience=chats,
-            )  # fmt: skip
+                self.application.bot,
+                runtime.store,
+                key,
+                text_for,
+                runtime.clock,
+                progress,
+                stop=lambda: not self.application.running,
+                audience=chats,
+            )
             if on_done is not None:
                 await on_done(report)
             return report

@@ -22,4 +22,6 @@ async def calendar(update: Update, context: Context) -> None:
     await context.bot.send_chat_action(chat.id, ChatAction.UPLOAD_DOCUMENT, message_thread_id=thread)
     document = InputFile(build_ics(render, context.runtime.clock()), filename=ics_filename(render))
     caption = escape(render.ui("calendar_caption"))
-    await context.bot.send_document(chat.id, document, caption=caption, parse_mode=ParseMode.HTML, message_thread_id=thread)
+    await context.bot.send_document(
+        chat.id, document, caption=caption, parse_mode=ParseMode.HTML, message_thread_id=thread
+    )

@@ -19,7 +19,7 @@ CONFLICT = "conflict"  # bot_data flag: the runner exits non-zero when set
 
 
 def stopping_on(error: type[Exception], flag: str, line: str, logger: logging.Logger) -> ErrorHandler:
-    """An error handler that, on ``error``, logs ``line`` once, stops the Application and sets ``flag`` for the runner."""
+    """An error handler that, on ``error``, logs ``line`` once, stops the Application, sets ``flag`` for the runner."""
 
     async def handler(update: object, context: Context) -> None:
         """On the fatal error, log one line (once), stop and tell the runner; other errors go on to the next handler."""
@@ -36,5 +36,8 @@ def stopping_on(error: type[Exception], flag: str, line: str, logger: logging.Lo
 
 # On a 409, log one line (once), stop polling and tell the runner to exit non-zero.
 on_conflict = stopping_on(
-    Conflict, CONFLICT, "another process is polling with this bot token (Telegram: 409 Conflict): stopping this one", log
+    Conflict,
+    CONFLICT,
+    "another process is polling with this bot token (Telegram: 409 Conflict): stopping this one",
+    log,
 )

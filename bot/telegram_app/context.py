@@ -1,4 +1,4 @@
-"""What every handler can reach: the runtime (settings, live knowledge, store, clock), typed, and the update's parts it needs."""
+"""What every handler can reach: the runtime (settings, live knowledge, store, clock), typed, and the update's parts."""
 
 from __future__ import annotations
 

@@ -47,12 +47,17 @@ async def notify_button(update: Update, context: Context) -> None:
         return
     snapshot, render = reader(update, context)
     knowledge = snapshot.knowledge
-    if tap.data.removeprefix(NOTIFY) != knowledge.event.edition[:60] or phase_at(knowledge.event, tap.runtime.clock()) == "after":
+    if (
+        tap.data.removeprefix(NOTIFY) != knowledge.event.edition[:60]
+        or phase_at(knowledge.event, tap.runtime.clock()) == "after"
+    ):
         await reply(update, context, render.ui("new_edition_gone"))
         return
 
     def text_for(lang: str | None) -> str:
-        return snapshot.assistant.renderer(language_in(knowledge.locales, lang), tap.runtime.clock()).ui("new_edition_message")
+        return snapshot.assistant.renderer(language_in(knowledge.locales, lang), tap.runtime.clock()).ui(
+            "new_edition_message"
+        )
 
     application = context.application
 

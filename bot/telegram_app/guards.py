@@ -1,4 +1,4 @@
-"""Before and after the handlers: flood control per kind, expired buttons, and an error handler that keeps the bot up."""
+"""Before and after the handlers: flood control per kind, expired buttons, and an error handler keeping the bot up."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ async def flood_control(update: Update, context: Context) -> None:
     chat, user, query = update.effective_chat, update.effective_user, update.callback_query
     if chat is None and user is None:
         return
-    # Per chat, and per member in groups: one member's flood never silences the group (a button under an inline message has no chat).
+    # Per chat, and per member in groups: one member's flood never silences the group (a button under an inline message
+    # has no chat).
     key = (chat.id if chat else None, user.id if user and (chat is None or chat.type != ChatType.PRIVATE) else None)
     verdict = runtime.flood.check(key, runtime.monotonic())
     if verdict is Verdict.ALLOW:
@@ -53,10 +54,13 @@ async def expired_button(update: Update, context: Context) -> None:
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure (update id and kind, no personal data), answer a pending button, apologise in private; never re-raise."""
+    """Log the failure (update id and kind only), answer a pending button, apologise in private; never re-raise."""
     summary = "no update"
     if isinstance(update, Update):
-        kind = next((k for k in ("message", "callback_query", "inline_query", "edited_message") if getattr(update, k, None)), "update")
+        kind = next(
+            (k for k in ("message", "callback_query", "inline_query", "edited_message") if getattr(update, k, None)),
+            "update",
+        )
         summary = f"update {update.update_id} ({kind})"
     log.error("error while handling %s", summary, exc_info=context.error)
     if not isinstance(update, Update):

@@ -1,4 +1,4 @@
-"""The helpdesk loop: an attendee passes a question on; an organiser replies in the organiser chat; the attendee gets the reply.
+"""The helpdesk loop: an attendee passes a question on; an organiser replies in the organiser chat; they get it.
 
 Neither side learns who the other is: the organiser chat sees the question and the bot's best
 guesses, the attendee sees the reply as the bot's message. The button carries an unguessable
@@ -25,7 +25,7 @@ ADD_ANSWER = "hd:"
 
 
 async def ask_organisers(update: Update, context: Context) -> None:
-    """The "Ask the organisers" button: pass the asker's question to ORGANISER_CHAT_ID once, with the bot's best guesses."""
+    """The "Ask the organisers" button: pass the question to ORGANISER_CHAT_ID once, with the bot's best guesses."""
     tap = await button_tap(update, context, answer=False)  # answered once the ticket is known to exist
     if tap is None:
         return
@@ -42,7 +42,11 @@ async def ask_organisers(update: Update, context: Context) -> None:
         return
     ticket = tap.runtime.store.claim_ticket(token, tap.query.from_user.id)
     if ticket is None:
-        await reply(update, context, render.ui("already_forwarded" if known.asker_id == tap.query.from_user.id else "ticket_not_yours"))
+        await reply(
+            update,
+            context,
+            render.ui("already_forwarded" if known.asker_id == tap.query.from_user.id else "ticket_not_yours"),
+        )
         return
     organiser_render = snapshot.assistant.renderer(tap.runtime.lang_for(organisers, None), tap.runtime.clock())
     guesses = [snapshot.knowledge.by_id[c.entry_id] for c in snapshot.assistant.matcher.rank(ticket.question, limit=3)]
@@ -51,7 +55,8 @@ async def ask_organisers(update: Update, context: Context) -> None:
         question=ticket.question,
         guesses=", ".join(organiser_render.title(e) for e in guesses) or "–",
     )
-    cut = {"count": f"{MAX_TICKET_QUESTION:,}"} if ticket.cut else None  # a long question: only its start goes, and both sides know
+    # a long question: only its start goes, and both sides know
+    cut = {"count": f"{MAX_TICKET_QUESTION:,}"} if ticket.cut else None
     if cut:
         text = f"{text}\n\n{organiser_render.ui('question_cut', **cut)}"
     try:
@@ -74,7 +79,7 @@ class ForwardedReply(filters.MessageFilter):
         self.runtime = runtime
 
     def filter(self, message: Message) -> bool:
-        """Whether ``message`` replies to a forwarded question: its ticket is in the store, or it reads like one of ours."""
+        """Whether ``message`` replies to a forwarded question: its ticket is in the store, or it reads like ours."""
         original, runtime = message.reply_to_message, self.runtime
         if original is None:
             return False
@@ -86,7 +91,7 @@ class ForwardedReply(filters.MessageFilter):
 
 
 async def organiser_reply(update: Update, context: Context) -> None:
-    """A reply in the organiser chat to a forwarded question (``ForwardedReply``): deliver it to the attendee who asked."""
+    """A reply in the organiser chat to a forwarded question (``ForwardedReply``): deliver it to the asker."""
     said = text_message(update)
     if said is None or said.message.reply_to_message is None:
         return
@@ -99,11 +104,17 @@ async def organiser_reply(update: Update, context: Context) -> None:
         return
     attendee = snapshot.assistant.renderer(runtime.lang_for(ticket.asker_id, ticket.lang), runtime.clock())
     try:
-        await send(context.bot, ticket.asker_id, attendee.ui("organiser_answer", question=ticket.question, answer=said.text))
+        await send(
+            context.bot, ticket.asker_id, attendee.ui("organiser_answer", question=ticket.question, answer=said.text)
+        )
     except TelegramError as exc:  # the attendee blocked the bot or used /forget meanwhile
         log.info("could not deliver an organiser reply: %s", exc)
         await reply(update, context, render.ui("organiser_answer_undeliverable"))
         return
     runtime.store.ticket_answered(ticket.token, said.text)
-    keyboard = buttons([[(render.ui("add_as_answer_button"), f"{ADD_ANSWER}{ticket.token}")]]) if runtime.settings.admin_ids else None
+    keyboard = (
+        buttons([[(render.ui("add_as_answer_button"), f"{ADD_ANSWER}{ticket.token}")]])
+        if runtime.settings.admin_ids
+        else None
+    )
     await reply(update, context, render.ui("organiser_answer_delivered"), keyboard)

@@ -21,7 +21,11 @@ async def inline_query(update: Update, context: Context) -> None:
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH].strip()
     assistant = snapshot.assistant
     if text:
-        ids = [c.entry_id for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang) if c.score >= SUGGEST_AT]
+        ids = [
+            c.entry_id
+            for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang)
+            if c.score >= SUGGEST_AT
+        ]
     else:
         ids = [e.id for e in snapshot.knowledge.menu][:MAX_RESULTS]
     results = []

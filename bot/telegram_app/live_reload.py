@@ -1,4 +1,4 @@
-"""Live reload of knowledge/: the file watcher, /reload, and the report organisers read (what changed, or every problem)."""
+"""Live reload of knowledge/: the file watcher, /reload, and the report organisers read (changes or problems)."""
 
 from __future__ import annotations
 
@@ -28,18 +28,27 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
     fixed = [render.ui("reload_fixed")] if result.fixed else []
     if not result.changed:
         return "\n".join(fixed) or render.ui("reload_unchanged")
-    lines = [*fixed, render.ui(
-        "reload_ok",
-        added=", ".join(result.added) or "–",
-        modified=", ".join(result.modified) or "–",
-        removed=", ".join(result.removed) or "–",
-    )]  # fmt: skip
+    lines = [
+        *fixed,
+        render.ui(
+            "reload_ok",
+            added=", ".join(result.added) or "–",
+            modified=", ".join(result.modified) or "–",
+            removed=", ".join(result.removed) or "–",
+        ),
+    ]
     if result.facts:
-        lines.append(render.ui("reload_facts", changes="\n".join(f"{name}: {old} → {new}" for name, old, new in result.facts)))
+        lines.append(
+            render.ui("reload_facts", changes="\n".join(f"{name}: {old} → {new}" for name, old, new in result.facts))
+        )
     if result.reminders:
         pattern = render.ui("datetime_format")
-        moved = [f"{rid}: {format_moment(at, pattern, render.lang, render.knowledge) if at else render.ui('reload_reminder_removed')}"
-                 for rid, at in result.reminders]  # fmt: skip
+        moved = [
+            f"{rid}: {format_moment(at, pattern, render.lang, render.knowledge)}"
+            if at
+            else f"{rid}: {render.ui('reload_reminder_removed')}"
+            for rid, at in result.reminders
+        ]
         lines.append(render.ui("reload_reminders", changes="\n".join(moved)))
     if result.texts:
         lines.append(render.ui("reload_texts", changes=", ".join(result.texts)))
@@ -47,10 +56,11 @@ def reload_summary(render: Renderer, result: ReloadResult) -> str:
 
 
 async def apply_reload(application: App) -> ReloadResult:
-    """Validate knowledge/ and swap it in if valid, off the event loop (training takes a second); reschedule reminders if changed."""
+    """Validate knowledge/, swap it in if valid, off the event loop (training takes a second); reschedule reminders."""
     runtime: Runtime = application.bot_data["runtime"]
     result = await asyncio.to_thread(runtime.live.reload)
-    if result.changed and result.previous is not None:  # compared with the snapshot this reload replaced (reloads may overlap)
+    if result.changed and result.previous is not None:
+        # compared with the snapshot this reload replaced (reloads may overlap)
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
         schedule_reminders(application)
         application.create_task(editions.after_reload(application, result.previous), name="after-reload")

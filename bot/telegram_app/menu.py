@@ -39,8 +39,12 @@ async def register_menu(application: App) -> None:
     private, group = menu(True, topics), menu(False, topics)
     for lang in LANGS:
         code = None if lang == DEFAULT_LANG else lang
-        await bot.set_my_commands(commands(snapshot, runtime, lang, private), scope=BotCommandScopeAllPrivateChats(), language_code=code)
-        await bot.set_my_commands(commands(snapshot, runtime, lang, group), scope=BotCommandScopeAllGroupChats(), language_code=code)
+        await bot.set_my_commands(
+            commands(snapshot, runtime, lang, private), scope=BotCommandScopeAllPrivateChats(), language_code=code
+        )
+        await bot.set_my_commands(
+            commands(snapshot, runtime, lang, group), scope=BotCommandScopeAllGroupChats(), language_code=code
+        )
         render = snapshot.assistant.renderer(lang, runtime.clock())
         await bot.set_my_description(render.ui("bot_description")[:512], language_code=code)
         await bot.set_my_short_description(render.ui("bot_short_description")[:120], language_code=code)

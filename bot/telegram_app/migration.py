@@ -12,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 async def migrated(update: Update, context: Context) -> None:
-    """Telegram's service message about a migration (sent in the old group and in the new supergroup): move the chat's rows once."""
+    """Telegram's message about a migration (in the old group and in the new supergroup): move the chat's rows once."""
     message = update.effective_message
     if message is None:
         return

@@ -44,7 +44,7 @@ async def forget(update: Update, context: Context) -> None:
 
 
 async def _group_admin(context: Context, chat_id: int, user_id: int) -> bool:
-    """Whether ``user_id`` administers the group (``False`` when Telegram cannot say, e.g. for a placeholder account)."""
+    """Whether ``user_id`` administers the group (``False`` if Telegram cannot say, e.g. for a placeholder account)."""
     try:
         member = await context.bot.get_chat_member(chat_id, user_id)
     except BadRequest:  # "user not found": not a member we can check, so not an administrator

@@ -145,7 +145,7 @@ class TwoLaneRateLimiter(BaseRateLimiter[str]):
         return window[0] + period - now + 1e-6 if len(window) >= count else 0.0
 
     def _overall_delay(self, bulk: bool, now: float) -> float:
-        """Seconds until the overall limit (and, for a broadcast, its pace and waiting replies) allows a request (0: now)."""
+        """Seconds until the overall limit (for broadcasts also pace and waiting replies) allows a request (0: now)."""
         waits = [self._paused_until - now]
         recent = self._recent
         while recent and recent[0] <= now - WINDOW:
@@ -160,7 +160,7 @@ class TwoLaneRateLimiter(BaseRateLimiter[str]):
         return wait + 1e-6 if wait > 0 else 0.0
 
     def chat_busy(self, chat_id: int) -> bool:
-        """Whether a message to this chat would have to wait for its per-chat limit now (a broadcast sends to others first)."""
+        """Whether a message to this chat would wait for its per-chat limit now (a broadcast sends to others first)."""
         window = self._per_chat.get(chat_id)
         if not window:
             return False

@@ -42,7 +42,9 @@ async def remind(update: Update, context: Context) -> None:
     when = _next_text(runtime, render.lang)
     if when is None and render.phase == "after":  # between editions: hear when the next one is announced
         fresh = runtime.store.subscribe(chat.id, runtime.clock(), render.lang)
-        await reply(update, context, render.ui("subscribed_next_edition" if fresh else "already_subscribed_next_edition"))
+        await reply(
+            update, context, render.ui("subscribed_next_edition" if fresh else "already_subscribed_next_edition")
+        )
         return
     if when is None:
         await reply(update, context, render.ui("subscribe_too_late"))
@@ -98,9 +100,12 @@ def start_reminder(application: App, reminder_id: str) -> None:
         if report.failed and runtime.store.retry_left(key) and application.job_queue is not None:
             log.info("reminder %s: %s failed deliveries retried in %s", reminder_id, report.failed, RETRY_AFTER)
             application.job_queue.run_once(
-                reminder_job, RETRY_AFTER, data={"id": reminder_id}, name=f"{RETRY_PREFIX}{reminder_id}",
+                reminder_job,
+                RETRY_AFTER,
+                data={"id": reminder_id},
+                name=f"{RETRY_PREFIX}{reminder_id}",
                 job_kwargs={"misfire_grace_time": None},  # a retry is never dropped for running late
-            )  # fmt: skip
+            )
 
     broadcasts(application).start(key, text_for, on_done=on_done)
 
@@ -117,7 +122,8 @@ def schedule_reminders(application: App) -> None:
     now = runtime.clock()
     grace = timedelta(minutes=runtime.settings.reminder_grace_minutes)
     # A job that fires late (the loop stalled, the VM was paused, the wall clock jumped) still runs within the same
-    # grace a restart gets, instead of the scheduler's default of one second; later than that it is skipped, as at a restart.
+    # grace a restart gets, instead of the scheduler's default of one second; later than that it is skipped, as at a
+    # restart.
     late = {"misfire_grace_time": int(grace.total_seconds()), "coalesce": True}
     schedule = plan(runtime.snapshot.knowledge, now, grace)
     for due in schedule.upcoming:

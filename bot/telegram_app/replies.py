@@ -26,7 +26,8 @@ ANSWER, TOPICS, REMIND, CALENDAR, ORGANISERS, LANGUAGE = "a:", "topics", "remind
 # An entry whose id is too long for Telegram's 64 bytes of callback data is named by a digest of its id.
 ENTRY_DIGEST = "a#"
 MAX_CALLBACK_BYTES = 64
-# A reply Telegram failed to take is tried this many times in all (waits doubling from TELEGRAM_RETRY_SECONDS: 2 s gives about a minute).
+# A reply Telegram failed to take is tried this many times in all (waits doubling from TELEGRAM_RETRY_SECONDS: 2 s gives
+# about a minute).
 REPLY_ATTEMPTS = 6
 
 
@@ -97,7 +98,9 @@ def split(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
                 best[piece] = end
         cut = end
         if end < len(tokens):  # more follows: the best break in the second half of the part, else any break
-            cut = next((best[b] for b in _BREAKS if best[b] > halfway), 0) or next((best[b] for b in _BREAKS if best[b] > start), end)
+            cut = next((best[b] for b in _BREAKS if best[b] > halfway), 0) or next(
+                (best[b] for b in _BREAKS if best[b] > start), end
+            )
         body = "".join(tokens[start:cut]).rstrip()
         if body:
             parts.append(body)
@@ -121,7 +124,7 @@ def never_confirmed(exc: TelegramError) -> bool:
 
 
 def worth_retrying(exc: TelegramError) -> bool:
-    """Whether a failed send is safe and worth trying again: Telegram (or the way to it) failed and surely did not deliver it."""
+    """Whether a failed send is safe and worth retrying: Telegram (or the way to it) failed, surely not delivering."""
     return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest) and not never_confirmed(exc)
 
 
@@ -133,20 +136,28 @@ def thread_of(update: Update) -> int | None:
     return message.message_thread_id
 
 
-async def send(bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None) -> Message:
-    """Send escaped ``text`` (split if long; in forum topic ``thread_id``), ``keyboard`` under the last part; returns the last part."""
+async def send(
+    bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None
+) -> Message:
+    """Send escaped ``text`` (split if long; in topic ``thread_id``), ``keyboard`` under the last part (returned)."""
     chunks = split(escape(text))
     message: Message | None = None
     for index, chunk in enumerate(chunks):
         last = index == len(chunks) - 1
         message = await bot.send_message(
-            chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None, message_thread_id=thread_id
+            chat_id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if last else None,
+            message_thread_id=thread_id,
         )
     assert message is not None
     return message
 
 
-async def reply(update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message | None:
+async def reply(
+    update: Update, context: Context, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> Message | None:
     """Send ``text`` to the chat, and forum topic, the update came from.
 
     If Telegram fails (a 5xx, no connection) in a way that surely delivered nothing, the parts
@@ -165,19 +176,30 @@ async def reply(update: Update, context: Context, text: str, keyboard: InlineKey
             raise
         log.warning("a reply failed (%s): retrying in the background", exc)  # no chat id: it is a user id
     delay = context.runtime.settings.retry_seconds
-    context.application.create_task(_retry_reply(context.bot, chat_id, chunks, keyboard, thread, done, delay), update=update)
+    context.application.create_task(
+        _retry_reply(context.bot, chat_id, chunks, keyboard, thread, done, delay), update=update
+    )
     return None
 
 
 async def _send_parts(
-    bot: Bot, chat_id: int, chunks: list[str], keyboard: InlineKeyboardMarkup | None, thread_id: int | None, done: list[int]
+    bot: Bot,
+    chat_id: int,
+    chunks: list[str],
+    keyboard: InlineKeyboardMarkup | None,
+    thread_id: int | None,
+    done: list[int],
 ) -> Message:
-    """Send ``chunks`` from ``done[0]`` on (already HTML), counting in ``done[0]`` the parts Telegram confirmed; the last part."""
+    """Send ``chunks`` from ``done[0]`` on (HTML), counting in ``done[0]`` the parts Telegram confirmed; the last."""
     message: Message | None = None
     for index in range(done[0], len(chunks)):
         last = index == len(chunks) - 1
         message = await bot.send_message(
-            chat_id, chunks[index], parse_mode=ParseMode.HTML, reply_markup=keyboard if last else None, message_thread_id=thread_id
+            chat_id,
+            chunks[index],
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard if last else None,
+            message_thread_id=thread_id,
         )
         done[0] = index + 1
     assert message is not None
@@ -185,9 +207,14 @@ async def _send_parts(
 
 
 async def _retry_reply(
-    bot: Bot, chat_id: int, chunks: list[str], keyboard: InlineKeyboardMarkup | None, thread_id: int | None, done: list[int],
+    bot: Bot,
+    chat_id: int,
+    chunks: list[str],
+    keyboard: InlineKeyboardMarkup | None,
+    thread_id: int | None,
+    done: list[int],
     delay: float,
-) -> None:  # fmt: skip
+) -> None:
     """Try a failed reply's remaining parts again with backoff; logged (without the chat) if every attempt fails."""
     for attempt in range(2, REPLY_ATTEMPTS + 1):
         await asyncio.sleep(delay)
@@ -216,9 +243,17 @@ def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """
     kept = []
     for row in rows:
-        fitting = [InlineKeyboardButton(label, callback_data=data) for label, data in row if len(data.encode()) <= MAX_CALLBACK_BYTES]
+        fitting = [
+            InlineKeyboardButton(label, callback_data=data)
+            for label, data in row
+            if len(data.encode()) <= MAX_CALLBACK_BYTES
+        ]
         if len(fitting) < len(row):
-            log.warning("left out %s button(s) whose callback data exceeds %s bytes", len(row) - len(fitting), MAX_CALLBACK_BYTES)
+            log.warning(
+                "left out %s button(s) whose callback data exceeds %s bytes",
+                len(row) - len(fitting),
+                MAX_CALLBACK_BYTES,
+            )
         if fitting:
             kept.append(fitting)
     return InlineKeyboardMarkup(kept)
@@ -245,20 +280,30 @@ def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = Fal
     return buttons(rows)
 
 
-def answer_keyboard(answer: Answer, snapshot: Snapshot, render: Renderer, ticket: str | None = None) -> InlineKeyboardMarkup | None:
-    """The buttons that fit an answer: follow-ups, "did you mean" choices, or a way to the organisers (with a ``ticket``)."""
+def answer_keyboard(
+    answer: Answer, snapshot: Snapshot, render: Renderer, ticket: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """The buttons fitting an answer: follow-ups, "did you mean" choices, or a way to the organisers (``ticket``)."""
     if answer.outcome == "answer":
         entry = snapshot.knowledge.by_id.get(answer.faq_id or "")
         offered = {
-            "remind": render.ui("remind_button") if render.phase == "before" and snapshot.knowledge.reminders
-            else render.ui("next_edition_button") if render.phase == "after" else None,
+            "remind": render.ui("remind_button")
+            if render.phase == "before" and snapshot.knowledge.reminders
+            else render.ui("next_edition_button")
+            if render.phase == "after"
+            else None,
             "calendar": render.ui("calendar_button") if render.phase == "before" else None,
-        }  # fmt: skip
+        }
         data = {"remind": REMIND, "calendar": CALENDAR}
         row = [(label, data[name]) for name in (entry.buttons if entry else []) if (label := offered[name]) is not None]
         return buttons([row]) if row else None
     if answer.outcome == "suggest":
-        return buttons([*([(s.title, entry_data(s.faq_id))] for s in answer.suggestions), [(render.ui("more_topics_button"), TOPICS)]])
+        return buttons(
+            [
+                *([(s.title, entry_data(s.faq_id))] for s in answer.suggestions),
+                [(render.ui("more_topics_button"), TOPICS)],
+            ]
+        )
     if answer.outcome == "decline":
         rows = [[(render.ui("more_topics_button"), TOPICS)]]
         if ticket is not None:

@@ -1,4 +1,4 @@
-"""A token revoked while the bot runs (Telegram answers 401 to getUpdates): stop with the start-up's one line and exit status.
+"""A token revoked while the bot runs (Telegram answers 401 to getUpdates): stop with the start-up's line and status.
 
 python-telegram-bot ends its polling loop on ``InvalidToken`` but leaves the process up,
 answering no one. The getUpdates transport is watched instead: a 401 becomes ``TokenRevoked``,
@@ -27,7 +27,7 @@ class TokenRevoked(NetworkError):
 
 
 class WatchedUpdates(BaseRequest):
-    """The getUpdates transport, delegating to ``inner``; a 401 is raised as ``TokenRevoked`` (a polling error, not ``InvalidToken``)."""
+    """The getUpdates transport via ``inner``; a 401 raises ``TokenRevoked`` (a polling error, not ``InvalidToken``)."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
@@ -46,19 +46,28 @@ class WatchedUpdates(BaseRequest):
         await self.inner.shutdown()
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None,
-        read_timeout: Any = BaseRequest.DEFAULT_NONE, write_timeout: Any = BaseRequest.DEFAULT_NONE,
-        connect_timeout: Any = BaseRequest.DEFAULT_NONE, pool_timeout: Any = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:  # fmt: skip
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         """One HTTP request through the inner transport; a 401 Unauthorized raises ``TokenRevoked``."""
-        status, payload = await self.inner.do_request(url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout)
+        status, payload = await self.inner.do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
         if status == HTTPStatus.UNAUTHORIZED:
             raise TokenRevoked("Telegram rejected the token (401 Unauthorized)")
         return status, payload
 
 
 # On ``TokenRevoked``, log one line (once), stop the bot and tell the runner.
-on_revoked = stopping_on(TokenRevoked, REVOKED, "Telegram rejected the token while running (401 Unauthorized): stopping", log)
+on_revoked = stopping_on(
+    TokenRevoked, REVOKED, "Telegram rejected the token while running (401 Unauthorized): stopping", log
+)
 
 
 def _without_revocation_traceback(record: logging.LogRecord) -> bool:

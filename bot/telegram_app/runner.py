@@ -34,7 +34,10 @@ MAX_RETRY_SECONDS = 60.0
 
 
 # The one line for a token Telegram rejects, at start-up or while running.
-UNAUTHORIZED_LINE = "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)"
+UNAUTHORIZED_LINE = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): "
+    "copy the current token from @BotFather (/mybots → API Token)"
+)
 
 
 class StartupError(Exception):
@@ -51,7 +54,7 @@ def fail(message: str) -> None:
 
 
 async def connect(application: App, settings: Settings) -> None:
-    """Check the token with getMe, retrying an unreachable or garbled Telegram with backoff; ``StartupError`` on giving up."""
+    """Check the token with getMe, retrying an unreachable or garbled Telegram with backoff; else ``StartupError``."""
     delay = settings.retry_seconds
     for attempt in range(1, settings.connect_attempts + 1):
         try:
@@ -71,13 +74,15 @@ async def connect(application: App, settings: Settings) -> None:
                     f"Telegram at {settings.api_url} gave an answer that is not the Bot API's, {attempt} time(s): "
                     "check TELEGRAM_API_URL (a proxy or a wrong address?), then start again"
                 ) from None
-            log.warning("Telegram %s (attempt %s of %s): retrying in %.3g s", reason, attempt, settings.connect_attempts, delay)
+            log.warning(
+                "Telegram %s (attempt %s of %s): retrying in %.3g s", reason, attempt, settings.connect_attempts, delay
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_RETRY_SECONDS)
 
 
 def claim_data_dir(settings: Settings) -> IO[str]:
-    """Take DATA_DIR for this process (an OS lock, released however the process exits); ``StartupError`` if another has it."""
+    """Take DATA_DIR for this process (an OS lock, released however it exits); ``StartupError`` if another has it."""
     try:
         prepare_data_dir(settings.data_dir)
         return lock_data_dir(settings.data_dir)
@@ -86,7 +91,7 @@ def claim_data_dir(settings: Settings) -> IO[str]:
 
 
 def start(settings: Settings) -> App:
-    """Build the bot and check it can reach Telegram with its token; ``StartupError`` with the line to print otherwise."""
+    """Build the bot and check it reaches Telegram with its token; ``StartupError`` with the line to print otherwise."""
     try:
         application = build_application(settings)
     except KnowledgeError as exc:
@@ -134,7 +139,10 @@ def run() -> int:
         return 2
     except OSError as exc:  # the webhook's port is taken or not ours to use
         log.debug("the webhook server could not start", exc_info=True)
-        fail(f"cannot serve the webhook on port {settings.port} ({exc.strerror or exc}): choose another PORT or stop what uses it")
+        fail(
+            f"cannot serve the webhook on port {settings.port} "
+            f"({exc.strerror or exc}): choose another PORT or stop what uses it"
+        )
         return 1
     except TelegramError as exc:
         log.debug("stopped by a Telegram error", exc_info=True)

@@ -23,7 +23,8 @@ async def stats(update: Update, context: Context) -> None:
         questions_today=f"{figures.questions_today:,}",
         questions_total=f"{figures.questions_total:,}",
         answered_share=f"{figures.answered_share:.0%}",
-        top_entries=", ".join(f"{render.entry_title(faq_id)} ({count})" for faq_id, count in figures.top_entries) or "–",
+        top_entries=", ".join(f"{render.entry_title(faq_id)} ({count})" for faq_id, count in figures.top_entries)
+        or "–",
         unanswered=f"{figures.unanswered:,}",
     )
     await send(context.bot, update.effective_chat.id, text)

@@ -28,7 +28,8 @@ from bot.telegram_app.replies import buttons, send
 
 log = logging.getLogger(__name__)
 
-# Callback data: "learn:<question id>:<entry id>", "learn:<question id>:+" (new entry), "learn:<question id>:-" (ignore).
+# Callback data: "learn:<question id>:<entry id>", "learn:<question id>:+" (new entry), "learn:<question id>:-"
+# (ignore).
 LEARN = "learn:"
 NEW, IGNORE = "+", "-"
 MAX_GROUPS = 10
@@ -62,8 +63,15 @@ async def unanswered(update: Update, context: Context) -> None:
     rows: list[list[tuple[str, str]]] = []
     for number, group in enumerate(groups, 1):
         lines.append("")
-        lines.append(render.ui("unanswered_group", number=str(number), question=group.text, count=str(group.count),
-                               languages=", ".join(group.langs)))  # fmt: skip
+        lines.append(
+            render.ui(
+                "unanswered_group",
+                number=str(number),
+                question=group.text,
+                count=str(group.count),
+                languages=", ".join(group.langs),
+            )
+        )
         choices = []
         for faq_id in group.nearest:
             answer = snapshot.assistant.answer_entry(faq_id, render.lang, render.now)
@@ -73,8 +81,12 @@ async def unanswered(update: Update, context: Context) -> None:
             if len(data.encode()) <= 64:
                 choices.append((f"{number}. + {title}", data))
         rows.append(choices)
-        rows.append([(f"{number}. {render.ui('new_entry_button')}", f"{LEARN}{group.question_ids[0]}:{NEW}"),
-                     (f"{number}. {render.ui('ignore_button')}", f"{LEARN}{group.question_ids[0]}:{IGNORE}")])  # fmt: skip
+        rows.append(
+            [
+                (f"{number}. {render.ui('new_entry_button')}", f"{LEARN}{group.question_ids[0]}:{NEW}"),
+                (f"{number}. {render.ui('ignore_button')}", f"{LEARN}{group.question_ids[0]}:{IGNORE}"),
+            ]
+        )
     await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons([r for r in rows if r]))
 
 
@@ -111,7 +123,10 @@ async def learn_button(update: Update, context: Context) -> None:
         return
     if choice == NEW:
         prompt = await context.bot.send_message(
-            tap.chat.id, render.ui("new_entry_prompt", question=group.text), reply_markup=ForceReply(selective=True), parse_mode=None
+            tap.chat.id,
+            render.ui("new_entry_prompt", question=group.text),
+            reply_markup=ForceReply(selective=True),
+            parse_mode=None,
         )
         tap.runtime.store.add_prompt(tap.chat.id, prompt.message_id, question.id, tap.runtime.clock())
         return
@@ -134,7 +149,7 @@ class PromptReply(filters.MessageFilter):
 
 
 async def answer_prompt_reply(update: Update, context: Context) -> None:
-    """An admin's reply to our "write the answer" prompt (routed by ``PromptReply`` and ``Admins``): a new entry's answer."""
+    """An admin's reply to our "write the answer" prompt (via ``PromptReply``, ``Admins``): a new entry's answer."""
     said = text_message(update)
     if said is None:
         return
@@ -157,7 +172,7 @@ async def answer_prompt_reply(update: Update, context: Context) -> None:
 
 
 async def add_answer_button(update: Update, context: Context) -> None:
-    """The "Add as an answer" button under an organiser's reply: a new entry with the attendee's question and that reply (once)."""
+    """The "Add as an answer" button under an organiser's reply: a new entry with the attendee's question and reply."""
     tap = await button_tap(update, context)
     if tap is None:
         return
@@ -183,7 +198,7 @@ async def _apply(
     done: str,
     key: str | None = None,
 ) -> None:
-    """Run a faq.yaml edit off the event loop; on success record it for /undo, resolve the questions, reload and show the new answer."""
+    """Run a faq.yaml edit off the event loop; if it works record it for /undo, resolve questions, reload, show it."""
     chat = update.effective_chat
     assert chat is not None
     runtime = context.runtime
@@ -192,15 +207,21 @@ async def _apply(
     try:
         edit: Edit = await asyncio.to_thread(function, *arguments)  # type: ignore[arg-type]
     except HarmfulEdit as exc:
-        lines = [render.ui("harm_line", question=h.question, was=render.entry_title(h.was),
-                           would_be=render.entry_title(h.would_be)) for h in exc.harms[:10]]  # fmt: skip
+        lines = [
+            render.ui(
+                "harm_line", question=h.question, was=render.entry_title(h.was), would_be=render.entry_title(h.would_be)
+            )
+            for h in exc.harms[:10]
+        ]
         await send(context.bot, chat.id, render.ui("learn_harmful", harms="\n".join(lines)))
         return
     except KnowledgeError as exc:
         await send(context.bot, chat.id, render.ui("learn_failed", problems="\n".join(map(str, exc.problems))))
         return
     if edit.before != edit.after:
-        runtime.store.record_edit(key or uuid.uuid4().hex, edit.file, edit.before, edit.after, runtime.clock(), question_ids)
+        runtime.store.record_edit(
+            key or uuid.uuid4().hex, edit.file, edit.before, edit.after, runtime.clock(), question_ids
+        )
     runtime.store.resolve_questions(question_ids, edit.faq_id)
     await apply_reload(context.application)  # type: ignore[arg-type]
     fresh = runtime.snapshot

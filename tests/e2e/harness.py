@@ -62,22 +62,29 @@ class Harness:
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
     """Settings for a test bot: the fake's token, a fast rate limit, a private data folder."""
     values: dict[str, object] = {
-        "token": TOKEN, "api_url": "http://fake-bot-api.invalid", "knowledge_dir": KNOWLEDGE,
-        "data_dir": data_dir, "broadcast_rate": 1000.0,
-    }  # fmt: skip
+        "token": TOKEN,
+        "api_url": "http://fake-bot-api.invalid",
+        "knowledge_dir": KNOWLEDGE,
+        "data_dir": data_dir,
+        "broadcast_rate": 1000.0,
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
 
 @asynccontextmanager
-async def running_bot(data_dir: Path, now: datetime = BEFORE, api: FakeBotApi | None = None, **overrides: object) -> AsyncIterator[Harness]:
+async def running_bot(
+    data_dir: Path, now: datetime = BEFORE, api: FakeBotApi | None = None, **overrides: object
+) -> AsyncIterator[Harness]:
     """Build, initialise and start the bot with polling; stop it cleanly afterwards."""
     api = api or FakeBotApi()
     settings = make_settings(data_dir, **overrides)
     clock = Clock(now)
     # Per-chat limits relaxed so that a test's quick exchanges are not paced at one message a second.
     limits = Limits(overall=settings.broadcast_rate, chat=(1000, 1.0), group=(1000, 1.0))
-    app = build_application(settings, request=InProcessRequest(api), clock=clock, monotonic=clock.monotonic, limits=limits)
+    app = build_application(
+        settings, request=InProcessRequest(api), clock=clock, monotonic=clock.monotonic, limits=limits
+    )
     async with app:
         assert app.post_init is not None
         await app.post_init(app)

@@ -24,7 +24,14 @@ SUBSCRIBERS = range(7000, 7300)
 async def command(env: dict[str, str], *args: str) -> tuple[int, str, str]:
     """Run ``python -m bot ARGS`` to the end: its exit status, stdout and stderr."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", *args, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode is not None
@@ -57,7 +64,9 @@ def reminders_to(api: FakeBotApi) -> Counter[int]:
     return Counter(c.chat_id or 0 for c in api.sent() if c.text.startswith(fill("Tomorrow: {name} in")))
 
 
-async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing_twice(tmp_path: Path, kb_dir: Path) -> None:
+async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing_twice(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """A backup taken mid-broadcast, restored into a new DATA_DIR and started, has every subscriber and delivery; nothing recorded sent is sent again."""
     reminder_due_ten_minutes_ago(kb_dir)
     data, copy, restored = tmp_path / "data", tmp_path / "backup", tmp_path / "restored"
@@ -90,7 +99,9 @@ async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing
         "backup.json": 0o600,
     }
     assert (copy / "pseudonym.key").read_bytes() == (data / "pseudonym.key").read_bytes()
-    backed_up_sent = {row[0] for row in rows(copy / "bot.sqlite3", "SELECT chat_id FROM deliveries WHERE state = 'sent'")}
+    backed_up_sent = {
+        row[0] for row in rows(copy / "bot.sqlite3", "SELECT chat_id FROM deliveries WHERE state = 'sent'")
+    }
     assert len(backed_up_sent) >= received_before_backup - WORKERS
     assert backed_up_sent <= set(sent_by_first)
 
@@ -98,7 +109,9 @@ async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing
     status, out, err = await command(restore_env, "restore", str(copy))
     assert (status, err) == (0, "")
     assert out.startswith(f"restored into {restored}: {len(SUBSCRIBERS)} chat(s), ")
-    assert rows(restored / "bot.sqlite3", "SELECT chat_id FROM chats WHERE subscribed = 1 ORDER BY chat_id") == [(c,) for c in SUBSCRIBERS]
+    assert rows(restored / "bot.sqlite3", "SELECT chat_id FROM chats WHERE subscribed = 1 ORDER BY chat_id") == [
+        (c,) for c in SUBSCRIBERS
+    ]
     assert rows(restored / "bot.sqlite3", "SELECT * FROM deliveries ORDER BY chat_id") == rows(
         copy / "bot.sqlite3", "SELECT * FROM deliveries ORDER BY chat_id"
     )
@@ -110,14 +123,18 @@ async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing
         try:
             missing = set(SUBSCRIBERS) - backed_up_sent
             async with second_api.changed:
-                await asyncio.wait_for(second_api.changed.wait_for(lambda: set(reminders_to(second_api)) >= missing), 60)
+                await asyncio.wait_for(
+                    second_api.changed.wait_for(lambda: set(reminders_to(second_api)) >= missing), 60
+                )
         finally:
             second.send_signal(signal.SIGTERM)
             assert await second.wait() == 0, second.stderr
     sent_by_second = reminders_to(second_api)
     assert set(sent_by_second) == set(SUBSCRIBERS) - backed_up_sent  # nothing the backup records as sent went out again
     assert max(sent_by_second.values()) == 1
-    assert rows(restored / "bot.sqlite3", "SELECT state, COUNT(*) FROM deliveries GROUP BY state") == [("sent", len(SUBSCRIBERS))]
+    assert rows(restored / "bot.sqlite3", "SELECT state, COUNT(*) FROM deliveries GROUP BY state") == [
+        ("sent", len(SUBSCRIBERS))
+    ]
 
 
 async def test_restore_is_refused_while_a_bot_runs_on_the_data_dir(tmp_path: Path) -> None:

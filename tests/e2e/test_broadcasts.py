@@ -107,7 +107,9 @@ async def test_two_runs_never_claim_the_same_delivery(bot: Harness) -> None:
 
     await subscribe(bot, range(1, 41))
     store = bot.runtime.store
-    reports = await asyncio.gather(*(broadcast(bot.app.bot, store, "test:twice", lambda _lang: TEXT, bot.clock) for _ in range(2)))
+    reports = await asyncio.gather(
+        *(broadcast(bot.app.bot, store, "test:twice", lambda _lang: TEXT, bot.clock) for _ in range(2))
+    )
     assert sum(r.sent for r in reports) == 40
     assert sorted(delivered(bot)) == list(range(1, 41))
 
@@ -118,7 +120,8 @@ async def test_an_interrupted_announcement_resumes_in_the_background_after_start
     store.add_subscribers([11, 12, 13], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
     announcement_id = store.create_announcement(ADMIN, TEXT, datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
     assert store.start_announcement(announcement_id)
-    assert store.claim(announcement_key(announcement_id), 11, datetime.fromisoformat("2025-10-01T10:00:00+02:00"))  # in flight at the crash
+    # in flight at the crash
+    assert store.claim(announcement_key(announcement_id), 11, datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
     store.close()
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         for user_id in (11, 12, 13, ADMIN):

@@ -69,14 +69,18 @@ async def test_topic_commands_answer_their_topics(bot: Harness) -> None:
 async def test_help_lists_the_commands_of_the_chats_menu(bot: Harness) -> None:
     """/help describes each command of the chat's menu (from the command table); a group's has no private-only ones."""
     private = await bot.api.ask("/help")
-    assert private.text.startswith("Just type your question, in English, Dutch or French. Commands: /when (Date of the event), ")
+    assert private.text.startswith(
+        "Just type your question, in English, Dutch or French. Commands: /when (Date of the event), "
+    )
     assert private.text.endswith(
         "/calendar (Add to your calendar), /faq (All topics), /remind (Get reminders before the event), "
         "/stop (Stop reminders), /status (Your reminder status), /language (Change language), "
         "/privacy (What I store about you), /forget (Delete your data), /id (Show your Telegram id and this chat's)."
     )
     group = await bot.api.ask("/help", bot.api.user(5), bot.api.group(-100777, "Attendees"))
-    assert group.text.endswith("/calendar (Add to your calendar), /faq (All topics), /id (Show your Telegram id and this chat's).")
+    assert group.text.endswith(
+        "/calendar (Add to your calendar), /faq (All topics), /id (Show your Telegram id and this chat's)."
+    )
     assert "/remind" not in group.text
 
 
@@ -90,7 +94,8 @@ async def test_help_and_faq_list_everything(bot: Harness) -> None:
     assert faq.text == "Topics I can help with:"
     labels = faq.button_texts
     topics = [e for e in bot.runtime.snapshot.knowledge.entries if e.topic]
-    assert len(labels) == len(topics) + 2  # every topic entry (small talk left out), then the calendar and reminder buttons
+    # every topic entry (small talk left out), then the calendar and reminder buttons
+    assert len(labels) == len(topics) + 2
     assert "Hello" not in labels
     assert {"Date", "What is an ATMP?", "Clinical trials", "Coalition of the willing"} <= set(labels)
 
@@ -137,7 +142,9 @@ async def test_unknown_question_is_forwarded_to_the_organisers(tmp_path: Path) -
         )
         assert "Ann" not in forwarded.text
         assert "1001" not in forwarded.text
-        told = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == 1001 and c.method == "sendMessage")
+        told = await bot.api.wait_for(
+            lambda c: bot.api.calls.index(c) >= start and c.chat_id == 1001 and c.method == "sendMessage"
+        )
         assert told.text == "I've passed your question on to the organisers."
 
 
@@ -190,7 +197,11 @@ async def test_unknown_command_gets_a_hint(bot: Harness) -> None:
 async def test_venue_pin_is_sent_when_coordinates_are_known(tmp_path: Path, kb_dir: Path) -> None:
     """With coordinates in event.yaml, /where sends a map pin before the text."""
     path = kb_dir / "event.yaml"
-    text = path.read_text(encoding="utf-8").replace("latitude: null", "latitude: 50.8466").replace("longitude: null", "longitude: 4.3528")
+    text = (
+        path.read_text(encoding="utf-8")
+        .replace("latitude: null", "latitude: 50.8466")
+        .replace("longitude: null", "longitude: 4.3528")
+    )
     path.write_text(text, encoding="utf-8")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         venue = await bot.api.ask("/where", method="sendVenue")
@@ -203,12 +214,16 @@ async def test_long_answers_are_split_cleanly(tmp_path: Path, kb_dir: Path) -> N
     """An answer longer than 4,096 characters arrives as several messages, none cut mid-word."""
     path = kb_dir / "faq.yaml"
     long_text = " ".join(f"word{i}" for i in range(1500))
-    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"')
+    text = path.read_text(encoding="utf-8").replace(
+        'en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"'
+    )
     path.write_text(text, encoding="utf-8")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         start = len(bot.api.calls)
         await bot.api.send("thank you")
-        await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage" and c.text.endswith("word1499"))
+        await bot.api.wait_for(
+            lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage" and c.text.endswith("word1499")
+        )
         parts = [c.text for c in bot.api.calls[start:] if c.method == "sendMessage"]
         assert len(long_text) > 3 * 4096
         assert len(parts) == 4
@@ -221,7 +236,9 @@ async def test_long_emoji_answers_are_split_by_telegrams_count_at_paragraphs(tmp
     path = kb_dir / "faq.yaml"
     paragraph = " ".join(["🎉"] * 700)  # 2,099 characters, 2,799 UTF-16 units
     long_text = "\\n\\n".join([paragraph] * 4)
-    text = path.read_text(encoding="utf-8").replace('en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"')
+    text = path.read_text(encoding="utf-8").replace(
+        'en: "You\'re welcome! Anything else about {name} {edition}?"', f'en: "{long_text}"'
+    )
     path.write_text(text, encoding="utf-8")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         start = len(bot.api.calls)

@@ -35,7 +35,8 @@ def reminder_due_ten_minutes_ago(kb_dir: Path) -> None:
     )
     event.write_text(text, encoding="utf-8")
     (kb_dir / "reminders.yaml").write_text(
-        f'reminders:\n- id: day-before\n  days_before: 1\n  at: "{due:%H:%M}"\n  text:\n    en: "{MARK} {{name}}."\n', encoding="utf-8"
+        f'reminders:\n- id: day-before\n  days_before: 1\n  at: "{due:%H:%M}"\n  text:\n    en: "{MARK} {{name}}."\n',
+        encoding="utf-8",
     )
 
 
@@ -72,7 +73,9 @@ async def stop(process: BotProcess) -> str:
     return log
 
 
-async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscriber_one(tmp_path: Path, kb_dir: Path) -> None:
+async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscriber_one(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """A file edit, /reload and a "+ entry" tap in the middle of a 300-subscriber reminder: every subscriber gets it exactly once."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
@@ -85,7 +88,13 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
         api.user(chat_id)
     admin = api.user(ADMIN)
     env = bot_env(
-        "", data, KNOWLEDGE_DIR=str(kb_dir), BROADCAST_RATE="30", LOG_LEVEL="INFO", ADMIN_IDS=str(ADMIN), RELOAD_INTERVAL_SECONDS="0.5"
+        "",
+        data,
+        KNOWLEDGE_DIR=str(kb_dir),
+        BROADCAST_RATE="30",
+        LOG_LEVEL="INFO",
+        ADMIN_IDS=str(ADMIN),
+        RELOAD_INTERVAL_SECONDS="0.5",
     )
     async with LoopbackServer(api) as server:
         env["TELEGRAM_API_URL"] = server.url
@@ -96,7 +105,9 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
             mark = len(api.calls)
             with (kb_dir / "faq.yaml").open("a", encoding="utf-8") as faq:
                 faq.write("\n# edited while a reminder goes out\n")
-            await api.wait_for(lambda c: api.calls.index(c) >= mark and c.chat_id == ADMIN and c.method == "sendMessage", timeout=30)
+            await api.wait_for(
+                lambda c: api.calls.index(c) >= mark and c.chat_id == ADMIN and c.method == "sendMessage", timeout=30
+            )
             # 2. Another edit, applied by /reload.
             with (kb_dir / "faq.yaml").open("a", encoding="utf-8") as faq:
                 faq.write("# and edited again\n")
@@ -116,7 +127,9 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
     assert log.count("is already running: not starting it twice") >= 3  # each reload's reschedule joined the run
 
 
-async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_replaced(tmp_path: Path, kb_dir: Path) -> None:
+async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_replaced(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """A second bot on the same DATA_DIR exits with one clear line; after a SIGKILL of the first, a new one finishes the reminder."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
@@ -171,12 +184,16 @@ async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_pat
             await until(api, lambda: sum(received(api).values()) >= 20)
             preview = await api.ask("/announce Doors open at nine.", admin)
             await api.press(preview, preview.button_texts[0], admin)
-            await api.wait_for(lambda c: c.chat_id == ADMIN and c.method == "sendMessage" and c.text.startswith("Sending"))
+            await api.wait_for(
+                lambda c: c.chat_id == ADMIN and c.method == "sendMessage" and c.text.startswith("Sending")
+            )
             assert sum(received(api).values()) < len(SUBSCRIBERS), "the announcement must start mid-reminder"
             reply = await api.ask("/help", api.user(9999))  # an attendee is answered while both broadcasts run
             assert reply.text
             assert len(received(api, "Doors open at nine.")) < len(SUBSCRIBERS)
-            report = await api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("Announcement sent"), timeout=60)
+            report = await api.wait_for(
+                lambda c: c.chat_id == ADMIN and c.text.startswith("Announcement sent"), timeout=60
+            )
             await until(api, lambda: set(received(api)) >= set(SUBSCRIBERS))
         finally:
             await stop(process)
@@ -199,7 +216,10 @@ async def test_409_conflict_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
             _, stderr = await asyncio.wait_for(first.communicate(), 30)
             log = stderr.decode()
             assert first.returncode == 1, log
-            assert log.strip().splitlines()[-1] == "error: another process is polling with this bot token (Telegram: 409 Conflict); stopped"
+            assert (
+                log.strip().splitlines()[-1]
+                == "error: another process is polling with this bot token (Telegram: 409 Conflict); stopped"
+            )
             assert log.count("409 Conflict") == 2  # the log line and the exit line, once each, however many 409s came
             assert "Traceback" not in log
             assert any(c.status == 409 and c.params.get("timeout") for c in api.calls)
@@ -210,7 +230,9 @@ async def test_409_conflict_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
             await stop(second)
 
 
-async def test_a_clean_stop_mid_broadcast_then_restart_sends_nobody_anything_twice(tmp_path: Path, kb_dir: Path) -> None:
+async def test_a_clean_stop_mid_broadcast_then_restart_sends_nobody_anything_twice(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """SIGINT in the middle of a reminder lets the sends in flight finish; after a restart everyone has it exactly once."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"

@@ -35,7 +35,9 @@ async def test_calendar_uses_the_start_time_and_timezone_when_known(tmp_path: Pa
     """With a start time in event.yaml the .ics event starts then, in Europe/Brussels, and a Dutch user gets Dutch text."""
     path = kb_dir / "event.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace("start_time: null", 'start_time: "09:00"').replace("end_time: null", 'end_time: "18:00"')
+        path.read_text(encoding="utf-8")
+        .replace("start_time: null", 'start_time: "09:00"')
+        .replace("end_time: null", 'end_time: "18:00"')
     )
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         document = await bot.api.ask("/calendar", user=bot.api.user(2002, "nl"), method="sendDocument")
@@ -86,7 +88,9 @@ async def test_groups_answer_commands_mentions_and_replies_only(bot: Harness) ->
     assert fill("{keynote_title}") in command.text
     bot_message = {"message_id": 5, "date": 0, "chat": group, "from": BOT_USER, "text": "..."}
     start = len(bot.api.calls)
-    update = await bot.api.push({"message": bot.api.message("and the theme?", user, group, reply_to_message=bot_message)})
+    update = await bot.api.push(
+        {"message": bot.api.message("and the theme?", user, group, reply_to_message=bot_message)}
+    )
     update["_seen"] = start
     reply = await bot.api.reply_to(update)
     assert fill("{theme}") in reply.text
@@ -108,7 +112,9 @@ async def test_flood_control_warns_once_then_ignores_until_the_minute_passes(tmp
         assert fill("takes place on {date}") in reply.text
 
 
-async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(bot: Harness, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
     """When Telegram rejects a reply, the error is logged with the update, the user gets an apology, and the next question works."""
     bot.api.fail("sendMessage", 400, "Bad Request: can't parse entities", times=1)
     with caplog.at_level(logging.ERROR):
@@ -129,12 +135,18 @@ async def test_command_menu_and_descriptions_are_registered_per_scope_and_langua
         assert private_en["when"] == "Date of the event"
         assert {"start", "remind", "language", "forget"} <= private_en.keys()
         assert "reload" not in private_en
-        assert {c["command"]: c["description"] for c in by_scope[("all_private_chats", "nl")]}["when"] == "Datum van het evenement"
+        assert {c["command"]: c["description"] for c in by_scope[("all_private_chats", "nl")]}[
+            "when"
+        ] == "Datum van het evenement"
         assert {c["command"]: c["description"] for c in by_scope[("all_group_chats", "fr")]}["where"] == "Lieu"
         admin = next(c for c in menus if c.params["scope"]["type"] == "chat")
         assert admin.params["scope"]["chat_id"] == 42
         assert {"reload", "stats", "unanswered", "announce"} <= {c["command"] for c in admin.params["commands"]}
-        descriptions = {c.params.get("language_code"): c.params["description"] for c in bot.api.calls if c.method == "setMyDescription"}
+        descriptions = {
+            c.params.get("language_code"): c.params["description"]
+            for c in bot.api.calls
+            if c.method == "setMyDescription"
+        }
         assert descriptions[None].startswith(fill("Your assistant for {name} {edition}, {date} in {city}."))
         assert descriptions["fr"].startswith(fill("Votre assistant pour {name} {edition}, le {date} à {city}.", "fr"))
         short = [c.params["short_description"] for c in bot.api.calls if c.method == "setMyShortDescription"]
@@ -165,7 +177,10 @@ async def test_faq_lists_topics_but_not_small_talk(tmp_path: Path, kb_dir: Path)
     small_talk = next(e for e in knowledge.entries if not e.menu)
     faq = kb_dir / "faq.yaml"
     faq.write_text(
-        faq.read_text(encoding="utf-8").replace(f"- id: {small_talk.id}\n", f"- id: {small_talk.id}\n  topic: false\n", 1), encoding="utf-8"
+        faq.read_text(encoding="utf-8").replace(
+            f"- id: {small_talk.id}\n", f"- id: {small_talk.id}\n  topic: false\n", 1
+        ),
+        encoding="utf-8",
     )
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         listing = await bot.api.ask("/faq")

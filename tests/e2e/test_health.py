@@ -17,14 +17,20 @@ async def test_webhook_mode_answers_health_checks_and_stops_cleanly_on_sigterm(t
     api = FakeBotApi()
     user = api.user()
     async with LoopbackServer(api) as server:
-        process = await start_bot(bot_env(server.url, tmp_path / "data", WEBHOOK_URL="https://bot.example.org", PORT="0", LOG_LEVEL="INFO"))
+        process = await start_bot(
+            bot_env(server.url, tmp_path / "data", WEBHOOK_URL="https://bot.example.org", PORT="0", LOG_LEVEL="INFO")
+        )
         try:
             port = int((await process.log_line("serving webhook on port ")).rsplit(" ", 1)[1])
             registered = await api.wait_for(lambda c: c.method == "setWebhook", timeout=30)
             await api.wait_for(lambda c: c.method == "setMyShortDescription", timeout=30)
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
                 health = await client.get("/healthz")
-                assert (health.status_code, health.json(), health.headers["content-type"]) == (200, {"status": "ok"}, "application/json")
+                assert (health.status_code, health.json(), health.headers["content-type"]) == (
+                    200,
+                    {"status": "ok"},
+                    "application/json",
+                )
                 assert (await client.post("/healthz", content=b"{}")).status_code == 405
                 assert (await client.get("/elsewhere")).status_code == 404
                 # The webhook itself still works beside it.

@@ -16,8 +16,13 @@ QUESTION = "is there a cloakroom for my coat"
 
 def as_message(call: Call) -> dict[str, Any]:
     """The message the bot sent in ``call``, as Telegram shows it inside a reply."""
-    return {"message_id": call.params["_message_id"], "date": 0, "chat": {"id": call.chat_id, "type": "supergroup"},
-            "from": BOT_USER, "text": call.text}  # fmt: skip
+    return {
+        "message_id": call.params["_message_id"],
+        "date": 0,
+        "chat": {"id": call.chat_id, "type": "supergroup"},
+        "from": BOT_USER,
+        "text": call.text,
+    }
 
 
 async def pass_on(bot: Harness) -> Call:
@@ -33,7 +38,9 @@ async def pass_on(bot: Harness) -> Call:
 
 async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(tmp_path: Path, kb_dir: Path) -> None:
     """An organiser replies to the forwarded question; the attendee gets the reply without names; an admin adds it as an answer."""
-    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, organiser_chat_id=ORGANISERS, admin_ids=frozenset({ADMIN})) as bot:
+    async with running_bot(
+        tmp_path / "data", knowledge_dir=kb_dir, organiser_chat_id=ORGANISERS, admin_ids=frozenset({ADMIN})
+    ) as bot:
         group = bot.api.group(ORGANISERS, "Organisers")
         forwarded = await pass_on(bot)
         assert "Ann" not in forwarded.text
@@ -51,7 +58,9 @@ async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(t
         start = len(bot.api.calls)
         await bot.api.press(confirmed, "Add as an answer", bot.api.user(ADMIN))
         created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
-        assert created.text.startswith("New entry “Is there a cloakroom for my coat” for “is there a cloakroom for my coat”.")
+        assert created.text.startswith(
+            "New entry “Is there a cloakroom for my coat” for “is there a cloakroom for my coat”."
+        )
         assert "Yes, next to the entrance." in created.text
         assert (await bot.api.ask(QUESTION, bot.api.user(7))).text == "Yes, next to the entrance."
         start = len(bot.api.calls)

@@ -39,7 +39,9 @@ async def test_id_is_in_the_private_and_group_menus(tmp_path: Path) -> None:
     """The command menus of private chats and groups offer /id with its description in each language."""
     async with running_bot(tmp_path / "data") as bot:
         menus = {
-            (c.params["scope"]["type"], c.params.get("language_code")): {d["command"]: d["description"] for d in c.params["commands"]}
+            (c.params["scope"]["type"], c.params.get("language_code")): {
+                d["command"]: d["description"] for d in c.params["commands"]
+            }
             for c in bot.api.calls
             if c.method == "setMyCommands"
         }

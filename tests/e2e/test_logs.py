@@ -38,13 +38,17 @@ def log_as_the_bot_does(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.Log
         logging.getLogger(name).setLevel(level)
 
 
-async def test_no_user_or_chat_id_in_any_log_line_over_a_whole_run(tmp_path: Path, log_as_the_bot_does: pytest.LogCaptureFixture) -> None:
+async def test_no_user_or_chat_id_in_any_log_line_over_a_whole_run(
+    tmp_path: Path, log_as_the_bot_does: pytest.LogCaptureFixture
+) -> None:
     """Questions, reminders, helpdesk, teaching, announcements (status message lost), a new edition, /forget, a migration: no id logged."""
     kb = edition_2025(tmp_path)
     event = load(kb).event
     after = datetime.combine(event.date + timedelta(days=200), clock_time(10), tzinfo=event.tz)
     admins = frozenset({ADMIN, SILENT_ADMIN})
-    async with running_bot(tmp_path / "data", now=after, knowledge_dir=kb, admin_ids=admins, organiser_chat_id=ORGANISERS) as bot:
+    async with running_bot(
+        tmp_path / "data", now=after, knowledge_dir=kb, admin_ids=admins, organiser_chat_id=ORGANISERS
+    ) as bot:
         api = bot.api
         admin, attendee = api.user(ADMIN), api.user(ATTENDEE)
         organisers = api.group(ORGANISERS, "Organisers")
@@ -85,7 +89,10 @@ async def test_no_user_or_chat_id_in_any_log_line_over_a_whole_run(tmp_path: Pat
         await api.ask("/forget", attendee)
     records = log_as_the_bot_does.records
     warned = {r.name for r in records if r.levelno == logging.WARNING}
-    assert {"bot.telegram_app.editions", "bot.telegram_app.announcements"} <= warned  # the paths that used to log ids ran
+    assert {
+        "bot.telegram_app.editions",
+        "bot.telegram_app.announcements",
+    } <= warned  # the paths that used to log ids ran
     lines = [record.getMessage() + "\n" + (record.exc_text or "") for record in records]
     for line in lines:
         for number in IDS:

@@ -15,9 +15,24 @@ from tests.fakes.botapi import Call
 
 ADMIN = 42
 # Another edition's values, and the 2025 values none of the replies may still carry.
-NEW = {"edition": "2026", "date": "2026-10-13", "city": ("Antwerp", "Antwerpen", "Anvers"),
-       "keynote_speaker": "Ada Lindqvist", "keynote_title": "Scaling Cell Therapies Together"}  # fmt: skip
-OLD = ("2025", "Brussels", "Brussel", "Bruxelles", "Jérôme", "Van Biervliet", "Anchoring Innovation", "November", "novembre")
+NEW = {
+    "edition": "2026",
+    "date": "2026-10-13",
+    "city": ("Antwerp", "Antwerpen", "Anvers"),
+    "keynote_speaker": "Ada Lindqvist",
+    "keynote_title": "Scaling Cell Therapies Together",
+}
+OLD = (
+    "2025",
+    "Brussels",
+    "Brussel",
+    "Bruxelles",
+    "Jérôme",
+    "Van Biervliet",
+    "Anchoring Innovation",
+    "November",
+    "novembre",
+)
 
 
 def set_edition(event_yaml: Path, past: str = "") -> None:
@@ -47,7 +62,9 @@ def edition_2025(tmp_path: Path) -> Path:
 def new_moment(days: int, hour: int) -> datetime:
     """A moment ``days`` after the NEW edition's day, Brussels time."""
     knowledge_tz = load(FIXTURES / "edition_2025").event.tz
-    return datetime.combine(datetime.fromisoformat(str(NEW["date"])).date() + timedelta(days=days), time(hour), tzinfo=knowledge_tz)
+    return datetime.combine(
+        datetime.fromisoformat(str(NEW["date"])).date() + timedelta(days=days), time(hour), tzinfo=knowledge_tz
+    )
 
 
 def assert_new(text: str, *expected: str) -> None:
@@ -65,13 +82,17 @@ async def test_another_editions_values_change_every_reply(tmp_path: Path) -> Non
     assert load(kb).warnings == ()  # `bot check` passes, without a warning
     async with running_bot(tmp_path / "data", now=new_moment(-15, 10), knowledge_dir=kb) as bot:
         user = bot.api.user(1)
-        assert_new((await bot.api.ask("/start", user)).text, "2026", "Tuesday 13 October 2026", "Antwerp", "Ada Lindqvist")
+        assert_new(
+            (await bot.api.ask("/start", user)).text, "2026", "Tuesday 13 October 2026", "Antwerp", "Ada Lindqvist"
+        )
         assert_new((await bot.api.ask("/when", user)).text, "Tuesday 13 October 2026", "Antwerp")
         assert_new((await bot.api.ask("/where", user)).text, "Antwerp")
         assert_new((await bot.api.ask("/keynote", user)).text, "Ada Lindqvist", "Scaling Cell Therapies Together")
         assert_new((await bot.api.ask("who gives the keynote?", user)).text, "Ada Lindqvist")
         assert_new((await bot.api.ask("when is it?", user)).text, "Tuesday 13 October 2026")
-        assert_new((await bot.api.ask("wanneer is het?", bot.api.user(2, "nl"))).text, "dinsdag 13 oktober 2026", "Antwerpen")
+        assert_new(
+            (await bot.api.ask("wanneer is het?", bot.api.user(2, "nl"))).text, "dinsdag 13 oktober 2026", "Antwerpen"
+        )
         assert_new((await bot.api.ask("où est-ce ?", bot.api.user(3, "fr"))).text, "Anvers")
         document = await bot.api.ask("/calendar", user, method="sendDocument")
         [(filename, content, _)] = document.files.values()
@@ -102,13 +123,20 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
         assert reply.text.startswith("The next edition of Science for Health has not been announced yet")
         await bot.api.press(reply, "Tell me about the next edition", bot.api.user(1))
         done = await bot.api.wait_for(lambda c: c.chat_id == 1 and c.text.startswith("Done!"))
-        assert done.text == "Done! I'll tell you as soon as the next edition of Science for Health is announced. Send /stop to unsubscribe."
+        assert (
+            done.text
+            == "Done! I'll tell you as soon as the next edition of Science for Health is announced. Send /stop to unsubscribe."
+        )
         nl = await bot.api.ask("/remind", bot.api.user(2, "nl"))
         assert nl.text.startswith("Klaar! Ik laat het je weten zodra de volgende editie")
         assert (await bot.api.ask("/remind", bot.api.user(2, "nl"))).text.startswith("Je staat al op de lijst")
-        assert (await bot.api.ask("/status", bot.api.user(2, "nl"))).text.startswith("Je bent ingeschreven: ik laat het je weten")
+        assert (await bot.api.ask("/status", bot.api.user(2, "nl"))).text.startswith(
+            "Je bent ingeschreven: ik laat het je weten"
+        )
         last_year = await bot.api.ask("who gave the keynote last year?", bot.api.user(3))
-        assert fill("the keynote “{keynote_title}” was given by {keynote_speaker}", knowledge=load(kb)) in last_year.text
+        assert (
+            fill("the keynote “{keynote_title}” was given by {keynote_speaker}", knowledge=load(kb)) in last_year.text
+        )
         # The organisers publish the next edition: new values, the old ones kept under past_editions.
         past = (
             'past_editions:\n- edition: "2025"\n  date: 2025-11-04\n  facts:\n'
@@ -132,8 +160,11 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
             "New edition message sent: 2 delivered, 0 unsubscribed because they blocked the bot, 0 failed "
             "(press Notify subscribers again to retry them), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         )
-        await bot.api.press(preview, "Notify subscribers", admin)  # a second press (or a second admin) sends nothing more
-        await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("New edition message sent: 0 delivered"))
+        # a second press (or a second admin) sends nothing more
+        await bot.api.press(preview, "Notify subscribers", admin)
+        await bot.api.wait_for(
+            lambda c: c.chat_id == ADMIN and c.text.startswith("New edition message sent: 0 delivered")
+        )
         news = [c for c in bot.api.sent() if c.chat_id in (1, 2) and "2026" in c.text]
         assert sorted(c.chat_id or 0 for c in news) == [1, 2]
         by_chat = {c.chat_id: c.text for c in news}
@@ -161,7 +192,11 @@ async def test_a_stale_notify_button_sends_nothing(tmp_path: Path) -> None:
         await bot.api.ask("/remind", bot.api.user(1))
         tap = Call(
             "sendMessage",
-            {"chat_id": ADMIN, "text": "", "reply_markup": {"inline_keyboard": [[{"text": "Notify", "callback_data": "ne:1999"}]]}},
+            {
+                "chat_id": ADMIN,
+                "text": "",
+                "reply_markup": {"inline_keyboard": [[{"text": "Notify", "callback_data": "ne:1999"}]]},
+            },
         )
         await bot.api.press(tap, "Notify", admin)
         refused = await bot.api.wait_for(lambda c: c.chat_id == ADMIN and c.method == "sendMessage")
@@ -172,9 +207,13 @@ async def test_a_stale_notify_button_sends_nothing(tmp_path: Path) -> None:
 async def command_names(bot: Harness, start: int) -> set[str]:
     """The private-chat command menu (English) registered after call number ``start``."""
     call = await bot.api.wait_for(
-        lambda c: bot.api.calls.index(c) >= start and c.method == "setMyCommands"
-        and c.params["scope"]["type"] == "all_private_chats" and not c.params.get("language_code")
-    )  # fmt: skip
+        lambda c: (
+            bot.api.calls.index(c) >= start
+            and c.method == "setMyCommands"
+            and c.params["scope"]["type"] == "all_private_chats"
+            and not c.params.get("language_code")
+        )
+    )
     return {c["command"] for c in call.params["commands"]}
 
 
@@ -183,7 +222,11 @@ async def test_commands_follow_the_knowledge_removed_renamed_or_added(tmp_path: 
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         assert {"when", "where", "keynote", "themes", "register"} <= await command_names(bot, 0)
         faq = kb_dir / "faq.yaml"
-        text = faq.read_text(encoding="utf-8").replace("  command: when\n", "", 1).replace("  command: themes\n", "  command: topics\n", 1)
+        text = (
+            faq.read_text(encoding="utf-8")
+            .replace("  command: when\n", "", 1)
+            .replace("  command: themes\n", "  command: topics\n", 1)
+        )
         faq.write_text(text, encoding="utf-8")
         start = len(bot.api.calls)
         assert (await bot.api.ask("/reload", bot.api.user(ADMIN))).text.startswith("Knowledge reloaded.")

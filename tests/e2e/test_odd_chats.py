@@ -52,7 +52,9 @@ async def test_an_anonymous_group_admin_can_forget_the_group(tmp_path: Path, cap
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_the_placeholder_account_without_sender_chat_is_refused_politely(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_the_placeholder_account_without_sender_chat_is_refused_politely(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     """/forget from the placeholder account Telegram cannot look up gets the "administrators only" reply, never an error."""
     async with running_bot(tmp_path / "data") as bot:
         group = bot.api.group()

@@ -50,7 +50,9 @@ async def test_valid_edit_while_running_changes_answers_and_tells_admins(tmp_pat
             "Facts changed:\naddress: – → Mont des Arts\nvenue: – → Square Brussels Meeting Centre"
         )
         reply = await bot.api.ask("where is it?")
-        assert reply.text == fill("{name} {edition} takes place at Square Brussels Meeting Centre, in {city} ({country}).")
+        assert reply.text == fill(
+            "{name} {edition} takes place at Square Brussels Meeting Centre, in {city} ({country})."
+        )
         address = await bot.api.ask("what is the address?")
         assert address.text == fill("The address of {name} {edition}: Mont des Arts, {city}.")
 
@@ -167,7 +169,9 @@ async def test_version_tells_an_admin_which_release_runs_and_is_in_the_admins_me
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         assert (await bot.api.ask("/version", bot.api.user(ADMIN))).text == f"Running sfh-assistant {__version__}."
         menus = {
-            c.params["scope"]["type"]: [d["command"] for d in c.params["commands"]] for c in bot.api.calls if c.method == "setMyCommands"
+            c.params["scope"]["type"]: [d["command"] for d in c.params["commands"]]
+            for c in bot.api.calls
+            if c.method == "setMyCommands"
         }
         assert menus["chat"][-1] == "version"
         assert "version" not in menus["all_private_chats"]

@@ -8,7 +8,9 @@ from pathlib import Path
 from bot.knowledge import load
 from tests.e2e.harness import running_bot
 
-TEXT = "The poster session opens in the winter garden right after the keynote, with forty posters from young researchers."
+TEXT = (
+    "The poster session opens in the winter garden right after the keynote, with forty posters from young researchers."
+)
 
 
 async def test_a_question_only_a_passage_answers_gets_the_quote_in_telegram(tmp_path: Path, kb_dir: Path) -> None:

@@ -16,8 +16,14 @@ from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
 def bot_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     """The environment for a bot process: the fake's URL and token, DEBUG logging, a private data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ADMIN_", "ORGANISER_", "WEBHOOK_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=api_url, DATA_DIR=str(data_dir), LOG_LEVEL="DEBUG", BROADCAST_RATE="500",
-               ENV_FILE=str(data_dir.parent / "no.env"))  # fmt: skip
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api_url,
+        DATA_DIR=str(data_dir),
+        LOG_LEVEL="DEBUG",
+        BROADCAST_RATE="500",
+        ENV_FILE=str(data_dir.parent / "no.env"),
+    )
     env.update(KNOWLEDGE_DIR=str(KNOWLEDGE))
     env.update(extra)
     return env
@@ -61,7 +67,9 @@ class BotProcess:
             return next((line for line in self.err if needle in line), None)
 
         async with self.changed:
-            await asyncio.wait_for(self.changed.wait_for(lambda: found() is not None or self.process.returncode is not None), timeout)
+            await asyncio.wait_for(
+                self.changed.wait_for(lambda: found() is not None or self.process.returncode is not None), timeout
+            )
         line = found()
         assert line is not None, self.stderr
         return line
@@ -96,7 +104,14 @@ class BotProcess:
 async def start_bot(env: dict[str, str]) -> BotProcess:
     """Start ``python -m bot run`` in the project folder."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     return BotProcess(process)
 
@@ -128,7 +143,10 @@ async def test_missing_token_is_one_clear_line(tmp_path: Path) -> None:
     del env["TELEGRAM_BOT_TOKEN"]
     process = await start_bot(env)
     assert await process.wait() == 2
-    assert process.stderr.strip() == "error: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token"
+    assert (
+        process.stderr.strip()
+        == "error: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and export its token"
+    )
 
 
 async def test_malformed_token_is_rejected_without_echoing_it(tmp_path: Path) -> None:
@@ -141,7 +159,9 @@ async def test_malformed_token_is_rejected_without_echoing_it(tmp_path: Path) ->
 
 async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path, kb_dir: Path) -> None:
     """``run`` with an invalid knowledge base lists the problems with file and line and exits 1."""
-    (kb_dir / "event.yaml").write_text((kb_dir / "event.yaml").read_text().replace("timezone: Europe/Brussels", "timezone: Nowhere/Land"))
+    (kb_dir / "event.yaml").write_text(
+        (kb_dir / "event.yaml").read_text().replace("timezone: Europe/Brussels", "timezone: Nowhere/Land")
+    )
     process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path, KNOWLEDGE_DIR=str(kb_dir)))
     assert await process.wait() == 1
     line = line_of(kb_dir / "event.yaml", "  timezone: Nowhere/Land")

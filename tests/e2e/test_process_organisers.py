@@ -16,13 +16,21 @@ ORGANISERS = -100555
 QUESTION = "is there a cloakroom for my coat"
 
 
-async def test_organiser_reply_reaches_the_attendee_and_becomes_an_entry_then_undone(tmp_path: Path, kb_dir: Path) -> None:
+async def test_organiser_reply_reaches_the_attendee_and_becomes_an_entry_then_undone(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """Attendee asks, presses "Ask the organisers"; an organiser's reply reaches them; an admin adds it; /undo restores faq.yaml."""
     original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
     api = FakeBotApi()
     group = api.group(ORGANISERS, "Organisers")
     async with LoopbackServer(api) as server:
-        env = bot_env(server.url, tmp_path / "data", KNOWLEDGE_DIR=str(kb_dir), ORGANISER_CHAT_ID=str(ORGANISERS), ADMIN_IDS=str(ADMIN))
+        env = bot_env(
+            server.url,
+            tmp_path / "data",
+            KNOWLEDGE_DIR=str(kb_dir),
+            ORGANISER_CHAT_ID=str(ORGANISERS),
+            ADMIN_IDS=str(ADMIN),
+        )
         process = await start_bot(env)
         try:
             await api.wait_for(lambda c: c.method == "setMyShortDescription", timeout=30)
@@ -33,9 +41,16 @@ async def test_organiser_reply_reaches_the_attendee_and_becomes_an_entry_then_un
             forwarded = await api.wait_for(lambda c: api.calls.index(c) >= start and c.chat_id == ORGANISERS)
             await api.wait_for(lambda c: api.calls.index(c) >= start and c.chat_id == 1001)  # "passed on"
             start = len(api.calls)
-            await api.send("Yes, next to the entrance.", api.user(555, first_name="Olivia"), group, reply_to_message=as_message(forwarded))
+            await api.send(
+                "Yes, next to the entrance.",
+                api.user(555, first_name="Olivia"),
+                group,
+                reply_to_message=as_message(forwarded),
+            )
             delivered = await api.wait_for(lambda c: api.calls.index(c) >= start and c.chat_id == 1001)
-            assert delivered.text == f"The organisers answered your question “{QUESTION}”:\n\nYes, next to the entrance."
+            assert (
+                delivered.text == f"The organisers answered your question “{QUESTION}”:\n\nYes, next to the entrance."
+            )
             confirmed = await api.wait_for(lambda c: api.calls.index(c) >= start and c.chat_id == ORGANISERS)
             start = len(api.calls)
             await api.press(confirmed, "Add as an answer", api.user(ADMIN))
@@ -81,7 +96,9 @@ async def test_forget_removes_the_attendees_words_from_the_edit_history(tmp_path
     data = tmp_path / "data"
     undone, kept = QUESTION, "do you sell pizza"
     async with LoopbackServer(api) as server:
-        env = bot_env(server.url, data, KNOWLEDGE_DIR=str(kb_dir), ORGANISER_CHAT_ID=str(ORGANISERS), ADMIN_IDS=str(ADMIN))
+        env = bot_env(
+            server.url, data, KNOWLEDGE_DIR=str(kb_dir), ORGANISER_CHAT_ID=str(ORGANISERS), ADMIN_IDS=str(ADMIN)
+        )
         process = await start_bot(env)
         try:
             await api.wait_for(lambda c: c.method == "setMyShortDescription", timeout=30)
@@ -95,7 +112,8 @@ async def test_forget_removes_the_attendees_words_from_the_edit_history(tmp_path
             assert undone.encode() not in data_files(data)
             assert (await api.ask("/forget", bob)).text == "Done: I deleted everything I stored about this chat."
             assert kept.encode() not in data_files(data)
-            assert f"- {kept}\n" in (kb_dir / "faq.yaml").read_text(encoding="utf-8")  # adopted: now the organisers' text
+            # adopted: now the organisers' text
+            assert f"- {kept}\n" in (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         finally:
             process.send_signal(signal.SIGINT)
             await asyncio.wait_for(process.communicate(), 30)

@@ -27,7 +27,9 @@ async def test_an_idle_hour_writes_fewer_than_ten_lines_at_info(tmp_path: Path) 
         try:
             async with process.changed:
                 await asyncio.wait_for(
-                    process.changed.wait_for(lambda: process.stderr.count(WATCHER_RAN) >= RUNS_PER_HOUR or process.returncode is not None),
+                    process.changed.wait_for(
+                        lambda: process.stderr.count(WATCHER_RAN) >= RUNS_PER_HOUR or process.returncode is not None
+                    ),
                     120,
                 )
         finally:
@@ -37,7 +39,9 @@ async def test_an_idle_hour_writes_fewer_than_ten_lines_at_info(tmp_path: Path) 
     assert sum(WATCHER_RAN in line for line in lines) >= RUNS_PER_HOUR
     levels = ("INFO", "WARNING", "ERROR", "CRITICAL")
     shown_at_info = [
-        line for line in lines if line.split(" ", 3)[2:3] and line.split(" ", 3)[2] in levels and FAST_INTERVAL_ONLY not in line
+        line
+        for line in lines
+        if line.split(" ", 3)[2:3] and line.split(" ", 3)[2] in levels and FAST_INTERVAL_ONLY not in line
     ]
     assert len(shown_at_info) < 10, "\n".join(shown_at_info)
     assert [line.split(": ", 1)[1] for line in shown_at_info] == ["polling for updates", "stopped"]
@@ -57,7 +61,9 @@ async def test_log_format_json_writes_one_json_object_per_line(tmp_path: Path) -
     assert code == 0, process.stderr
     records = [json.loads(line) for line in process.stderr.splitlines()]
     assert {tuple(sorted(record)) for record in records} == {("level", "logger", "message", "time")}
-    assert ("INFO", "bot.telegram_app.runner", "polling for updates") in [(r["level"], r["logger"], r["message"]) for r in records]
+    assert ("INFO", "bot.telegram_app.runner", "polling for updates") in [
+        (r["level"], r["logger"], r["message"]) for r in records
+    ]
     assert records[-1]["message"] == "stopped"
     assert TOKEN not in process.stderr
 

@@ -31,7 +31,9 @@ async def test_remind_subscribes_and_status_says_when(bot: Harness) -> None:
     """/remind subscribes with the next reminder's local time; /status repeats it; /stop unsubscribes."""
     reply = await bot.api.ask("/remind")
     assert (
-        reply.text == fill("Done! I'll remind you before {name} {edition}.") + f" Next reminder: {WEEK_BEFORE}. Send /stop to unsubscribe."
+        reply.text
+        == fill("Done! I'll remind you before {name} {edition}.")
+        + f" Next reminder: {WEEK_BEFORE}. Send /stop to unsubscribe."
     )
     assert (await bot.api.ask("/remind")).text == f"You're already subscribed. Next reminder: {WEEK_BEFORE}."
     assert (await bot.api.ask("/status")).text == f"You're subscribed. Next reminder: {WEEK_BEFORE}."
@@ -54,14 +56,20 @@ async def test_subscribing_too_late_is_refused_honestly(tmp_path: Path) -> None:
     """After the last reminder (on the day), /remind explains instead of subscribing."""
     async with running_bot(tmp_path / "a", now=AFTER_LAST) as bot:
         reply = await bot.api.ask("/remind")
-        assert reply.text == fill("All reminders for {name} {edition} have already gone out ({date}), so I haven't subscribed you.")
+        assert reply.text == fill(
+            "All reminders for {name} {edition} have already gone out ({date}), so I haven't subscribed you."
+        )
         assert bot.runtime.store.subscribers() == []
 
 
 async def test_reminder_jobs_are_scheduled_with_stable_names(bot: Harness) -> None:
     """At start-up each reminder from knowledge/ becomes a job named after it, carrying its local time."""
     assert bot.app.job_queue is not None
-    jobs = {j.name: cast("dict[str, str]", j.data)["at"] for j in bot.app.job_queue.jobs() if j.name and j.name.startswith("reminder:")}
+    jobs = {
+        j.name: cast("dict[str, str]", j.data)["at"]
+        for j in bot.app.job_queue.jobs()
+        if j.name and j.name.startswith("reminder:")
+    }
     assert jobs == {
         "reminder:week-before": at_day(-7, 9).isoformat(),
         "reminder:day-before": at_day(-1, 9).isoformat(),
@@ -79,7 +87,9 @@ async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Ha
     assert sent == {
         1: shown("Tomorrow: {name} {edition}, {date}, in {city}. Theme: “{theme}”, focus: “{focus}”. See you there!"),
         2: shown("Morgen: {name} {edition}, {date}, in {city}. Thema: “{theme}”, focus: “{focus}”. Tot dan!", "nl"),
-        3: shown("Demain : {name} {edition}, le {date}, à {city}. Thème : « {theme} », focus : « {focus} ». À demain !", "fr"),
+        3: shown(
+            "Demain : {name} {edition}, le {date}, à {city}. Thème : « {theme} », focus : « {focus} ». À demain !", "fr"
+        ),
     }
     start = len(bot.api.calls)
     await run_job(bot, "reminder:day-before")
@@ -128,12 +138,24 @@ async def test_broadcast_survives_429_403_and_5xx(bot: Harness) -> None:
     bot.api.fail("sendMessage", 502, "Bad Gateway", chat_id=4)
     start = len(bot.api.calls)
     await run_job(bot, "reminder:week-before")
-    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None]
+    delivered = [
+        c.chat_id
+        for c in bot.api.calls[start:]
+        if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None
+    ]
     assert sorted(delivered) == [1, 2, 5]
     assert not bot.runtime.store.is_subscribed(3)
-    assert bot.runtime.store.delivery_counts(f"reminder:{KB.event.edition}:week-before") == {"sent": 3, "blocked": 1, "failed": 1}
+    assert bot.runtime.store.delivery_counts(f"reminder:{KB.event.edition}:week-before") == {
+        "sent": 3,
+        "blocked": 1,
+        "failed": 1,
+    }
     await run_job(bot, "reminder-retry:week-before")
-    delivered = [c.chat_id for c in bot.api.calls[start:] if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None]
+    delivered = [
+        c.chat_id
+        for c in bot.api.calls[start:]
+        if c.method == "sendMessage" and c.status == 200 and c.chat_id is not None
+    ]
     assert sorted(delivered) == [1, 2, 4, 5]
 
 
@@ -150,12 +172,16 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         )
         assert preview.button_texts == ["Send", "Cancel"]
         await bot.api.press(preview, "Send", admin)
-        final = await bot.api.wait_for(lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent"))
+        final = await bot.api.wait_for(
+            lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent")
+        )
         assert (
             final.text
             == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         )
-        deliveries = [c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."]
+        deliveries = [
+            c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."
+        ]
         assert sorted(c.chat_id or 0 for c in deliveries) == [u for u in range(100, 125) if u != 110]
         progress = [c.text for c in bot.api.sent("editMessageText")]
         assert progress[0].startswith("Sending… ")

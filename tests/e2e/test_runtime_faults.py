@@ -43,7 +43,13 @@ async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(t
             api.fail("sendMessage", 502, "Bad Gateway", chat_id=3131, times=4)
             reply = await api.ask("where is science for health?", user)
             assert fill("{city}") in reply.text
-            assert [c.status for c in api.calls if c.method == "sendMessage" and c.chat_id == 3131] == [502, 502, 502, 502, 200]
+            assert [c.status for c in api.calls if c.method == "sendMessage" and c.chat_id == 3131] == [
+                502,
+                502,
+                502,
+                502,
+                200,
+            ]
         finally:
             code = await process.interrupt()
     assert code == 0, process.stderr
@@ -51,7 +57,12 @@ async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(t
 
 async def test_ctrl_c_during_the_start_up_retries_stops_quietly(tmp_path: Path) -> None:
     """Ctrl-C while the bot waits to retry an unreachable Telegram: it exits at once with 130, no traceback, no task left pending."""
-    env = bot_env(f"http://127.0.0.1:{closed_port()}", tmp_path / "data", TELEGRAM_CONNECT_ATTEMPTS="5", TELEGRAM_RETRY_SECONDS="60")
+    env = bot_env(
+        f"http://127.0.0.1:{closed_port()}",
+        tmp_path / "data",
+        TELEGRAM_CONNECT_ATTEMPTS="5",
+        TELEGRAM_RETRY_SECONDS="60",
+    )
     process = await start_bot(env)
     await process.log_line("retrying in")
     process.send_signal(signal.SIGINT)

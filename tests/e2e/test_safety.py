@@ -42,7 +42,14 @@ async def bot_process(tmp_path: Path, api: FakeBotApi, cwd: Path = ROOT, **extra
         env = bot_env(server.url, tmp_path / "data", **extra)
         env = {k: v for k, v in env.items() if v != "-"}  # "-" removes a variable
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=cwd,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         assert process.stdout is not None
         assert process.stderr is not None
@@ -69,7 +76,9 @@ PERSONAL = "who painted the mona lisa? I am Alice Dupont, call me on +32 470 12 
 TRACES = (b"Alice", b"Dupont", b"470 12 34 56", b"mona lisa", USER_ID.to_bytes(4, "big"), str(USER_ID).encode())
 
 
-async def test_forget_leaves_none_of_the_users_text_in_any_file_of_data_dir(tmp_path: Path, assistant: Assistant) -> None:
+async def test_forget_leaves_none_of_the_users_text_in_any_file_of_data_dir(
+    tmp_path: Path, assistant: Assistant
+) -> None:
     """After /forget the raw bytes of every file in DATA_DIR (database, WAL, keys) hold none of the user's text or id; nor do the logs."""
     api = FakeBotApi()
     alice = api.user(USER_ID, "en", first_name="Alice")
@@ -131,11 +140,16 @@ async def test_privacy_names_who_is_responsible_and_how_to_reach_them(tmp_path: 
         text = (await bot.api.ask("/privacy")).text
     assert text.endswith(fill("Responsible for this data: the organisers of {name} {edition}, who run this bot."))
     event = kb_dir / "event.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace("contact: null", "contact: privacy@example.org", 1), encoding="utf-8")
+    event.write_text(
+        event.read_text(encoding="utf-8").replace("contact: null", "contact: privacy@example.org", 1), encoding="utf-8"
+    )
     async with running_bot(tmp_path / "data2", knowledge_dir=kb_dir) as bot:
         french = (await bot.api.ask("/privacy", bot.api.user(601, "fr"))).text
     assert french.endswith(
-        fill("Responsables de ces données : les organisateurs de {name} {edition}, qui gèrent ce bot. Contact : privacy@example.org.", "fr")
+        fill(
+            "Responsables de ces données : les organisateurs de {name} {edition}, qui gèrent ce bot. Contact : privacy@example.org.",
+            "fr",
+        )
     )
 
 
@@ -184,12 +198,16 @@ async def test_long_entry_ids_fit_in_64_bytes_of_callback_data(tmp_path: Path, e
     edit("faq.yaml", "- id: capital_markets", f"- id: {long_id}")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         snapshot = bot.runtime.snapshot
-        title = bot.runtime.snapshot.assistant.renderer("en", bot.clock()).localised(dict(snapshot.knowledge.by_id[long_id].title))
+        title = bot.runtime.snapshot.assistant.renderer("en", bot.clock()).localised(
+            dict(snapshot.knowledge.by_id[long_id].title)
+        )
         for command in ("/start", "/faq"):
             menu = await bot.api.ask(command)
             assert all(len(b["callback_data"].encode()) <= 64 for row in menu.buttons for b in row)
         await bot.api.press(menu, title)
-        answer = await bot.api.wait_for(lambda c: c.method == "sendMessage" and c.params.get("_message_id", 0) > menu.params["_message_id"])
+        answer = await bot.api.wait_for(
+            lambda c: c.method == "sendMessage" and c.params.get("_message_id", 0) > menu.params["_message_id"]
+        )
         expected = snapshot.assistant.answer_entry(long_id, "en", bot.clock())
         assert expected is not None
         assert answer.text == expected.text
@@ -206,7 +224,9 @@ async def test_inline_flood_never_silences_a_private_chat(tmp_path: Path, assist
     """Inline queries have their own limit; messages per chat get one notice; a refused tap is still answered."""
     api = FakeBotApi()
     user = api.user(800)
-    async with bot_process(tmp_path, api, LOG_LEVEL="INFO", FLOOD_LIMIT_PER_MINUTE="3", INLINE_FLOOD_LIMIT_PER_MINUTE="4"):
+    async with bot_process(
+        tmp_path, api, LOG_LEVEL="INFO", FLOOD_LIMIT_PER_MINUTE="3", INLINE_FLOOD_LIMIT_PER_MINUTE="4"
+    ):
         for length in range(1, 9):  # one inline query per keystroke
             await api.inline("keynote"[:length] or "k", user)
         assert (await api.ask("/start", user)).text  # answered: the 8 inline queries were not charged to the chat
@@ -252,9 +272,13 @@ async def test_replies_go_to_the_forum_topic_they_came_from(tmp_path: Path) -> N
 
 async def test_dot_env_is_read_and_the_environment_wins(tmp_path: Path) -> None:
     """``.env`` in the working directory supplies the token; a variable set in the environment wins over the file."""
-    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={TOKEN}\nTELEGRAM_API_URL=http://127.0.0.1:9\n", encoding="utf-8")
+    (tmp_path / ".env").write_text(
+        f"TELEGRAM_BOT_TOKEN={TOKEN}\nTELEGRAM_API_URL=http://127.0.0.1:9\n", encoding="utf-8"
+    )
     api = FakeBotApi()
-    async with bot_process(tmp_path, api, cwd=tmp_path, TELEGRAM_BOT_TOKEN="-", ENV_FILE="-", KNOWLEDGE_DIR=str(KNOWLEDGE)) as output:
+    async with bot_process(
+        tmp_path, api, cwd=tmp_path, TELEGRAM_BOT_TOKEN="-", ENV_FILE="-", KNOWLEDGE_DIR=str(KNOWLEDGE)
+    ) as output:
         assert (await api.ask("/help")).text  # the token came from .env, the fake's URL from the environment
     assert output.status == 0
     assert TOKEN not in output.text

@@ -49,9 +49,12 @@ async def test_rejected_token_is_one_line_without_the_token_at_every_log_level(t
     api = FakeBotApi()
     levels = ("DEBUG", "INFO", "WARNING", "ERROR")
     async with LoopbackServer(api) as server:
-        results = await asyncio.gather(*(
-            finish(bot_env(server.url, tmp_path / f"data-{level}", TELEGRAM_BOT_TOKEN=WRONG_TOKEN, LOG_LEVEL=level)) for level in levels
-        ))  # fmt: skip
+        results = await asyncio.gather(
+            *(
+                finish(bot_env(server.url, tmp_path / f"data-{level}", TELEGRAM_BOT_TOKEN=WRONG_TOKEN, LOG_LEVEL=level))
+                for level in levels
+            )
+        )
     assert [c.method for c in api.calls] == []  # the fake served nothing: every request was refused as unauthorised
     for level, (status, output) in zip(levels, results, strict=True):
         assert status == 2, (level, output)
@@ -75,8 +78,10 @@ async def test_malformed_answers_are_retried_then_one_line(tmp_path: Path) -> No
     async with LoopbackServer(FakeBotApi(), malformed=True) as server:
         status, output = await finish(bot_env(server.url, tmp_path / "data", LOG_LEVEL="ERROR", **FAST_RETRIES))
     assert status == 1
-    line = (f"error: Telegram at {server.url} gave an answer that is not the Bot API's, 3 time(s): "
-            "check TELEGRAM_API_URL (a proxy or a wrong address?), then start again")  # fmt: skip
+    line = (
+        f"error: Telegram at {server.url} gave an answer that is not the Bot API's, 3 time(s): "
+        "check TELEGRAM_API_URL (a proxy or a wrong address?), then start again"
+    )
     assert_one_line_failure(output, line)
     assert output.count("Can not load invalid JSON data") == 3  # logged once per attempt, without a traceback
 
@@ -124,15 +129,24 @@ DAMAGED = "is damaged or not an SQLite database: restore it from a backup, or mo
     ("case", "expected"),
     [
         ("file", "error: DATA_DIR {data} is a file, not a folder: set DATA_DIR to a folder (it is created if missing)"),
-        ("missing parent", "error: DATA_DIR {data} cannot be created because {parent} does not exist: create it or fix DATA_DIR"),
-        ("not writable", "error: DATA_DIR /sys is not writable (Permission denied): fix its permissions or choose another folder"),
+        (
+            "missing parent",
+            "error: DATA_DIR {data} cannot be created because {parent} does not exist: create it or fix DATA_DIR",
+        ),
+        (
+            "not writable",
+            "error: DATA_DIR /sys is not writable (Permission denied): fix its permissions or choose another folder",
+        ),
         ("corrupt", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         ("truncated", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         (
             "damaged key",
             "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)",
         ),
-        ("unreadable key", "error: {data}/pseudonym.key cannot be read (Is a directory): make it a readable file, or delete it"),
+        (
+            "unreadable key",
+            "error: {data}/pseudonym.key cannot be read (Is a directory): make it a readable file, or delete it",
+        ),
     ],
 )
 async def test_unusable_data_dir_is_one_line(tmp_path: Path, case: str, expected: str) -> None:
@@ -172,7 +186,14 @@ async def test_unanswered_command_with_an_unusable_data_dir_is_one_line(tmp_path
     env = bot_env("http://127.0.0.1:9", data)
     env["ENV_FILE"] = str(tmp_path / "no.env")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "unanswered", cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        sys.executable,
+        "-m",
+        "bot",
+        "unanswered",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 1
@@ -188,7 +209,13 @@ async def test_webhook_port_in_use_is_one_line(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         api = FakeBotApi()
         async with LoopbackServer(api) as server:
-            env = bot_env(server.url, tmp_path / "data", LOG_LEVEL="WARNING", WEBHOOK_URL=f"http://127.0.0.1:{port}", PORT=str(port))
+            env = bot_env(
+                server.url,
+                tmp_path / "data",
+                LOG_LEVEL="WARNING",
+                WEBHOOK_URL=f"http://127.0.0.1:{port}",
+                PORT=str(port),
+            )
             status, output = await finish(env)
     assert status == 1
     line = f"error: cannot serve the webhook on port {port} (Address already in use): choose another PORT or stop what uses it"

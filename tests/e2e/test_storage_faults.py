@@ -86,7 +86,8 @@ async def test_a_write_lock_during_an_announcement_pauses_it_answers_go_on_and_a
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         await subscribers(bot, range(2000, 2100))
         other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
-        bot.api.before_result = at_send(30, lambda: other.execute("BEGIN IMMEDIATE"))  # a backup or a manual sqlite3 session
+        # a backup or a manual sqlite3 session
+        bot.api.before_result = at_send(30, lambda: other.execute("BEGIN IMMEDIATE"))
         await announce(bot)
         await until(bot, lambda: other.in_transaction)
         try:
@@ -109,7 +110,8 @@ async def test_a_write_lock_during_an_announcement_pauses_it_answers_go_on_and_a
 def small_tmpfs(where: Path) -> Iterator[Path]:
     """A 4 MB tmpfs mounted at ``where`` (a real full disk); skips where the OS refuses the mount."""
     where.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)], capture_output=True, check=False)  # noqa: S603, S607
+    mount = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(where)]
+    done = subprocess.run(mount, capture_output=True, check=False)  # noqa: S603
     if done.returncode != 0:
         pytest.skip(f"this OS refuses to mount a tmpfs here (not root?): {done.stderr.decode().strip()}")
     try:
@@ -132,7 +134,9 @@ def fill(directory: Path) -> Path:
     return filler
 
 
-async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_and_it_completes_once(tmp_path: Path) -> None:
+async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_and_it_completes_once(
+    tmp_path: Path,
+) -> None:
     """DATA_DIR fills mid-announcement: questions still get real answers; once space returns, all 60 get it exactly once, one report."""
     with small_tmpfs(tmp_path / "mnt") as mount:
         async with running_bot(mount / "data", admin_ids=frozenset({ADMIN})) as bot:
@@ -196,7 +200,9 @@ async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report
         await bot.api.press(shown[-1], "Send", bot.api.users[ADMIN])
         await until(bot, lambda: bool(reports(bot)))
         await bot.broadcasts_done()
-        assert reports(bot)[0].text.startswith(f"{REPORT}: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed")
+        assert reports(bot)[0].text.startswith(
+            f"{REPORT}: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed"
+        )
         assert bot.app.job_queue is not None
         retry = next(j for j in bot.app.job_queue.jobs() if (j.name or "").startswith(ANNOUNCE_RETRY_PREFIX))
         await retry.run(bot.app)
@@ -207,7 +213,9 @@ async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report
         assert bot.runtime.store.unfinished_announcements() == []
 
 
-async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_completes_when_it_leaves(tmp_path: Path) -> None:
+async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_completes_when_it_leaves(
+    tmp_path: Path,
+) -> None:
     """/forget while a backup holds a read transaction: the reply comes at once; once the reader goes, no file holds the text."""
     import asyncio
 
@@ -217,7 +225,8 @@ async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_co
         await bot.api.ask(secret, user)  # declined: its text is kept for the organisers
         reader = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
         reader.execute("BEGIN")
-        assert reader.execute("SELECT COUNT(*) FROM questions").fetchone()[0] >= 1  # a read snapshot the checkpoint must wait for
+        # a read snapshot the checkpoint must wait for
+        assert reader.execute("SELECT COUNT(*) FROM questions").fetchone()[0] >= 1
         started = time.monotonic()
         reply = await bot.api.ask("/forget", user)
         assert time.monotonic() - started < 2.0
@@ -265,7 +274,8 @@ async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_no
     import bot.telegram_app.broadcast as broadcast_module
     from tests.fakes.botapi import FakeBotApi
 
-    monkeypatch.setattr(broadcast_module, "SETTLE_SECONDS", 0.2)  # how long the stop waits for the lock before keeping the outcomes
+    # how long the stop waits for the lock before keeping the outcomes
+    monkeypatch.setattr(broadcast_module, "SETTLE_SECONDS", 0.2)
     api = FakeBotApi()
     async with running_bot(tmp_path / "data", api=api, admin_ids=frozenset({ADMIN})) as first:
         await subscribers(first, range(2000, 2100))

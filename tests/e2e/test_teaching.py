@@ -30,7 +30,9 @@ async def tap(bot: Harness, message: Call, label: str) -> Call:
     """The admin taps ``label`` under ``message``; returns the bot's next message to the admin."""
     start = len(bot.api.calls)
     await bot.api.press(message, label, bot.api.user(ADMIN))
-    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN and c.method == "sendMessage")
+    return await bot.api.wait_for(
+        lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN and c.method == "sendMessage"
+    )
 
 
 async def new_entry_prompt(bot: Harness) -> Call:
@@ -43,17 +45,26 @@ async def new_entry_prompt(bot: Harness) -> Call:
 async def write_answer(bot: Harness, prompt: Call) -> Call:
     """The admin replies to ``prompt`` with the cloakroom answer; returns the bot's next message to the admin."""
     start = len(bot.api.calls)
-    await bot.api.send("Yes: the cloakroom is next to the entrance.", bot.api.user(ADMIN), reply_to_message=reply_to(prompt))
+    await bot.api.send(
+        "Yes: the cloakroom is next to the entrance.", bot.api.user(ADMIN), reply_to_message=reply_to(prompt)
+    )
     return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
 
 
 def reply_to(call: Call) -> dict[str, Any]:
     """The bot's message in ``call`` as quoted by a reply."""
-    return {"message_id": call.params["_message_id"], "date": 0, "chat": {"id": call.chat_id, "type": "private"},
-            "from": {"id": 123456, "is_bot": True, "first_name": "SfH"}, "text": call.text}  # fmt: skip
+    return {
+        "message_id": call.params["_message_id"],
+        "date": 0,
+        "chat": {"id": call.chat_id, "type": "private"},
+        "from": {"id": 123456, "is_bot": True, "first_name": "SfH"},
+        "text": call.text,
+    }
 
 
-async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_shows_the_new_answer(tmp_path: Path, kb_dir: Path) -> None:
+async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_shows_the_new_answer(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """/unanswered shows titles and the answer each would give; a tap files the question, shows its new answer, twice is once."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
@@ -69,7 +80,9 @@ async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_sho
         assert "1. New entry" in listing.button_texts
         assert "1. Ignore" in listing.button_texts
         learned = await tap(bot, listing, f"1. + {venue}")
-        assert learned.text.startswith(f"Added “Is there a cloakroom at the venue?” to “{venue}”. Attendees asking it now get:\n\n")
+        assert learned.text.startswith(
+            f"Added “Is there a cloakroom at the venue?” to “{venue}”. Attendees asking it now get:\n\n"
+        )
         attendee = await bot.api.ask("is there a cloakroom at the venue", bot.api.user(4))
         assert attendee.text in learned.text
         assert learned.text.endswith("Send /undo to take it back.")
@@ -81,19 +94,31 @@ async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_sho
         assert "cloakroom" not in (await bot.api.ask("/unanswered", admin)).text
 
 
-async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(tmp_path: Path, kb_dir: Path) -> None:
+async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """Filing "where is it held" under the price entry would send "where" questions there: refused, with what would break."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
-        listing = Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {
-            "inline_keyboard": [[{"text": "+ price", "callback_data": f"learn:{question_id}:price"}]]}})  # fmt: skip
+        listing = Call(
+            "sendMessage",
+            {
+                "chat_id": ADMIN,
+                "text": "",
+                "reply_markup": {
+                    "inline_keyboard": [[{"text": "+ price", "callback_data": f"learn:{question_id}:price"}]]
+                },
+            },
+        )
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ price")
         assert refused.text.startswith("I did not save it: these questions would then get another answer:\n")
         assert f"“where”: {title(kb_dir, 'venue')} → {title(kb_dir, 'price')}" in refused.text.splitlines()
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == before
-        assert (await bot.api.ask("/undo", bot.api.user(ADMIN))).text == "There is no change made from Telegram to undo."
+        assert (
+            await bot.api.ask("/undo", bot.api.user(ADMIN))
+        ).text == "There is no change made from Telegram to undo."
 
 
 async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_path: Path, kb_dir: Path) -> None:
@@ -101,8 +126,16 @@ async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_pa
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
-        listing = Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {
-            "inline_keyboard": [[{"text": "+ venue", "callback_data": f"learn:{question_id}:venue"}]]}})  # fmt: skip
+        listing = Call(
+            "sendMessage",
+            {
+                "chat_id": ADMIN,
+                "text": "",
+                "reply_markup": {
+                    "inline_keyboard": [[{"text": "+ venue", "callback_data": f"learn:{question_id}:venue"}]]
+                },
+            },
+        )
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ venue")
         assert refused.text.startswith(f"Could not add that phrasing:\n{kb_dir / 'faq.yaml'}:")
@@ -116,19 +149,28 @@ async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb
         admin = bot.api.user(ADMIN)
         original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         prompt = await new_entry_prompt(bot)
-        assert prompt.text == "Write the answer attendees should get for “is there a cloakroom for coats”, as a reply to this message."
+        assert (
+            prompt.text
+            == "Write the answer attendees should get for “is there a cloakroom for coats”, as a reply to this message."
+        )
         assert prompt.params["reply_markup"]["force_reply"] is True
         created = await write_answer(bot, prompt)
-        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        assert created.text.startswith(
+            "New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”."
+        )
         assert "\n\nYes: the cloakroom is next to the entrance.\n\n" in created.text
         edited = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         assert edited.startswith(original.rstrip("\n"))  # everything before is kept byte for byte, comments included
         assert "  questions:\n    en:\n    - is there a cloakroom for coats\n" in edited
         assert edited[len(original.rstrip("\n")) :].startswith("\n\n- id: ")  # a blank line before it, like the others
         assert "    en: 'Yes: the cloakroom is next to the entrance.'\n" in edited
-        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
+        assert (
+            await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))
+        ).text == "Yes: the cloakroom is next to the entrance."
         undone = await bot.api.ask("/undo", admin)
-        assert undone.text == f"Undone: {kb_dir / 'faq.yaml'} is back as it was before the last change made from Telegram."
+        assert (
+            undone.text == f"Undone: {kb_dir / 'faq.yaml'} is back as it was before the last change made from Telegram."
+        )
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == original
         assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))).text.startswith("Sorry")
         assert "cloakroom for coats" in (await bot.api.ask("/unanswered", admin)).text
@@ -197,12 +239,16 @@ async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redo
         assert "- id: parking-bikes\n" in text  # the hand edit is still there
         assert "- is there a cloakroom for coats\n" in text
         assert (await bot.api.ask("is there bike parking", bot.api.user(5))).text == "Bikes go in the courtyard."
-        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))).text == "Yes: the cloakroom is next to the entrance."
+        assert (
+            await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))
+        ).text == "Yes: the cloakroom is next to the entrance."
         assert (await bot.api.ask("/undo", admin)).text.startswith("Undone: ")
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]  # the hand edit stays after /undo
 
 
-async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(
+    tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A hand edit saved while /undo checks the old version makes /undo refuse, saying so; the hand edit is kept."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
@@ -210,11 +256,15 @@ async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(tmp_path: Pat
         await write_answer(bot, prompt)
         saved = hand_edit_during(monkeypatch, kb_dir)
         refused = await bot.api.ask("/undo", admin)
-        assert refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
+        assert (
+            refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
+        )
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]
 
 
-def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(
+    kb_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """When faq.yaml changes under every attempt, the change is refused with a message and the last hand edit stands."""
     from bot import learning
 
@@ -234,13 +284,21 @@ def test_an_edit_that_keeps_meeting_changes_is_refused_and_writes_nothing(kb_dir
     assert "cloakroom" not in faq.read_text(encoding="utf-8")
 
 
-async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_private_chat(tmp_path: Path, kb_dir: Path) -> None:
+async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_private_chat(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """With ORGANISER_CHAT_ID set to the admin's own chat, the reply to "write the answer" still creates the entry."""
-    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN}), organiser_chat_id=ADMIN) as bot:
+    async with running_bot(
+        tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN}), organiser_chat_id=ADMIN
+    ) as bot:
         prompt = await new_entry_prompt(bot)
         created = await write_answer(bot, prompt)
-        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
-        assert (await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))).text == "Yes: the cloakroom is next to the entrance."
+        assert created.text.startswith(
+            "New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”."
+        )
+        assert (
+            await bot.api.ask("is there a cloakroom for coats", bot.api.user(5))
+        ).text == "Yes: the cloakroom is next to the entrance."
 
 
 async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Path, kb_dir: Path) -> None:
@@ -250,12 +308,16 @@ async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Pa
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         created = await write_answer(bot, prompt)
-        assert created.text.startswith("New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”.")
+        assert created.text.startswith(
+            "New entry “Is there a cloakroom for coats” for “is there a cloakroom for coats”."
+        )
         again = await bot.api.ask("/unanswered", admin)
         assert "cloakroom" not in again.text
 
 
-async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """/unanswered ranks candidates in a worker thread with its own matcher: the live one (and its caches) is only used on the loop."""
     import threading
 
@@ -319,7 +381,9 @@ def move_to_the_edition_folder(kb_dir: Path, faq_id: str) -> Path:
     return folder / "faq.yaml"
 
 
-async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(tmp_path: Path, kb_dir: Path) -> None:
+async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(
+    tmp_path: Path, kb_dir: Path
+) -> None:
     """An entry kept in editions/<edition>/faq.yaml learns a phrasing there (faq.yaml untouched), and /undo puts that file back."""
     edition_faq = move_to_the_edition_folder(kb_dir, "venue")
     generic, original = (kb_dir / "faq.yaml").read_text(encoding="utf-8"), edition_faq.read_text(encoding="utf-8")

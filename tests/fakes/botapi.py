@@ -35,7 +35,12 @@ INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", 
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 # Telegram's placeholder sender of an anonymous group administrator's messages (which also carry sender_chat: the group).
-ANONYMOUS_ADMIN: dict[str, Any] = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
+ANONYMOUS_ADMIN: dict[str, Any] = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
 
 
 @dataclass
@@ -159,10 +164,29 @@ class FakeBotApi:
         supergroup = {"id": new_id, "type": "supergroup", "title": group.get("title", "")}
         self.chats[new_id] = supergroup
         self.migrated[int(group["id"])] = new_id
-        await self.push({"message": {"message_id": next(self._message_ids), "date": int(time.time()), "chat": group, "from": user,
-                                     "migrate_to_chat_id": new_id}})  # fmt: skip
-        return await self.push({"message": {"message_id": 1, "date": int(time.time()), "chat": supergroup, "from": user,
-                                            "sender_chat": supergroup, "migrate_from_chat_id": group["id"]}})  # fmt: skip
+        await self.push(
+            {
+                "message": {
+                    "message_id": next(self._message_ids),
+                    "date": int(time.time()),
+                    "chat": group,
+                    "from": user,
+                    "migrate_to_chat_id": new_id,
+                }
+            }
+        )
+        return await self.push(
+            {
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": supergroup,
+                    "from": user,
+                    "sender_chat": supergroup,
+                    "migrate_from_chat_id": group["id"],
+                }
+            }
+        )
 
     async def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update for the bot's next getUpdates."""
@@ -174,7 +198,12 @@ class FakeBotApi:
         return update
 
     def message(
-        self, text: str, user: dict[str, Any], chat: dict[str, Any] | None = None, thread: int | None = None, **extra: Any
+        self,
+        text: str,
+        user: dict[str, Any],
+        chat: dict[str, Any] | None = None,
+        thread: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """A message from ``user`` as Telegram would deliver it, with a bot_command entity for commands (in forum topic ``thread``)."""
         chat = chat or self.chats[user["id"]]
@@ -189,7 +218,9 @@ class FakeBotApi:
             message.update(message_thread_id=thread, is_topic_message=True)
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}
+            ]
         mention = f"@{BOT_USER['username']}"
         if mention in text and not text.startswith("/"):
             offset = text.index(mention)
@@ -198,7 +229,12 @@ class FakeBotApi:
         return message
 
     async def send(
-        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, thread: int | None = None, **extra: Any
+        self,
+        text: str,
+        user: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
+        thread: int | None = None,
+        **extra: Any,
     ) -> dict[str, Any]:
         """``user`` sends ``text`` (in a private chat unless ``chat`` is given; in forum topic ``thread`` if given)."""
         user = user or self.user()
@@ -228,7 +264,11 @@ class FakeBotApi:
         return await self.push({"callback_query": query})
 
     async def tap(
-        self, data: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, thread: int | None = None
+        self,
+        data: str,
+        user: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
+        thread: int | None = None,
     ) -> dict[str, Any]:
         """``user`` taps a button carrying any callback ``data`` (stale or forged) under a bot message in ``chat``."""
         user = user or self.user()
@@ -242,23 +282,42 @@ class FakeBotApi:
         }
         if thread is not None:
             message.update(message_thread_id=thread, is_topic_message=True)
-        query = {"id": str(next(self._update_ids)), "from": user, "chat_instance": "ci", "message": message, "data": data}
+        query = {
+            "id": str(next(self._update_ids)),
+            "from": user,
+            "chat_instance": "ci",
+            "message": message,
+            "data": data,
+        }
         return await self.push({"callback_query": query})
 
     def answered(self, update: dict[str, Any]) -> Call | None:
         """The bot's answerCallbackQuery for the tap in ``update``, if it answered."""
         query_id = update["callback_query"]["id"]
         return next(
-            (c for c in self.calls if c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) == query_id), None
+            (
+                c
+                for c in self.calls
+                if c.method == "answerCallbackQuery" and str(c.params.get("callback_query_id")) == query_id
+            ),
+            None,
         )
 
     async def inline(self, query: str, user: dict[str, Any] | None = None) -> dict[str, Any]:
         """``user`` types ``@bot query`` in any chat."""
         user = user or self.user()
-        return await self.push({"inline_query": {"id": str(next(self._update_ids)), "from": user, "query": query, "offset": ""}})
+        return await self.push(
+            {"inline_query": {"id": str(next(self._update_ids)), "from": user, "query": query, "offset": ""}}
+        )
 
     def fail(
-        self, method: str, status: int, description: str, chat_id: int | None = None, retry_after: int | None = None, times: int = 1
+        self,
+        method: str,
+        status: int,
+        description: str,
+        chat_id: int | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
     ) -> None:
         """Make the next ``times`` matching calls fail."""
         self.failures.append(Failure(method, status, description, chat_id, retry_after, times))
@@ -282,7 +341,11 @@ class FakeBotApi:
 
     def sent(self, method: str = "sendMessage", chat_id: int | None = None) -> list[Call]:
         """Successful calls of ``method`` (to ``chat_id``), in order."""
-        return [c for c in self.calls if c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)]
+        return [
+            c
+            for c in self.calls
+            if c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)
+        ]
 
     def unanswered_callbacks(self) -> list[dict[str, Any]]:
         """Button presses the bot never answered with answerCallbackQuery (their spinner would still turn)."""
@@ -306,14 +369,23 @@ class FakeBotApi:
         chat_id = _chat_of(update)
 
         def match(c: Call) -> bool:
-            return self.calls.index(c) >= start and c.method == method and c.status == 200 and (chat_id is None or c.chat_id == chat_id)
+            return (
+                self.calls.index(c) >= start
+                and c.method == method
+                and c.status == 200
+                and (chat_id is None or c.chat_id == chat_id)
+            )
 
         return await self.wait_for(match, timeout)
 
     async def ask(
-        self, text: str, user: dict[str, Any] | None = None, chat: dict[str, Any] | None = None, method: str = "sendMessage",
+        self,
+        text: str,
+        user: dict[str, Any] | None = None,
+        chat: dict[str, Any] | None = None,
+        method: str = "sendMessage",
         thread: int | None = None,
-    ) -> Call:  # fmt: skip
+    ) -> Call:
         """Send ``text`` and return the bot's reply."""
         start = len(self.calls)
         update = await self.send(text, user, chat, thread)
@@ -354,8 +426,12 @@ class FakeBotApi:
             call.status = 400
             self.calls.append(call)
             await self._notify()
-            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
-                         "parameters": {"migrate_to_chat_id": self.migrated[call.chat_id]}}  # fmt: skip
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": self.migrated[call.chat_id]},
+            }
         if failure is None and method in SENDING and call.chat_id is not None and call.chat_id not in self.chats:
             failure = Failure(method, 400, "Bad Request: chat not found")
         if failure is None:
@@ -385,8 +461,13 @@ class FakeBotApi:
             return Failure(method, 400, error.description)
         if method == "getChatMember" and int(params.get("user_id") or 0) == ANONYMOUS_ADMIN["id"]:
             return Failure(method, 400, "Bad Request: user not found")  # the placeholder is nobody's membership
-        if method == "answerCallbackQuery" and self.callback_queries.pop(str(params.get("callback_query_id")), None) is None:
-            return Failure(method, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if (
+            method == "answerCallbackQuery"
+            and self.callback_queries.pop(str(params.get("callback_query_id")), None) is None
+        ):
+            return Failure(
+                method, 400, "Bad Request: query is too old and response timeout expired or query ID is invalid"
+            )
         return None
 
     def _failure_for(self, method: str, chat_id: int | None) -> Failure | None:
@@ -413,7 +494,8 @@ class FakeBotApi:
                     self.changed.notify_all()
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(
-                            self.changed.wait_for(lambda: bool(self.updates) or self._poller != me or self.revoked), timeout
+                            self.changed.wait_for(lambda: bool(self.updates) or self._poller != me or self.revoked),
+                            timeout,
                         )
             finally:
                 self.long_polls -= 1
@@ -427,7 +509,9 @@ class FakeBotApi:
             return BOT_USER
         if method == "getChatMember":
             user_id = int(call.params["user_id"])
-            status = "administrator" if user_id in self.chat_admins.get(int(call.params["chat_id"]), set()) else "member"
+            status = (
+                "administrator" if user_id in self.chat_admins.get(int(call.params["chat_id"]), set()) else "member"
+            )
             member: dict[str, Any] = {
                 "status": status,
                 "user": self.users.get(user_id, {"id": user_id, "is_bot": False, "first_name": "?"}),
@@ -468,14 +552,22 @@ class FakeBotApi:
                 message["text"] = call.params.get("text", "")
             if method == "sendDocument":
                 name = next(iter(call.files.values()))[0] if call.files else "file"
-                message["document"] = {"file_id": f"doc{message_id}", "file_unique_id": f"u{message_id}", "file_name": name}
+                message["document"] = {
+                    "file_id": f"doc{message_id}",
+                    "file_unique_id": f"u{message_id}",
+                    "file_name": name,
+                }
                 if call.params.get("caption"):
                     message["caption"] = call.params["caption"]
             if method == "sendVenue":
                 message["venue"] = {
-                    "location": {"latitude": float(call.params["latitude"]), "longitude": float(call.params["longitude"])},
-                    "title": call.params.get("title", ""), "address": call.params.get("address", ""),
-                }  # fmt: skip
+                    "location": {
+                        "latitude": float(call.params["latitude"]),
+                        "longitude": float(call.params["longitude"]),
+                    },
+                    "title": call.params.get("title", ""),
+                    "address": call.params.get("address", ""),
+                }
             return message
         known_true = {
             "answerCallbackQuery", "answerInlineQuery", "sendChatAction", "setMyCommands", "setMyDescription",
@@ -532,7 +624,10 @@ def parse_html(text: str) -> str:
             tag = _TAG.match(text, position)
             if tag is None:
                 raise fail(
-                    "Unexpected end of name token" if text[position + 1 : position + 2].strip() else "Unexpected character", position
+                    "Unexpected end of name token"
+                    if text[position + 1 : position + 2].strip()
+                    else "Unexpected character",
+                    position,
                 )
             closing, name, attributes = tag.group(1) == "/", tag.group(2).lower(), tag.group(3)
             if name not in HTML_TAGS:
@@ -543,7 +638,8 @@ def parse_html(text: str) -> str:
                 open_tags.pop()
             else:
                 found = {
-                    m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "") for m in _ATTRIBUTE.finditer(attributes)
+                    m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "")
+                    for m in _ATTRIBUTE.finditer(attributes)
                 }
                 unknown = set(found) - HTML_TAGS[name]
                 if unknown:
@@ -560,7 +656,10 @@ def parse_html(text: str) -> str:
             entity = _ENTITY.match(text, position)
             if entity is None:
                 raise fail(
-                    "Character entity expected" if text[position + 1 : position + 2] in ("#", "") else "Unsupported HTML entity", position
+                    "Character entity expected"
+                    if text[position + 1 : position + 2] in ("#", "")
+                    else "Unsupported HTML entity",
+                    position,
                 )
             named, decimal, hexadecimal = entity.groups()
             code = int(decimal) if decimal else int(hexadecimal, 16) if hexadecimal else None
@@ -669,9 +768,15 @@ class InProcessRequest(BaseRequest):
         """Nothing to close."""
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None,
-        read_timeout: Any = None, write_timeout: Any = None, connect_timeout: Any = None, pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:  # fmt: skip
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
         """Serve the call from the fake core."""
         prefix = f"/bot{self.api.token}/"
         path = urllib.parse.urlparse(url).path
@@ -737,7 +842,10 @@ class LoopbackServer:
                 else:
                     status, payload = await self._dispatch(target, headers.get("content-type", ""), body)
                     data, kind = json.dumps(payload).encode(), "application/json"
-                writer.write(f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(data)}\r\n\r\n".encode() + data)
+                writer.write(
+                    f"HTTP/1.1 {status} X\r\nContent-Type: {kind}\r\nContent-Length: {len(data)}\r\n\r\n".encode()
+                    + data
+                )
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError, ValueError):
             pass
@@ -752,7 +860,9 @@ class LoopbackServer:
         params: dict[str, Any] = {}
         files: dict[str, tuple[str, bytes, str]] = {}
         if content_type.startswith("multipart/form-data"):
-            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+                f"Content-Type: {content_type}\r\n\r\n".encode() + body
+            )
             for part in message.iter_parts():
                 name = part.get_param("name", header="content-disposition")
                 payload = part.get_payload(decode=True) or b""
