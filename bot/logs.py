@@ -123,6 +123,11 @@ def _demote_chatter(record: logging.LogRecord) -> bool:
     if not _chatter(record):
         return True
     record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+    if record.exc_info is not None and isinstance(record.exc_info[1], asyncio.CancelledError):
+        # A job cancelled by the stop is routine: its line stays, its traceback would read as a crash.
+        record.exc_info, record.exc_text = None, None
+        text = record.getMessage().replace("Error running job", "job", 1)
+        record.msg, record.args = f"{text} was cancelled by the stop", ()
     return logging.getLogger().isEnabledFor(logging.DEBUG)
 
 
