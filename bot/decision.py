@@ -85,7 +85,8 @@ class Featuriser:
         )
         self.columns: dict[str, int] = {}
         self.idf: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
-        self.words_by_length: dict[int, list[str]] = {}
+        # Known words by (first letter, length): a typo keeps its first letter and about its length.
+        self.words_by_start: dict[tuple[str, int], list[str]] = {}
 
     def _surface(self, text: str, words: list[str]) -> Counter[str]:
         """Character n-grams, words, word pairs and concepts of ``text``."""
@@ -104,8 +105,13 @@ class Featuriser:
                     found["k " + token] = 1
         return found
 
-    def features(self, text: str, surface: Counter[str] | None = None) -> tuple[Counter[str], float]:
-        """The features of ``text`` (unseen words replaced by the known word they are a typo of); its unknown share."""
+    def features(
+        self, text: str, surface: Counter[str] | None = None, corrected: dict[str, str | None] | None = None
+    ) -> tuple[Counter[str], float]:
+        """The features of ``text`` (unseen words replaced by the known word they are a typo of); its unknown share.
+
+        ``corrected`` receives each unseen word's correction (``None``: none), for the caller to reuse.
+        """
         words = words_of(text)
         found = self._surface(text, words) if surface is None else surface
         unknown = 0
@@ -114,6 +120,8 @@ class Featuriser:
             if "w " + word in self.columns or len(word) < MIN_WORD or word.isdigit():
                 continue
             known = self.closest(word)
+            if corrected is not None:
+                corrected[word] = known
             if known is None:
                 unknown += 1
             else:
@@ -125,7 +133,7 @@ class Featuriser:
         from rapidfuzz import fuzz, process
 
         low, high = math.ceil(len(word) * 0.75), len(word) + len(word) // 4 + 1
-        candidates = [w for size in range(low, high + 1) for w in self.words_by_length.get(size, ()) if w[0] == word[0]]
+        candidates = [w for size in range(low, high + 1) for w in self.words_by_start.get((word[0], size), ())]
         hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
         return hit[0] if hit else None
 
@@ -137,10 +145,10 @@ class Featuriser:
             frequency.update(surface.keys())
         kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
         self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}
-        self.words_by_length = {}
+        self.words_by_start = {}
         for feature in kept:
             if feature.startswith("w ") and len(feature) - 2 >= MIN_WORD:
-                self.words_by_length.setdefault(len(feature) - 2, []).append(feature[2:])
+                self.words_by_start.setdefault((feature[2], len(feature) - 2), []).append(feature[2:])
         found = [self.features(text, surface) for text, surface in zip(texts, surfaces, strict=True)]
         frequency = Counter()
         for counts, _ in found:
@@ -183,9 +191,9 @@ class DecisionModel:
         self.in_scope = in_scope
         self.off_topic = np.array([label == OFF_TOPIC for label in self.labels])
 
-    def probabilities(self, text: str) -> Floats:
-        """The probability of each class (in ``labels`` order) for ``text``."""
-        columns, values = self.featuriser.vector(*self.featuriser.features(text))
+    def probabilities(self, text: str, corrected: dict[str, str | None] | None = None) -> Floats:
+        """The probability of each class (in ``labels`` order) for ``text`` (``corrected``: see ``features``)."""
+        columns, values = self.featuriser.vector(*self.featuriser.features(text, corrected=corrected))
         logits: Floats = (
             (values @ self.weights[columns]).astype(np.float64) if len(columns) else np.zeros(len(self.labels))
         )
@@ -193,22 +201,25 @@ class DecisionModel:
         exp = np.exp(logits)
         return exp / exp.sum()  # type: ignore[no-any-return]
 
-    def coverage(self, text: str) -> float:
+    def coverage(self, text: str, corrected: dict[str, str | None] | None = None) -> float:
         """How much of ``text`` (IDF-weighted words) the knowledge's own questions use: 1 if all of it, 0 if none."""
         total = known = 0.0
+        corrections = corrected or {}
         for word in dict.fromkeys(words_of(text)):
             weight = self.word_weight.get(word, self.unknown_weight)
             total += weight
-            if word in self.in_scope or (
-                word not in self.word_weight and self.featuriser.closest(word) in self.in_scope
-            ):
+            if word in self.in_scope:
                 known += weight
+            elif word not in self.word_weight:
+                typo_of = corrections[word] if word in corrections else self.featuriser.closest(word)
+                known += weight if typo_of in self.in_scope else 0.0
         return known / total if total else 0.0
 
     def confidences(self, text: str) -> Floats:
         """Each class's confidence for ``text``, 0-100: its probability, entries' scaled by the coverage."""
-        probabilities = self.probabilities(text)
-        return 100.0 * np.where(self.off_topic, probabilities, probabilities * self.coverage(text))
+        corrected: dict[str, str | None] = {}  # unseen words are corrected once, for both
+        probabilities = self.probabilities(text, corrected)
+        return 100.0 * np.where(self.off_topic, probabilities, probabilities * self.coverage(text, corrected))
 
     def rank(self, question: str, limit: int = 5) -> list[Guess]:
         """The likeliest classes for ``question``, best first: the whole message's or its most confident sentence's."""
