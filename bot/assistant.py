@@ -228,7 +228,7 @@ class Assistant:
         tokens = normaliser.tokens(question) if normaliser is not None else ()
         threshold = self.specific_idf(matcher)
         return any(
-            (token in self.concepts or not concepts_only) and matcher.idf.get(token, 0.0) >= threshold
+            (token in self.knowledge.concepts or not concepts_only) and matcher.idf.get(token, 0.0) >= threshold
             for token in tokens
         )
 
@@ -238,15 +238,6 @@ class Assistant:
             1
             + (len(self.knowledge.entries) + (len(self.passages) if matcher is not self.matcher else 0))
             / SPECIFIC_ENTRIES
-        )
-
-    @cached_property
-    def concepts(self) -> frozenset[str]:
-        """The concepts of vocabulary.yaml (its synonym groups' keys, a key of several words giving several)."""
-        from bot.text import fold
-
-        return frozenset(
-            part for v in self.knowledge.vocabulary.values() for key in v.synonyms for part in fold(key).split()
         )
 
     def vetoed(self, question: str, score: float, lang: Lang, passage: bool = False) -> bool:

@@ -16,7 +16,9 @@ from bot.knowledge import Lang, load
 from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill, line_of
 
 
-def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_bot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot ARGS`` from the project root, on the fixture knowledge unless told otherwise, and capture its output."""
     env = env or {**os.environ, "KNOWLEDGE_DIR": str(KNOWLEDGE)}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
@@ -24,7 +26,7 @@ def run_bot(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> s
         input=stdin,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=cwd,
         timeout=60,
         env=env,
         check=False,
@@ -238,15 +240,7 @@ def test_check_outside_the_project_folder_names_the_missing_folder_and_what_to_d
     """``bot check`` run where there is no knowledge folder names the absolute path it looked at and how to point it elsewhere."""
     env = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
     env["PYTHONPATH"] = str(ROOT)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    result = run_bot("check", env=env, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
         f"error: the knowledge folder {tmp_path / 'knowledge'} does not exist: run this in the project folder, "

@@ -16,20 +16,13 @@ import pytest
 from bot.knowledge import Knowledge, load
 from bot.knowledge.cache import cache_dir, knowledge_digest, load_cached
 from tests.conftest import BEFORE, KB, ROOT, entry_for, line_of
+from tests.test_cli import run_bot
 
 
 def ask(question: str, kb_dir: Path, cache: Path | str) -> subprocess.CompletedProcess[str]:
     """``python -m bot ask --json`` on ``kb_dir`` with its cache in ``cache``, as a separate process."""
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": str(cache)}
-    return subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bot", "ask", "--json", "--lang", "en", "--now", BEFORE.isoformat(), question],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    return run_bot("ask", "--json", "--lang", "en", "--now", BEFORE.isoformat(), question, env=env)
 
 
 def answer_of(result: subprocess.CompletedProcess[str]) -> str:
@@ -100,15 +93,7 @@ def test_the_cache_can_be_turned_off(kb_dir: Path, tmp_path: Path) -> None:
     """``BOT_CACHE_DIR=off`` answers without writing a cache anywhere (not even under XDG_CACHE_HOME)."""
     home = tmp_path / "xdg"
     env = {**os.environ, "KNOWLEDGE_DIR": str(kb_dir), "BOT_CACHE_DIR": "off", "XDG_CACHE_HOME": str(home)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json", "where is it?"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    result = run_bot("ask", "--json", "where is it?", env=env)
     assert json.loads(result.stdout)["faq_id"] == entry_for("where")
     assert not home.exists()
     assert cache_dir({"BOT_CACHE_DIR": "off"}) is None

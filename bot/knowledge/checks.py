@@ -213,20 +213,21 @@ def check_neutral(
 
 
 def check_unused_concepts(
-    vocabulary: Mapping[Lang, LanguageVocabulary],
+    known: Knowledge,
     phrasings: Iterable[str],
     shown: str,
     lines: Mapping[tuple[Any, ...], int],
     warnings: list[Problem],
 ) -> None:
     """Warn about a synonym group whose concept no phrasing uses: it helps no question, pulls its words from entries."""
-    from bot.text import Normaliser, fold  # local: text is a leaf module, kept out of import cycles
+    from bot.text import fold  # local: text is a leaf module, kept out of import cycles
 
-    normalisers = [Normaliser.build(v.synonyms, v.stopwords, v.neutral) for v in vocabulary.values()]
+    normalisers = known.normalisers.values()
     used = {token for text in phrasings for normaliser in normalisers for token in normaliser.tokens(text)}
-    for lang, words in vocabulary.items():
+    unused = known.concepts - used
+    for lang, words in known.vocabulary.items():
         for key in words.synonyms:
-            missing = [concept for concept in fold(key).split() if concept not in used]
+            missing = [concept for concept in fold(key).split() if concept in unused]
             if missing:
                 line = lines.get((lang, "synonyms", key), lines.get((lang, "synonyms"), 1))
                 warnings.append(

@@ -178,7 +178,7 @@ def load(directory: str | Path) -> Knowledge:
     for content in known.archive.values():
         entries_and_passages += [*content.entries, *content.passages]
     phrasings = [text for item in entries_and_passages for texts in item.questions.values() for text in texts]
-    check_unused_concepts(vocabulary, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
+    check_unused_concepts(known, phrasings, str(directory / "vocabulary.yaml"), vocab_lines, warnings)
     locales = load_locales(directory, known, problems, warnings, pending)
     check_unset(known, event_lines, pending, problems, warnings)
     current = [directory / name for name in ("faq.yaml", "passages.yaml", "reminders.yaml", "vocabulary.yaml")]

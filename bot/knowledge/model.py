@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.text import Normaliser
 
 # What is derived from the knowledge on first use: kept on it, so it dies with it, and never written to the cache file.
-_DERIVED = ("normalisers", "lexicons")
+_DERIVED = ("normalisers", "lexicons", "concepts")
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,13 @@ class Knowledge:
     def __getstate__(self) -> dict[str, object]:
         """What is pickled (the terminal's cache): the knowledge as loaded, without what is derived from it."""
         return {name: value for name, value in self.__dict__.items() if name not in _DERIVED}
+
+    @cached_property
+    def concepts(self) -> frozenset[str]:
+        """The concepts of vocabulary.yaml: its synonym groups' keys, folded (a key of several words gives several)."""
+        from bot.text import fold  # local: text is a leaf module, kept out of import cycles
+
+        return frozenset(part for v in self.vocabulary.values() for key in v.synonyms for part in fold(key).split())
 
     @cached_property
     def normalisers(self) -> Mapping[str, Normaliser]:
