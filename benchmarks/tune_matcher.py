@@ -8,10 +8,13 @@ entry or passage, the share of off-topic questions declined and the share answer
 setting keeps off-topic declined >= 97 % and confidently wrong <= 1 % and answers the most (ties: the most cautious);
 the learned model is off meanwhile. Then, with the shipped matcher setting, it chooses AGREE_AT, the learned model's
 confidence at which its agreement turns a "did you mean" into an answer: the one that answers the most while off-topic
-declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then VETO_AT, the model's
-off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest). Then, for
-information only, it prints the shipped setting's figures on the check part and the long messages: those never choose
-anything (see docs/developers.md, "Answer quality").
+declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then CHOOSE_AT, the model's
+confidence at which it answers another of the matcher's first entries: the tune part's questions are the phrasings'
+kin and cannot tell its values apart, so it is chosen on the tune part and the first-sight sets already spent (A
+and B: scored once when written, learned from since) together, by the same bars (ties: the highest). Then VETO_AT,
+the model's off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest).
+Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
+never choose anything (see docs/developers.md, "Answer quality").
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from bot import assistant as assistant_module
 from bot.assistant import Assistant, is_passage, passage_phrasings
 from bot.knowledge import load
 from bot.matcher import Matcher
-from tests.quality.cases import CHECK, LONG, TUNE, Case, load_cases
+from tests.quality.cases import CHECK, LONG, SPENT, TUNE, Case, SpentCase, load_cases, load_spent
 
 NOW = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
 MIN_DECLINED = 0.97
@@ -53,6 +56,38 @@ def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, floa
     inside = sum(c.in_scope for c in cases) or 1
     outside = sum(not c.in_scope for c in cases) or 1
     return right / inside, declined / outside, wrong / max(len(cases), 1)
+
+
+def measure_spent(assistant: Assistant, cases: list[SpentCase]) -> tuple[float, float, float]:
+    """The same three shares on first-sight cases, judged as ``../shared/eval/score.py`` judges them."""
+    right = declined = wrong = 0
+    for case in cases:
+        reply = assistant.answer(case.question, case.lang, case.now or NOW)  # type: ignore[arg-type]
+        good = case.accepts(reply.text) if case.in_scope else reply.faq_id is None
+        if case.in_scope:
+            right += reply.faq_id is not None and good
+        else:
+            declined += good
+        wrong += reply.faq_id is not None and not good
+    inside = sum(c.in_scope for c in cases) or 1
+    outside = sum(not c.in_scope for c in cases) or 1
+    return right / inside, declined / outside, wrong / max(len(cases), 1)
+
+
+def counts(cases: list[Case] | list[SpentCase]) -> tuple[int, int]:
+    """How many cases are in-scope and how many off-topic."""
+    inside = sum(c.in_scope for c in cases)
+    return inside, len(cases) - inside
+
+
+def pooled(*parts: tuple[tuple[float, float, float], int, int]) -> tuple[float, float, float]:
+    """The three shares over several sets together, from each set's shares and its in-scope and off-topic counts."""
+    inside = sum(n_in for _, n_in, _ in parts) or 1
+    outside = sum(n_out for _, _, n_out in parts) or 1
+    right = sum(rates[0] * n_in for rates, n_in, _ in parts)
+    declined = sum(rates[1] * n_out for rates, _, n_out in parts)
+    wrong = sum(rates[2] * (n_in + n_out) for rates, n_in, n_out in parts)
+    return right / inside, declined / outside, wrong / (inside + outside)
 
 
 def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
@@ -108,6 +143,23 @@ def main() -> None:
                 chosen = (ranking, agree_at)
     assistant_module.AGREE_AT = shipped_agree
     print(f"best AGREE_AT on the tune part: {chosen[1] if chosen else None}")
+    print("\nthen CHOOSE_AT, the model's confidence to answer another of the matcher's first entries (101: never),")
+    print("on the tune part and the spent first-sight sets A and B together:")
+    print("  choose_at  in-scope  declined  wrong")
+    shipped_choose, spent = assistant_module.CHOOSE_AT, load_spent(SPENT)
+    picked: tuple[tuple[float, float, float, float], float] | None = None
+    for choose_at in (50.0, 60.0, 70.0, 80.0, 90.0, 101.0):
+        assistant_module.CHOOSE_AT = choose_at
+        rate_in, rate_out, rate_wrong = pooled(
+            (measure(shipped_assistant, tune), *counts(tune)), (measure_spent(shipped_assistant, spent), *counts(spent))
+        )
+        print(f"{choose_at:11.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}")
+        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG:
+            ranking = (rate_in, rate_out, -rate_wrong, choose_at)  # ties: the more cautious (higher) threshold
+            if picked is None or ranking > picked[0]:
+                picked = (ranking, choose_at)
+    assistant_module.CHOOSE_AT = shipped_choose
+    print(f"best CHOOSE_AT on the tune part and the spent sets: {picked[1] if picked else None}")
     print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
     print("  veto_at  in-scope  declined  wrong")
     shipped_veto, vetoes = assistant_module.VETO_AT, list[tuple[float, float, float, float]]()

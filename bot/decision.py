@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import YEAR, Normaliser, fold, sentences
+from bot.text import YEAR, Normaliser, fold, sentences, typo_edits, typo_of
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -41,8 +41,6 @@ OFF_TOPIC_FILE = Path(__file__).parent / "training" / "off_topic.yaml"
 CHAR_SIZES = (2, 3, 4, 5)
 # Words shorter than this are neither corrected nor counted as unknown.
 MIN_WORD = 3
-# How close (rapidfuzz ratio, 0-100) an unseen word must be to a known one to count as its typo.
-TYPO_CUTOFF = 80
 # A feature must occur in this many training questions to be kept (rarer ones add noise and time).
 MIN_EXAMPLES = 2
 # Inverse regularisation strength of the logistic regression: the phrasings are few and clean.
@@ -129,13 +127,15 @@ class Featuriser:
         return found, unknown / max(len(distinct), 1)
 
     def closest(self, word: str) -> str | None:
-        """The known word ``word`` is most likely a typo of: as close as ``TYPO_CUTOFF``, with the same first letter."""
-        from rapidfuzz import fuzz, process
-
-        low, high = math.ceil(len(word) * 0.75), len(word) + len(word) // 4 + 1
-        candidates = [w for size in range(low, high + 1) for w in self.words_by_start.get((word[0], size), ())]
-        hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF)
-        return hit[0] if hit else None
+        """The known word ``word`` is most likely a typo of (``bot.text.typo_of``), with the same first letter."""
+        edits = typo_edits(word)
+        candidates = [
+            w
+            for size in range(len(word) - edits, len(word) + edits + 1)
+            for w in self.words_by_start.get((word[0], size), ())
+        ]
+        found = typo_of(word, candidates)
+        return found[0] if found else None
 
     def fit(self, texts: Sequence[str]) -> list[tuple[Counter[str], float]]:
         """Learn the columns, known words and IDF from ``texts``; returns their features."""

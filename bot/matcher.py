@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser, sentences
+from bot.text import Normaliser, sentences, typo_of
 
-# How close an unknown word must be to a known one to count as a typo of it (0-100).
-TYPO_CUTOFF = 80
+# A word of 4+ letters is a typo of a known word one slip away (``typo_of``); the lengths worth comparing.
+TYPO_LENGTH_CUTOFF = 60
 # Words shorter than this are corrected only when nearly identical ("wen" -> "when").
 TYPO_MIN_LENGTH = 4
 SHORT_TYPO_CUTOFF = 85
@@ -103,16 +103,25 @@ class _Words:
             self._near[key] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
         return self._near[key]
 
-    def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
-        """The most similar known word (same first letter, at least ``cutoff`` 0-100), with its similarity in [0, 1]."""
-        key = (word, cutoff)
+    def closest(self, word: str, cutoff: float, typo: bool = False) -> tuple[str, float] | None:
+        """The most similar known word (same first letter, at least ``cutoff`` 0-100), with its similarity in [0, 1].
+
+        With ``typo``, a word one typing slip away instead (``typo_of``), whatever the cutoff says.
+        """
+        key = (word, -1.0 if typo else cutoff)
         if key not in self._closest:
             if len(self._closest) > 50_000:
                 self._closest.clear()
             # A typo keeps its first letter: "parking" is no typo of "speaking", "wen" is one of "when".
-            candidates = [known for known in self.near(len(word), cutoff) if known[:1] == word[:1]]
-            hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
-            self._closest[key] = (hit[0], hit[1] / 100) if hit else None
+            candidates = [
+                known for known in self.near(len(word), TYPO_LENGTH_CUTOFF if typo else cutoff) if known[:1] == word[:1]
+            ]
+            if typo:
+                found = typo_of(word, candidates)
+                self._closest[key] = (found[0], found[1] / 100) if found else None
+            else:
+                hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
+                self._closest[key] = (hit[0], hit[1] / 100) if hit else None
         return self._closest[key]
 
     def clear(self) -> None:
@@ -165,7 +174,9 @@ class _Corrector:
             return None
         if token not in self._cache:
             short = len(token) < TYPO_MIN_LENGTH
-            direct = self.tokens.closest(token, SHORT_TYPO_CUTOFF if short else TYPO_CUTOFF)
+            direct = (
+                self.tokens.closest(token, SHORT_TYPO_CUTOFF) if short else self.tokens.closest(token, 0, typo=True)
+            )
             # A synonym replaces a direct hit only when strictly closer, so it need not be looked for below the hit's
             # score.
             bar = max(VARIANT_TYPO_CUTOFF, math.floor(direct[1] * 100)) if direct else VARIANT_TYPO_CUTOFF
@@ -268,8 +279,11 @@ class Matcher:
             for tokens, penalty in scored:
                 if not tokens:
                     continue
-                # Words mean the same whichever language read them: score a token list once per message.
-                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0)
+                # Known words mean the same whichever language read them: score a token list once per message. An
+                # unknown word is also corrected by the reader's language's own spellings ("wanner": Dutch "wanneer").
+                content = tuple(t for t in tokens if t not in self.stopwords)
+                own = lang == prefer_lang and any(t not in corrector.known for t in content)
+                key = (content, penalty > 0, own)
                 found = done.get(key)
                 if found is None:
                     found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0)

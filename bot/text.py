@@ -12,6 +12,13 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
 _SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
 MAX_SENTENCES = 6
+# From this length on, a typo may have two slips ("confrance" for "conference").
+LONG_WORD = 8
+# Or a typo is this alike (rapidfuzz ``ratio``, 0-100) and one letter longer or shorter at most.
+TYPO_RATIO = 80
+# Words shorter than this are typos only of a word with one more letter, this alike ("wen" for "when").
+SHORT_WORD = 4
+SHORT_TYPO_RATIO = 85
 # A year in a question ("the 2022 edition"). One that is neither the current edition's nor a past
 # edition's in event.yaml asks about an edition the knowledge does not hold (the assistant declines it);
 # as a word it names an edition, never a topic.
@@ -151,3 +158,34 @@ class Normaliser:
                 if part not in self.stopwords:
                     seen.setdefault(part, None)
         return tuple(seen)
+
+
+def typo_edits(word: str) -> int:
+    """How many typing slips (a letter wrong, missing, added, or two swapped) a typo of ``word`` may have."""
+    return 1 if len(word) < LONG_WORD else 2
+
+
+def typo_of(word: str, candidates: Iterable[str]) -> tuple[str, float] | None:
+    """The candidate ``word`` is most likely a typo of, with its similarity (rapidfuzz ``ratio``, 0-100), or ``None``.
+
+    A typo is at most ``typo_edits`` slips away (optimal string alignment: "whne" is one swap from "when"), or one
+    more when of about the same length and at least ``TYPO_RATIO`` alike; further away it is another word ("prevus"
+    and "prévues" are French, not "previous"). Ties: the most similar.
+    """
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import OSA
+
+    edits = typo_edits(word)
+    if len(word) < SHORT_WORD:  # a slip in a short word makes another word ("gdp", "gap"): only a letter missing
+        close = [c for c in candidates if fuzz.ratio(word, c) >= SHORT_TYPO_RATIO]
+    else:
+        close = [
+            c
+            for c in candidates
+            if (slips := OSA.distance(word, c, score_cutoff=edits + 1)) <= edits
+            or (slips <= edits + 1 and abs(len(c) - len(word)) <= 1 and fuzz.ratio(word, c) >= TYPO_RATIO)
+        ]
+    if not close:
+        return None
+    best = max(close, key=lambda c: (fuzz.ratio(word, c), c))
+    return best, fuzz.ratio(word, best)

@@ -128,8 +128,8 @@ def test_a_past_edition_in_event_yaml_is_not_another_edition(kb_dir: Path) -> No
     text = events.read_text(encoding="utf-8").replace("past_editions: []", "past_editions:")
     events.write_text(text.rstrip("\n") + '\n- edition: "2019"\n  date: 2019-11-05\n', encoding="utf-8")
     assistant = Assistant(load(kb_dir))
-    assert not assistant.names_other_edition("who gave the keynote in 2019?")
-    assert assistant.names_other_edition("who gave the keynote in 2018?")
+    assert not assistant.names_other_edition(assistant.years_named("who gave the keynote in 2019?", BEFORE))
+    assert assistant.names_other_edition(assistant.years_named("who gave the keynote in 2018?", BEFORE))
 
 
 @pytest.mark.parametrize(
@@ -247,8 +247,77 @@ def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(l
     assert answer.outcome == ("decline" if alone.outcome == "answer" else alone.outcome)
 
 
-def test_a_sports_question_naming_a_day_gets_no_confident_answer(assistant: Assistant) -> None:
-    """A sports question: "yesterday" is a word of the date entry, so a sports question may get "did you mean", never the date as an answer."""
-    answer = assistant.answer("who won the match yesterday", "en", BEFORE)
-    assert answer.faq_id is None
-    assert answer.outcome in ("decline", "suggest")
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "who won the match yesterday"),
+        ("nl", "wat is de beste frituur in brussel"),
+        ("fr", "comment obtenir une bourse de recherche"),
+    ],
+)
+def test_a_question_the_model_calls_off_topic_gets_no_did_you_mean(lang: Lang, question: str) -> None:
+    """Where the matcher alone offers "did you mean" ("yesterday" is a date word), the off-topic model makes it a decline."""
+    alone = Assistant(KB, learned=False).answer(question, lang, BEFORE)
+    assert alone.outcome == "suggest"  # the matcher alone would offer an entry
+    answer = Assistant(KB).answer(question, lang, BEFORE)
+    assert answer.outcome == "decline"
+    assert answer.suggestions == ()
+    assert answer.text == Assistant(KB).decline(question, Assistant(KB).renderer(lang, BEFORE), 0.0).text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "who gave the keynote last year?"),
+        ("en", "what was the theme the year before?"),
+        ("nl", "wie gaf vorig jaar de keynote?"),
+        ("fr", "quel était le thème l'an dernier ?"),
+        ("en", "is there an edition next year?"),
+    ],
+)
+def test_last_or_next_year_before_the_edition_names_no_edition_the_knowledge_holds(lang: Lang, question: str) -> None:
+    """Before the edition, "last year" is the year before it and "next year" the one after: no edition, no answer."""
+    answer = Assistant(KB).answer(question, lang, BEFORE)
+    assert answer.outcome == "decline"
+    assert fill("{keynote_speaker}") not in answer.text
+    assert fill("{theme}", lang) not in answer.text
+
+
+def test_last_year_asked_after_the_edition_is_that_edition_in_the_past_tense() -> None:
+    """A year after the edition, "who gave the keynote last year?" gets its keynote, in the past tense."""
+    answer = Assistant(KB).answer("who gave the keynote last year?", "en", AFTER)
+    assert answer.outcome == "answer"
+    assert fill("took place on {date} in {city}; the keynote “{keynote_title}” was given by {keynote_speaker}") in (
+        answer.text
+    )
+
+
+def test_last_year_in_a_context_sentence_does_not_name_the_edition_asked_about() -> None:
+    """Only question sentences name an edition: "I loved last year's. Who gives the keynote?" is about this one."""
+    answer = Assistant(KB).answer("I loved last year's edition. Who gives the keynote this time?", "en", BEFORE)
+    assert answer.outcome == "answer"
+    assert fill("{keynote_speaker}") in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "asks"),
+    [
+        ("en", "whne is the conference", "when"),  # two letters swapped
+        ("en", "wehre is it?", "where"),
+        ("nl", "wanner is het?", "when"),  # a letter missing
+    ],
+)
+def test_a_typing_slip_in_a_question_word_is_read_as_the_word(lang: Lang, question: str, asks: str) -> None:
+    """One slip (a letter swapped, missing or wrong) in a word of four letters or more: the word meant is understood."""
+    answer = Assistant(KB).answer(question, lang, BEFORE)
+    assert answer.outcome == "answer"
+    assert answer.faq_id == entry_for(asks)
+
+
+@pytest.mark.parametrize("question", ["quels ateliers sont prévus ?", "quelles sessions sont prévues ?"])
+def test_a_word_further_than_a_typo_from_a_known_one_is_not_read_as_it(question: str) -> None:
+    """"prévus" is French ("planned"), two letters short of "previous": never the previous-edition answer."""
+    assistant = Assistant(KB)
+    previous = assistant.answer("what about the previous edition", "en", BEFORE)
+    assert previous.outcome == "answer"
+    assert assistant.answer(question, "fr", BEFORE).faq_id != previous.faq_id

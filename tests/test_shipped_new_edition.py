@@ -119,6 +119,10 @@ def fact(name: str, lang: Lang = "en") -> str:
         ("en", "where was it in {year}", "city", "took place"),
         ("nl", "wie gaf de keynote in {year}?", "keynote_speaker", "gaf de keynote"),
         ("fr", "quel était le thème en {year} ?", "theme", "a eu lieu"),
+        # "last year", before the new edition, is the archived one (vocabulary.yaml's relative years)
+        ("en", "who gave the keynote last year?", "keynote_speaker", "took place"),
+        ("nl", "wie gaf vorig jaar de keynote?", "keynote_speaker", "plaatsvond"),
+        ("fr", "quel était le thème l'an dernier ?", "theme", "a eu lieu"),
     ],
 )
 def test_questions_about_the_old_edition_are_answered_from_the_archive_in_the_past_tense(

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.text import Normaliser
 
 # What is derived from the knowledge on first use: kept on it, so it dies with it, and never written to the cache file.
-_DERIVED = ("normalisers", "lexicons", "concepts")
+_DERIVED = ("normalisers", "lexicons", "concepts", "relative_years")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,15 @@ class Knowledge:
         from bot.text import Normaliser  # local: text is a leaf module, kept out of import cycles
 
         return {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in self.vocabulary.items()}
+
+    @cached_property
+    def relative_years(self) -> Mapping[str, int]:
+        """Phrases of every language naming a year relative to now ("last year": -1), folded."""
+        from bot.text import fold
+
+        return {
+            fold(phrase): offset for v in self.vocabulary.values() for offset, ps in v.years.items() for phrase in ps
+        }
 
     @cached_property
     def lexicons(self) -> Mapping[Lang, frozenset[str]]:

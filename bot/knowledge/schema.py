@@ -175,6 +175,8 @@ class LanguageVocabulary(ClosedModel):
     synonyms: dict[Text, list[Text]] = {}
     stopwords: list[Text] = []
     neutral: list[Text] = []
+    # Phrases naming a year relative to the moment of asking: -1 "last year", 1 "next year".
+    years: dict[Annotated[int, Field(ge=-9, le=9)], list[Text]] = {}
 
 
 class Passage(ClosedModel):

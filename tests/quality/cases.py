@@ -6,7 +6,9 @@ Questions about an edition's article (its speaker, arguments, quotes, city, them
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -17,6 +19,9 @@ TUNE = HERE / "questions.yaml"
 CHECK = HERE / "check.yaml"
 LONG = HERE / "long_messages.yaml"
 EQUIVALENTS = HERE / "equivalents.yaml"
+# First-sight sets already scored at first sight and learned from since (``first_sight/README.md``): they break the
+# tune part's ties where it cannot tell thresholds apart (``benchmarks/tune_matcher.py``), never test anything.
+SPENT = (HERE / "first_sight" / "set_a_fixed.yaml", HERE / "first_sight" / "set_b_fixed.yaml")
 SHIPPED = HERE.parent.parent / "knowledge"
 
 
@@ -62,3 +67,38 @@ def _read(path: Path) -> list[Case]:
             cases += [Case(lang, q, frozenset(accepted)) for q in questions]
     cases += [Case(lang, q, frozenset()) for lang, qs in (data.get("out") or {}).items() for q in qs]
     return cases
+
+
+@dataclass(frozen=True)
+class SpentCase:
+    """A first-sight question in ``../shared/eval/score.py``'s format: right when the answer holds one of ``expect``."""
+
+    lang: str
+    question: str
+    expect: tuple[str, ...]
+    now: datetime | None = None
+
+    @property
+    def in_scope(self) -> bool:
+        """Whether the question should be answered."""
+        return bool(self.expect)
+
+    def accepts(self, answer: str) -> bool:
+        """Whether ``answer`` holds one of the expected strings (accents and case aside, as score.py folds)."""
+        return any(_fold(e) in _fold(answer) for e in self.expect)
+
+
+def _fold(text: str) -> str:
+    """score.py's folding: accents off, case folded."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def load_spent(paths: tuple[Path, ...] = SPENT) -> list[SpentCase]:
+    """The cases of the spent first-sight sets."""
+    found: list[SpentCase] = []
+    for path in paths:
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
+            now = datetime.fromisoformat(case["now"]) if "now" in case else None
+            expect = tuple(case.get("expect_any", ())) if case["kind"] == "in" else ()
+            found.append(SpentCase(case.get("lang", "en"), case["q"], expect, now))
+    return found
