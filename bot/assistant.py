@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
@@ -62,6 +63,8 @@ PASSAGE_PREFIX = "passage:"
 ARCHIVE_PREFIX = "archive:"
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
+# The learned model's ranking of one question, computed when first asked for.
+Guesses = Callable[[], "list[Guess]"]
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,7 @@ class Assistant:
         if past is not None:
             return self.from_archive(question, past, render)
         best = ranked[0] if ranked else None
+        guesses = self.guesses_of(words)  # the learned model, consulted only where the matcher is unsure
         ambiguous = (
             best is not None
             and best.score < CLEAR_AT
@@ -187,9 +191,9 @@ class Assistant:
             and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         )
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
-            if self.vetoed(words, best.score, render.lang):
+            if self.vetoed(words, best.score, render.lang, guesses=guesses):
                 return self.decline(question, render, best.score)
-            chosen = self.learned_choice(words, ranked) if best.score < CLEAR_AT else None
+            chosen = self.learned_choice(words, ranked, guesses) if best.score < CLEAR_AT else None
             entry = self.knowledge.by_id[chosen.label if chosen is not None else best.entry_id]
             score = max(best.score, chosen.score) if chosen is not None else best.score
             return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
@@ -198,14 +202,14 @@ class Assistant:
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
-            if self.vetoed(words, passage.score, render.lang, passage=True):
+            if self.vetoed(words, passage.score, render.lang, passage=True, guesses=guesses):
                 return self.decline(question, render, passage.score)
             quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
             text = render.ui("passage_answer", text=quoted.text)
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
-        agreed = self.learned_choice(words, ranked) if ranked else None
+        agreed = self.learned_choice(words, ranked, guesses) if ranked else None
         if agreed is not None:
             entry = self.knowledge.by_id[agreed.label]
             return Answer(
@@ -213,7 +217,7 @@ class Assistant:
             )
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
-        if close and (score >= ANSWER_AT or not self.off_topic_first(words)):
+        if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses)):
             suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         return self.decline(question, render, score)
@@ -230,25 +234,24 @@ class Assistant:
             self._model = self._packed.unpack()
         return self._model
 
-    def learned_choice(self, question: str, ranked: list[Candidate]) -> Guess | None:
+    def learned_choice(self, question: str, ranked: list[Candidate], guesses: Guesses | None = None) -> Guess | None:
         """The learned model's entry where the matcher is unsure, if any (``AGREE_AT``, ``CHOOSE_AT``).
 
         The matcher's first choice when the model agrees; or another of its first ``CHOOSE_FROM`` (scored
         ``CHOOSE_FLOOR`` or more) that the model, sure of it, puts first.
         """
-        model = self.model
-        if model is None or not ranked:
+        if not ranked:
             return None
         from bot.decision import OFF_TOPIC
 
-        guesses = model.rank(question, 3)
-        top = next((guess for guess in guesses if guess.label != OFF_TOPIC), None)
+        found = (guesses or self.guesses_of(question))()
+        top = next((guess for guess in found if guess.label != OFF_TOPIC), None)
         if top is None:
             return None
         if top.label == ranked[0].entry_id and top.score >= AGREE_AT and ranked[0].score >= SUGGEST_AT:
             return top
         choices = {c.entry_id for c in ranked[:CHOOSE_FROM] if c.score >= CHOOSE_FLOOR}
-        return top if top is guesses[0] and top.label in choices and top.score >= CHOOSE_AT else None
+        return top if top is found[0] and top.label in choices and top.score >= CHOOSE_AT else None
 
     def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
         """Whether ``question`` has a word (``concepts_only``: a vocabulary concept) few ``matcher`` entries use."""
@@ -268,7 +271,9 @@ class Assistant:
             / SPECIFIC_ENTRIES
         )
 
-    def vetoed(self, question: str, score: float, lang: Lang, passage: bool = False) -> bool:
+    def vetoed(
+        self, question: str, score: float, lang: Lang, passage: bool = False, guesses: Guesses | None = None
+    ) -> bool:
         """Whether the model holds back an answer of ``score``: off-topic first at ``VETO_AT``+, and no specific word.
 
         The model learns from the entries only: for a ``passage`` answer any word few passages or entries use is
@@ -277,17 +282,21 @@ class Assistant:
         matcher = self.passage_matcher if passage else self.matcher
         if score >= CLEAR_AT or self.has_specific_word(question, lang, matcher, concepts_only=not passage):
             return False  # decided without unpacking the model: a clear question stays cheap
-        return self.off_topic_first(question)
+        return self.off_topic_first(question, guesses)
 
-    def off_topic_first(self, question: str) -> bool:
+    def off_topic_first(self, question: str, guesses: Guesses | None = None) -> bool:
         """Whether the learned model puts its off-topic class first for ``question``, at ``VETO_AT`` or more."""
-        model = self.model
-        if model is None:
-            return False
         from bot.decision import OFF_TOPIC
 
-        top = model.rank(question, 1)
+        top = (guesses or self.guesses_of(question))()
         return bool(top) and top[0].label == OFF_TOPIC and top[0].score >= VETO_AT
+
+    def guesses_of(self, question: str) -> Guesses:
+        """The learned model's three likeliest classes for ``question``, ranked on first call only (none: no model).
+
+        One answer may consult the model twice (the veto, then the choice) and never at all (a clear question).
+        """
+        return cache(lambda: self.model.rank(question, 3) if self.model is not None else [])
 
     def years_named(self, question: str, now: datetime) -> list[str]:
         """The years ``question`` names: written out ("2022"), or relative ("last year", vocabulary.yaml).

@@ -270,7 +270,9 @@ class Matcher:
         pieces = sentences(text)
         best: dict[str, tuple[float, int]] = {}
         done: dict[tuple[tuple[str, ...], bool], dict[str, tuple[float, int]]] = {}
-        for lang, normaliser in self.normalisers.items():
+        # The reader's language reads first: its spellings correct the unknown words ("wanner": Dutch "wanneer").
+        order = sorted(self.normalisers.items(), key=lambda item: item[0] != prefer_lang)
+        for lang, normaliser in order:
             bonus = 0.5 if lang == prefer_lang else 0.0
             corrector = self.correctors[lang]
             whole = normaliser.tokens(text)
@@ -279,11 +281,8 @@ class Matcher:
             for tokens, penalty in scored:
                 if not tokens:
                     continue
-                # Known words mean the same whichever language read them: score a token list once per message. An
-                # unknown word is also corrected by the reader's language's own spellings ("wanner": Dutch "wanneer").
-                content = tuple(t for t in tokens if t not in self.stopwords)
-                own = lang == prefer_lang and any(t not in corrector.known for t in content)
-                key = (content, penalty > 0, own)
+                # Words mean the same whichever language read them: score a token list once per message.
+                key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0)
                 found = done.get(key)
                 if found is None:
                     found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0)

@@ -316,7 +316,7 @@ def test_a_typing_slip_in_a_question_word_is_read_as_the_word(lang: Lang, questi
 
 @pytest.mark.parametrize("question", ["quels ateliers sont prévus ?", "quelles sessions sont prévues ?"])
 def test_a_word_further_than_a_typo_from_a_known_one_is_not_read_as_it(question: str) -> None:
-    """"prévus" is French ("planned"), two letters short of "previous": never the previous-edition answer."""
+    """The French "prévus" ("planned") is two letters short of "previous": never the previous-edition answer."""
     assistant = Assistant(KB)
     previous = assistant.answer("what about the previous edition", "en", BEFORE)
     assert previous.outcome == "answer"
