@@ -8,11 +8,12 @@ entry or passage, the share of off-topic questions declined and the share answer
 setting keeps off-topic declined >= 97 % and confidently wrong <= 1 % and answers the most (ties: the most cautious);
 the learned model is off meanwhile. Then, with the shipped matcher setting, it chooses AGREE_AT, the learned model's
 confidence at which its agreement turns a "did you mean" into an answer: the one that answers the most while off-topic
-declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by). Then CHOOSE_AT, the model's
-confidence at which it answers another of the matcher's first entries: the tune part's questions are the phrasings'
-kin and cannot tell its values apart, so it is chosen on the tune part and the first-sight sets already spent (A
-and B: scored once when written, learned from since) together, by the same bars (ties: the highest). Then VETO_AT,
-the model's off-topic confidence at which it holds back a matcher answer, by the same bars (ties: the highest).
+declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by; ties: the most declined, the
+fewest wrong, then the highest). Then CHOOSE_AT, the model's confidence at which it answers another of the matcher's
+first entries: the tune part's questions are the phrasings' kin and cannot tell its values apart, so it is chosen on
+the tune part and the first-sight sets already spent (A and B: scored once when written, learned from since)
+together, by the same rule. Then VETO_AT, the model's off-topic confidence at which it holds back a matcher answer,
+by the same rule.
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
 never choose anything (see docs/developers.md, "Answer quality").
 """
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import itertools
 import sys
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +103,27 @@ def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
     )
 
 
+def sweep(name: str, values: tuple[float, ...], measured: Callable[[], tuple[float, float, float]]) -> float | None:
+    """Print each value of threshold ``name`` with its figures; return the one answering the most within the bars.
+
+    The bars are the ones answers are judged by (declined >= 95 %, confidently wrong <= 2 %). Ties: the most
+    declined, then the fewest wrong, then the highest threshold. The threshold is put back as shipped afterwards.
+    """
+    shipped = getattr(assistant_module, name)
+    print(f"  {name.lower():>10}  in-scope  declined  wrong")
+    chosen: tuple[tuple[float, ...], float] | None = None
+    for value in values:
+        setattr(assistant_module, name, value)
+        rate_in, rate_out, rate_wrong = measured()
+        print(f"{value:12.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}")
+        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG:
+            ranking = (rate_in, rate_out, -rate_wrong, value)
+            if chosen is None or ranking > chosen[0]:
+                chosen = (ranking, value)
+    setattr(assistant_module, name, shipped)
+    return chosen[1] if chosen else None
+
+
 def main() -> None:
     """Print the grid on the tune part, the chosen setting, and the shipped setting on the other parts."""
     knowledge = load(ROOT / "knowledge")
@@ -130,52 +154,23 @@ def main() -> None:
     assistant_module.AGREE_AT = shipped_agree
     print(f"\nbest on the tune part (entry share, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
     shipped_assistant = Assistant(knowledge)
+    tuned = partial(measure, shipped_assistant, tune)
     print("\nthen, with the shipped matcher, the learned model's agreement threshold (101: never):")
-    print("  agree_at  in-scope  declined  wrong")
-    chosen: tuple[tuple[float, float, float, float], float] | None = None
-    for agree_at in (30.0, 35.0, 40.0, 45.0, 50.0, 60.0, 70.0, 101.0):
-        assistant_module.AGREE_AT = agree_at
-        rate_in, rate_out, rate_wrong = measure(shipped_assistant, tune)
-        print(f"{agree_at:10.0f} {rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}")
-        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG:
-            ranking = (rate_in, rate_out, -rate_wrong, agree_at)  # ties: the more cautious (higher) threshold
-            if chosen is None or ranking > chosen[0]:
-                chosen = (ranking, agree_at)
-    assistant_module.AGREE_AT = shipped_agree
-    print(f"best AGREE_AT on the tune part: {chosen[1] if chosen else None}")
+    agree = sweep("AGREE_AT", (30.0, 35.0, 40.0, 45.0, 50.0, 60.0, 70.0, 101.0), tuned)
+    print(f"best AGREE_AT on the tune part: {agree}")
     print("\nthen CHOOSE_AT, the model's confidence to answer another of the matcher's first entries (101: never),")
     print("on the tune part and the spent first-sight sets A and B together:")
-    print("  choose_at  in-scope  declined  wrong")
-    shipped_choose, spent = assistant_module.CHOOSE_AT, load_spent(SPENT)
-    picked: tuple[tuple[float, float, float, float], float] | None = None
-    for choose_at in (50.0, 60.0, 70.0, 80.0, 90.0, 101.0):
-        assistant_module.CHOOSE_AT = choose_at
-        rate_in, rate_out, rate_wrong = pooled(
-            (measure(shipped_assistant, tune), *counts(tune)), (measure_spent(shipped_assistant, spent), *counts(spent))
-        )
-        print(f"{choose_at:11.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}")
-        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG:
-            ranking = (rate_in, rate_out, -rate_wrong, choose_at)  # ties: the more cautious (higher) threshold
-            if picked is None or ranking > picked[0]:
-                picked = (ranking, choose_at)
-    assistant_module.CHOOSE_AT = shipped_choose
-    print(f"best CHOOSE_AT on the tune part and the spent sets: {picked[1] if picked else None}")
+    spent = load_spent(SPENT)
+
+    def tuned_and_spent() -> tuple[float, float, float]:
+        """The tune part and the spent sets, pooled."""
+        return pooled((tuned(), *counts(tune)), (measure_spent(shipped_assistant, spent), *counts(spent)))
+
+    choose = sweep("CHOOSE_AT", (50.0, 60.0, 70.0, 80.0, 90.0, 101.0), tuned_and_spent)
+    print(f"best CHOOSE_AT on the tune part and the spent sets: {choose}")
     print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
-    print("  veto_at  in-scope  declined  wrong")
-    shipped_veto, vetoes = assistant_module.VETO_AT, list[tuple[float, float, float, float]]()
-    for veto_at in (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0):
-        assistant_module.VETO_AT = veto_at
-        rate_in, rate_out, rate_wrong = measure(shipped_assistant, tune)
-        print(f"{veto_at:9.0f} {rate_in:9.0%} {rate_out:9.0%} {rate_wrong:6.1%}")
-        vetoes.append((veto_at, rate_in, rate_out, rate_wrong))
-    assistant_module.VETO_AT = shipped_veto
-    # The same bars as AGREE_AT; of the thresholds that keep them, the one answering the most, ties: the highest.
-    kept = [
-        (rate_in, veto_at)
-        for veto_at, rate_in, rate_out, rate_wrong in vetoes
-        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG
-    ]
-    print(f"best VETO_AT on the tune part: {max(kept)[1] if kept else None}")
+    veto = sweep("VETO_AT", (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0), tuned)
+    print(f"best VETO_AT on the tune part: {veto}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(
