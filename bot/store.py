@@ -506,7 +506,10 @@ class Store:
     def rows_about(self, chat_id: int, user_id: int | None = None) -> int:
         """How many rows anywhere mention this chat or this user's questions (for /forget's guarantee)."""
         about = self._about(chat_id, user_id)
-        return sum(self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0] for t, c, v in about)  # noqa: S608
+        return sum(
+            self.db.execute(f"SELECT COUNT(*) FROM {t} WHERE {c} = ?", (v,)).fetchone()[0]  # noqa: S608
+            for t, c, v in about
+        )
 
     def migrate_chat(self, old_id: int, new_id: int) -> bool:
         """A group became a supergroup (new chat id): move its subscription, language, deliveries; ``False`` if none.

@@ -49,7 +49,7 @@ AFTER = datetime.combine(_EVENT.date + timedelta(days=388), time(10, 0), tzinfo=
 
 
 def fill(template: str, lang: Lang = "en", now: datetime = BEFORE, knowledge: Knowledge = KB) -> str:
-    """``template`` with the fixture's facts in place of ``{placeholders}``, as a reader of ``lang`` sees them at ``now``."""
+    """``template`` with the fixture's facts for its ``{placeholders}``, as a ``lang`` reader sees them at ``now``."""
     return Renderer(knowledge, lang, now).text(Variants(text=template))
 
 
@@ -131,7 +131,7 @@ def edit(kb_dir: Path) -> Callable[[str, str, str], None]:
 
 @pytest.fixture(scope="session")
 def next_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The shipped knowledge after ``new-edition`` on the test announcement and the organiser's fact values (and what it printed)."""
+    """Shipped knowledge after ``new-edition`` on the test announcement, facts filled in; what the command printed."""
     from tests.next_edition import publish
 
     return publish(tmp_path_factory.mktemp("next-edition") / "knowledge")

@@ -1,4 +1,4 @@
-"""Publish the next edition on a copy of the shipped knowledge, as an organiser would: the command, then the fact values.
+"""Publish the next edition on a copy of the shipped knowledge as an organiser would: the command, then the facts.
 
 The announcement (tests/fixtures/new_edition/announcement.txt) is written for the test: another year, city,
 speaker and argument. Its year is moved to the year after the shipped edition, so the run keeps working
@@ -48,7 +48,7 @@ def fill_facts(event_file: Path, values: dict[str, object]) -> None:
 
 
 def publish(target: Path) -> tuple[Path, str]:
-    """Copy the shipped knowledge to ``target``, run ``new-edition`` and fill the facts; the folder and what the command printed."""
+    """Copy the shipped knowledge to ``target``, run ``new-edition``, fill the facts; the folder and command output."""
     shutil.copytree(SHIPPED, target)
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):

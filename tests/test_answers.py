@@ -108,7 +108,7 @@ def test_off_topic_questions_are_declined_with_the_topics(assistant: Assistant, 
     ],
 )
 def test_another_years_edition_gets_no_confident_answer(assistant: Assistant, lang: Lang, question: str) -> None:
-    """A question about a year the knowledge holds no edition for is declined, never answered with this edition's facts."""
+    """A question about a year the knowledge has no edition for is declined, not answered with this edition's facts."""
     answer = assistant.answer(question, lang, AFTER)
     assert answer.faq_id is None
     assert answer.outcome == "decline"
@@ -134,8 +134,8 @@ def test_a_past_edition_in_event_yaml_is_not_another_edition(kb_dir: Path) -> No
 
 @pytest.mark.parametrize(
     ("lang", "question"),
-    [("en", "is it in ghent?"), ("en", "Is the event in Antwerp?"), ("nl", "is het in Antwerpen?"), ("nl", "is het in Gent?"),
-     ("fr", "c'est à Namur ?"), ("fr", "c'est a Liege cette annee ?")],
+    [("en", "is it in ghent?"), ("en", "Is the event in Antwerp?"), ("nl", "is het in Antwerpen?"),
+     ("nl", "is het in Gent?"), ("fr", "c'est à Namur ?"), ("fr", "c'est a Liege cette annee ?")],
 )  # fmt: skip
 def test_a_yes_no_check_of_the_city_gets_the_venue(assistant: Assistant, lang: Lang, question: str) -> None:
     """Asking whether it is in some Belgian city is answered with the real city, in the reader's language."""
@@ -225,7 +225,7 @@ def test_answer_entry_for_buttons_and_unknown_ids(assistant: Assistant) -> None:
 
 
 def test_suggestions_read_as_questions_with_proper_capitalisation() -> None:
-    """A phrasing shown as a "did you mean" choice starts with a capital, writes English "I" as a capital, ends with "?"."""
+    """A "did you mean" phrasing starts with a capital, writes English "I" as a capital, and ends with "?"."""
     assert as_question("how do i register", "en") == "How do I register?"
     assert as_question("is it in the city? ", "en") == "Is it in the city?"
     assert as_question("wanneer is het", "nl") == "Wanneer is het?"
@@ -240,7 +240,7 @@ def test_suggestions_read_as_questions_with_proper_capitalisation() -> None:
     ],
 )
 def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(lang: Lang, question: str) -> None:
-    """Small talk ("how are you") shares only "how" with the registration entry: the learned model holds the matcher's answer back."""
+    """Small talk ("how are you") shares only "how" with the registration entry: the model vetoes the matcher."""
     alone = Assistant(KB, learned=False).answer(question, lang, BEFORE)  # the matcher alone may answer it
     answer = Assistant(KB).answer(question, lang, BEFORE)
     assert answer.faq_id is None
@@ -256,7 +256,7 @@ def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(l
     ],
 )
 def test_a_question_the_model_calls_off_topic_gets_no_did_you_mean(lang: Lang, question: str) -> None:
-    """Where the matcher alone offers "did you mean" ("yesterday" is a date word), the off-topic model makes it a decline."""
+    """Where the matcher alone offers "did you mean" ("yesterday" is a date word), the off-topic model declines."""
     alone = Assistant(KB, learned=False).answer(question, lang, BEFORE)
     assert alone.outcome == "suggest"  # the matcher alone would offer an entry
     answer = Assistant(KB).answer(question, lang, BEFORE)

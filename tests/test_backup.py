@@ -1,4 +1,4 @@
-"""``backup`` and ``restore`` mistakes: each is one line and exit 1, and nothing is overwritten without ``--replace``."""
+"""``backup`` and ``restore`` mistakes: each is one line and exit 1; nothing is overwritten without ``--replace``."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_restore_of_a_folder_that_is_not_a_backup_says_what_is_missing(
 def test_restore_over_a_database_needs_replace_and_keeps_the_old_files(
     data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Without --replace a DATA_DIR with a database is refused; with it the old files are kept aside and the backup's are in place."""
+    """Without --replace a DATA_DIR with a database is refused; with it the old files are set aside, the backup's in."""
     assert run(capsys, "backup", str(tmp_path / "b"))[0] == 0
     store = Store(data / "bot.sqlite3")
     store.subscribe(43, datetime.now(UTC))  # a change after the backup
@@ -80,7 +80,8 @@ def test_restore_over_a_database_needs_replace_and_keeps_the_old_files(
     assert run(capsys, "restore", str(tmp_path / "b")) == (
         1,
         "",
-        f"error: DATA_DIR {data} already has a database: restore into an empty folder, or add --replace to keep it aside\n",
+        f"error: DATA_DIR {data} already has a database: "
+        "restore into an empty folder, or add --replace to keep it aside\n",
     )
     status, out, _ = run(capsys, "restore", str(tmp_path / "b"), "--replace")
     assert (status, out) == (

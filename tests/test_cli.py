@@ -19,7 +19,7 @@ from tests.conftest import AFTER, BEFORE, KB, KNOWLEDGE, ROOT, entry_for, fill, 
 def run_bot(
     *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path = ROOT
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bot ARGS`` from the project root, on the fixture knowledge unless told otherwise, and capture its output."""
+    """Run ``python -m bot ARGS`` from the project root, on the fixture knowledge unless told otherwise; capture it."""
     env = env or {**os.environ, "KNOWLEDGE_DIR": str(KNOWLEDGE)}
     return subprocess.run(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "bot", *args],
@@ -167,7 +167,8 @@ def test_an_unknown_language_is_refused_in_one_line() -> None:
     result = run_bot("ask", "--lang", "de", "when")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "python -m bot ask: error: argument --lang: invalid choice: 'de' (choose from 'en', 'nl', 'fr') (see python -m bot ask --help)"
+        "python -m bot ask: error: argument --lang: invalid choice: 'de' (choose from 'en', 'nl', 'fr') "
+        "(see python -m bot ask --help)"
     ]
 
 
@@ -180,7 +181,7 @@ def test_ask_takes_an_unquoted_question() -> None:
 
 
 def test_chat_answers_in_the_language_of_each_question_and_keeps_choices_on_a_wrong_number() -> None:
-    """Without --lang, Dutch and French questions get Dutch and French answers; an out-of-range number keeps the choices."""
+    """Without --lang, Dutch and French questions get Dutch and French answers; an out-of-range number keeps choices."""
     knowledge = load(KNOWLEDGE)
     assistant = Assistant(knowledge)
     now = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
@@ -237,7 +238,7 @@ def test_now_yesterday_is_accepted_and_listed_in_the_help() -> None:
 
 
 def test_check_outside_the_project_folder_names_the_missing_folder_and_what_to_do(tmp_path: Path) -> None:
-    """``bot check`` run where there is no knowledge folder names the absolute path it looked at and how to point it elsewhere."""
+    """``bot check`` with no knowledge folder names the absolute path it looked at and how to point it elsewhere."""
     env = {k: v for k, v in os.environ.items() if k != "KNOWLEDGE_DIR"}
     env["PYTHONPATH"] = str(ROOT)
     result = run_bot("check", env=env, cwd=tmp_path)

@@ -41,7 +41,7 @@ def matcher_only() -> Assistant:
 
 
 def learned_pick(assistant: Assistant, question: str, lang: Lang) -> str | None:
-    """The entry the stated rule lets the model answer where the matcher is unsure (docs/developers.md), else ``None``."""
+    """The entry the stated rule lets the model answer where the matcher is unsure (docs/developers.md), or ``None``."""
     ranked = assistant.matcher.rank(question, limit=4, prefer_lang=lang)
     guesses = assistant.model.rank(question, 3) if assistant.model else []
     top = next((g for g in guesses if g.label != OFF_TOPIC), None)
@@ -91,7 +91,7 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
 def test_the_model_answers_the_entry_it_is_sure_of_among_the_matchers_first_choices(
     assistant: Assistant, matcher_only: Assistant
 ) -> None:
-    """Near entries share words: where the matcher alone is unsure or picks the capital entry, the sure model answers manufacturing."""
+    """Near entries share words: where the matcher is unsure or picks capital, the sure model answers manufacturing."""
     question = "his solution for the manufacturing issue?"
     alone = matcher_only.answer(question, "en", BEFORE)
     assert (alone.outcome, alone.faq_id) != ("answer", "manufacturing")
@@ -157,7 +157,7 @@ def test_a_new_entry_is_learned_from_its_phrasings_alone(kb_dir: Path) -> None:
 
 
 def test_the_model_ignores_years_and_corrects_typos_keeping_the_first_letter(assistant: Assistant) -> None:
-    """A year is no feature (the year rule handles editions), and a typo is read as the known word with its first letter."""
+    """A year is no feature (the year rule handles editions); a typo is read as the known word with its first letter."""
     model = assistant.model
     assert model is not None
     assert np.allclose(
@@ -186,7 +186,7 @@ def test_no_shipped_phrasing_is_also_an_off_topic_example() -> None:
 def test_the_bot_reuses_the_trained_model_for_unchanged_files(
     kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A second start on the same files takes the model from the cache; an edit trains a new one that knows the new entry."""
+    """A second start on the same files takes the model from the cache; an edit trains one that knows the new entry."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
     first = LiveKnowledge(kb_dir).current
@@ -214,7 +214,7 @@ def test_the_bot_reuses_the_trained_model_for_unchanged_files(
 def test_a_failed_training_leaves_the_matcher_answering(
     kb_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The model is a second opinion: if training fails, the bot starts and answers with the matcher alone, and says so in the log."""
+    """The model is a second opinion: if training fails, the bot answers with the matcher alone and logs that."""
 
     def broken(*_: object) -> DecisionModel:
         raise MemoryError
@@ -230,7 +230,7 @@ def test_a_failed_training_leaves_the_matcher_answering(
 
 
 def test_a_model_trained_while_a_file_changed_is_used_but_never_stored(kb_dir: Path, tmp_path: Path) -> None:
-    """Files saved between the digest and the load: the model fits the knowledge just loaded, and nothing is cached under a stale key."""
+    """Files saved between digest and load: the model fits the knowledge just loaded; none cached under a stale key."""
     from bot.knowledge.cache import knowledge_digest, with_decision
 
     cache = tmp_path / "cache"
@@ -244,7 +244,7 @@ def test_a_model_trained_while_a_file_changed_is_used_but_never_stored(kb_dir: P
 
 
 def test_a_reload_says_which_snapshot_it_replaced(kb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reloads run in worker threads and may overlap: each result names the snapshot it replaced, not one read before it ran."""
+    """Reloads run in worker threads and may overlap: each result names the snapshot it replaced, not an older one."""
     monkeypatch.setenv("BOT_CACHE_DIR", "off")
     live = LiveKnowledge(kb_dir)
     first = live.current

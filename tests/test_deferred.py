@@ -12,7 +12,7 @@ NOW = datetime(2025, 10, 20, 10, 0, tzinfo=UTC)
 
 
 def test_a_locked_database_queues_questions_and_forget_drops_the_users_own(tmp_path: Path) -> None:
-    """Under another process's write lock questions are queued (id 0); /forget's discard drops one user's; the rest are stored."""
+    """Under another process's write lock questions queue (id 0); /forget drops one user's; the rest are saved."""
     store = Store(tmp_path / "bot.sqlite3")
     assert store.deferred is not None
     other = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None)

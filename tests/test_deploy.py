@@ -42,7 +42,7 @@ def declared(extra: str | None = None) -> list[Requirement]:
 
 @pytest.mark.parametrize(("lock", "extras"), [("requirements.txt", [None]), ("requirements-dev.txt", [None, "dev"])])
 def test_lock_files_pin_every_declared_dependency_within_its_range(lock: str, extras: list[str | None]) -> None:
-    """Each lock pins, with hashes, every dependency pyproject.toml declares, at a version its range allows (else: `bash .ci/lock`)."""
+    """Each lock pins, hashed, every dependency pyproject.toml declares, in its allowed range (else `bash .ci/lock`)."""
     pinned = pins(ROOT / lock)
     for extra in extras:
         for requirement in declared(extra):
@@ -102,7 +102,7 @@ def test_systemd_analyze_verify_catches_a_broken_unit(tmp_path: Path) -> None:
 
 
 def test_systemd_unit_runs_as_its_own_user_with_state_under_var_lib_and_secrets_from_a_file() -> None:
-    """The unit runs as sfh-bot, restarts on failure (not on a wrong setting), keeps DATA_DIR under /var/lib, reads an env file."""
+    """The unit runs as sfh-bot, restarts on failure (not a bad setting), keeps DATA_DIR in /var/lib, reads env file."""
     settings: dict[str, list[str]] = {}
     for line in UNIT.read_text(encoding="utf-8").splitlines():
         key, sep, value = line.partition("=")

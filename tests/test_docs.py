@@ -54,7 +54,7 @@ def test_the_readme_points_each_reader_to_their_guide_and_sets_up_ids_with_the_i
 
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_relative_link_resolves_to_a_file_and_heading(document: Path) -> None:
-    """Every relative link in the README, the changelog, knowledge/README.md and docs/ names a file that exists, and a heading in it."""
+    """Each relative link in README, changelog, knowledge/README.md and docs/ names an existing file and heading."""
     broken = []
     for target in markdown_links(document.read_text(encoding="utf-8")):
         if re.match(r"^[a-z]+:", target):  # https:, mailto: ... are not ours to check offline
@@ -85,7 +85,7 @@ def test_every_benchmark_table_has_one_marked_block_in_the_docs() -> None:
 
 
 def test_run_all_rewrites_a_block_wherever_it_moved(tmp_path: Path) -> None:
-    """Fresh figures replace the marked block in whichever file holds it; the text around it and other files stay as they were."""
+    """Fresh figures replace the marked block in whichever file holds it; the text around it and other files stay."""
     readme, guide = tmp_path / "README.md", tmp_path / "guide.md"
     readme.write_text("# Read me\n", encoding="utf-8")
     guide.write_text("before\n<!-- bench:bot -->\n| old |\n<!-- /bench:bot -->\nafter\n", encoding="utf-8")

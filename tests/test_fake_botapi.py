@@ -27,8 +27,10 @@ def api() -> FakeBotApi:
 @pytest.mark.parametrize(
     "text",
     [
-        "<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>i</ins> <s>s</s> <strike>s</strike> <del>d</del>",
-        '<span class="tg-spoiler">x</span> <tg-spoiler>y</tg-spoiler> <a href="https://example.org/?a=1&amp;b=2">link</a>',
+        "<b>bold</b> <strong>s</strong> <i>i</i> <em>e</em> <u>u</u> <ins>i</ins> <s>s</s> "
+        "<strike>s</strike> <del>d</del>",
+        '<span class="tg-spoiler">x</span> <tg-spoiler>y</tg-spoiler> '
+        '<a href="https://example.org/?a=1&amp;b=2">link</a>',
         '<code>c</code> <pre><code class="language-python">p</code></pre> <blockquote expandable>q</blockquote>',
         '<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji> &lt;tag&gt; &amp; &quot; &#38; &#x26; > 5',
     ],

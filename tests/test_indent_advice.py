@@ -10,7 +10,8 @@ import pytest
 from bot.knowledge import KnowledgeError, load
 
 ADVICE = re.compile(
-    r"'(?P<key>[^']+)' is indented by (?P<found>\d+) spaces?, which lines up with nothing above: indent it by (?P<wanted>\d+) spaces"
+    r"'(?P<key>[^']+)' is indented by (?P<found>\d+) spaces?, which lines up with nothing above: "
+    r"indent it by (?P<wanted>\d+) spaces"
 )
 
 

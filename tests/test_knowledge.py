@@ -31,7 +31,7 @@ def line_of(kb_dir: Path, file: str, snippet: str) -> int:
 
 
 def test_shipped_interface_strings_cover_every_key_the_code_asks_for() -> None:
-    """The bot's own English texts define every interface string the code names; the other languages no key of their own."""
+    """The bot's own English texts define every interface string the code names; other languages no key of their own."""
     from bot.commands import COMMANDS
     from bot.knowledge.locales import PACKAGE_LOCALES
 
@@ -53,8 +53,8 @@ def test_yaml_syntax_error_names_file_and_line(kb_dir: Path, edit: Edit) -> None
     [problem] = problems_after(kb_dir)
     line = line_of(kb_dir, "faq.yaml", "  title: [unclosed")
     assert (
-        problem
-        == f"{kb_dir / 'faq.yaml'}:{line}: the list or mapping opened with [ is never closed: add ] at the end of the line"
+        problem == f"{kb_dir / 'faq.yaml'}:{line}: "
+        "the list or mapping opened with [ is never closed: add ] at the end of the line"
     )
 
 
@@ -251,8 +251,8 @@ def test_check_rejects_an_unknown_location_fact_or_button(kb_dir: Path, edit: Ed
     edit("faq.yaml", "  buttons: [remind, calendar]\n", "  buttons: [remind, parking]\n")
     buttons_line = line_of(kb_dir, "faq.yaml", "  buttons: [remind, parking]")
     assert (
-        f"{kb_dir / 'faq.yaml'}:{buttons_line}: entry 'date': 'buttons.1' 'parking' is not one of 'remind' or 'calendar'"
-        in problems_after(kb_dir)
+        f"{kb_dir / 'faq.yaml'}:{buttons_line}: "
+        "entry 'date': 'buttons.1' 'parking' is not one of 'remind' or 'calendar'" in problems_after(kb_dir)
     )
 
 
@@ -282,7 +282,8 @@ def test_a_synonym_group_no_phrasing_uses_is_a_warning_naming_its_line(kb_dir: P
     shown = [str(w) for w in knowledge.warnings if "'weather'" in str(w)]
     line = line_of(kb_dir, "vocabulary.yaml", "    weather: [rain, forecast, sunny]")
     assert shown == [
-        f"{kb_dir / 'vocabulary.yaml'}:{line}: en: no phrasing in faq.yaml or passages.yaml uses 'weather', so a question "
+        f"{kb_dir / 'vocabulary.yaml'}:{line}: "
+        "en: no phrasing in faq.yaml or passages.yaml uses 'weather', so a question "
         "with one of the words of 'weather' matches no entry better for it and every entry worse; add a phrasing that "
         "uses one of them, or remove the group"
     ]
@@ -301,7 +302,7 @@ def test_an_override_the_bot_does_not_use_is_named_with_its_file_and_line(kb_dir
 
 
 def test_a_knowledge_folder_without_locales_speaks_with_the_shipped_texts(kb_dir: Path) -> None:
-    """Removing locales/ leaves a valid knowledge base: every interface string comes from the package, in every language."""
+    """Removing locales/ leaves a valid knowledge base: every interface string comes from the package, all languages."""
     import shutil
 
     from bot.assistant import Assistant
@@ -339,7 +340,7 @@ def test_an_override_with_a_placeholder_its_text_never_gets_is_an_error(kb_dir: 
 
 
 def test_every_command_in_the_table_has_a_handler_and_a_menu_text() -> None:
-    """Each row of the command table names an async handler that exists and a description in the shipped English texts."""
+    """Each row of the command table names an existing async handler and a description in the shipped English texts."""
     import inspect
 
     from bot.commands import COMMANDS
@@ -384,13 +385,16 @@ def test_the_shipped_interface_strings_name_no_fact_of_an_edition() -> None:
 
 
 def test_a_text_overridden_in_english_only_warns_for_the_other_languages(kb_dir: Path) -> None:
-    """A Dutch file without a key the English one overrides loads with a warning there; a topic command's text falls back to English."""
+    """A Dutch file lacking a key the English overrides loads with a warning; a topic command's text is then English."""
     from bot.assistant import Assistant
     from tests.conftest import BEFORE
 
     path = kb_dir / "locales" / "nl.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('cmd_where: "Locatie"\n', ""), encoding="utf-8")
     knowledge = load(kb_dir)
-    expected = "'cmd_where' is overridden in English only: the bot's own text (or the English override where the bot has none) is used"
+    expected = (
+        "'cmd_where' is overridden in English only: "
+        "the bot's own text (or the English override where the bot has none) is used"
+    )
     assert f"{path}:1: {expected}" in map(str, knowledge.warnings)
     assert Assistant(knowledge).renderer("nl", BEFORE).ui("cmd_where") == "Venue"

@@ -1,4 +1,4 @@
-"""The validated-knowledge cache of ``ask`` and ``chat``: fast starts that never answer from stale or broken knowledge."""
+"""The validated-knowledge cache of ``ask`` and ``chat``: fast starts never answering from stale or broken knowledge."""
 
 from __future__ import annotations
 
@@ -117,13 +117,14 @@ def child_python(code: str, cache: Path, kb_dir: Path) -> str:
 
 
 def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path: Path) -> None:
-    """What makes ``ask`` start fast: answering a clear question from the cache imports no YAML parser, ruamel, store, checks or model."""
+    """Why ``ask`` starts fast: a clear question from cache imports no YAML parser, ruamel, store, checks or model."""
     cache = warm_cache(kb_dir, tmp_path)
     code = (
         "import runpy, sys\n"
         "sys.argv = ['bot', 'ask', 'when is it?']\n"
         "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        "heavy = ('yaml', 'ruamel', 'telegram', 'bot.store', 'bot.learning', 'bot.knowledge.loading', 'bot.knowledge.files',\n"
+        "heavy = ('yaml', 'ruamel', 'telegram', 'bot.store', 'bot.learning', 'bot.knowledge.loading', "
+        "'bot.knowledge.files',\n"
         "         'numpy', 'scipy', 'bot.decision')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))"
     )
@@ -132,7 +133,7 @@ def test_a_cache_hit_loads_neither_yaml_nor_the_database(kb_dir: Path, tmp_path:
 
 
 def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> None:
-    """An unsure question answered from the cache uses the model trained with the knowledge: numpy, but no training (no scipy)."""
+    """An unsure question answered from the cache uses the model trained with the knowledge: numpy, but no scipy."""
     cache = warm_cache(kb_dir, tmp_path)
     code = (
         "import sys\n"
@@ -141,7 +142,8 @@ def test_a_cache_hit_brings_the_trained_model(kb_dir: Path, tmp_path: Path) -> N
         f"knowledge = load_cached({str(kb_dir)!r})\n"
         "assert knowledge.decision is not None\n"
         "assistant = Assistant(knowledge)\n"
-        "print(assistant.model is not None and len(assistant.model.labels), 'scipy' in sys.modules, 'numpy' in sys.modules)"
+        "print(assistant.model is not None and len(assistant.model.labels), "
+        "'scipy' in sys.modules, 'numpy' in sys.modules)"
     )
     printed = child_python(code, cache, kb_dir)
     assert printed.split() == [str(len(KB.entries) + 1), "False", "True"], printed
@@ -156,7 +158,7 @@ def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> 
 
 
 def test_a_cache_file_others_could_have_written_is_ignored(kb_dir: Path, tmp_path: Path) -> None:
-    """A planted cache file is used only if this user owns it and no one else can write it; else the files are read again."""
+    """A planted cache file is used only if this user owns it and nobody else can write it; else files are reread."""
     cache = tmp_path / "cache"
     real = load_cached(kb_dir, cache)
     (slot,) = cache.iterdir()
@@ -200,7 +202,7 @@ def test_a_file_saved_while_loading_is_never_cached_under_the_old_content(
 
 @pytest.mark.parametrize("link", ["symlink", "hardlink"])
 def test_a_link_planted_in_the_cache_folder_is_never_unpickled(kb_dir: Path, tmp_path: Path, link: str) -> None:
-    """A symlink (or a second hard link) in the cache slot pointing at a private file this user owns is ignored: the files are read again."""
+    """A symlink (or second hard link) in the cache slot to this user's private file is ignored: files are reread."""
     cache = tmp_path / "cache"
     real = load_cached(kb_dir, cache)
     (slot,) = cache.iterdir()

@@ -1,4 +1,4 @@
-"""Knowledge files of unusual size or shape: refused with a file:line message at start-up, in ``check`` and on reload, never a crash or a wait."""
+"""Knowledge files of odd size or shape: a file:line refusal at start-up, in ``check``, on reload; no crash or wait."""
 
 from __future__ import annotations
 
@@ -37,11 +37,12 @@ def nest_deeply(kb_dir: Path, depth: int = DEEP) -> int:
 
 
 def check(kb_dir: Path, *, pure: bool = False, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """``python -m bot check --kb kb_dir`` in a separate process; with ``pure``, PyYAML's C extension (libyaml) is made unimportable."""
+    """``python -m bot check --kb kb_dir`` in a separate process; with ``pure``, PyYAML's libyaml is hidden."""
     if pure:  # as on a machine where PyYAML was built without libyaml
         command = [
             "-c",
-            "import runpy, sys; sys.modules['yaml._yaml'] = None; sys.argv[0] = 'bot'; runpy.run_module('bot', run_name='__main__')",
+            "import runpy, sys; sys.modules['yaml._yaml'] = None; sys.argv[0] = 'bot'; "
+            "runpy.run_module('bot', run_name='__main__')",
         ]
     else:
         command = ["-m", "bot"]
@@ -83,7 +84,8 @@ def test_deep_nesting_is_one_problem_at_its_line(kb_dir: Path) -> None:
     with pytest.raises(KnowledgeError) as caught:
         load(kb_dir)
     assert [str(p) for p in caught.value.problems] == [
-        f"{kb_dir / 'faq.yaml'}:{line}: nested more than {MAX_DEPTH} levels deep: knowledge files need a handful of levels, flatten it"
+        f"{kb_dir / 'faq.yaml'}:{line}: nested more than {MAX_DEPTH} levels deep: "
+        "knowledge files need a handful of levels, flatten it"
     ]
 
 
@@ -122,7 +124,7 @@ def test_check_never_waits_on_a_fifo_in_place_of_faq_yaml(kb_dir: Path) -> None:
 
 
 async def test_start_up_with_deep_nesting_is_one_clear_line(tmp_path: Path, kb_dir: Path) -> None:
-    """``python -m bot run`` on a 990-level nesting exits 1 with the file:line problem as its last line, no traceback."""
+    """``python -m bot run`` on a 990-level nesting exits 1 with the file:line problem as last line, no traceback."""
     line = nest_deeply(kb_dir)
     process = await start_bot(bot_env("http://127.0.0.1:9", tmp_path / "data", KNOWLEDGE_DIR=str(kb_dir)))
     assert await process.wait() == 1
@@ -137,7 +139,7 @@ async def test_start_up_with_deep_nesting_is_one_clear_line(tmp_path: Path, kb_d
 async def test_a_bad_file_on_reload_is_told_to_admins_once_and_answers_go_on(
     tmp_path: Path, kb_dir: Path, shape: str
 ) -> None:
-    """The watcher meets a deep, piped or huge faq.yaml: admins get the problem once, questions are still answered at once."""
+    """The watcher meets a deep, piped or huge faq.yaml: admins get the problem once; questions are answered at once."""
     faq = kb_dir / "faq.yaml"
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         bot.api.user(ADMIN)

@@ -33,7 +33,7 @@ def test_uncaught_exceptions_and_log_records_never_show_the_token(
 def test_a_scheduler_job_cancelled_by_the_stop_is_one_debug_line_without_a_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """At LOG_LEVEL=DEBUG, the scheduler's report of a job cancelled by the stop is one line, not a crash's traceback."""
+    """At LOG_LEVEL=DEBUG, the scheduler's report of a job cancelled by the stop is one line, not a traceback."""
     import asyncio
     import io
 

@@ -36,7 +36,7 @@ def _yaml() -> YAML:
 
 
 def add_past_edition(kb_dir: Path, city: str, speaker: str) -> None:
-    """Put a past edition of ``PAST`` first in ``past_editions`` of the copy's event.yaml (as the command does: every fact)."""
+    """Prepend a ``PAST`` edition to ``past_editions`` in the copy's event.yaml (every fact, as the command does)."""
     path = kb_dir / "event.yaml"
     document = _yaml().load(path.read_text(encoding="utf-8"))
     past = document.get("past_editions") or []

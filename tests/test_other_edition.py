@@ -30,7 +30,9 @@ def test_the_behaviour_suite_passes_on_another_edition() -> None:
         f"--ignore={here}",
         "--ignore-glob=tests/test_shipped_*",
     ]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+    result = subprocess.run(  # noqa: S603
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"=* ?\d+ passed in .*", summary), summary  # nothing failed, skipped or errored

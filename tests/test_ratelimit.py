@@ -72,7 +72,7 @@ def busiest_second(times: list[float]) -> int:
 
 
 async def test_a_broadcast_never_exceeds_the_limit_in_any_second_and_keeps_pace() -> None:
-    """300 broadcast sends at 25/s: no one-second window holds more than 25, and the pace stays at least 97 % of the limit."""
+    """300 broadcast sends at 25/s: no one-second window holds over 25, and the pace stays ≥ 97 % of the limit."""
     time = VirtualTime()
     rl = limiter(time)
     log: list[tuple[float, int, bool]] = []
@@ -84,7 +84,7 @@ async def test_a_broadcast_never_exceeds_the_limit_in_any_second_and_keeps_pace(
 
 
 async def test_replies_jump_the_broadcast_queue_and_the_broadcast_takes_what_is_left() -> None:
-    """10 replies/s during a broadcast at 25/s wait at most a tenth of a second; the broadcast gets ≥ 95 % of the 15/s left."""
+    """10 replies/s during a 25/s broadcast wait at most 0.1 s; the broadcast gets ≥ 95 % of the 15/s left."""
     time = VirtualTime()
     rl = limiter(time)
     log: list[tuple[float, int, bool]] = []
@@ -108,7 +108,7 @@ async def test_replies_jump_the_broadcast_queue_and_the_broadcast_takes_what_is_
 
 
 async def test_per_chat_limits_one_a_second_for_broadcasts_and_twenty_a_minute_in_groups() -> None:
-    """Broadcast messages to a chat that just got one wait a second; replies there do not; the 21st message to a group waits a minute."""
+    """Broadcasts to a chat that just got one wait 1 s; replies there do not; a group's 21st message waits a minute."""
     time = VirtualTime()
     rl = limiter(time)
     log: list[tuple[float, int, bool]] = []

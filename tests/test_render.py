@@ -1,4 +1,4 @@
-"""Filling texts for one reader at one moment: countdowns, dates, facts and language fallbacks (read from the knowledge loaded)."""
+"""Filling texts for one reader at one moment: countdowns, dates, facts, language fallbacks (from loaded knowledge)."""
 
 from __future__ import annotations
 
@@ -94,7 +94,8 @@ def test_every_event_fact_fills_its_placeholder(knowledge: Knowledge) -> None:
     template = "{start_time}|{end_time}|{venue}|{address}|{registration_url}|{contact}|{price}|{name}|{edition}"
     assert (
         render.text(Variants(text=template))
-        == f"09:05|17:30|Hall A|1 Main Street|https://example.org/register|team@example.org|Free|{event.name}|{event.edition}"
+        == "09:05|17:30|Hall A|1 Main Street|https://example.org/register|team@example.org|Free|"
+        f"{event.name}|{event.edition}"
     )
 
 

@@ -35,7 +35,7 @@ def test_shipped_knowledge_is_valid_and_complete(knowledge: Knowledge) -> None:
 
 
 def test_facts_the_article_does_not_give_stay_empty(knowledge: Knowledge) -> None:
-    """No venue, address, time, price or link is invented for the 2025 edition: its article gives none; the city is in every language."""
+    """No venue, address, time, price or link invented for 2025: its article has none; the city is in every language."""
     event = knowledge.event
     assert set(knowledge.facts["city"]) == set(LANGS)
     if event.edition == "2025":  # the edition the source article describes; a later one brings its own facts

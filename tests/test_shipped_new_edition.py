@@ -24,14 +24,15 @@ from tests.conftest import SHIPPED
 OLD = load(SHIPPED)
 # Questions about the new edition an attendee may ask, in the three languages.
 QUESTIONS: dict[Lang, list[str]] = {
-    "en": ["when is it", "where is it", "who gives the keynote", "who is the keynote speaker", "what is the theme", "what is the focus",
-           "what is the title of the keynote", "how do i register", "how much is a ticket", "hello", "what is on the programme",
-           "who is it for", "what is the goal", "what does the speaker say", "what are atmps", "tell me about capital markets",
-           "what about vc funds", "is there a next edition", "when does it start"],
-    "nl": ["wanneer is het", "waar is het", "wie geeft de keynote", "wat is het thema", "wat is de focus", "hoe schrijf ik me in",
-           "hallo", "voor wie is het", "wat is het programma"],
-    "fr": ["quand est-ce", "où est-ce", "qui donne la keynote", "quel est le thème", "quel est le focus", "comment s'inscrire",
-           "bonjour", "pour qui est-ce", "quel est le programme"],
+    "en": ["when is it", "where is it", "who gives the keynote", "who is the keynote speaker", "what is the theme",
+           "what is the focus", "what is the title of the keynote", "how do i register", "how much is a ticket",
+           "hello", "what is on the programme", "who is it for", "what is the goal", "what does the speaker say",
+           "what are atmps", "tell me about capital markets", "what about vc funds", "is there a next edition",
+           "when does it start"],
+    "nl": ["wanneer is het", "waar is het", "wie geeft de keynote", "wat is het thema", "wat is de focus",
+           "hoe schrijf ik me in", "hallo", "voor wie is het", "wat is het programma"],
+    "fr": ["quand est-ce", "où est-ce", "qui donne la keynote", "quel est le thème", "quel est le focus",
+           "comment s'inscrire", "bonjour", "pour qui est-ce", "quel est le programme"],
 }  # fmt: skip
 # The old edition's quotes (word for word from its article).
 OLD_QUOTES = ("magic wand", "we may be small", "bang for our buck", "100 million", "coalition of the willing")
@@ -64,7 +65,7 @@ def before(knowledge: Knowledge) -> datetime:
 
 
 def test_the_command_lists_the_facts_to_fill_and_check_then_passes(next_edition: tuple[Path, str]) -> None:
-    """``new-edition`` prints the facts to fill with their old values; after filling them ``check`` prints OK and no warning."""
+    """``new-edition`` prints the facts to fill, with old values; once filled, ``check`` prints OK and no warning."""
     folder, printed = next_edition
     assert f"Edition {OLD.event.edition} archived" in printed
     assert "facts.keynote_speaker (was: " in printed
@@ -78,7 +79,7 @@ def test_the_command_lists_the_facts_to_fill_and_check_then_passes(next_edition:
 
 
 def test_no_answer_about_the_new_edition_names_the_old_one(assistant: Assistant, published: Knowledge) -> None:
-    """In every language, no answer about the new edition contains the old speaker, city, date, year or a quote of its article."""
+    """In every language, no answer on the new edition has the old speaker, city, date, year or article quote."""
     now = before(published)
     forbidden = old_values(OLD)
     leaks = []

@@ -39,7 +39,7 @@ def before(knowledge: Knowledge) -> datetime:
 
 @pytest.fixture(scope="module", params=["shipped", "next edition"])
 def assistant(request: pytest.FixtureRequest) -> Assistant:
-    """An assistant over the shipped knowledge base (not the behaviour fixture), and over the next edition made from it."""
+    """An assistant over the shipped knowledge base (not the behaviour fixture), and over the next edition from it."""
     if request.param == "shipped":
         return Assistant(load(SHIPPED))
     folder, _ = cast(tuple[Path, str], request.getfixturevalue("next_edition"))
@@ -76,7 +76,7 @@ def test_quality_set_stays_above_its_floor(assistant: Assistant, path: Path) -> 
 
 
 def test_quality_sets_cover_every_language_and_are_large_enough() -> None:
-    """The generic part of each set alone has en, nl and fr and enough cases for its rates to mean something (every edition runs it)."""
+    """Each set's generic part alone has en, nl and fr and enough cases for meaningful rates (every edition runs it)."""
     for path, least_in, least_out in ((TUNE, 90, 30), (CHECK, 75, 25), (LONG, 45, 10)):
         cases = load_cases(path, None)
         assert {c.lang for c in cases if c.in_scope} == {"en", "nl", "fr"}, path.name
@@ -91,7 +91,7 @@ def test_tune_and_check_parts_share_no_question() -> None:
 
 
 def test_every_person_organisation_country_and_number_of_the_article_is_reachable(assistant: Assistant) -> None:
-    """Each question about a name or number of the edition's announcement (its quality/article.yaml) gets an answer that contains it."""
+    """Each question on a name or number in the announcement (quality/article.yaml) gets an answer containing it."""
     cases = yaml.safe_load(
         (edition_quality(assistant.knowledge.directory) / "article.yaml").read_text(encoding="utf-8")
     )

@@ -33,7 +33,7 @@ def test_every_part_is_accepted_by_telegram_and_nothing_is_lost(text: str, limit
 @settings(max_examples=100, deadline=None)
 @given(text=st.lists(TRICKY, min_size=1, max_size=4000).map("".join))
 def test_escaped_plain_text_split_at_telegrams_limit_is_accepted(text: str) -> None:
-    """Escaped plain text split at Telegram's own limit passes the strict fake's validator and loses nothing but whitespace at the cuts."""
+    """Escaped plain text split at Telegram's limit passes the strict fake's validator, losing only cut whitespace."""
     parts = split(escape(text))
     assert all(units(parse_html(p)) <= MAX_TEXT for p in parts)
     assert "".join("".join(html.unescape(p).split()) for p in parts) == "".join(text.split())

@@ -1,4 +1,4 @@
-"""The store's fault paths: outcomes kept at a locked shutdown are applied once at the next start; a damaged line is skipped."""
+"""Store fault paths: outcomes kept at a locked shutdown are applied once at next start; a damaged line is skipped."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ NOW = datetime(2025, 10, 20, 10, 0, tzinfo=UTC)
 def test_outcomes_kept_beside_a_locked_database_are_recorded_at_the_next_start_and_the_file_removed(
     tmp_path: Path,
 ) -> None:
-    """Two deliveries sent while the database was locked are 'sent' after recovery; a damaged line is skipped; the file is gone."""
+    """Two deliveries sent while the database was locked are 'sent' after recovery; damaged line skipped; file gone."""
     store = Store(tmp_path / "bot.sqlite3")
     store.add_subscribers([5, 6, 7], NOW)
     for chat_id in (5, 6, 7):

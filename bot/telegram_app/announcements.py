@@ -95,7 +95,7 @@ async def announce_button(update: Update, context: Context) -> None:
 
 
 class StatusMessage:
-    """The organiser's "Sending… n / N" message: edited as the broadcast goes, never holding it up; then the report."""
+    """The organiser's "Sending… n / N" message: edited as sending goes on, never holding it up; then the report."""
 
     def __init__(self, bot: Bot, chat_id: int, message_id: int | None, render: Renderer) -> None:
         self.bot, self.chat_id, self.message_id, self.render = bot, chat_id, message_id, render

@@ -1,4 +1,4 @@
-"""Backup and restore through the real processes: ``python -m bot backup`` while ``run`` broadcasts, ``restore``, start again."""
+"""Backup and restore in real processes: ``python -m bot backup`` while ``run`` broadcasts, ``restore``, restart."""
 
 from __future__ import annotations
 
@@ -67,7 +67,7 @@ def reminders_to(api: FakeBotApi) -> Counter[int]:
 async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing_twice(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """A backup taken mid-broadcast, restored into a new DATA_DIR and started, has every subscriber and delivery; nothing recorded sent is sent again."""
+    """A mid-broadcast backup restored to a new DATA_DIR keeps every subscriber and delivery; nothing sent is resent."""
     reminder_due_ten_minutes_ago(kb_dir)
     data, copy, restored = tmp_path / "data", tmp_path / "backup", tmp_path / "restored"
     seed(data)
@@ -138,7 +138,7 @@ async def test_backup_during_a_broadcast_restores_every_record_and_sends_nothing
 
 
 async def test_restore_is_refused_while_a_bot_runs_on_the_data_dir(tmp_path: Path) -> None:
-    """``restore`` into the DATA_DIR of a running bot exits 1 with one line naming the bot's pid, and changes nothing."""
+    """``restore`` into a running bot's DATA_DIR exits 1 with one line naming the bot's pid, and changes nothing."""
     data = tmp_path / "data"
     seed(data)
     env = bot_env("", data)

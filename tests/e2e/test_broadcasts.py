@@ -1,4 +1,4 @@
-"""Honest broadcasts: failures retried as reported, unconfirmed sends never resent, one run per key, resumption in the background."""
+"""Honest broadcasts: failures retried as reported, unconfirmed never resent, one run per key, background resumption."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def delivered(bot: Harness, text: str = TEXT) -> list[int]:
 
 
 async def test_a_failed_announcement_delivery_is_retried_as_the_report_says(tmp_path: Path) -> None:
-    """A 502 for one subscriber: the report counts it as retried, the retry job delivers it, then the announcement is done."""
+    """A 502 for one subscriber: the report counts it as retried, the retry job delivers it, then the run is done."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         bot.api.user(ADMIN)
         await subscribe(bot, range(100, 105))
@@ -44,7 +44,8 @@ async def test_a_failed_announcement_delivery_is_retried_as_the_report_says(tmp_
         await announce(bot)
         report = await bot.api.wait_for(lambda c: c.text.startswith("Announcement sent"))
         assert report.text.startswith(
-            "Announcement sent: 4 delivered, 0 unsubscribed because they blocked the bot, 1 failed (retried automatically)"
+            "Announcement sent: 4 delivered, 0 unsubscribed because they blocked the bot, "
+            "1 failed (retried automatically)"
         )
         await bot.broadcasts_done()
         assert sorted(delivered(bot)) == [100, 101, 103, 104]
@@ -57,7 +58,7 @@ async def test_a_failed_announcement_delivery_is_retried_as_the_report_says(tmp_
 
 
 async def test_a_send_whose_answer_never_came_is_reported_and_never_resent(tmp_path: Path) -> None:
-    """Telegram delivers a message but the bot's request times out: counted as unconfirmed, and no retry or reload resends it."""
+    """Telegram delivers a message but the request times out: counted as unconfirmed; no retry or reload resends it."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         bot.api.user(ADMIN)
         await subscribe(bot, range(100, 104))
@@ -65,7 +66,8 @@ async def test_a_send_whose_answer_never_came_is_reported_and_never_resent(tmp_p
         await announce(bot)
         report = await bot.api.wait_for(lambda c: c.text.startswith("Announcement sent"))
         assert report.text.endswith(
-            "0 failed (retried automatically), 1 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+            "0 failed (retried automatically), "
+            "1 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         )
         await bot.broadcasts_done()
         assert sorted(delivered(bot)) == [100, 101, 102, 103]  # it did arrive
@@ -78,7 +80,7 @@ async def test_a_send_whose_answer_never_came_is_reported_and_never_resent(tmp_p
 
 
 async def test_progress_and_report_survive_failing_edits(tmp_path: Path) -> None:
-    """When the status message cannot be edited, the broadcast still completes and the report arrives as a new message."""
+    """When the status message cannot be edited, the broadcast still completes and the report comes as a new message."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         bot.api.user(ADMIN)
         await subscribe(bot, range(100, 130))
@@ -102,7 +104,7 @@ async def test_starting_a_running_broadcast_again_joins_it(bot: Harness) -> None
 
 
 async def test_two_runs_never_claim_the_same_delivery(bot: Harness) -> None:
-    """Even two runs of one key side by side (as two processes would be) send each subscriber once: claims are atomic."""
+    """Even two runs of one key side by side (as two processes would be) send to each once: claims are atomic."""
     from bot.telegram_app.broadcast import broadcast
 
     await subscribe(bot, range(1, 41))
@@ -115,7 +117,7 @@ async def test_two_runs_never_claim_the_same_delivery(bot: Harness) -> None:
 
 
 async def test_an_interrupted_announcement_resumes_in_the_background_after_start_up(tmp_path: Path) -> None:
-    """An announcement left 'sending' by a crash goes out after start-up (not inside it) and its author gets the report."""
+    """An announcement left 'sending' by a crash goes out after start-up (not during it); its author gets the report."""
     store = Store(tmp_path / "data" / "bot.sqlite3")
     store.add_subscribers([11, 12, 13], datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
     announcement_id = store.create_announcement(ADMIN, TEXT, datetime.fromisoformat("2025-10-01T10:00:00+02:00"))
@@ -134,7 +136,7 @@ async def test_an_interrupted_announcement_resumes_in_the_background_after_start
 
 
 async def test_a_locked_database_delays_no_answer_and_loses_no_question(tmp_path: Path) -> None:
-    """While another process holds the database's write lock, questions are answered at once and stored once it is free."""
+    """While another process holds the write lock, questions are answered at once and stored once it is free."""
     import sqlite3
 
     async with running_bot(tmp_path / "data") as bot:
@@ -157,7 +159,7 @@ async def test_a_locked_database_delays_no_answer_and_loses_no_question(tmp_path
 
 
 async def test_one_delivery_failing_unexpectedly_neither_silences_the_run_nor_loses_that_chat(bot: Harness) -> None:
-    """A bug in one chat's delivery (its text cannot be made): the others get it, the run reports it as failed, and it is retried."""
+    """A bug in one chat's delivery (no text can be made): the others get it; it is reported as failed and retried."""
     from bot.telegram_app.broadcast import broadcast
 
     await subscribe(bot, range(1, 11))

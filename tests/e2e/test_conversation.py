@@ -101,7 +101,7 @@ async def test_help_and_faq_list_everything(bot: Harness) -> None:
 
 
 async def test_free_text_is_answered_and_past_tense_after_the_event(tmp_path: Path) -> None:
-    """A typed question gets the matching answer; after the event it is in the past tense, offering news of the next edition."""
+    """A typed question gets the matching answer; after the event it is in the past tense, offering news of the next."""
     async with running_bot(tmp_path / "data", now=AFTER) as bot:
         reply = await bot.api.ask("when was it?")
         assert reply.text == fill("{name} {edition} took place on {date} in {city}.", now=AFTER)
@@ -138,7 +138,8 @@ async def test_unknown_question_is_forwarded_to_the_organisers(tmp_path: Path) -
         await bot.api.press(reply, "Ask the organisers")
         forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == -100555)
         assert forwarded.text.startswith(
-            "Question from an attendee that I could not answer:\n“&lt;b&gt;Is there parking &amp; wifi?&lt;/b&gt;”\nMy best guesses: "
+            "Question from an attendee that I could not answer:\n"
+            "“&lt;b&gt;Is there parking &amp; wifi?&lt;/b&gt;”\nMy best guesses: "
         )
         assert "Ann" not in forwarded.text
         assert "1001" not in forwarded.text

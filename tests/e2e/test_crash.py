@@ -24,13 +24,14 @@ def reminder_due_ten_minutes_ago(kb_dir: Path) -> None:
     due = (datetime.now(KB.event.tz) - timedelta(minutes=10)).replace(second=0, microsecond=0)
     move_event(kb_dir, str(due.date() + timedelta(days=1)))
     (kb_dir / "reminders.yaml").write_text(
-        f'reminders:\n- id: day-before\n  days_before: 1\n  at: "{due:%H:%M}"\n  text:\n    en: "Tomorrow: {{name}} in {{city}}."\n',
+        "reminders:\n- id: day-before\n  days_before: 1\n"
+        f'  at: "{due:%H:%M}"\n  text:\n    en: "Tomorrow: {{name}} in {{city}}."\n',
         encoding="utf-8",
     )
 
 
 async def test_sigkill_mid_broadcast_then_restart_delivers_each_reminder_once(tmp_path: Path, kb_dir: Path) -> None:
-    """After a SIGKILL mid-broadcast and a restart, all 300 subscribers have the reminder; only messages in flight at the kill may repeat."""
+    """After a SIGKILL mid-broadcast and a restart, all 300 have the reminder; only sends in flight then may repeat."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
     store = Store(data / "bot.sqlite3")

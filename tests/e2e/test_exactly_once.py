@@ -1,4 +1,4 @@
-"""Exactly once through the real ``python -m bot run``: reloads, a second process and an announcement during a reminder."""
+"""Exactly once through the real ``python -m bot run``: reloads, a second process, an announcement during a reminder."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ async def stop(process: BotProcess) -> str:
 async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscriber_one(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """A file edit, /reload and a "+ entry" tap in the middle of a 300-subscriber reminder: every subscriber gets it exactly once."""
+    """A file edit, /reload and a "+ entry" tap during a 300-subscriber reminder: each gets it exactly once."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
     subscribe(data, SUBSCRIBERS)
@@ -130,7 +130,7 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
 async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_replaced(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """A second bot on the same DATA_DIR exits with one clear line; after a SIGKILL of the first, a new one finishes the reminder."""
+    """A second bot on the same DATA_DIR exits with one clear line; after the first is SIGKILLed, a new one finishes."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
     subscribe(data, SUBSCRIBERS)
@@ -168,7 +168,7 @@ async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_r
 
 
 async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_path: Path, kb_dir: Path) -> None:
-    """/announce and Send while a reminder goes out: the organiser's reply comes at once, both reach everyone exactly once."""
+    """/announce and Send during a reminder: the organiser's reply comes at once; both reach everyone exactly once."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
     subscribe(data, SUBSCRIBERS)
@@ -205,7 +205,7 @@ async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_pat
 
 
 async def test_409_conflict_stops_the_bot_with_one_clear_line(tmp_path: Path) -> None:
-    """Another process polling the same token (409 Conflict) stops the bot with one clear line and exit 1, no traceback."""
+    """Another process polling the same token (409 Conflict) stops the bot with one clear line, exit 1, no traceback."""
     api = FakeBotApi()
     async with LoopbackServer(api) as server:
         first = await start_bot(bot_env(server.url, tmp_path / "a", LOG_LEVEL="INFO"))
@@ -233,7 +233,7 @@ async def test_409_conflict_stops_the_bot_with_one_clear_line(tmp_path: Path) ->
 async def test_a_clean_stop_mid_broadcast_then_restart_sends_nobody_anything_twice(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """SIGINT in the middle of a reminder lets the sends in flight finish; after a restart everyone has it exactly once."""
+    """SIGINT mid-reminder lets the sends in flight finish; after a restart everyone has it exactly once."""
     reminder_due_ten_minutes_ago(kb_dir)
     data = tmp_path / "data"
     subscribe(data, SUBSCRIBERS)

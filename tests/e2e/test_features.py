@@ -32,7 +32,7 @@ async def test_calendar_sends_a_valid_all_day_ics(bot: Harness) -> None:
 
 
 async def test_calendar_uses_the_start_time_and_timezone_when_known(tmp_path: Path, kb_dir: Path) -> None:
-    """With a start time in event.yaml the .ics event starts then, in Europe/Brussels, and a Dutch user gets Dutch text."""
+    """With a start time in event.yaml the .ics event starts then, in Europe/Brussels; a Dutch user gets Dutch text."""
     path = kb_dir / "event.yaml"
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -115,7 +115,7 @@ async def test_flood_control_warns_once_then_ignores_until_the_minute_passes(tmp
 async def test_a_failing_handler_is_logged_apologised_for_and_the_bot_goes_on(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """When Telegram rejects a reply, the error is logged with the update, the user gets an apology, and the next question works."""
+    """When Telegram rejects a reply, the error is logged with the update, the user gets an apology; the next works."""
     bot.api.fail("sendMessage", 400, "Bad Request: can't parse entities", times=1)
     with caplog.at_level(logging.ERROR):
         apology = await bot.api.ask("when is it")
@@ -188,4 +188,5 @@ async def test_faq_lists_topics_but_not_small_talk(tmp_path: Path, kb_dir: Path)
         assert str(small_talk.title["en"]) not in listing.button_texts
         assert set(titles) <= set(listing.button_texts)
         answer = await bot.api.ask(small_talk.questions["en"][0])
-        assert answer.text == Assistant(load(kb_dir)).answer_entry(small_talk.id, "en", bot.clock()).text  # type: ignore[union-attr]
+        expected = Assistant(load(kb_dir)).answer_entry(small_talk.id, "en", bot.clock())
+        assert answer.text == expected.text  # type: ignore[union-attr]

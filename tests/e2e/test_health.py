@@ -13,7 +13,7 @@ from tests.fakes.botapi import FakeBotApi, LoopbackServer
 
 
 async def test_webhook_mode_answers_health_checks_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
-    """GET /healthz on the webhook port answers 200 {"status": "ok"} while the bot serves; SIGTERM then stops it with exit 0."""
+    """GET /healthz on the webhook port answers 200 {"status": "ok"} while serving; SIGTERM then stops it, exit 0."""
     api = FakeBotApi()
     user = api.user()
     async with LoopbackServer(api) as server:

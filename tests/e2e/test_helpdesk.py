@@ -1,4 +1,4 @@
-"""The helpdesk loop: an attendee asks the organisers, an organiser replies in the organiser chat, the attendee gets it."""
+"""The helpdesk loop: an attendee asks the organisers, an organiser replies in their chat, the attendee gets it."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def as_message(call: Call) -> dict[str, Any]:
 
 
 async def pass_on(bot: Harness) -> Call:
-    """The attendee asks something the bot cannot answer and presses "Ask the organisers"; returns what the organisers got."""
+    """The attendee asks what the bot cannot answer, presses "Ask the organisers"; returns what the organisers got."""
     reply = await bot.api.ask(QUESTION, bot.api.user(ATTENDEE, first_name="Ann"))
     start = len(bot.api.calls)
     await bot.api.press(reply, "Ask the organisers")
@@ -37,7 +37,7 @@ async def pass_on(bot: Harness) -> Call:
 
 
 async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(tmp_path: Path, kb_dir: Path) -> None:
-    """An organiser replies to the forwarded question; the attendee gets the reply without names; an admin adds it as an answer."""
+    """An organiser replies to the forwarded question; the attendee gets it without names; an admin adds the answer."""
     async with running_bot(
         tmp_path / "data", knowledge_dir=kb_dir, organiser_chat_id=ORGANISERS, admin_ids=frozenset({ADMIN})
     ) as bot:

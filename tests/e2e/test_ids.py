@@ -27,7 +27,8 @@ async def test_id_in_a_group_gives_the_groups_chat_id_and_the_senders_user_id(tm
         reply = await bot.api.ask(f"/id@{BOT_USER['username']}", bot.api.user(5551234), organisers)
         assert reply.chat_id == -1001234567890
         assert reply.text == (
-            "This chat's id is -1001234567890 (for ORGANISER_CHAT_ID).\nYour Telegram user id is 5551234 (for ADMIN_IDS)."
+            "This chat's id is -1001234567890 (for ORGANISER_CHAT_ID).\n"
+            "Your Telegram user id is 5551234 (for ADMIN_IDS)."
         )
         forum = bot.api.forum(-1009876543210)
         in_topic = await bot.api.ask("/id", bot.api.user(5551236, "fr"), forum, thread=7)

@@ -61,7 +61,7 @@ async def everyone_reminded(bot: Harness, timeout: float = 30) -> None:
 
 
 async def test_a_clock_jump_of_ten_minutes_before_a_reminder_still_sends_it_to_everyone_once(tmp_path: Path) -> None:
-    """The wall clock jumps 10 minutes ahead just before a reminder: it goes out at once to all 10 subscribers, each once."""
+    """The wall clock jumps 10 minutes ahead just before a reminder: it goes out at once to all 10, each once."""
     async with running_bot(tmp_path / "data", now=at_day(-7, 8, 59)) as bot:
         subscribe(bot)
         fire_as_if_late(bot, timedelta(minutes=10))
@@ -70,7 +70,7 @@ async def test_a_clock_jump_of_ten_minutes_before_a_reminder_still_sends_it_to_e
 
 
 async def test_a_reminder_due_while_the_database_is_locked_reaches_everyone_once_when_it_frees(tmp_path: Path) -> None:
-    """A reminder falls due while another process holds the write lock: answers go on, and all 10 get it exactly once after."""
+    """A reminder falls due while another process holds the write lock: answers go on; all 10 get it once after."""
     async with running_bot(tmp_path / "data", now=at_day(-7, 8, 59)) as bot:
         subscribe(bot)
         other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)

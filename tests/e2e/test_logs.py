@@ -1,4 +1,4 @@
-"""The logs promise counts and entry ids only: over a whole run touching every feature that logs, no user or chat id appears."""
+"""The logs promise counts and entry ids only: in a run touching every feature that logs, no user or chat id appears."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ IDS = (ADMIN, SILENT_ADMIN, ATTENDEE, GROUP, SUPERGROUP, ORGANISERS)
 
 @pytest.fixture
 def log_as_the_bot_does(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
-    """Every record at DEBUG, with the libraries kept as quiet as ``python -m bot run`` keeps them (levels restored afterwards)."""
+    """Every record at DEBUG, libraries as quiet as ``python -m bot run`` keeps them (levels restored afterwards)."""
     names = ("telegram", "httpx", "httpcore")
     levels = {name: logging.getLogger(name).level for name in names}
     caplog.set_level(logging.DEBUG)
@@ -41,7 +41,7 @@ def log_as_the_bot_does(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.Log
 async def test_no_user_or_chat_id_in_any_log_line_over_a_whole_run(
     tmp_path: Path, log_as_the_bot_does: pytest.LogCaptureFixture
 ) -> None:
-    """Questions, reminders, helpdesk, teaching, announcements (status message lost), a new edition, /forget, a migration: no id logged."""
+    """Asking, reminders, helpdesk, teaching, announcing (status lost), new edition, /forget, migration log no id."""
     kb = edition_2025(tmp_path)
     event = load(kb).event
     after = datetime.combine(event.date + timedelta(days=200), clock_time(10), tzinfo=event.tz)

@@ -76,7 +76,7 @@ def assert_new(text: str, *expected: str) -> None:
 
 
 async def test_another_editions_values_change_every_reply(tmp_path: Path) -> None:
-    """Only the values in event.yaml changed: check passes and /start, /when, /where, /keynote, /calendar, free text and reminders carry them."""
+    """Only event.yaml values changed: check passes; /start, /when, /where, /keynote, /calendar, text, reminders too."""
     kb = edition_2025(tmp_path)
     set_edition(kb / "event.yaml")
     assert load(kb).warnings == ()  # `bot check` passes, without a warning
@@ -107,12 +107,14 @@ async def test_another_editions_values_change_every_reply(tmp_path: Path) -> Non
             start = len(bot.api.calls)
             await job.run(bot.app)
             await bot.broadcasts_done()
-            reminder = await bot.api.wait_for(lambda c, start=start: bot.api.calls.index(c) >= start and c.chat_id == 1)  # type: ignore[misc]
+            reminder = await bot.api.wait_for(
+                lambda c, start=start: bot.api.calls.index(c) >= start and c.chat_id == 1  # type: ignore[misc]
+            )
             assert_new(reminder.text, "Antwerp")
 
 
 async def test_between_editions_subscribe_publish_and_notify_each_subscriber_once(tmp_path: Path) -> None:
-    """After the event attendees subscribe; publishing the next edition offers admins a preview; one press sends one message each."""
+    """After the event attendees subscribe; publishing the next edition previews to admins; a press sends one each."""
     kb = edition_2025(tmp_path)
     past_event = load(kb).event
     after = datetime.combine(past_event.date + timedelta(days=200), time(10), tzinfo=past_event.tz)
@@ -124,8 +126,8 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
         await bot.api.press(reply, "Tell me about the next edition", bot.api.user(1))
         done = await bot.api.wait_for(lambda c: c.chat_id == 1 and c.text.startswith("Done!"))
         assert (
-            done.text
-            == "Done! I'll tell you as soon as the next edition of Science for Health is announced. Send /stop to unsubscribe."
+            done.text == "Done! I'll tell you as soon as the next edition of Science for Health is announced. "
+            "Send /stop to unsubscribe."
         )
         nl = await bot.api.ask("/remind", bot.api.user(2, "nl"))
         assert nl.text.startswith("Klaar! Ik laat het je weten zodra de volgende editie")
@@ -158,7 +160,8 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
         # Every count filled in (no literal placeholder), and failures retried by pressing again, as the button does.
         assert report.text == (
             "New edition message sent: 2 delivered, 0 unsubscribed because they blocked the bot, 0 failed "
-            "(press Notify subscribers again to retry them), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+            "(press Notify subscribers again to retry them), "
+            "0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         )
         # a second press (or a second admin) sends nothing more
         await bot.api.press(preview, "Notify subscribers", admin)
@@ -172,7 +175,8 @@ async def test_between_editions_subscribe_publish_and_notify_each_subscriber_onc
             "The next edition is announced: Science for Health 2026 takes place on Tuesday 13 October 2026 in Antwerp."
         )
         assert by_chat[2].startswith(
-            "De volgende editie is aangekondigd: Science for Health 2026 vindt plaats op dinsdag 13 oktober 2026 in Antwerpen."
+            "De volgende editie is aangekondigd: "
+            "Science for Health 2026 vindt plaats op dinsdag 13 oktober 2026 in Antwerpen."
         )
         # The past edition keeps its answers ("last year" is now the archived 2025); the next-edition question
         # now has the date.
@@ -217,7 +221,7 @@ async def command_names(bot: Harness, start: int) -> set[str]:
 
 
 async def test_commands_follow_the_knowledge_removed_renamed_or_added(tmp_path: Path, kb_dir: Path) -> None:
-    """Removing an entry's command takes it off the menu and /when becomes unknown; a command moved to another entry follows it."""
+    """Removing an entry's command drops it from the menu and /when becomes unknown; a moved command follows it."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         assert {"when", "where", "keynote", "themes", "register"} <= await command_names(bot, 0)
         faq = kb_dir / "faq.yaml"

@@ -14,13 +14,13 @@ from tests.fakes.botapi import ANONYMOUS_ADMIN
 
 
 async def edit(bot: Harness, text: str, user: dict[str, Any], chat: dict[str, Any] | None = None) -> dict[str, Any]:
-    """``user`` edits an earlier message of theirs so that it reads ``text`` (Telegram sends an edited_message update)."""
+    """``user`` edits an earlier message of theirs to read ``text`` (Telegram sends an edited_message update)."""
     message = bot.api.message(text, user, chat, edit_date=int(time.time()))
     return await bot.api.push({"edited_message": message})
 
 
 async def test_edited_messages_never_run_commands(tmp_path: Path) -> None:
-    """Editing a message into /forget, /stop, /start or /remind does nothing: no reply, the subscription and language stay."""
+    """Editing a message into /forget, /stop, /start or /remind does nothing: no reply; subscription, language stay."""
     async with running_bot(tmp_path / "data") as bot:
         user = bot.api.user(1001)
         assert (await bot.api.ask("/remind", user)).text.startswith("Done!")
@@ -37,7 +37,7 @@ async def test_edited_messages_never_run_commands(tmp_path: Path) -> None:
 
 
 async def test_an_anonymous_group_admin_can_forget_the_group(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    """/forget sent by an anonymous administrator (as the group itself) deletes the group's settings, with a reply and no error."""
+    """/forget from an anonymous administrator (as the group) deletes the group's settings, replying without error."""
     async with running_bot(tmp_path / "data") as bot:
         group = bot.api.group()
         bot.runtime.store.set_language(group["id"], "nl")
@@ -55,7 +55,7 @@ async def test_an_anonymous_group_admin_can_forget_the_group(tmp_path: Path, cap
 async def test_the_placeholder_account_without_sender_chat_is_refused_politely(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """/forget from the placeholder account Telegram cannot look up gets the "administrators only" reply, never an error."""
+    """/forget from the placeholder account Telegram cannot look up gets the "administrators only" reply, no error."""
     async with running_bot(tmp_path / "data") as bot:
         group = bot.api.group()
         bot.runtime.store.set_language(group["id"], "en")
@@ -66,7 +66,7 @@ async def test_the_placeholder_account_without_sender_chat_is_refused_politely(
 
 
 async def test_a_group_that_becomes_a_supergroup_keeps_its_subscription_language_and_reminders(tmp_path: Path) -> None:
-    """After the migration /status in the supergroup says subscribed (in the group's language) and the reminder reaches the new id."""
+    """After migration /status in the supergroup says subscribed (in its language); the reminder reaches the new id."""
     async with running_bot(tmp_path / "data") as bot:
         group: dict[str, Any] = {"id": -4001, "type": "group", "title": "Attendees"}
         bot.api.chats[group["id"]] = group

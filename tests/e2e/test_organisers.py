@@ -68,7 +68,8 @@ async def test_invalid_edit_keeps_old_answers_and_reports_file_and_line_once(tmp
         line = (kb_dir / "faq.yaml").read_text(encoding="utf-8").splitlines().index("  menu: [broken") + 1
         assert reports[0].text == (
             "The knowledge edit was rejected; I keep answering with the last good version. Problems:\n"
-            f"{kb_dir / 'faq.yaml'}:{line}: the list or mapping opened with [ is never closed: add ] at the end of the line"
+            f"{kb_dir / 'faq.yaml'}:{line}: "
+            "the list or mapping opened with [ is never closed: add ] at the end of the line"
         )
         reply = await bot.api.ask("what is the theme")
         assert "Stronger Regions, Greater Impact" in reply.text
@@ -92,7 +93,7 @@ async def test_half_written_file_is_not_validated_until_it_settles(tmp_path: Pat
 
 
 async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path, kb_dir: Path) -> None:
-    """/reload says what changed, lists every problem of a bad edit, or says nothing changed; reminders follow the edit."""
+    """/reload says what changed, lists every problem of a bad edit, or says nothing changed; reminders follow edits."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         assert (await bot.api.ask("/reload", admin)).text == "The knowledge files have not changed."
@@ -100,7 +101,8 @@ async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path
         replace_in(
             kb_dir / "faq.yaml",
             "- id: thanks\n",
-            '- id: parking\n  title: {en: Parking}\n  questions:\n    en: [where can i park]\n  answer:\n    en: "No parking information yet."\n- id: thanks\n',
+            "- id: parking\n  title: {en: Parking}\n  questions:\n    en: [where can i park]\n"
+            '  answer:\n    en: "No parking information yet."\n- id: thanks\n',
         )
         reply = await bot.api.ask("/reload", admin)
         first, heading, moved = reply.text.splitlines()
@@ -117,7 +119,7 @@ async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path
 
 
 async def test_reload_reports_moved_date_reminders_texts_and_a_fix(tmp_path: Path, kb_dir: Path) -> None:
-    """Moving the event date lists the fact (old → new) and every reminder's new time; changed texts are named; a fix is announced."""
+    """Moving the event date lists the fact (old → new), every reminder's new time, changed texts; fixes announced."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         knowledge = bot.runtime.snapshot.knowledge
@@ -196,7 +198,7 @@ async def test_stats_count_questions_subscribers_and_misses(tmp_path: Path) -> N
 
 
 async def test_stats_count_today_by_the_events_local_day(tmp_path: Path) -> None:
-    """A question at 00:30 event time (the previous day in UTC) counts as today; one from the evening before does not."""
+    """A question at 00:30 event time (the previous day in UTC) counts as today; one from the evening before doesn't."""
     kb = load(KNOWLEDGE)
     local_midnight = datetime.combine(kb.event.date - timedelta(days=10), time(0, 0), tzinfo=kb.event.tz)
     async with running_bot(
@@ -215,7 +217,8 @@ async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None
         user = bot.api.user(77, "nl")
         assert (await bot.api.ask("/privacy", user)).text.endswith(
             fill(
-                "Stuur /forget om alles over jou te wissen.\n\nVerantwoordelijk voor deze gegevens: de organisatoren van {name} {edition}, die deze bot beheren."
+                "Stuur /forget om alles over jou te wissen.\n\n"
+                "Verantwoordelijk voor deze gegevens: de organisatoren van {name} {edition}, die deze bot beheren."
             )
         )
         assert "gedurende 14 dagen" in (await bot.api.ask("/privacy", user)).text

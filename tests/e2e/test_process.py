@@ -30,7 +30,7 @@ def bot_env(api_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 class BotProcess:
-    """A running ``python -m bot run`` whose stdout and stderr are read line by line as they come (never an unread pipe)."""
+    """A running ``python -m bot run`` whose stdout and stderr are read line by line as they come (no unread pipe)."""
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
@@ -167,14 +167,15 @@ async def test_broken_knowledge_base_is_reported_before_starting(tmp_path: Path,
     line = line_of(kb_dir / "event.yaml", "  timezone: Nowhere/Land")
     assert process.stderr.strip().splitlines()[-1] == (
         f"error: the knowledge base in {kb_dir} has 1 problem(s), the first: "
-        f"{kb_dir / 'event.yaml'}:{line}: 'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
+        f"{kb_dir / 'event.yaml'}:{line}: "
+        "'event.timezone' 'Nowhere/Land' is not a known timezone (use a name like Europe/Brussels) "
         "(`python -m bot check` lists them all)"
     )
     assert "Traceback" not in process.stderr
 
 
 async def test_webhook_mode_registers_and_answers_posted_updates(tmp_path: Path) -> None:
-    """With WEBHOOK_URL set the bot registers a secret webhook (no token in its URL) and answers updates posted to it."""
+    """With WEBHOOK_URL set the bot registers a secret webhook (no token in its URL) and answers updates sent to it."""
     import httpx
 
     api = FakeBotApi()

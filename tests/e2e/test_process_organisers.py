@@ -19,7 +19,7 @@ QUESTION = "is there a cloakroom for my coat"
 async def test_organiser_reply_reaches_the_attendee_and_becomes_an_entry_then_undone(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """Attendee asks, presses "Ask the organisers"; an organiser's reply reaches them; an admin adds it; /undo restores faq.yaml."""
+    """Attendee taps "Ask the organisers"; an organiser's reply reaches them; admin adds it; /undo restores faq.yaml."""
     original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
     api = FakeBotApi()
     group = api.group(ORGANISERS, "Organisers")
@@ -90,7 +90,7 @@ async def adopt(api: FakeBotApi, attendee: dict[str, Any], question: str, answer
 
 
 async def test_forget_removes_the_attendees_words_from_the_edit_history(tmp_path: Path, kb_dir: Path) -> None:
-    """After /forget, DATA_DIR holds neither an adopted-then-undone question nor the record of an adopted one; faq.yaml keeps the latter."""
+    """After /forget, DATA_DIR has no adopted-then-undone question nor an adopted one's record; faq.yaml keeps it."""
     api = FakeBotApi()
     group = api.group(ORGANISERS, "Organisers")
     data = tmp_path / "data"

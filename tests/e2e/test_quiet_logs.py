@@ -18,7 +18,7 @@ FAST_INTERVAL_ONLY = "skipped: maximum number of running instances reached"
 
 
 async def test_an_idle_hour_writes_fewer_than_ten_lines_at_info(tmp_path: Path) -> None:
-    """An hour's worth of knowledge checks (720, at a 5 ms interval) and a start and stop write fewer than 10 lines at INFO and above."""
+    """An hour of knowledge checks (720, every 5 ms) plus a start and stop write under 10 lines at INFO and above."""
     api = FakeBotApi()
     async with LoopbackServer(api) as server:
         # DEBUG so that the scheduler's (demoted) lines show how many times the watcher ran; INFO and above are counted.
@@ -49,7 +49,7 @@ async def test_an_idle_hour_writes_fewer_than_ten_lines_at_info(tmp_path: Path) 
 
 
 async def test_log_format_json_writes_one_json_object_per_line(tmp_path: Path) -> None:
-    """With LOG_FORMAT=json every log line is a JSON object with time, level, logger and message; the token never appears."""
+    """With LOG_FORMAT=json each log line is a JSON object with time, level, logger and message; no token appears."""
     api = FakeBotApi()
     async with LoopbackServer(api) as server:
         process = await start_bot(bot_env(server.url, tmp_path / "data", LOG_LEVEL="INFO", LOG_FORMAT="json"))

@@ -78,7 +78,7 @@ async def test_reminder_jobs_are_scheduled_with_stable_names(bot: Harness) -> No
 
 
 async def test_a_reminder_reaches_each_subscriber_once_in_their_language(bot: Harness) -> None:
-    """Running the day-before job sends each subscriber one reminder in their language; running it again sends nothing."""
+    """Running the day-before job sends each subscriber one reminder in their language; running it again sends none."""
     for user_id, lang in ((1, "en"), (2, "nl"), (3, "fr")):
         await bot.api.ask("/remind", bot.api.user(user_id, lang))
     start = len(bot.api.calls)
@@ -168,7 +168,8 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
         bot.api.blocked.add(110)
         preview = await bot.api.ask("/announce Doors open at <b>9:00</b> & coffee is served.", admin)
         assert preview.text == (
-            "Preview of the announcement to 25 subscriber(s):\n\nDoors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."
+            "Preview of the announcement to 25 subscriber(s):\n\n"
+            "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."
         )
         assert preview.button_texts == ["Send", "Cancel"]
         await bot.api.press(preview, "Send", admin)
@@ -176,8 +177,9 @@ async def test_announcement_preview_send_progress_and_report(tmp_path: Path) -> 
             lambda c: c.method == "editMessageText" and c.text.startswith("Announcement sent")
         )
         assert (
-            final.text
-            == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, 0 failed (retried automatically), 0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
+            final.text == "Announcement sent: 24 delivered, 1 unsubscribed because they blocked the bot, "
+            "0 failed (retried automatically), "
+            "0 unconfirmed (Telegram did not answer; not resent, to avoid duplicates)."
         )
         deliveries = [
             c for c in bot.api.sent() if c.text == "Doors open at &lt;b&gt;9:00&lt;/b&gt; &amp; coffee is served."

@@ -1,4 +1,4 @@
-"""Faults while the real ``python -m bot run`` is up: a revoked token, Ctrl-C during start-up, a reply Telegram refuses."""
+"""Faults while the real ``python -m bot run`` is up: a revoked token, Ctrl-C in start-up, a reply Telegram refuses."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ async def test_a_token_revoked_while_running_stops_the_process_with_the_start_up
 
 
 async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(tmp_path: Path) -> None:
-    """Telegram answers 502 to a reply four times in a row: the bot keeps trying with backoff and the answer arrives, once."""
+    """Telegram answers 502 to a reply four times running: the bot retries with backoff and the answer arrives, once."""
     api = FakeBotApi()
     user = api.user(3131)
     async with LoopbackServer(api) as server:
@@ -56,7 +56,7 @@ async def test_a_reply_refused_by_a_5xx_storm_is_retried_until_it_arrives_once(t
 
 
 async def test_ctrl_c_during_the_start_up_retries_stops_quietly(tmp_path: Path) -> None:
-    """Ctrl-C while the bot waits to retry an unreachable Telegram: it exits at once with 130, no traceback, no task left pending."""
+    """Ctrl-C while waiting to retry an unreachable Telegram: exits at once with 130, no traceback, no task pending."""
     env = bot_env(
         f"http://127.0.0.1:{closed_port()}",
         tmp_path / "data",
@@ -72,7 +72,7 @@ async def test_ctrl_c_during_the_start_up_retries_stops_quietly(tmp_path: Path) 
 
 
 async def test_a_database_locked_at_start_up_makes_the_bot_wait_then_answer(tmp_path: Path) -> None:
-    """Another process holds the write lock as the bot starts: it waits (and says so) instead of failing, then answers."""
+    """Another process holds the write lock at start: the bot waits (and says so) instead of failing, then answers."""
     import sqlite3
 
     from bot.store import Store

@@ -1,4 +1,4 @@
-"""Privacy, buttons, flood control and forum topics, through the real ``python -m bot run`` process and the real Application."""
+"""Privacy, buttons, flood control and forum topics, through the real ``python -m bot run`` and real Application."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ class Output:
 
 @asynccontextmanager
 async def bot_process(tmp_path: Path, api: FakeBotApi, cwd: Path = ROOT, **extra: str) -> AsyncIterator[Output]:
-    """``python -m bot run`` against ``api`` over loopback HTTP, its output read as it comes; stopped with SIGINT afterwards."""
+    """``python -m bot run`` against ``api`` over loopback HTTP, output read as it comes; SIGINT stops it afterwards."""
     output = Output()
     async with LoopbackServer(api) as server:
         env = bot_env(server.url, tmp_path / "data", **extra)
@@ -79,7 +79,7 @@ TRACES = (b"Alice", b"Dupont", b"470 12 34 56", b"mona lisa", USER_ID.to_bytes(4
 async def test_forget_leaves_none_of_the_users_text_in_any_file_of_data_dir(
     tmp_path: Path, assistant: Assistant
 ) -> None:
-    """After /forget the raw bytes of every file in DATA_DIR (database, WAL, keys) hold none of the user's text or id; nor do the logs."""
+    """After /forget no raw byte of any DATA_DIR file (database, WAL, keys) holds the user's text or id; nor do logs."""
     api = FakeBotApi()
     alice = api.user(USER_ID, "en", first_name="Alice")
     other = api.user(555000111)
@@ -107,7 +107,7 @@ async def test_forget_leaves_none_of_the_users_text_in_any_file_of_data_dir(
 
 
 async def test_only_group_administrators_can_forget_a_groups_settings(tmp_path: Path) -> None:
-    """In a group, /forget from a member is refused with a pointer to a private chat; from an administrator it deletes the settings."""
+    """In a group, a member's /forget is refused, pointing to a private chat; an admin's deletes the settings."""
     async with running_bot(tmp_path / "data") as bot:
         group = bot.api.group()
         member, admin = bot.api.user(501), bot.api.user(502)
@@ -135,7 +135,7 @@ async def test_privacy_says_what_is_kept_in_every_language(tmp_path: Path) -> No
 
 
 async def test_privacy_names_who_is_responsible_and_how_to_reach_them(tmp_path: Path, kb_dir: Path) -> None:
-    """/privacy ends by naming the organisers as responsible for the data, with the event's contact once event.yaml has one."""
+    """/privacy ends by naming the organisers as responsible for the data, with the contact once event.yaml has one."""
     async with running_bot(tmp_path / "data") as bot:
         text = (await bot.api.ask("/privacy")).text
     assert text.endswith(fill("Responsible for this data: the organisers of {name} {edition}, who run this bot."))
@@ -147,7 +147,8 @@ async def test_privacy_names_who_is_responsible_and_how_to_reach_them(tmp_path: 
         french = (await bot.api.ask("/privacy", bot.api.user(601, "fr"))).text
     assert french.endswith(
         fill(
-            "Responsables de ces données : les organisateurs de {name} {edition}, qui gèrent ce bot. Contact : privacy@example.org.",
+            "Responsables de ces données : les organisateurs de {name} {edition}, qui gèrent ce bot. "
+            "Contact : privacy@example.org.",
             "fr",
         )
     )
@@ -161,7 +162,7 @@ ADOPTED = {
 
 
 async def test_privacy_says_adopted_text_becomes_the_organisers_text(tmp_path: Path) -> None:
-    """/privacy says plainly, in every language, that a question organisers adopt becomes their text and what /forget then deletes."""
+    """/privacy says plainly, in each language, that adopted questions become the organisers' and what /forget wipes."""
     async with running_bot(tmp_path / "data") as bot:
         for number, lang in enumerate(LANGS):
             text = (await bot.api.ask("/privacy", bot.api.user(700 + number, lang))).text
@@ -174,7 +175,7 @@ FORGED = ("a:no-such-entry", "a#0123456789abcdef0123", "lang:xx", "nonsense", "x
 
 
 async def test_forged_and_stale_buttons_are_answered_politely(tmp_path: Path, assistant: Assistant) -> None:
-    """Every forged or stale callback gets answerCallbackQuery ("This button has expired"), admin buttons included; none spins."""
+    """Each forged or stale callback gets answerCallbackQuery ("This button has expired"), admin ones too; none spin."""
     api = FakeBotApi()
     user = api.user(700)
     async with bot_process(tmp_path, api, LOG_LEVEL="INFO"):
@@ -193,7 +194,7 @@ async def test_forged_and_stale_buttons_are_answered_politely(tmp_path: Path, as
 
 
 async def test_long_entry_ids_fit_in_64_bytes_of_callback_data(tmp_path: Path, edit: Any, kb_dir: Path) -> None:
-    """An entry id of 64 characters still gets a working button of at most 64 bytes, in /start, /faq and inline results."""
+    """An entry id of 64 characters still gets a working button of ≤ 64 bytes, in /start, /faq and inline results."""
     long_id = "c" * 64
     edit("faq.yaml", "- id: capital_markets", f"- id: {long_id}")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
@@ -250,7 +251,7 @@ async def test_inline_flood_never_silences_a_private_chat(tmp_path: Path, assist
 
 
 async def test_replies_go_to_the_forum_topic_they_came_from(tmp_path: Path) -> None:
-    """In a forum, commands, mentions, documents and button taps are answered in their own topic; plain groups get no topic."""
+    """In a forum, commands, mentions, documents and button taps are answered in their topic; plain groups get none."""
     api = FakeBotApi()
     user = api.user(900)
     forum, group = api.forum(), api.group()

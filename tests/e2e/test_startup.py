@@ -1,4 +1,4 @@
-"""Start-up failures through the real ``python -m bot run`` process: one clear last line, a non-zero exit, no traceback, no token."""
+"""Start-up failures of the real ``python -m bot run``: one clear last line, a non-zero exit, no traceback, no token."""
 
 from __future__ import annotations
 
@@ -15,9 +15,13 @@ from tests.conftest import ROOT
 from tests.e2e.test_process import bot_env, start_bot
 from tests.fakes.botapi import TOKEN, FakeBotApi, LoopbackServer
 
-# Well-formed, but not the token the fake Bot API knows: it answers 401 Unauthorized, as Telegram does for a revoked token.
+# Well-formed, but not the token the fake Bot API knows: it answers 401 Unauthorized, as Telegram does for a revoked
+# token.
 WRONG_TOKEN = "987654:REVOKED-zyxwvutsrqponmlkjihgfedcba98"
-REJECTED = "error: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the current token from @BotFather (/mybots → API Token)"
+REJECTED = (
+    "error: Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): "
+    "copy the current token from @BotFather (/mybots → API Token)"
+)
 FAST_RETRIES = {"TELEGRAM_CONNECT_ATTEMPTS": "3", "TELEGRAM_RETRY_SECONDS": "0.01"}
 
 
@@ -45,7 +49,7 @@ def closed_port() -> int:
 
 
 async def test_rejected_token_is_one_line_without_the_token_at_every_log_level(tmp_path: Path) -> None:
-    """A token Telegram rejects (401) ends with one line and exit 2, and the token appears nowhere, at every LOG_LEVEL."""
+    """A token Telegram rejects (401) ends with one line and exit 2; the token appears nowhere, at every LOG_LEVEL."""
     api = FakeBotApi()
     levels = ("DEBUG", "INFO", "WARNING", "ERROR")
     async with LoopbackServer(api) as server:
@@ -68,7 +72,10 @@ async def test_unreachable_telegram_is_retried_then_one_line(tmp_path: Path) -> 
     url = f"http://127.0.0.1:{closed_port()}"
     status, output = await finish(bot_env(url, tmp_path / "data", LOG_LEVEL="WARNING", **FAST_RETRIES))
     assert status == 1
-    line = f"error: cannot reach Telegram at {url} after 3 attempt(s): check the network connection and TELEGRAM_API_URL, then start again"
+    line = (
+        f"error: cannot reach Telegram at {url} after 3 attempt(s): "
+        "check the network connection and TELEGRAM_API_URL, then start again"
+    )
     assert_one_line_failure(output, line)
     assert output.count("Telegram unreachable (attempt") == 2
 
@@ -141,7 +148,8 @@ DAMAGED = "is damaged or not an SQLite database: restore it from a backup, or mo
         ("truncated", "error: the database {data}/bot.sqlite3 " + DAMAGED),
         (
             "damaged key",
-            "error: {data}/pseudonym.key is damaged (too short): delete it (stored questions can then no longer be linked to /forget)",
+            "error: {data}/pseudonym.key is damaged (too short): "
+            "delete it (stored questions can then no longer be linked to /forget)",
         ),
         (
             "unreadable key",
@@ -218,7 +226,10 @@ async def test_webhook_port_in_use_is_one_line(tmp_path: Path) -> None:
             )
             status, output = await finish(env)
     assert status == 1
-    line = f"error: cannot serve the webhook on port {port} (Address already in use): choose another PORT or stop what uses it"
+    line = (
+        f"error: cannot serve the webhook on port {port} (Address already in use): "
+        "choose another PORT or stop what uses it"
+    )
     assert_one_line_failure(output, line)
 
 
@@ -228,6 +239,7 @@ async def test_run_without_a_knowledge_folder_names_the_absolute_path_and_the_fi
     assert await process.wait() == 1
     assert process.stderr.splitlines()[-1] == (
         f"error: the knowledge base in {tmp_path / 'nowhere'} has 1 problem(s), the first: {tmp_path / 'nowhere'}:1: "
-        f"{tmp_path / 'nowhere'} does not exist: run in the project folder, or set KNOWLEDGE_DIR to the knowledge folder "
+        f"{tmp_path / 'nowhere'} does not exist: "
+        "run in the project folder, or set KNOWLEDGE_DIR to the knowledge folder "
         "(`python -m bot check` lists them all)"
     )

@@ -1,4 +1,4 @@
-"""Broadcasts under storage faults and changing audiences: a locked or full database pauses a run, never kills or repeats it."""
+"""Broadcasts under storage faults and changing audiences: a locked or full database pauses a run, never kills it."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ async def until(bot: Harness, condition: object, timeout: float = 30) -> None:
 
 
 def at_send(number: int, fault: Callable[[], object]) -> Callable[[Call], None]:
-    """A ``before_result`` hook that brings on ``fault`` just before the ``number``-th send of the announcement is answered."""
+    """A ``before_result`` hook bringing on ``fault`` just before the ``number``-th announcement send is answered."""
     seen = 0
 
     def hook(call: Call) -> None:
@@ -82,7 +82,7 @@ async def answered_quickly(bot: Harness, question: str, user_id: int) -> float:
 
 
 async def test_a_write_lock_during_an_announcement_pauses_it_answers_go_on_and_all_get_it_once(tmp_path: Path) -> None:
-    """Another process takes the write lock mid-announcement: questions get real answers within 3 s; once free, all 100 get it once, one report."""
+    """Write lock taken mid-announcement: questions get answers within 3 s; once free, all 100 get it once; 1 report."""
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
         await subscribers(bot, range(2000, 2100))
         other = sqlite3.connect(tmp_path / "data" / "bot.sqlite3", isolation_level=None)
@@ -137,7 +137,7 @@ def fill(directory: Path) -> Path:
 async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_and_it_completes_once(
     tmp_path: Path,
 ) -> None:
-    """DATA_DIR fills mid-announcement: questions still get real answers; once space returns, all 60 get it exactly once, one report."""
+    """DATA_DIR fills mid-announcement: questions are still answered; with space back, all 60 get it once, 1 report."""
     with small_tmpfs(tmp_path / "mnt") as mount:
         async with running_bot(mount / "data", admin_ids=frozenset({ADMIN})) as bot:
             await subscribers(bot, range(3000, 3060))
@@ -159,7 +159,7 @@ async def test_a_full_data_dir_during_an_announcement_pauses_it_answers_go_on_an
 
 
 async def test_stop_and_forget_during_a_broadcast_hold_for_the_rest_of_it(tmp_path: Path) -> None:
-    """Two attendees send /stop and /forget while an announcement is going out: neither gets it, and no row about the forgotten chat is written."""
+    """Two attendees send /stop and /forget mid-announcement: neither gets it; no row on the forgotten chat is saved."""
     chats = range(4000, 4030)
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN}), broadcast_rate=30.0) as bot:
         for chat_id in chats:
@@ -178,7 +178,7 @@ async def test_stop_and_forget_during_a_broadcast_hold_for_the_rest_of_it(tmp_pa
 
 
 async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report_counts_people(tmp_path: Path) -> None:
-    """A 6,000-character announcement: the preview shows the parts subscribers get; each gets every part once; a failed part is retried alone."""
+    """A 6,000-character announcement: the preview shows its parts; each gets each part once; a failed part resends."""
     text = "\n\n".join(f"Paragraph {n}: " + "the programme changes a little " * 9 for n in range(22))
     parts = split(escape(text))
     assert len(parts) == 2
@@ -216,7 +216,7 @@ async def test_a_long_announcement_reaches_everyone_in_parts_once_and_the_report
 async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_completes_when_it_leaves(
     tmp_path: Path,
 ) -> None:
-    """/forget while a backup holds a read transaction: the reply comes at once; once the reader goes, no file holds the text."""
+    """/forget while a backup holds a read transaction: the reply is instant; once the reader ends, no file has it."""
     import asyncio
 
     secret = "is there parking for the Zebulon family van"
@@ -242,7 +242,7 @@ async def test_forget_under_another_reader_answers_at_once_and_the_checkpoint_co
 async def test_a_declined_question_with_the_helpdesk_on_is_answered_at_once_under_a_lock_and_its_ticket_works_after(
     tmp_path: Path,
 ) -> None:
-    """Helpdesk on, database locked: a declined question gets its reply and button at once; once free, the button passes it on."""
+    """Helpdesk on, database locked: a declined question gets reply and button at once; once free, the button works."""
     import asyncio
 
     organisers, question = -100555, "is there a cloakroom for my coat"
@@ -270,7 +270,7 @@ async def test_a_declined_question_with_the_helpdesk_on_is_answered_at_once_unde
 async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_nobody_the_announcement_twice(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The bot is stopped cleanly mid-announcement while another process holds the lock; after a restart all 100 have it exactly once."""
+    """Clean stop mid-announcement while another process holds the lock; after a restart all 100 have it once."""
     import bot.telegram_app.broadcast as broadcast_module
     from tests.fakes.botapi import FakeBotApi
 
@@ -296,7 +296,7 @@ async def test_a_clean_stop_while_the_database_is_locked_then_a_restart_sends_no
 
 
 async def test_remind_and_stop_under_a_lock_answer_at_once_and_take_effect_when_it_frees(tmp_path: Path) -> None:
-    """While another process holds the lock, /remind and /stop reply at once; their subscriptions are written once it is free."""
+    """While another process holds the lock, /remind and /stop reply at once; subscriptions are saved once it's free."""
     import asyncio
 
     async with running_bot(tmp_path / "data") as bot:

@@ -36,7 +36,7 @@ async def tap(bot: Harness, message: Call, label: str) -> Call:
 
 
 async def new_entry_prompt(bot: Harness) -> Call:
-    """An attendee asks what the bot cannot answer; the admin opens /unanswered and taps "New entry": the bot's prompt."""
+    """An attendee asks what the bot cannot answer; the admin opens /unanswered, taps "New entry": the bot's prompt."""
     await miss(bot, "is there a cloakroom for coats")
     listing = await bot.api.ask("/unanswered", bot.api.user(ADMIN))
     return await tap(bot, listing, "1. New entry")
@@ -65,7 +65,7 @@ def reply_to(call: Call) -> dict[str, Any]:
 async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_shows_the_new_answer(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """/unanswered shows titles and the answer each would give; a tap files the question, shows its new answer, twice is once."""
+    """/unanswered shows titles and each one's answer; a tap files the question, shows its new answer; twice is once."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         await miss(bot, "is there a cloakroom at the venue", "Is there a cloakroom at the venue?", "do you sell pizza")
@@ -97,7 +97,7 @@ async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_sho
 async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """Filing "where is it held" under the price entry would send "where" questions there: refused, with what would break."""
+    """Filing "where is it held" under the price entry would send "where" questions there: refused, saying why."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
@@ -122,7 +122,7 @@ async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_ref
 
 
 async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_path: Path, kb_dir: Path) -> None:
-    """Attaching a question another entry already has is refused with the validator's reason at the real file; faq.yaml is unchanged."""
+    """Attaching a question another entry has is refused with the validator's reason at the real file; faq.yaml kept."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
@@ -144,7 +144,7 @@ async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_pa
 
 
 async def test_new_entry_and_undo_round_trip_through_faq_yaml(tmp_path: Path, kb_dir: Path) -> None:
-    """With "New entry" the admin writes the answer, faq.yaml gains an entry (comments kept), attendees get it; /undo restores the file."""
+    """Via "New entry" the admin writes the answer; faq.yaml gains an entry (comments kept); /undo restores the file."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         original = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
@@ -203,11 +203,14 @@ async def test_a_dutch_question_is_filed_under_dutch_whatever_the_admins_languag
         assert question not in document.by_id["venue"].questions["en"]
 
 
-HAND_EDIT = "\n- id: parking-bikes\n  title: {en: Bike parking}\n  questions: {en: [is there bike parking]}\n  answer: {en: Bikes go in the courtyard.}\n"
+HAND_EDIT = (
+    "\n- id: parking-bikes\n  title: {en: Bike parking}\n  questions: {en: [is there bike parking]}\n"
+    "  answer: {en: Bikes go in the courtyard.}\n"
+)
 
 
 def hand_edit_during(monkeypatch: pytest.MonkeyPatch, kb_dir: Path) -> list[str]:
-    """Make another organiser save a hand edit to faq.yaml while the next teaching change is being validated; the texts saved."""
+    """Make another organiser save a hand edit to faq.yaml while the next teaching change is validated; texts saved."""
     from bot import learning
 
     real = learning._validated
@@ -228,7 +231,7 @@ def hand_edit_during(monkeypatch: pytest.MonkeyPatch, kb_dir: Path) -> list[str]
 async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redone(
     tmp_path: Path, kb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A hand edit saved between the tap's read and its write survives: both entries answer, and /undo takes back only the tap."""
+    """A hand edit saved between the tap's read and write survives: both entries answer; /undo reverts only the tap."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         admin = bot.api.user(ADMIN)
         prompt = await new_entry_prompt(bot)
@@ -302,7 +305,7 @@ async def test_new_entry_answer_works_when_the_organiser_chat_is_the_admins_priv
 
 
 async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Path, kb_dir: Path) -> None:
-    """The admin taps "New entry", the bot restarts, then the admin replies: the entry is created (the prompt was kept in the store)."""
+    """Admin taps "New entry", the bot restarts, the admin replies: the entry is created (the store kept the prompt)."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         prompt = await new_entry_prompt(bot)
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
@@ -318,7 +321,7 @@ async def test_a_new_entry_prompt_is_still_answered_after_a_restart(tmp_path: Pa
 async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """/unanswered ranks candidates in a worker thread with its own matcher: the live one (and its caches) is only used on the loop."""
+    """/unanswered ranks in a worker thread with its own matcher: the live one (and its caches) stays on the loop."""
     import threading
 
     async with running_bot(tmp_path / "data", admin_ids=frozenset({ADMIN})) as bot:
@@ -340,7 +343,7 @@ async def test_unanswered_never_uses_the_live_matcher_off_the_event_loop(
 
 
 def test_a_teaching_edit_never_waits_on_a_pipe_in_place_of_faq_yaml(kb_dir: Path) -> None:
-    """With a named pipe where faq.yaml should be, a teaching edit is refused at once with the reason (nobody ever writes to it)."""
+    """With a named pipe in place of faq.yaml, a teaching edit is refused at once with the reason (never written to)."""
     import os
     import threading
 
@@ -367,7 +370,7 @@ def test_a_teaching_edit_never_waits_on_a_pipe_in_place_of_faq_yaml(kb_dir: Path
 
 
 def move_to_the_edition_folder(kb_dir: Path, faq_id: str) -> Path:
-    """Move entry ``faq_id`` from faq.yaml to the current edition's folder, as an entry about its article; that file's path."""
+    """Move entry ``faq_id`` from faq.yaml to the current edition's folder, as about its article; that file's path."""
     from ruamel.yaml import YAML
 
     yaml = YAML()
@@ -384,7 +387,7 @@ def move_to_the_edition_folder(kb_dir: Path, faq_id: str) -> Path:
 async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_and_undo_restores_it(
     tmp_path: Path, kb_dir: Path
 ) -> None:
-    """An entry kept in editions/<edition>/faq.yaml learns a phrasing there (faq.yaml untouched), and /undo puts that file back."""
+    """An entry in editions/<edition>/faq.yaml learns a phrasing there (faq.yaml untouched); /undo restores the file."""
     edition_faq = move_to_the_edition_folder(kb_dir, "venue")
     generic, original = (kb_dir / "faq.yaml").read_text(encoding="utf-8"), edition_faq.read_text(encoding="utf-8")
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:

@@ -70,19 +70,38 @@ def _duplicate_key(lines: list[str]) -> int:
 
 
 MISTAKES: dict[str, tuple[Callable[[list[str]], int], str]] = {
-    "dedented list item": (_dedent_item, "this list item is indented by 2 spaces but the items above by 4: indent it by 4 spaces, like them"),
-    "five-space key": (_five_spaces, "'title' is indented by 5 spaces, which lines up with nothing above: indent it by 2 spaces, like the keys around it"),
-    "missing closing quote": (_unclosed_quote, 'the text opens a double quote (") but never closes it: add " at the end of the text'),
-    "missing opening quote": (_unopened_quote, 'the text ends with a double quote (") but does not start with one: add " right after the colon'),
-    "colon in unquoted text": (_colon_in_text, 'contains ": ", which YAML cannot read: put the whole text in double quotes, like'),
-    "colon in a list item": (_colon_in_item, 'the text contains ": ", which YAML reads as a key and a value: put the whole text in double quotes'),
+    "dedented list item": (
+        _dedent_item,
+        "this list item is indented by 2 spaces but the items above by 4: indent it by 4 spaces, like them",
+    ),
+    "five-space key": (
+        _five_spaces,
+        "'title' is indented by 5 spaces, which lines up with nothing above: "
+        "indent it by 2 spaces, like the keys around it",
+    ),
+    "missing closing quote": (
+        _unclosed_quote,
+        'the text opens a double quote (") but never closes it: add " at the end of the text',
+    ),
+    "missing opening quote": (
+        _unopened_quote,
+        'the text ends with a double quote (") but does not start with one: add " right after the colon',
+    ),
+    "colon in unquoted text": (
+        _colon_in_text,
+        'contains ": ", which YAML cannot read: put the whole text in double quotes, like',
+    ),
+    "colon in a list item": (
+        _colon_in_item,
+        'the text contains ": ", which YAML reads as a key and a value: put the whole text in double quotes',
+    ),
     "tab": (_tab, "this line is indented with a tab; indent with spaces only (YAML does not allow tabs)"),
     "duplicate key": (_duplicate_key, "is defined twice (first on line"),
 }  # fmt: skip
 
 
 def broken(kb_dir: Path, mistake: str) -> tuple[str, int, str]:
-    """Make ``mistake`` in a copy of faq.yaml; returns the original text, the 1-based line changed and the expected words."""
+    """Make ``mistake`` in a copy of faq.yaml; returns the original text, the 1-based changed line, expected words."""
     path = kb_dir / "faq.yaml"
     original = path.read_text(encoding="utf-8")
     lines = original.splitlines()

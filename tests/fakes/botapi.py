@@ -29,12 +29,13 @@ BOT_USER = {
     "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True,
 }  # fmt: skip
 SENDING = {"sendMessage", "sendDocument", "sendVenue", "editMessageText", "editMessageReplyMarkup", "sendChatAction"}
-INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "latitude", "longitude", "reply_to_message_id",
-              "message_thread_id"}  # fmt: skip
+INT_FIELDS = {"chat_id", "message_id", "user_id", "offset", "limit", "timeout", "latitude", "longitude",
+              "reply_to_message_id", "message_thread_id"}  # fmt: skip
 # What Telegram answers a well-formed token it does not know (revoked, or a typo).
 UNAUTHORIZED = {"ok": False, "error_code": 401, "description": "Unauthorized"}
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
-# Telegram's placeholder sender of an anonymous group administrator's messages (which also carry sender_chat: the group).
+# Telegram's placeholder sender of an anonymous group administrator's messages (which also carry sender_chat: the
+# group).
 ANONYMOUS_ADMIN: dict[str, Any] = {
     "id": 1087968824,
     "is_bot": True,
@@ -157,7 +158,7 @@ class FakeBotApi:
         return chat
 
     async def migrate(self, group: dict[str, Any], new_id: int, user: dict[str, Any]) -> dict[str, Any]:
-        """``group`` becomes a supergroup with ``new_id`` (``user`` changed a setting): both service messages, as Telegram sends them.
+        """``group`` becomes supergroup ``new_id`` (``user`` changed a setting): both service messages Telegram sends.
 
         From then on, sending to the old id fails with 400 and ``migrate_to_chat_id``, as on Telegram.
         """
@@ -205,7 +206,7 @@ class FakeBotApi:
         thread: int | None = None,
         **extra: Any,
     ) -> dict[str, Any]:
-        """A message from ``user`` as Telegram would deliver it, with a bot_command entity for commands (in forum topic ``thread``)."""
+        """Message from ``user`` as Telegram sends it, commands with a bot_command entity (in topic ``thread``)."""
         chat = chat or self.chats[user["id"]]
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
@@ -478,7 +479,7 @@ class FakeBotApi:
         return None
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]] | None:
-        """The pending updates (long-polling up to ``timeout``); ``None`` when a newer getUpdates terminated this one."""
+        """The pending updates (long-polling up to ``timeout``); ``None`` when a newer getUpdates ended this one."""
         timeout = float(params.get("timeout") or 0)
         me = next(self._pollers)
         if timeout > 0:  # a new long poll terminates the one waiting (another bot process): it gets 409 Conflict
@@ -571,7 +572,8 @@ class FakeBotApi:
             return message
         known_true = {
             "answerCallbackQuery", "answerInlineQuery", "sendChatAction", "setMyCommands", "setMyDescription",
-            "setMyShortDescription", "deleteWebhook", "setWebhook", "deleteMyCommands", "editMessageReplyMarkup", "close", "logOut",
+            "setMyShortDescription", "deleteWebhook", "setWebhook", "deleteMyCommands", "editMessageReplyMarkup",
+            "close", "logOut",
         }  # fmt: skip
         return True if method in known_true else None
 

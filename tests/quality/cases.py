@@ -46,7 +46,7 @@ class Case:
 
 
 def load_cases(path: Path, knowledge_dir: Path | None = SHIPPED) -> list[Case]:
-    """The cases of one set and of its part in ``knowledge_dir``'s current edition (none when ``None``), in-scope first."""
+    """The cases of one set and its part in ``knowledge_dir``'s current edition (none if ``None``); in scope first."""
     cases = _read(path)
     part = edition_quality(knowledge_dir) / path.name if knowledge_dir is not None else None
     if part is not None and part.is_file():
