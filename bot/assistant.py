@@ -6,14 +6,14 @@ import logging
 import math
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
-from bot.render import Renderer
+from bot.render import Renderer, local_day
 from bot.text import YEAR, Normaliser, sentences
 
 if TYPE_CHECKING:
@@ -53,6 +53,8 @@ SPECIFIC_ENTRIES = 2
 PASSAGE_PREFIX = "passage:"
 # Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
 ARCHIVE_PREFIX = "archive:"
+# Placeholder values are kept for this many (language, day) pairs at most.
+MAX_RENDER_DAYS = 16
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 
@@ -140,6 +142,8 @@ class Assistant:
         for past in knowledge.past_editions:
             self.past_years.setdefault(str(past.date.year), past)
         self._archives: dict[str, Assistant] = {}
+        # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
+        self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
 
     @cached_property
     def passage_matcher(self) -> Matcher:
@@ -148,12 +152,19 @@ class Assistant:
         return Matcher(phrasings, self.matcher.normalisers, rank_only=is_passage)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
-        """A renderer for this knowledge, reader and moment."""
-        return Renderer(self.knowledge, lang, now)
+        """A renderer for this knowledge, reader and moment (sharing placeholder values with the same language, day)."""
+        key = (lang, local_day(self.knowledge.event, now))
+        values = self._values.get(key)
+        if values is None:
+            if len(self._values) >= MAX_RENDER_DAYS:  # a long-running bot moves on from day to day
+                self._values.clear()
+            values = self._values[key] = {}
+        return Renderer(self.knowledge, lang, now, values)
 
     def answer(self, question: str, lang: Lang, now: datetime) -> Answer:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
-        clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
+        printable = question if question.isprintable() else "".join(c if c.isprintable() else " " for c in question)
+        clean = printable[:MAX_QUESTION].strip()
         render = self.renderer(lang, now)
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser, sentences
+from bot.text import Normaliser, fold, sentences
 
 # How close an unknown word must be to a known one to count as a typo of it (0-100).
 TYPO_CUTOFF = 80
@@ -256,14 +256,17 @@ class Matcher:
     ) -> list[Candidate]:
         """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
         text = question[:1000]
-        pieces = sentences(text)
+        folded = fold(text)
+        # A sentence reading the same words as the whole message is read once, with it.
+        pieces = [(piece, fold(piece) == folded) for piece in sentences(text)]
         best: dict[str, tuple[float, int]] = {}
         done: dict[tuple[tuple[str, ...], bool], dict[str, tuple[float, int]]] = {}
         for lang, normaliser in self.normalisers.items():
             bonus = 0.5 if lang == prefer_lang else 0.0
             corrector = self.correctors[lang]
-            whole = normaliser.tokens(text)
-            parts = [part for part in (normaliser.tokens(p, keep_neutral=False) for p in pieces) if part != whole]
+            whole, strict = normaliser.readings(text)
+            read = (strict if same else normaliser.tokens(piece, keep_neutral=False) for piece, same in pieces)
+            parts = [part for part in read if part != whole]
             scored = [(whole, 0.0)] + [(part, self.sentence_penalty) for part in parts]
             for tokens, penalty in scored:
                 if not tokens:
@@ -296,29 +299,29 @@ class Matcher:
         content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
         if content or strict:
             resolved = content
-        matched: dict[int, float] = defaultdict(float)
-        by_entry: dict[str, float] = defaultdict(float)
+        matched: dict[int, float] = {}
+        by_entry: dict[str, float] = {}
         question_weight = 0.0
+        idf, postings, entries_with = self.idf, self.postings, self.entries_with
         for token, correction in resolved:
             if correction is None:
                 if not normaliser.is_stopword_typo(token):
                     question_weight += self.unknown_weight
                 continue
             known, similarity = correction
-            weight = self.idf[known] * similarity
-            question_weight += self.idf[known]
-            for position in self.postings[known]:
-                matched[position] += weight
-            for entry_id in self.entries_with[known]:
-                by_entry[entry_id] += weight
+            weight = idf[known] * similarity
+            question_weight += idf[known]
+            for position in postings.get(known, ()):
+                matched[position] = matched.get(position, 0.0) + weight
+            for entry_id in entries_with.get(known, ()):
+                by_entry[entry_id] = by_entry.get(entry_id, 0.0) + weight
         found: dict[str, tuple[float, int]] = {}
         share, weights, entry_of, beta_of = self.entry_share, self.weights, self.entry_of, self.beta_of
         for position, overlap in matched.items():
             entry_id = entry_of[position]
             beta_squared = beta_of[position]
             precision = (overlap + share * (by_entry[entry_id] - overlap)) / question_weight
-            recall = overlap / weights[position]
-            recall = min(recall, 1.0)
+            recall = min(overlap / weights[position], 1.0)
             score = 100.0 * (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
             current = found.get(entry_id)
             if current is None or score > current[0]:
