@@ -53,6 +53,8 @@ SPECIFIC_ENTRIES = 2
 PASSAGE_PREFIX = "passage:"
 # Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
 ARCHIVE_PREFIX = "archive:"
+# Decisions are kept for this many (question, language) pairs at most (then forgotten all at once).
+MAX_DECISIONS = 4096
 # Placeholder values are kept for this many (language, day) pairs at most.
 MAX_RENDER_DAYS = 16
 
@@ -66,6 +68,21 @@ class Suggestion:
     faq_id: str
     question: str
     title: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the assistant decided about a question for a reader's language, before any text is written for a moment.
+
+    ``kind``: ``entry`` (``target`` is its id), ``passage`` (``target`` is its id), ``archive`` (``past``),
+    ``suggest`` (``close``: the candidates offered), ``decline`` or ``empty``.
+    """
+
+    kind: Literal["entry", "passage", "archive", "suggest", "decline", "empty"]
+    score: float = 0.0
+    target: str | None = None
+    past: PastEdition | None = None
+    close: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +159,8 @@ class Assistant:
         for past in knowledge.past_editions:
             self.past_years.setdefault(str(past.date.year), past)
         self._archives: dict[str, Assistant] = {}
+        # What was decided about each question lately, by reader's language: none of it depends on the moment.
+        self._decisions: dict[tuple[str, Lang], Decision] = {}
         # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
         self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
 
@@ -166,16 +185,31 @@ class Assistant:
         printable = question if question.isprintable() else "".join(c if c.isprintable() else " " for c in question)
         clean = printable[:MAX_QUESTION].strip()
         render = self.renderer(lang, now)
+        return self.said(question, self.decision(clean, render.lang), render)
+
+    def decision(self, clean: str, lang: Lang) -> Decision:
+        """``decide(clean, lang)``, kept: the same question in the same language is decided once per knowledge."""
+        key = (clean, lang)
+        found = self._decisions.get(key)
+        if found is None:
+            found = self.decide(clean, lang)
+            if len(self._decisions) >= MAX_DECISIONS:
+                self._decisions.clear()
+            self._decisions[key] = found
+        return found
+
+    def decide(self, clean: str, lang: Lang) -> Decision:
+        """How to answer ``clean`` (a question already cleaned) for a reader of ``lang``, whatever the moment."""
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
-        ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if words.strip() else []
+        ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
-            return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
+            return Decision("empty")
         if self.names_other_edition(clean):
-            return self.decline(question, render, ranked[0].score if ranked else 0.0)
+            return Decision("decline", ranked[0].score if ranked else 0.0)
         past = self.past_edition_named(clean)
         if past is not None:
-            return self.from_archive(question, past, render)
+            return Decision("archive", past=past)
         best = ranked[0] if ranked else None
         ambiguous = (
             best is not None
@@ -184,30 +218,42 @@ class Assistant:
             and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         )
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
-            if self.vetoed(words, best.score, render.lang):
-                return self.decline(question, render, best.score)
-            entry = self.knowledge.by_id[best.entry_id]
-            return Answer(question, self.entry_text(entry, render), entry.id, best.score, render.lang, "answer")
+            if self.vetoed(words, best.score, lang):
+                return Decision("decline", best.score)
+            return Decision("entry", best.score, best.entry_id)
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
         vague = best is not None and best.score >= ANSWER_AT
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
-            if self.vetoed(words, passage.score, render.lang, passage=True):
-                return self.decline(question, render, passage.score)
-            quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
-            text = render.ui("passage_answer", text=quoted.text)
-            return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
+            if self.vetoed(words, passage.score, lang, passage=True):
+                return Decision("decline", passage.score)
+            return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
         agreed = self.second_opinion(words, close[0].entry_id) if close else None
         if agreed is not None:
-            entry = self.knowledge.by_id[agreed.label]
-            return Answer(
-                question, self.entry_text(entry, render), entry.id, max(score, agreed.score), render.lang, "answer"
-            )
+            return Decision("entry", max(score, agreed.score), agreed.label)
         if close:
-            suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
+            return Decision("suggest", score, close=tuple(close[:MAX_SUGGESTIONS]))
+        return Decision("decline", score)
+
+    def said(self, question: str, decision: Decision, render: Renderer) -> Answer:
+        """The answer to ``question`` that ``decision`` calls for, written for ``render``'s reader and moment."""
+        kind, score = decision.kind, decision.score
+        if kind == "empty":
+            return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
+        if kind == "archive" and decision.past is not None:
+            return self.from_archive(question, decision.past, render)
+        if kind == "entry" and decision.target is not None:
+            entry = self.knowledge.by_id[decision.target]
+            return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
+        if kind == "passage" and decision.target is not None:
+            quoted = self.passages[decision.target]
+            text = render.ui("passage_answer", text=quoted.text)
+            return Answer(question, text, PASSAGE_PREFIX + quoted.id, score, render.lang, "answer")
+        if kind == "suggest":
+            suggestions = tuple(self.suggestion(c, render) for c in decision.close)
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         return self.decline(question, render, score)
 
