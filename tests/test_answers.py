@@ -42,6 +42,17 @@ def test_day_boundaries_follow_the_event_timezone(assistant: Assistant) -> None:
     assert "took place" in answer.text
 
 
+def test_a_question_asked_again_later_is_written_for_the_later_moment(kb_dir: Path) -> None:
+    """The assistant decides a question once, but each answer speaks of its own moment: countdown, then past tense."""
+    assistant = Assistant(load(kb_dir))
+    early = assistant.answer("when is it?", "en", local(-12, 10))
+    late = assistant.answer("when is it?", "en", AFTER)
+    assert early.faq_id == late.faq_id == entry_for("when")
+    assert fill("in 12 days") in early.text
+    assert fill("{name} {edition} took place on {date}") in late.text
+    assert assistant.answer("when is it?", "en", local(-12, 10)) == early
+
+
 def test_countdown_counts_calendar_days_across_the_dst_change(kb_dir: Path) -> None:
     """Summer time ends on 26 October 2025; ten calendar days before a 4 November event is still "in 10 days"."""
     move_event(kb_dir, "2025-11-04")
