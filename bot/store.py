@@ -269,13 +269,6 @@ class Store:
                 f"the database {path} is damaged or not an SQLite database: "
                 "restore it from a backup, or move it away to start afresh"
             ) from None
-        # Questions are written through a connection of their own that never waits for another's lock
-        # (``record_question``), so no write sets and resets the wait; in memory nothing else can lock.
-        self._asking = self.db
-        if self.path is not None:
-            self._asking = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=0)
-            self._asking.execute("PRAGMA synchronous=NORMAL")  # as the main connection: each connection sets its own
-            self._asking.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -310,8 +303,6 @@ class Store:
                 "stopping while a checkpoint waits for another reader: "
                 "deleted text may remain in the -wal file until the next start"
             )
-        if self._asking is not self.db:
-            self._asking.close()
         self.db.close()
 
     # -- chats and subscriptions
@@ -680,11 +671,14 @@ class Store:
         owner = self.pseudonym(asker) if asker is not None else None
         sql = "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)"
         params = (now.isoformat(), lang, text[:1000], faq_id, score, outcome, owner)
+        self.db.execute("PRAGMA busy_timeout=0")
         try:
-            return int(self._asking.execute(sql, params).lastrowid or 0)
+            return int(self.db.execute(sql, params).lastrowid or 0)
         except sqlite3.OperationalError as exc:
             if self.deferred is None or not unavailable(exc):
                 raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self.deferred.submit("questions", sql, params, owner)
         return 0
 
