@@ -161,6 +161,7 @@ class Assistant:
         self._archives: dict[str, Assistant] = {}
         # What was decided about each question lately, by reader's language: none of it depends on the moment.
         self._decisions: dict[tuple[str, Lang], Decision] = {}
+        self._topics: dict[Lang, str] = {}  # the main topics' titles as a decline lists them, by reader's language
         # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
         self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
 
@@ -182,9 +183,12 @@ class Assistant:
 
     def answer(self, question: str, lang: Lang, now: datetime) -> Answer:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
+        return self.answer_for(question, self.renderer(lang, now))
+
+    def answer_for(self, question: str, render: Renderer) -> Answer:
+        """Answer ``question`` for ``render``'s reader and moment (a renderer of this assistant's knowledge)."""
         printable = question if question.isprintable() else "".join(c if c.isprintable() else " " for c in question)
         clean = printable[:MAX_QUESTION].strip()
-        render = self.renderer(lang, now)
         return self.said(question, self.decision(clean, render.lang), render)
 
     def decision(self, clean: str, lang: Lang) -> Decision:
@@ -259,7 +263,9 @@ class Assistant:
 
     def decline(self, question: str, render: Renderer, score: float) -> Answer:
         """The honest decline, listing the main topics."""
-        topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
+        topics = self._topics.get(render.lang)
+        if topics is None:
+            topics = self._topics[render.lang] = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
 
     @property

@@ -87,6 +87,7 @@ class _Words:
         for word in self.words:
             self._by_length[len(word)].append(word)
         self._near: dict[tuple[int, int], list[str]] = {}
+        self._near_from: dict[tuple[str, int, int], list[str]] = {}
         self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
         self._stems: dict[str, str | None] = {}
 
@@ -103,6 +104,14 @@ class _Words:
             self._near[key] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
         return self._near[key]
 
+    def near_from(self, letter: str, length: int, cutoff: float) -> list[str]:
+        """The words of ``near(length, cutoff)`` that begin with ``letter`` (kept per letter, length and cutoff)."""
+        key = (letter, length, math.floor(cutoff))
+        found = self._near_from.get(key)
+        if found is None:
+            found = self._near_from[key] = [known for known in self.near(length, cutoff) if known[:1] == letter]
+        return found
+
     def closest(self, word: str, cutoff: float) -> tuple[str, float] | None:
         """The most similar known word (same first letter, at least ``cutoff`` 0-100), with its similarity in [0, 1]."""
         key = (word, cutoff)
@@ -110,7 +119,7 @@ class _Words:
             if len(self._closest) > 50_000:
                 self._closest.clear()
             # A typo keeps its first letter: "parking" is no typo of "speaking", "wen" is one of "when".
-            candidates = [known for known in self.near(len(word), cutoff) if known[:1] == word[:1]]
+            candidates = self.near_from(word[:1], len(word), cutoff)
             hit = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=cutoff)
             self._closest[key] = (hit[0], hit[1] / 100) if hit else None
         return self._closest[key]
