@@ -202,6 +202,10 @@ class Assistant:
             self._decisions[key] = found
         return found
 
+    def forget_decisions(self) -> None:
+        """Forget the decisions kept so far (benchmarks measure the deciding, not the look-up)."""
+        self._decisions.clear()
+
     def decide(self, clean: str, lang: Lang) -> Decision:
         """How to answer ``clean`` (a question already cleaned) for a reader of ``lang``, whatever the moment."""
         # a known edition's year says nothing about the topic; another one is declined below
