@@ -92,6 +92,7 @@ def synthetic(entries: int, rng: random.Random) -> tuple[list[Phrasing], list[st
 def forget(assistant: Assistant) -> None:
     """Empty every cache the answer path fills, so the next question is seen for the first time."""
     fold.cache_clear()
+    assistant.forget_decisions()
     for matcher in (assistant.matcher, assistant.passage_matcher):
         for corrector in matcher.correctors.values():
             corrector.clear()
@@ -105,6 +106,7 @@ def cold_and_warm(assistant: Assistant, questions: list[tuple[str, str]]) -> Non
     assistant.passage_matcher  # noqa: B018 - built on first use; built before timing
 
     def answer(item: tuple[str, str]) -> None:
+        assistant.forget_decisions()  # warm too: the deciding is measured, not the look-up of a question decided before
         assistant.answer(item[0], item[1], now)  # type: ignore[arg-type]
 
     def rank(item: tuple[str, str]) -> None:

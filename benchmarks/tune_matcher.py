@@ -47,6 +47,7 @@ AGREE_MAX_WRONG = 0.02
 
 def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, float]:
     """In-scope answered right, off-topic declined, and confidently wrong (share of all cases)."""
+    assistant.forget_decisions()  # decided under the previous setting: decide again under this one
     right = declined = wrong = 0
     for case in cases:
         faq_id = assistant.answer(case.question, case.lang, NOW).faq_id  # type: ignore[arg-type]
@@ -63,6 +64,7 @@ def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, floa
 
 def measure_spent(assistant: Assistant, cases: list[SpentCase]) -> tuple[float, float, float]:
     """The same three shares on first-sight cases, judged as ``../shared/eval/score.py`` judges them."""
+    assistant.forget_decisions()  # decided under the previous setting: decide again under this one
     right = declined = wrong = 0
     for case in cases:
         reply = assistant.answer(case.question, case.lang, case.now or NOW)  # type: ignore[arg-type]

@@ -7,14 +7,14 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
-from bot.render import Renderer, phase_at
+from bot.render import Renderer, local_day, phase_at
 from bot.text import YEAR, Normaliser, fold, sentences
 
 if TYPE_CHECKING:
@@ -61,6 +61,10 @@ SPECIFIC_ENTRIES = 2
 PASSAGE_PREFIX = "passage:"
 # Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
 ARCHIVE_PREFIX = "archive:"
+# Decisions are kept for this many (question, language) pairs at most (then forgotten all at once).
+MAX_DECISIONS = 4096
+# Placeholder values are kept for this many (language, day) pairs at most.
+MAX_RENDER_DAYS = 16
 
 Outcome = Literal["answer", "suggest", "decline", "empty"]
 # The learned model's ranking of one question, computed when first asked for.
@@ -74,6 +78,21 @@ class Suggestion:
     faq_id: str
     question: str
     title: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the assistant decided about a question for a reader's language, before any text is written for a moment.
+
+    ``kind``: ``entry`` (``target`` is its id), ``passage`` (``target`` is its id), ``archive`` (``past``),
+    ``suggest`` (``close``: the candidates offered), ``decline`` or ``empty``.
+    """
+
+    kind: Literal["entry", "passage", "archive", "suggest", "decline", "empty"]
+    score: float = 0.0
+    target: str | None = None
+    past: PastEdition | None = None
+    close: tuple[Candidate, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +175,11 @@ class Assistant:
         for past in knowledge.past_editions:
             self.past_years.setdefault(str(past.date.year), past)
         self._archives: dict[str, Assistant] = {}
+        # What was decided about each question lately, by reader's language: none of it depends on the moment.
+        self._decisions: dict[tuple[str, Lang, int], Decision] = {}
+        self._topics: dict[Lang, str] = {}  # the main topics' titles as a decline lists them, by reader's language
+        # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
+        self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
 
     @cached_property
     def passage_matcher(self) -> Matcher:
@@ -164,24 +188,59 @@ class Assistant:
         return Matcher(phrasings, self.matcher.normalisers, rank_only=is_passage)
 
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
-        """A renderer for this knowledge, reader and moment."""
-        return Renderer(self.knowledge, lang, now)
+        """A renderer for this knowledge, reader and moment (sharing placeholder values with the same language, day)."""
+        key = (lang, local_day(self.knowledge.event, now))
+        values = self._values.get(key)
+        if values is None:
+            if len(self._values) >= MAX_RENDER_DAYS:  # a long-running bot moves on from day to day
+                self._values.clear()
+            values = self._values[key] = {}
+        return Renderer(self.knowledge, lang, now, values)
 
     def answer(self, question: str, lang: Lang, now: datetime) -> Answer:
         """Answer ``question`` for a reader of ``lang`` at moment ``now``."""
-        clean = "".join(c if c.isprintable() else " " for c in question)[:MAX_QUESTION].strip()
-        render = self.renderer(lang, now)
+        return self.answer_for(question, self.renderer(lang, now))
+
+    def answer_for(self, question: str, render: Renderer) -> Answer:
+        """Answer ``question`` for ``render``'s reader and moment (a renderer of this assistant's knowledge)."""
+        printable = question if question.isprintable() else "".join(c if c.isprintable() else " " for c in question)
+        clean = printable[:MAX_QUESTION].strip()
+        return self.said(question, self.decision(clean, render.lang, render.now), render)
+
+    def decision(self, clean: str, lang: Lang, now: datetime) -> Decision:
+        """``decide``, kept: the same question in the same language is decided once per knowledge and edition year.
+
+        The moment only counts through the year "last year" counts from (``this_year``); the text is written afresh.
+        """
+        key = (clean, lang, self.this_year(now))
+        found = self._decisions.get(key)
+        if found is None:
+            found = self.decide(clean, lang, now)
+            if len(self._decisions) >= MAX_DECISIONS:
+                self._decisions.clear()
+            self._decisions[key] = found
+        return found
+
+    def forget_decisions(self) -> None:
+        """Forget the decisions kept so far (benchmarks measure the deciding, not the look-up)."""
+        self._decisions.clear()
+
+    def decide(self, clean: str, lang: Lang, now: datetime) -> Decision:
+        """How to answer ``clean`` (a question already cleaned) for a reader of ``lang`` around moment ``now``.
+
+        Only the year that relative years count from (``this_year``) depends on the moment.
+        """
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
-        ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang) if words.strip() else []
+        ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
-            return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
-        years = self.years_named(clean, render.now)
+            return Decision("empty")
+        years = self.years_named(clean, now)
         if self.names_other_edition(years):
-            return self.decline(question, render, ranked[0].score if ranked else 0.0)
+            return Decision("decline", ranked[0].score if ranked else 0.0)
         past = self.past_edition_named(years)
         if past is not None:
-            return self.from_archive(question, past, render)
+            return Decision("archive", past=past)
         best = ranked[0] if ranked else None
         guesses = self.guesses_of(words)  # the learned model, consulted only where the matcher is unsure
         ambiguous = (
@@ -191,40 +250,55 @@ class Assistant:
             and ranked[1].score >= best.score - AMBIGUOUS_WITHIN
         )
         if best is not None and best.score >= ANSWER_AT and not ambiguous:
-            if self.vetoed(words, best.score, render.lang, guesses=guesses):
-                return self.decline(question, render, best.score)
+            if self.vetoed(words, best.score, lang, guesses=guesses):
+                return Decision("decline", best.score)
             chosen = self.learned_choice(words, ranked, guesses) if best.score < CLEAR_AT else None
-            entry = self.knowledge.by_id[chosen.label if chosen is not None else best.entry_id]
-            score = max(best.score, chosen.score) if chosen is not None else best.score
-            return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
+            if chosen is not None:
+                return Decision("entry", max(best.score, chosen.score), chosen.label)
+            return Decision("entry", best.score, best.entry_id)
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
         vague = best is not None and best.score >= ANSWER_AT
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
-            if self.vetoed(words, passage.score, render.lang, passage=True, guesses=guesses):
-                return self.decline(question, render, passage.score)
-            quoted = self.passages[passage.entry_id.removeprefix(PASSAGE_PREFIX)]
-            text = render.ui("passage_answer", text=quoted.text)
-            return Answer(question, text, PASSAGE_PREFIX + quoted.id, passage.score, render.lang, "answer")
+            if self.vetoed(words, passage.score, lang, passage=True, guesses=guesses):
+                return Decision("decline", passage.score)
+            return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         score = best.score if best else 0.0
         agreed = self.learned_choice(words, ranked, guesses) if ranked else None
         if agreed is not None:
-            entry = self.knowledge.by_id[agreed.label]
-            return Answer(
-                question, self.entry_text(entry, render), entry.id, max(score, agreed.score), render.lang, "answer"
-            )
+            return Decision("entry", max(score, agreed.score), agreed.label)
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
         if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses)):
-            suggestions = tuple(self.suggestion(c, render) for c in close[:MAX_SUGGESTIONS])
+            return Decision("suggest", score, close=tuple(close[:MAX_SUGGESTIONS]))
+        return Decision("decline", score)
+
+    def said(self, question: str, decision: Decision, render: Renderer) -> Answer:
+        """The answer to ``question`` that ``decision`` calls for, written for ``render``'s reader and moment."""
+        kind, score = decision.kind, decision.score
+        if kind == "empty":
+            return Answer(question, render.ui("empty_question"), None, 0.0, render.lang, "empty")
+        if kind == "archive" and decision.past is not None:
+            return self.from_archive(question, decision.past, render)
+        if kind == "entry" and decision.target is not None:
+            entry = self.knowledge.by_id[decision.target]
+            return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
+        if kind == "passage" and decision.target is not None:
+            quoted = self.passages[decision.target]
+            text = render.ui("passage_answer", text=quoted.text)
+            return Answer(question, text, PASSAGE_PREFIX + quoted.id, score, render.lang, "answer")
+        if kind == "suggest":
+            suggestions = tuple(self.suggestion(c, render) for c in decision.close)
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         return self.decline(question, render, score)
 
     def decline(self, question: str, render: Renderer, score: float) -> Answer:
         """The honest decline, listing the main topics."""
-        topics = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
+        topics = self._topics.get(render.lang)
+        if topics is None:
+            topics = self._topics[render.lang] = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
 
     @property
@@ -308,11 +382,15 @@ class Assistant:
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
         if self.relative_years:
-            event = self.knowledge.event
-            this_year = event.date.year + (1 if phase_at(event, now) == "after" else 0)
             padded = f" {fold(asked)} "
-            years += [str(this_year + n) for phrase, n in self.relative_years.items() if f" {phrase} " in padded]
+            base = self.this_year(now)
+            years += [str(base + n) for phrase, n in self.relative_years.items() if f" {phrase} " in padded]
         return years
+
+    def this_year(self, now: datetime) -> int:
+        """The year relative years count from at ``now``: the current edition's, the next one once it took place."""
+        event = self.knowledge.event
+        return event.date.year + (1 if phase_at(event, now) == "after" else 0)
 
     def without_relative_years(self, question: str) -> str:
         """``question`` without its relative years (folded), for the archive: "last year" only named the edition."""

@@ -69,6 +69,7 @@ def build(directory: Path) -> Snapshot:
     knowledge = with_decision(directory, load(directory), digest)
     assistant = Assistant(knowledge)
     assistant.model  # noqa: B018 - unpacked here, in the reload's thread, not at the first question
+    assistant.passage_matcher  # noqa: B018 - the passage tier too: the first question it answers would wait for it
     return Snapshot(knowledge, assistant, before)
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser, sentences, typo_of
+from bot.text import Normaliser, fold, sentences, typo_of
 
 # A word of 4+ letters is a typo of a known word one slip away (``typo_of``); the lengths worth comparing.
 TYPO_LENGTH_CUTOFF = 60
@@ -87,6 +87,7 @@ class _Words:
         for word in self.words:
             self._by_length[len(word)].append(word)
         self._near: dict[tuple[int, int], list[str]] = {}
+        self._near_from: dict[tuple[str, int, int], list[str]] = {}
         self._closest: dict[tuple[str, float], tuple[str, float] | None] = {}
         self._stems: dict[str, str | None] = {}
 
@@ -103,6 +104,14 @@ class _Words:
             self._near[key] = [w for size in range(lowest, highest + 1) for w in self._by_length.get(size, [])]
         return self._near[key]
 
+    def near_from(self, letter: str, length: int, cutoff: float) -> list[str]:
+        """The words of ``near(length, cutoff)`` that begin with ``letter`` (kept per letter, length and cutoff)."""
+        key = (letter, length, math.floor(cutoff))
+        found = self._near_from.get(key)
+        if found is None:
+            found = self._near_from[key] = [known for known in self.near(length, cutoff) if known[:1] == letter]
+        return found
+
     def closest(self, word: str, cutoff: float, typo: bool = False) -> tuple[str, float] | None:
         """The most similar known word (same first letter, at least ``cutoff`` 0-100), with its similarity in [0, 1].
 
@@ -113,9 +122,7 @@ class _Words:
             if len(self._closest) > 50_000:
                 self._closest.clear()
             # A typo keeps its first letter: "parking" is no typo of "speaking", "wen" is one of "when".
-            candidates = [
-                known for known in self.near(len(word), TYPO_LENGTH_CUTOFF if typo else cutoff) if known[:1] == word[:1]
-            ]
+            candidates = self.near_from(word[:1], len(word), TYPO_LENGTH_CUTOFF if typo else cutoff)
             if typo:
                 found = typo_of(word, candidates)
                 self._closest[key] = (found[0], found[1] / 100) if found else None
@@ -267,7 +274,9 @@ class Matcher:
     ) -> list[Candidate]:
         """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
         text = question[:1000]
-        pieces = sentences(text)
+        folded = fold(text)
+        # A sentence reading the same words as the whole message is read once, with it.
+        pieces = [(piece, fold(piece) == folded) for piece in sentences(text)]
         best: dict[str, tuple[float, int]] = {}
         done: dict[tuple[tuple[str, ...], bool], dict[str, tuple[float, int]]] = {}
         # The reader's language reads first: its spellings correct the unknown words ("wanner": Dutch "wanneer").
@@ -275,8 +284,9 @@ class Matcher:
         for lang, normaliser in order:
             bonus = 0.5 if lang == prefer_lang else 0.0
             corrector = self.correctors[lang]
-            whole = normaliser.tokens(text)
-            parts = [part for part in (normaliser.tokens(p, keep_neutral=False) for p in pieces) if part != whole]
+            whole, strict = normaliser.readings(text)
+            read = (strict if same else normaliser.tokens(piece, keep_neutral=False) for piece, same in pieces)
+            parts = [part for part in read if part != whole]
             scored = [(whole, 0.0)] + [(part, self.sentence_penalty) for part in parts]
             for tokens, penalty in scored:
                 if not tokens:
@@ -309,29 +319,29 @@ class Matcher:
         content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
         if content or strict:
             resolved = content
-        matched: dict[int, float] = defaultdict(float)
-        by_entry: dict[str, float] = defaultdict(float)
+        matched: dict[int, float] = {}
+        by_entry: dict[str, float] = {}
         question_weight = 0.0
+        idf, postings, entries_with = self.idf, self.postings, self.entries_with
         for token, correction in resolved:
             if correction is None:
                 if not normaliser.is_stopword_typo(token):
                     question_weight += self.unknown_weight
                 continue
             known, similarity = correction
-            weight = self.idf[known] * similarity
-            question_weight += self.idf[known]
-            for position in self.postings[known]:
-                matched[position] += weight
-            for entry_id in self.entries_with[known]:
-                by_entry[entry_id] += weight
+            weight = idf[known] * similarity
+            question_weight += idf[known]
+            for position in postings.get(known, ()):
+                matched[position] = matched.get(position, 0.0) + weight
+            for entry_id in entries_with.get(known, ()):
+                by_entry[entry_id] = by_entry.get(entry_id, 0.0) + weight
         found: dict[str, tuple[float, int]] = {}
         share, weights, entry_of, beta_of = self.entry_share, self.weights, self.entry_of, self.beta_of
         for position, overlap in matched.items():
             entry_id = entry_of[position]
             beta_squared = beta_of[position]
             precision = (overlap + share * (by_entry[entry_id] - overlap)) / question_weight
-            recall = overlap / weights[position]
-            recall = min(recall, 1.0)
+            recall = min(overlap / weights[position], 1.0)
             score = 100.0 * (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
             current = found.get(entry_id)
             if current is None or score > current[0]:

@@ -36,20 +36,30 @@ def _clock(value: time | None) -> str | None:
 class Renderer:
     """Renders texts for one reader (language) at one moment."""
 
-    def __init__(self, knowledge: Knowledge, lang: Lang, now: datetime) -> None:
+    def __init__(
+        self, knowledge: Knowledge, lang: Lang, now: datetime, values: dict[str, str | None] | None = None
+    ) -> None:
+        """A renderer for ``knowledge``, reader ``lang`` and moment ``now``.
+
+        ``values`` keeps placeholder values once computed; renderers of the same knowledge, language and
+        event-local day may share one (``Assistant.renderer`` does), as no value depends on anything else.
+        """
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
         self.knowledge = knowledge
         self.lang: Lang = language_in(knowledge.locales, lang)
         self.now = now
         self.phase: Phase = phase_at(knowledge.event, now)
-        self._values: dict[str, str | None] = {}
+        self._values: dict[str, str | None] = {} if values is None else values
 
     def ui(self, key: str, **extra: str) -> str:
         """A UI string from the locale files (English when this language lacks it), filled in."""
         return self.text(self._locale(key), **extra)
 
     def _locale(self, key: str) -> Variants:
+        texts = self.knowledge.locales.get(self.lang)
+        if texts is not None and key in texts:  # the reader's language has it: what the rule below picks
+            return texts[key]
         return in_language(
             {lang: texts[key] for lang, texts in self.knowledge.locales.items() if key in texts}, self.lang
         )

@@ -135,28 +135,45 @@ class Normaliser:
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
         """The distinct meaningful tokens of ``text`` in order (neutral ones only if all and ``keep_neutral``)."""
+        whole, meaningful = self.readings(text)
+        return whole if keep_neutral else meaningful
+
+    def readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``tokens(text)`` and ``tokens(text, keep_neutral=False)``, from one reading of ``text``."""
         words = fold(text).split()
         found = self._tokens(words, with_neutral=True)
-        meaningful = tuple(t for t in found if t not in self.neutral)
-        if meaningful or not found or not keep_neutral:
-            return meaningful
-        return self._tokens(words, with_neutral=False)  # only greetings, thanks...: they are the message
+        neutral = self.neutral
+        meaningful = tuple(t for t in found if t not in neutral)
+        if meaningful or not found:
+            return meaningful, meaningful
+        return self._tokens(words, with_neutral=False), meaningful  # only greetings, thanks...: they are the message
 
     def _tokens(self, words: list[str], with_neutral: bool) -> tuple[str, ...]:
         seen: dict[str, None] = {}
-        position = 0
-        while position < len(words):
-            step, replacement = 1, self.word_replacements.get(words[position], words[position])
-            longest = min(self.longest_phrase, len(words) - position) if words[position] in self.phrase_starts else 1
-            for size in range(longest, 1, -1):  # the longest phrase first
-                phrase = " ".join(words[position : position + size])
-                if phrase in self.phrase_replacements and (with_neutral or phrase not in self.neutral_phrases):
-                    step, replacement = size, self.phrase_replacements[phrase]
-                    break
+        position, count = 0, len(words)
+        word_replacements, phrase_replacements, starts = (
+            self.word_replacements,
+            self.phrase_replacements,
+            self.phrase_starts,
+        )
+        stopwords, neutral_phrases = self.stopwords, self.neutral_phrases
+        while position < count:
+            word = words[position]
+            step, replacement = 1, word_replacements.get(word, word)
+            if word in starts:
+                for size in range(min(self.longest_phrase, count - position), 1, -1):  # the longest phrase first
+                    phrase = " ".join(words[position : position + size])
+                    if phrase in phrase_replacements and (with_neutral or phrase not in neutral_phrases):
+                        step, replacement = size, phrase_replacements[phrase]
+                        break
             position += step
+            if replacement is word:  # neither replaced nor a phrase: a single word (dict assignment keeps first order)
+                if word not in stopwords:
+                    seen[word] = None
+                continue
             for part in replacement.split():
-                if part not in self.stopwords:
-                    seen.setdefault(part, None)
+                if part not in stopwords:
+                    seen[part] = None
         return tuple(seen)
 
 

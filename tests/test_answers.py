@@ -42,6 +42,17 @@ def test_day_boundaries_follow_the_event_timezone(assistant: Assistant) -> None:
     assert "took place" in answer.text
 
 
+def test_a_question_asked_again_later_is_written_for_the_later_moment(kb_dir: Path) -> None:
+    """The assistant decides a question once, but each answer speaks of its own moment: countdown, then past tense."""
+    assistant = Assistant(load(kb_dir))
+    early = assistant.answer("when is it?", "en", local(-12, 10))
+    late = assistant.answer("when is it?", "en", AFTER)
+    assert early.faq_id == late.faq_id == entry_for("when")
+    assert fill("in 12 days") in early.text
+    assert fill("{name} {edition} took place on {date}") in late.text
+    assert assistant.answer("when is it?", "en", local(-12, 10)) == early
+
+
 def test_countdown_counts_calendar_days_across_the_dst_change(kb_dir: Path) -> None:
     """Summer time ends on 26 October 2025; ten calendar days before a 4 November event is still "in 10 days"."""
     move_event(kb_dir, "2025-11-04")
@@ -290,6 +301,15 @@ def test_last_year_asked_after_the_edition_is_that_edition_in_the_past_tense() -
     assert fill("took place on {date} in {city}; the keynote “{keynote_title}” was given by {keynote_speaker}") in (
         answer.text
     )
+
+
+def test_last_year_asked_again_once_the_edition_took_place_is_decided_anew() -> None:
+    """The same assistant declines "last year" before the edition and answers it after: the decision is not kept."""
+    assistant = Assistant(KB)
+    assert assistant.answer("who gave the keynote last year?", "en", BEFORE).outcome == "decline"
+    after = assistant.answer("who gave the keynote last year?", "en", AFTER)
+    assert after.outcome == "answer"
+    assert fill("{keynote_speaker}") in after.text
 
 
 def test_last_year_in_a_context_sentence_does_not_name_the_edition_asked_about() -> None:

@@ -147,7 +147,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         return
     runtime = context.runtime
     snapshot, render = reader(update, context)
-    answer = snapshot.assistant.answer(question, render.lang, render.now)
+    answer = snapshot.assistant.answer_for(question, render)
     ticket = None
     if answer.outcome != "empty":
         # The text is kept only when it may teach the organisers something (docs/organisers.md, "Privacy").

@@ -8,6 +8,7 @@ import html
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -240,7 +241,23 @@ def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     """An inline keyboard from rows of (label, callback data); a button whose data would exceed 64 bytes is left out.
 
     Telegram refuses the whole message for one such button, so dropping it (and logging it) keeps the reply.
+    A keyboard whose every button fits is built once and shared (it is immutable): the same few are sent again
+    and again.
     """
+    key = tuple(tuple(row) for row in rows)
+    if all(len(data.encode()) <= MAX_CALLBACK_BYTES for row in key for _, data in row):
+        return _fitting_keyboard(key)
+    return _keyboard(rows)
+
+
+@lru_cache(maxsize=1024)
+def _fitting_keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """``_keyboard(rows)``, kept: a pure function of its (label, data) rows, whatever the knowledge."""
+    return _keyboard(rows)
+
+
+def _keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """The keyboard of ``buttons``, built (logging the buttons left out)."""
     kept = []
     for row in rows:
         fitting = [
@@ -286,6 +303,8 @@ def answer_keyboard(
     """The buttons fitting an answer: follow-ups, "did you mean" choices, or a way to the organisers (``ticket``)."""
     if answer.outcome == "answer":
         entry = snapshot.knowledge.by_id.get(answer.faq_id or "")
+        if entry is None or not entry.buttons:  # most answers: no button to label
+            return None
         offered = {
             "remind": render.ui("remind_button")
             if render.phase == "before" and snapshot.knowledge.reminders
@@ -295,7 +314,7 @@ def answer_keyboard(
             "calendar": render.ui("calendar_button") if render.phase == "before" else None,
         }
         data = {"remind": REMIND, "calendar": CALENDAR}
-        row = [(label, data[name]) for name in (entry.buttons if entry else []) if (label := offered[name]) is not None]
+        row = [(label, data[name]) for name in entry.buttons if (label := offered[name]) is not None]
         return buttons([row]) if row else None
     if answer.outcome == "suggest":
         return buttons(

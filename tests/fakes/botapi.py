@@ -591,6 +591,7 @@ HTML_TAGS: dict[str, set[str]] = {
     "del": set(), "span": {"class"}, "tg-spoiler": set(), "a": {"href"}, "code": {"class"}, "pre": set(),
     "blockquote": {"expandable"}, "tg-emoji": {"emoji-id"},
 }  # fmt: skip
+_PLAIN = re.compile(r"[^<&]+")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?)*)\s*>")
 _ATTRIBUTE = re.compile(r"([a-zA-Z-]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 _ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));")
@@ -669,9 +670,11 @@ def parse_html(text: str) -> str:
                 raise fail("Invalid character entity", position)
             plain.append(_NAMED[named] if named else chr(code or 0))
             position = entity.end()
-        else:
-            plain.append(char)
-            position += 1
+        else:  # a run of plain text, up to the next tag or entity
+            run = _PLAIN.match(text, position)
+            assert run is not None  # text[position] is neither "<" nor "&"
+            plain.append(run.group())
+            position = run.end()
     if open_tags:
         name, at = open_tags[-1]
         raise fail(f'Can\'t find end tag corresponding to start tag "{name}"', at)
