@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from bot.matcher import Matcher, Phrasing, _Words
-from bot.text import Normaliser, sentences
+from bot.text import Normaliser, sentences, typo_of
 
 EN = Normaliser.build(
     {
@@ -157,9 +157,21 @@ def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> No
 def test_a_typo_is_corrected_to_the_word_a_search_of_every_known_word_finds(
     word: str, known: list[str], cutoff: int
 ) -> None:
-    """Looking only at words of a length that can reach the cutoff finds what searching every known word finds."""
+    """Looking only at words of a length that can reach the cutoff finds what a search of every word finds."""
     found = _Words(known).closest(word, cutoff)
-    everywhere = process.extractOne(word, sorted(set(known)), scorer=fuzz.ratio, score_cutoff=cutoff)
+    same_start = sorted({k for k in known if k[:1] == word[:1]})  # a typo keeps its first letter
+    everywhere = process.extractOne(word, same_start, scorer=fuzz.ratio, score_cutoff=cutoff)
     assert (found[1] if found else None) == (everywhere[1] / 100 if everywhere else None)
     if found is not None:
         assert fuzz.ratio(word, found[0]) == everywhere[1]  # type: ignore[index]
+
+
+@settings(max_examples=200, deadline=None)
+@given(word=st.text(alphabet="abcdeilnorstu", min_size=4, max_size=14), data=st.data())
+def test_two_letters_swapped_after_the_first_are_read_as_the_word(word: str, data: st.DataObject) -> None:
+    """A typing slip that swaps two neighbouring letters (not the first) is corrected to the word typed."""
+    at = data.draw(st.integers(min_value=1, max_value=len(word) - 2))
+    slipped = word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    found = typo_of(slipped, [word])
+    assert found is not None
+    assert found[0] == word
