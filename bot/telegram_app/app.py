@@ -11,13 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
-from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    Defaults,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -84,7 +82,6 @@ def build_application(
         .base_url(f"{settings.api_url}/bot")
         .base_file_url(f"{settings.api_url}/file/bot")
         .context_types(CONTEXT_TYPES)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=live.current.knowledge.event.tz))
         # Two lanes: replies to people first, broadcasts with what is left; 429s retried after retry_after.
         .rate_limiter(TwoLaneRateLimiter(limits or Limits(overall=settings.broadcast_rate), max_retries=3))
         .post_init(_post_init)
