@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition
+from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition, Phase
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer, local_day, phase_at
@@ -205,17 +205,17 @@ class Assistant:
         """Answer ``question`` for ``render``'s reader and moment (a renderer of this assistant's knowledge)."""
         printable = question if question.isprintable() else "".join(c if c.isprintable() else " " for c in question)
         clean = printable[:MAX_QUESTION].strip()
-        return self.said(question, self.decision(clean, render.lang, render.now), render)
+        return self.said(question, self.decision(clean, render), render)
 
-    def decision(self, clean: str, lang: Lang, now: datetime) -> Decision:
+    def decision(self, clean: str, render: Renderer) -> Decision:
         """``decide``, kept: the same question in the same language is decided once per knowledge and edition year.
 
         The moment only counts through the year "last year" counts from (``this_year``); the text is written afresh.
         """
-        key = (clean, lang, self.this_year(now))
+        key = (clean, render.lang, self.this_year(render.phase))
         found = self._decisions.get(key)
         if found is None:
-            found = self.decide(clean, lang, now)
+            found = self.decide(clean, render.lang, render.now)
             if len(self._decisions) >= MAX_DECISIONS:
                 self._decisions.clear()
             self._decisions[key] = found
@@ -381,21 +381,27 @@ class Assistant:
         """
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
-        if self.relative_years:
-            padded = f" {fold(asked)} "
-            base = self.this_year(now)
-            years += [str(base + n) for phrase, n in self.relative_years.items() if f" {phrase} " in padded]
+        found = self.relative_phrases(asked)
+        if found:
+            base = self.this_year(phase_at(self.knowledge.event, now))
+            years += [str(base + self.relative_years[phrase]) for phrase in found]
         return years
 
-    def this_year(self, now: datetime) -> int:
-        """The year relative years count from at ``now``: the current edition's, the next one once it took place."""
-        event = self.knowledge.event
-        return event.date.year + (1 if phase_at(event, now) == "after" else 0)
+    def relative_phrases(self, text: str) -> list[str]:
+        """The relative-year phrases of vocabulary.yaml that ``text`` holds, folded ("last year")."""
+        if not self.relative_years:
+            return []
+        padded = f" {fold(text)} "
+        return [phrase for phrase in self.relative_years if f" {phrase} " in padded]
+
+    def this_year(self, phase: Phase) -> int:
+        """The year relative years count from in ``phase``: the current edition's, the next one once it took place."""
+        return self.knowledge.event.date.year + (1 if phase == "after" else 0)
 
     def without_relative_years(self, question: str) -> str:
         """``question`` without its relative years (folded), for the archive: "last year" only named the edition."""
+        found = self.relative_phrases(question)
         padded = f" {fold(question)} "
-        found = [phrase for phrase in self.relative_years if f" {phrase} " in padded]
         for phrase in found:
             padded = padded.replace(f" {phrase} ", " ")
         return " ".join(padded.split()) if found else question

@@ -30,13 +30,10 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.text import Normaliser, fold, sentences, typo_of
+from bot.text import SHORT_TYPO_RATIO, SHORT_WORD, Normaliser, fold, sentences, typo_of
 
 # A word of 4+ letters is a typo of a known word one slip away (``typo_of``); the lengths worth comparing.
 TYPO_LENGTH_CUTOFF = 60
-# Words shorter than this are corrected only when nearly identical ("wen" -> "when").
-TYPO_MIN_LENGTH = 4
-SHORT_TYPO_CUTOFF = 85
 # Synonym variants are many and varied, so a typo must be closer to reach one.
 VARIANT_TYPO_CUTOFF = 90
 # Precision counts more than recall (F-beta, beta = 0.71): a short question may cover a long phrasing.
@@ -177,13 +174,11 @@ class _Corrector:
         """The known word ``token`` most likely stands for, with a similarity in [0, 1]."""
         if token in self.known:
             return token, 1.0
-        if len(token) < TYPO_MIN_LENGTH - 1 or token.isdigit() or token.startswith("_"):
+        if len(token) < SHORT_WORD - 1 or token.isdigit() or token.startswith("_"):
             return None
         if token not in self._cache:
-            short = len(token) < TYPO_MIN_LENGTH
-            direct = (
-                self.tokens.closest(token, SHORT_TYPO_CUTOFF) if short else self.tokens.closest(token, 0, typo=True)
-            )
+            short = len(token) < SHORT_WORD  # only a letter missing: "wen" for "when"
+            direct = self.tokens.closest(token, SHORT_TYPO_RATIO) if short else self.tokens.closest(token, 0, typo=True)
             # A synonym replaces a direct hit only when strictly closer, so it need not be looked for below the hit's
             # score.
             bar = max(VARIANT_TYPO_CUTOFF, math.floor(direct[1] * 100)) if direct else VARIANT_TYPO_CUTOFF

@@ -141,19 +141,7 @@ async def send(
     bot: Bot, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None, thread_id: int | None = None
 ) -> Message:
     """Send escaped ``text`` (split if long; in topic ``thread_id``), ``keyboard`` under the last part (returned)."""
-    chunks = split(escape(text))
-    message: Message | None = None
-    for index, chunk in enumerate(chunks):
-        last = index == len(chunks) - 1
-        message = await bot.send_message(
-            chat_id,
-            chunk,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard if last else None,
-            message_thread_id=thread_id,
-        )
-    assert message is not None
-    return message
+    return await _send_parts(bot, chat_id, split(escape(text)), keyboard, thread_id, [0])
 
 
 async def reply(

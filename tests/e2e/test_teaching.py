@@ -62,6 +62,12 @@ def reply_to(call: Call) -> dict[str, Any]:
     }
 
 
+def learn_listing(question_id: int, faq_id: str) -> Call:
+    """The admin's listing message with the one button that files question ``question_id`` under ``faq_id``."""
+    button = {"text": f"+ {faq_id}", "callback_data": f"learn:{question_id}:{faq_id}"}
+    return Call("sendMessage", {"chat_id": ADMIN, "text": "", "reply_markup": {"inline_keyboard": [[button]]}})
+
+
 async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_shows_the_new_answer(
     tmp_path: Path, kb_dir: Path
 ) -> None:
@@ -101,16 +107,7 @@ async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_ref
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
-        listing = Call(
-            "sendMessage",
-            {
-                "chat_id": ADMIN,
-                "text": "",
-                "reply_markup": {
-                    "inline_keyboard": [[{"text": "+ price", "callback_data": f"learn:{question_id}:price"}]]
-                },
-            },
-        )
+        listing = learn_listing(question_id, "price")
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ price")
         assert refused.text.startswith("I did not save it: these questions would then get another answer:\n")
@@ -126,16 +123,7 @@ async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_pa
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
         question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
-        listing = Call(
-            "sendMessage",
-            {
-                "chat_id": ADMIN,
-                "text": "",
-                "reply_markup": {
-                    "inline_keyboard": [[{"text": "+ venue", "callback_data": f"learn:{question_id}:venue"}]]
-                },
-            },
-        )
+        listing = learn_listing(question_id, "venue")
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ venue")
         assert refused.text.startswith(f"Could not add that phrasing:\n{kb_dir / 'faq.yaml'}:")
