@@ -1,7 +1,7 @@
 """Writes that may wait: while SQLite cannot take them (a lock, a full disk) they queue in a thread, off the event loop.
 
-A question must never be lost and never delay an answer: ``Store.record_question`` (and a
-helpdesk ticket) tries once without waiting; if the database is locked or full the insert is
+A question must never be lost and never delay an answer: ``Store.write_questions`` (and a
+helpdesk ticket) tries once without waiting; if the database is locked or full the inserts are
 handed to this queue, kept in memory, whose thread (with its own connection) retries until
 the database takes it, for as long as the process runs. ``discard`` drops a
 user's queued rows (for /forget); ``close`` waits a bounded time for the queue to empty.
@@ -13,6 +13,7 @@ import logging
 import sqlite3
 import threading
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,14 +64,24 @@ class DeferredWrites:
 
         Without ``undo``, a write discarded while being stored is removed by the rowid its insert got.
         """
+        self._queue([_Write(table, sql, params, owner, undo)])
+
+    def submit_all(self, table: str, sql: str, rows: Sequence[tuple[tuple[Any, ...], str | None]]) -> None:
+        """Queue one insert per (params, owner) of ``rows`` into ``table``; returns now."""
+        self._queue([_Write(table, sql, params, owner) for params, owner in rows])
+
+    def _queue(self, writes: list[_Write]) -> None:
+        """Append ``writes`` to the queue, starting its thread if needed, and say so once in the log."""
         with self._changed:
-            self._pending.append(_Write(table, sql, params, owner, undo))
+            self._pending.extend(writes)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="deferred-writes", daemon=True)
                 self._thread.start()
             self._changed.notify_all()
         log.warning(
-            "the database cannot be written (locked or full): a %s row is queued and will be stored when it can", table
+            "the database cannot be written (locked or full): %s %s row(s) queued, to be stored when it can",
+            len(writes),
+            writes[0].table,
         )
 
     def discard(self, owner: str) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.flood import FloodGuard, Verdict
-from bot.store import MIGRATIONS, Store
+from bot.store import MIGRATIONS, QUESTION_BATCH, Store
 
 NOW = datetime(2025, 10, 20, 8, tzinfo=UTC)
 
@@ -27,6 +28,44 @@ def test_store_is_created_migrated_and_durable(tmp_path: Path) -> None:
     assert reopened.pending("reminder:x") == []
     assert reopened.claim("reminder:x", 5, NOW) is False  # sent once means never again
     reopened.close()
+
+
+def stored_questions(path: Path) -> list[str]:
+    """The question texts another connection (a backup, ``bot stats``) reads from the database file."""
+    with sqlite3.connect(path) as other:
+        return [row[0] for row in other.execute("SELECT text FROM questions ORDER BY id")]
+
+
+def test_answered_questions_are_written_together_and_one_that_keeps_its_text_at_once(tmp_path: Path) -> None:
+    """Answered questions (no text kept) reach the file in batches; a declined one at once; /stats counts them all."""
+    path = tmp_path / "bot.sqlite3"
+    store = Store(path)
+    store.record_question("", "en", "date", 95.0, "answer", NOW, asker=6)
+    assert stored_questions(path) == []  # noted, not yet written
+    assert store.stats(NOW, NOW).questions_total == 1  # reading writes what is noted first
+    assert stored_questions(path) == [""]
+    store.record_question("", "en", "date", 95.0, "answer", NOW, asker=6)
+    store.record_question("is there parking", "en", None, 10.0, "decline", NOW, asker=5)
+    assert stored_questions(path) == ["", "", "is there parking"]  # written at once, with those noted before
+    for _ in range(QUESTION_BATCH - 1):
+        store.record_question("", "en", "venue", 95.0, "answer", NOW, asker=7)
+    assert len(stored_questions(path)) == 3
+    store.record_question("", "en", "venue", 95.0, "answer", NOW, asker=7)
+    assert len(stored_questions(path)) == 3 + QUESTION_BATCH  # a full batch is written without being asked
+    store.close()
+
+
+def test_forget_drops_the_users_answered_questions_not_yet_written_and_close_writes_the_rest(tmp_path: Path) -> None:
+    """/forget right after asking: that user's noted question is never written; the others are when the store closes."""
+    path = tmp_path / "bot.sqlite3"
+    store = Store(path)
+    store.record_question("", "en", "date", 95.0, "answer", NOW, asker=5)
+    store.record_question("", "en", "venue", 95.0, "answer", NOW, asker=6)
+    store.forget(5, 5)
+    assert store.rows_about(5, 5) == 0
+    store.close()
+    with sqlite3.connect(path) as other:
+        assert [row[0] for row in other.execute("SELECT faq_id FROM questions")] == ["venue"]
 
 
 def test_failed_deliveries_are_retried_until_the_attempt_limit(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from bot.telegram_app.replies import (
 
 log = logging.getLogger(__name__)
 
+QUESTIONS_JOB = "write-questions"
 DEEP_LINK = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -161,6 +162,11 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         # Only the asker can pass it on, once: the button carries an unguessable ticket, not a question number.
         ticket = runtime.store.create_ticket(user.id, answer.lang, question, runtime.clock())
     await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render, ticket))
+
+
+async def write_questions_job(context: Context) -> None:
+    """Write the questions recorded since the last write (a backup or ``bot stats`` then sees them within a second)."""
+    context.runtime.store.write_questions()
 
 
 async def button(update: Update, context: Context) -> None:

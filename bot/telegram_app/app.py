@@ -27,7 +27,7 @@ from bot.commands import COMMANDS, Command
 from bot.config import Settings
 from bot.flood import FloodGuard
 from bot.live import LiveKnowledge
-from bot.store import Store
+from bot.store import QUESTION_WRITE_SECONDS, Store
 from bot.telegram_app import (
     announcements,
     answers,
@@ -121,11 +121,30 @@ def add_handlers(application: App) -> None:
     application.add_handler(TypeHandler(Update, guards.flood_control), group=-1)
     # 0: a group that became a supergroup (a service message, in both chats): its settings move to the new id.
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migration.migrated))
+    runtime: Runtime = application.bot_data["runtime"]
+    admins = organisers.Admins(runtime)
+    # Free text first, as most updates are questions (no command or button matches these filters, so this order costs
+    # nothing else): every private message; in groups only mentions and replies (the handler checks they are ours).
+    new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    # First: an admin's reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when
+    # the organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
+    prompt_reply = teaching.PromptReply(runtime.store)
+    application.add_handler(
+        MessageHandler(new_text & private & filters.REPLY & prompt_reply & admins, teaching.answer_prompt_reply)
+    )
+    organiser_chat = runtime.settings.organiser_chat_id
+    if organiser_chat is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
+        forwarded = helpdesk.ForwardedReply(runtime)
+        application.add_handler(
+            MessageHandler(new_text & filters.Chat(organiser_chat) & forwarded, helpdesk.organiser_reply)
+        )
+    application.add_handler(MessageHandler(new_text & private, answers.private_text))
+    application.add_handler(
+        MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text)
+    )
     # The bot's own commands, from the one table (bot/commands.py): in private chats and groups ("/when@bot"),
     # or private chats only; admins' commands for ADMIN_IDS only (anyone else's falls through to the unknown-command
     # reply below). New messages only: an edited message never runs a command (CommandHandler would take edits too).
-    runtime: Runtime = application.bot_data["runtime"]
-    admins = organisers.Admins(runtime)
     for command in COMMANDS:
         chats = filters.UpdateType.MESSAGE & (private if command.where == "private" else filters.ALL)
         who = chats & admins if command.who == "admins" else chats
@@ -148,24 +167,6 @@ def add_handlers(application: App) -> None:
     application.add_handler(CallbackQueryHandler(guards.expired_button))
     # Inline mode: @bot <question> in any chat.
     application.add_handler(InlineQueryHandler(inline.inline_query))
-    # Free text: every private message; in groups only mentions and replies (the handler checks they are ours).
-    new_text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    # First: an admin's reply to teaching's "write the answer" prompt (kept in the store) creates a new entry, even when
-    # the organiser chat is that admin's private chat, where the helpdesk below would otherwise take every reply.
-    prompt_reply = teaching.PromptReply(runtime.store)
-    application.add_handler(
-        MessageHandler(new_text & private & filters.REPLY & prompt_reply & admins, teaching.answer_prompt_reply)
-    )
-    organiser_chat = runtime.settings.organiser_chat_id
-    if organiser_chat is not None:  # helpdesk: replies in the organiser chat reach the attendee who asked
-        forwarded = helpdesk.ForwardedReply(runtime)
-        application.add_handler(
-            MessageHandler(new_text & filters.Chat(organiser_chat) & forwarded, helpdesk.organiser_reply)
-        )
-    application.add_handler(MessageHandler(new_text & private, answers.private_text))
-    application.add_handler(
-        MessageHandler(new_text & groups & (filters.Entity("mention") | filters.REPLY), answers.group_text)
-    )
     # Last: the topic commands faq.yaml declares (/when...); other commands get a hint in private chats.
     # Non-text messages in private chats get a hint too; edits and channel posts are ignored.
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND, answers.topic_command))
@@ -197,6 +198,9 @@ async def _post_init(application: App) -> None:
     interval = runtime.settings.reload_interval_seconds
     application.job_queue.run_repeating(
         live_reload.watch_knowledge, interval, first=interval, name=live_reload.RELOAD_JOB
+    )
+    application.job_queue.run_repeating(
+        answers.write_questions_job, QUESTION_WRITE_SECONDS, first=QUESTION_WRITE_SECONDS, name=answers.QUESTIONS_JOB
     )
     application.job_queue.run_repeating(privacy.purge_job, 6 * 3600, first=0, name=privacy.PURGE_JOB)
     application.job_queue.run_once(

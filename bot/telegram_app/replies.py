@@ -9,6 +9,7 @@ import logging
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -238,13 +239,30 @@ def buttons(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
     return _keyboard(rows)
 
 
+class KeptKeyboard(InlineKeyboardMarkup):
+    """A keyboard sent again and again: immutable, so its JSON form is worked out once, at its first send."""
+
+    __slots__ = ("_json",)
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        """The Bot API form of the keyboard, kept after the first call (the request only reads it)."""
+        if not recursive:
+            return super().to_dict(recursive=False)
+        kept: dict[str, Any] | None = getattr(self, "_json", None)
+        if kept is None:
+            kept = self._json = super().to_dict()
+        return kept
+
+
 @lru_cache(maxsize=1024)
 def _fitting_keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     """``_keyboard(rows)``, kept: a pure function of its (label, data) rows, whatever the knowledge."""
-    return _keyboard(rows)
+    return _keyboard(rows, KeptKeyboard)
 
 
-def _keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup:
+def _keyboard(
+    rows: Sequence[Sequence[tuple[str, str]]], kind: type[InlineKeyboardMarkup] = InlineKeyboardMarkup
+) -> InlineKeyboardMarkup:
     """The keyboard of ``buttons``, built (logging the buttons left out)."""
     kept = []
     for row in rows:
@@ -261,7 +279,7 @@ def _keyboard(rows: Sequence[Sequence[tuple[str, str]]]) -> InlineKeyboardMarkup
             )
         if fitting:
             kept.append(fitting)
-    return InlineKeyboardMarkup(kept)
+    return kind(kept)
 
 
 def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:

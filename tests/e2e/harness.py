@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from telegram import Update
+from telegram.ext import Job
 
 from bot.config import Settings
 from bot.telegram_app.app import build_application
@@ -53,6 +54,11 @@ class Harness:
     def runtime(self) -> Runtime:
         """The bot's shared runtime (store, live knowledge)."""
         return self.app.bot_data["runtime"]  # type: ignore[no-any-return]
+
+    def job(self, name: str) -> Job:  # type: ignore[type-arg]
+        """The scheduled job called ``name`` (a test runs it with ``await bot.job(name).run(bot.app)``)."""
+        assert self.app.job_queue is not None
+        return next(j for j in self.app.job_queue.jobs() if j.name == name)
 
     async def broadcasts_done(self) -> None:
         """Wait until every background broadcast has finished (and its report was sent)."""

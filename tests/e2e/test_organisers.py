@@ -7,8 +7,6 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import cast
 
-from telegram.ext import Job
-
 from bot.knowledge import load
 from tests.conftest import KB, KNOWLEDGE, at_day, entry_for, fill, line_of
 from tests.e2e.harness import Harness, running_bot
@@ -17,16 +15,10 @@ ADMIN = 42
 UNKNOWN = "I don't know that command. Send /help to see what I can do."
 
 
-def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
-    """The scheduled job called ``name``."""
-    assert bot.app.job_queue is not None
-    return next(j for j in bot.app.job_queue.jobs() if j.name == name)
-
-
 async def poll(bot: Harness, times: int = 2) -> None:
     """Run the knowledge watcher ``times`` times (a change must be seen twice unchanged to settle)."""
     for _ in range(times):
-        await job(bot, "knowledge-watch").run(bot.app)
+        await bot.job("knowledge-watch").run(bot.app)
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -110,7 +102,7 @@ async def test_reload_command_reports_changes_problems_or_nothing(tmp_path: Path
         assert heading == "Reminders, with their new time:"
         assert moved.startswith("day-before: ")
         assert moved.endswith(" 18:30")
-        assert cast("dict[str, str]", job(bot, "reminder:day-before").data)["at"] == at_day(-1, 18, 30).isoformat()
+        assert cast("dict[str, str]", bot.job("reminder:day-before").data)["at"] == at_day(-1, 18, 30).isoformat()
         assert (await bot.api.ask("where can i park")).text == "No parking information yet."
         replace_in(kb_dir / "event.yaml", "timezone: Europe/Brussels", "timezone: Europe/Brusels")
         failed = await bot.api.ask("/reload", admin)
@@ -223,7 +215,7 @@ async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None
         )
         assert "gedurende 14 dagen" in (await bot.api.ask("/privacy", user)).text
         await bot.api.ask("/remind", user)
-        await job(bot, "reminder:week-before").run(bot.app)
+        await bot.job("reminder:week-before").run(bot.app)
         assert bot.runtime.store.rows_about(77) >= 2
         reply = await bot.api.ask("/forget", user)
         assert reply.text == "Klaar: ik heb alles gewist wat ik over deze chat bewaarde."
@@ -241,6 +233,22 @@ async def test_privacy_explains_and_forget_leaves_no_row(tmp_path: Path) -> None
         assert other.chat_id == 78
 
 
+async def test_answered_questions_reach_the_database_file_by_the_next_timed_write(tmp_path: Path) -> None:
+    """Answered questions are written in batches: another process (a backup, ``bot stats``) sees them after the job."""
+
+    def stored() -> list[tuple[str, str]]:
+        with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as db:
+            return [(row[0], row[1]) for row in db.execute("SELECT text, faq_id FROM questions")]
+
+    async with running_bot(tmp_path / "data") as bot:
+        reply = await bot.api.ask("/when")
+        assert fill("{date}") in reply.text
+        await bot.api.ask("when is it?")
+        assert stored() == []
+        await bot.job("write-questions").run(bot.app)
+        assert stored() == [("", entry_for("when"))]  # its text is not kept: it was answered
+
+
 async def test_old_questions_are_purged_after_the_retention_period(tmp_path: Path) -> None:
     """Questions older than the retention period are deleted by the purge job; newer ones stay."""
     async with running_bot(tmp_path / "data", retention_days=30) as bot:
@@ -248,6 +256,6 @@ async def test_old_questions_are_purged_after_the_retention_period(tmp_path: Pat
         bot.clock.advance(timedelta(days=20))
         await bot.api.ask("do you sell pizza")
         bot.clock.advance(timedelta(days=11))
-        await job(bot, "purge-questions").run(bot.app)
+        await bot.job("purge-questions").run(bot.app)
         remaining = [q.text for q in bot.runtime.store.unanswered(since_days=365, now=bot.clock())]
         assert remaining == ["do you sell pizza"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import cast
 
-from telegram.ext import Job
-
 from tests.conftest import KB, at_day, fill, moment, shown
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import FakeBotApi
@@ -15,15 +13,9 @@ AFTER_LAST = at_day(0, 10)
 WEEK_BEFORE = moment(at_day(-7, 9))
 
 
-def job(bot: Harness, name: str) -> Job:  # type: ignore[type-arg]
-    """The scheduled job called ``name``."""
-    assert bot.app.job_queue is not None
-    return next(j for j in bot.app.job_queue.jobs() if j.name == name)
-
-
 async def run_job(bot: Harness, name: str) -> None:
     """Run the job called ``name`` now and wait for the broadcast it starts in the background."""
-    await job(bot, name).run(bot.app)
+    await bot.job(name).run(bot.app)
     await bot.broadcasts_done()
 
 

@@ -106,7 +106,8 @@ async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_ref
     """Filing "where is it held" under the price entry would send "where" questions there: refused, saying why."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
-        question_id = bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
+        bot.runtime.store.record_question("where is it held", "en", None, 40.0, "decline", bot.clock())
+        question_id = bot.runtime.store.unanswered(since_days=1, now=bot.clock())[0].id
         listing = learn_listing(question_id, "price")
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ price")
@@ -122,7 +123,8 @@ async def test_a_clashing_phrasing_is_refused_with_the_real_file_and_line(tmp_pa
     """Attaching a question another entry has is refused with the validator's reason at the real file; faq.yaml kept."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
         before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
-        question_id = bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
+        bot.runtime.store.record_question("is it free", "en", None, 40.0, "suggest", bot.clock())
+        question_id = bot.runtime.store.unanswered(since_days=1, now=bot.clock())[0].id
         listing = learn_listing(question_id, "venue")
         bot.api.user(ADMIN)
         refused = await tap(bot, listing, "+ venue")
