@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import YEAR, Normaliser, fold, sentences, typo_edits, typo_of
+from bot.text import YEAR, Normaliser, fold, sentences, typo_edits, typo_of, without_days
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -67,8 +67,8 @@ class Guess:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of ``text``, years left out (a year names an edition, not a topic: the assistant's rule)."""
-    return [word for word in fold(text).split() if not YEAR.fullmatch(word)]
+    """The folded words of ``text`` but years (they name an edition) and days beside a month (``without_days``)."""
+    return without_days([word for word in fold(text).split() if not YEAR.fullmatch(word)])
 
 
 class Featuriser:

@@ -23,6 +23,11 @@ SHORT_TYPO_RATIO = 85
 # edition's in event.yaml asks about an edition the knowledge does not hold (the assistant declines it);
 # as a word it names an edition, never a topic.
 YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
+# A day of the month beside a month's name ("5 november", "nov 14th", "le 4 novembre", "the 11th of november") is a
+# value the asker proposes, like a year never a topic: the month says what is asked. Month names come from Babel.
+DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|e|de|ste|er|eme|ieme)?")
+DAY_LINKS = frozenset({"of", "van", "de", "du", "or", "en", "et", "ou", "to", "tot", "au"})
+MONTH_LOCALES = ("en", "nl", "fr")
 
 
 @lru_cache(maxsize=16_384)
@@ -140,7 +145,7 @@ class Normaliser:
 
     def readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``tokens(text)`` and ``tokens(text, keep_neutral=False)``, from one reading of ``text``."""
-        words = fold(text).split()
+        words = without_days(fold(text).split())
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
         meaningful = tuple(t for t in found if t not in neutral)
@@ -175,6 +180,41 @@ class Normaliser:
                 if part not in stopwords:
                     seen[part] = None
         return tuple(seen)
+
+
+@lru_cache(maxsize=1)
+def month_names() -> frozenset[str]:
+    """The months' names, full and abbreviated, in English, Dutch and French, folded (Babel's locale data)."""
+    from babel.dates import get_month_names
+
+    return frozenset(
+        name
+        for locale in MONTH_LOCALES
+        for width in ("wide", "abbreviated")
+        for month in get_month_names(width, locale=locale).values()
+        for name in fold(month).split()
+    )
+
+
+def without_days(words: list[str]) -> list[str]:
+    """``words`` without the days of the month written beside a month's name ("is it on 5 november": "5" goes)."""
+    if not any(DAY.fullmatch(word) for word in words):
+        return words
+    months = month_names()
+
+    def dated(position: int) -> bool:
+        """Whether the day at ``position`` stands beside a month (or before another such day: "4 or 5 november")."""
+        near = words[max(position - 1, 0) : position] + words[position + 1 : position + 2]
+        if any(word in months for word in near):
+            return True
+        after = words[position + 1 : position + 3]
+        return (
+            len(after) == 2
+            and after[0] in DAY_LINKS
+            and (after[1] in months or (DAY.fullmatch(after[1]) is not None and dated(position + 2)))
+        )
+
+    return [word for position, word in enumerate(words) if not (DAY.fullmatch(word) and dated(position))]
 
 
 def typo_edits(word: str) -> int:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 
 from bot.assistant import Assistant, as_question, supported_lang
 from bot.knowledge import Lang, load
@@ -332,6 +333,40 @@ def test_a_typing_slip_in_a_question_word_is_read_as_the_word(lang: Lang, questi
     answer = Assistant(KB).answer(question, lang, BEFORE)
     assert answer.outcome == "answer"
     assert answer.faq_id == entry_for(asks)
+
+
+def month_of_event(lang: Lang, width: str = "wide") -> str:
+    """The fixture edition's month as Babel names it in ``lang`` (so the questions fit either edition)."""
+    return format_date(KB.event.date, "MMMM" if width == "wide" else "MMM", locale=lang).rstrip(".").lower()
+
+
+@pytest.mark.parametrize(
+    ("lang", "with_day", "month_alone"),
+    [
+        ("en", "Is it on 5 {month}?", "Is it in {month}?"),
+        ("en", "is it on the 11th of {month}?", "is it in {month}?"),
+        ("en", "is it on {mon} 14?", "is it in {mon}?"),
+        ("nl", "is het op 14 {month}?", "is het in {month}?"),
+        ("nl", "4 of 5 {month}?", "{month}?"),
+        ("fr", "c'est le 12 {month} ?", "c'est en {month} ?"),
+    ],
+)
+def test_a_day_beside_a_month_is_read_as_the_month_alone(lang: Lang, with_day: str, month_alone: str) -> None:
+    """A day of the month beside a month's name (Babel's names) is a value the asker proposes, not an unknown word."""
+    assistant = Assistant(KB)
+    names = {"month": month_of_event(lang), "mon": month_of_event(lang, "abbreviated")}
+    answer = assistant.answer(with_day.format(**names), lang, BEFORE)
+    alone = assistant.answer(month_alone.format(**names), lang, BEFORE)
+    assert (answer.outcome, answer.faq_id, answer.text) == (alone.outcome, alone.faq_id, alone.text)
+    if lang == "en" and "{month}" in with_day:  # the English vocabulary names every month (in full) a date word
+        assert answer.faq_id == entry_for("when")
+        assert fill("{date}") in answer.text
+
+
+@pytest.mark.parametrize("question", ["what is 17 times 23", "c'est le 5 ?"])
+def test_a_number_beside_no_month_still_counts_as_an_unknown_word(question: str) -> None:
+    """Only a day beside a month is read as a date: "17 times 23" is no question about the time or the date."""
+    assert Assistant(KB).answer(question, "en", BEFORE).faq_id is None
 
 
 @pytest.mark.parametrize("question", ["quels ateliers sont prévus ?", "quelles sessions sont prévues ?"])
