@@ -86,9 +86,9 @@ def _without_traceback(record: logging.LogRecord) -> bool:
 
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-# Loggers whose routine INFO lines are chatter, shown at LOG_LEVEL=DEBUG only: the scheduler (every run of
-# every job, two lines per knowledge check, ~35,000 a day) and the Application's own start and stop lines
-# (the bot logs one line for each: "polling for updates" or "serving webhook on port N", and "stopped").
+# Loggers whose routine INFO lines are chatter, shown at LOG_LEVEL=DEBUG only: the scheduler (every run of every
+# job, two lines per knowledge check or question write, ~70,000 a day) and the Application's own start and stop
+# lines (the bot logs one line for each: "polling for updates" or "serving webhook on port N", and "stopped").
 CHATTY = ("apscheduler", "telegram.ext.Application")
 
 

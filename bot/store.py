@@ -41,7 +41,7 @@ MAX_TICKET_QUESTION = 1000
 # act on: written at once), before anything reads or deletes questions, by the bot every QUESTION_WRITE_SECONDS
 # (bot/telegram_app/answers.py) and when the store closes.
 QUESTION_BATCH = 64
-QUESTION_WRITE_SECONDS = 1.0
+QUESTION_WRITE_SECONDS = 5.0  # the knowledge check's pace: two scheduler lines each time at LOG_LEVEL=DEBUG
 QUESTION_INSERT = (
     "INSERT INTO questions (asked_at, lang, text, faq_id, score, outcome, asker) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )

@@ -165,7 +165,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
 
 
 async def write_questions_job(context: Context) -> None:
-    """Write the questions recorded since the last write (a backup or ``bot stats`` then sees them within a second)."""
+    """Write the questions recorded since the last write (a backup or ``bot stats`` then sees them within seconds)."""
     context.runtime.store.write_questions()
 
 
