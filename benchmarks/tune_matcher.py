@@ -13,7 +13,8 @@ fewest wrong, then the highest). Then CHOOSE_AT, the model's confidence at which
 first entries: the tune part's questions are the phrasings' kin and cannot tell its values apart, so it is chosen on
 the tune part and the first-sight sets already spent (A and B: scored once when written, learned from since)
 together, by the same rule. Then VETO_AT, the model's off-topic confidence at which it holds back a matcher answer,
-by the same rule.
+by the same rule. Then KNOWN_AT and KNOWN_OFF_TOPIC, when the known words alone choose an entry: by the same rule
+on the tune part and every spent first-sight set (A to F) pooled, the bars holding on each (ties: the most cautious).
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
 never choose anything (see docs/developers.md, "Answer quality").
 """
@@ -34,7 +35,7 @@ from bot import assistant as assistant_module
 from bot.assistant import Assistant, is_passage, passage_phrasings
 from bot.knowledge import load
 from bot.matcher import Matcher
-from tests.quality.cases import CHECK, LONG, SPENT, TUNE, Case, SpentCase, load_cases, load_spent
+from tests.quality.cases import ALL_SPENT, CHECK, LONG, SPENT, TUNE, Case, SpentCase, load_cases, load_spent
 
 NOW = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
 MIN_DECLINED = 0.97
@@ -138,7 +139,9 @@ def main() -> None:
     )  # fmt: skip
     best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     shipped_agree = assistant_module.AGREE_AT
+    shipped_known = assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC
     assistant_module.AGREE_AT = 101.0  # the matcher's own settings are chosen without the learned model
+    assistant_module.KNOWN_AT = 101.0  # and the known words' choice, chosen last, stays off until then
     for share, unknown in itertools.product((0.0, 0.25, 0.5), (0.8, 1.0)):
         rebuild(assistant, share, unknown)
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
@@ -173,6 +176,28 @@ def main() -> None:
     print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
     veto = sweep("VETO_AT", (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0), tuned)
     print(f"best VETO_AT on the tune part: {veto}")
+    assistant_module.KNOWN_AT = shipped_known[0]
+    print("\nthen the known words' choice: KNOWN_AT (101: never) with KNOWN_OFF_TOPIC, on the tune part and every")
+    print("spent first-sight set together (A to F): a question proposing what an entry answers is rarer than the rest")
+    print("(the bars must hold on the tune part and on the spent sets, each; the figures are pooled)")
+    every_spent = load_spent(ALL_SPENT)
+    print(f"  {'known_at':>10}  {'off_topic':>9}  in-scope  declined  wrong   spent: declined  wrong")
+    known: tuple[tuple[float, ...], tuple[float, float]] | None = None
+    for known_at, off_topic in itertools.product((70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 101.0), (5.0, 10.0, 15.0, 20.0)):
+        assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = known_at, off_topic
+        on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
+        rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))
+        print(
+            f"{known_at:12.0f} {off_topic:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
+            f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
+        )
+        within = all(part[1] >= AGREE_MIN_DECLINED and part[2] <= AGREE_MAX_WRONG for part in (on_tune, on_spent))
+        if within:
+            ranking = (rate_in, rate_out, -rate_wrong, known_at, -off_topic)  # ties: the most cautious
+            if known is None or ranking > known[0]:
+                known = (ranking, (known_at, off_topic))
+    assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = shipped_known
+    print(f"best (KNOWN_AT, KNOWN_OFF_TOPIC) on the tune part and every spent set: {known[1] if known else None}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(

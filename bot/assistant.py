@@ -55,6 +55,14 @@ CHOOSE_FLOOR = 30.0
 # registration entry; the model has learned small talk from the shipped off-topic questions).
 # Chosen on the tune part by the same rule as AGREE_AT.
 VETO_AT = 50.0
+# A question whose known words all ask for one entry, the rest being words no phrasing uses, proposes something the
+# entry answers ("is the keynote by a minister?": "minister" is unknown, "keynote" asks for the keynote entry). Where
+# nothing else is answered, that entry is, when its known words score KNOWN_AT or more with no other entry within
+# KNOWN_MARGIN, and the learned model's off-topic confidence stays under KNOWN_OFF_TOPIC ("send me the keynote slides"
+# is a request the model knows from bot/training/). Chosen on the tune part and the spent sets, by the rule above.
+KNOWN_AT = 80.0
+KNOWN_MARGIN = 10.0
+KNOWN_OFF_TOPIC = 10.0
 # ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
 SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
@@ -269,6 +277,9 @@ class Assistant:
         agreed = self.learned_choice(words, ranked, guesses) if ranked else None
         if agreed is not None:
             return Decision("entry", max(score, agreed.score), agreed.label)
+        proposed = self.known_words_choice(words, lang, guesses) if ranked else None
+        if proposed is not None:
+            return Decision("entry", proposed.score, proposed.entry_id)
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
         if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses)):
@@ -326,6 +337,22 @@ class Assistant:
             return top
         choices = {c.entry_id for c in ranked[:CHOOSE_FROM] if c.score >= CHOOSE_FLOOR}
         return top if top is found[0] and top.label in choices and top.score >= CHOOSE_AT else None
+
+    def known_words_choice(self, question: str, lang: Lang, guesses: Guesses) -> Candidate | None:
+        """The entry ``question``'s known words alone ask for (``KNOWN_AT``), unless the model calls it off-topic."""
+        from bot.decision import OFF_TOPIC
+
+        if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
+            return None
+        known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
+        if (
+            not known
+            or known[0].score < KNOWN_AT
+            or (len(known) > 1 and known[1].score > known[0].score - KNOWN_MARGIN)
+        ):
+            return None
+        off_topic = next((guess.score for guess in guesses() if guess.label == OFF_TOPIC), 0.0)
+        return known[0] if off_topic < KNOWN_OFF_TOPIC else None
 
     def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
         """Whether ``question`` has a word (``concepts_only``: a vocabulary concept) few ``matcher`` entries use."""

@@ -265,9 +265,17 @@ class Matcher:
         }
 
     def rank(
-        self, question: str, limit: int = 5, prefer_lang: str | None = None, keep: Callable[[str], bool] | None = None
+        self,
+        question: str,
+        limit: int = 5,
+        prefer_lang: str | None = None,
+        keep: Callable[[str], bool] | None = None,
+        known_only: bool = False,
     ) -> list[Candidate]:
-        """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry."""
+        """The best entries for ``question`` (those ``keep`` accepts), highest score first, one candidate per entry.
+
+        ``known_only``: words no phrasing uses are left out of the question's weight (they lower no score).
+        """
         text = question[:1000]
         folded = fold(text)
         # A sentence reading the same words as the whole message is read once, with it.
@@ -290,7 +298,7 @@ class Matcher:
                 key = (tuple(t for t in tokens if t not in self.stopwords), penalty > 0)
                 found = done.get(key)
                 if found is None:
-                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0)
+                    found = done[key] = self._rank_tokens(corrector, normaliser, tokens, penalty > 0, known_only)
                 for entry_id, (raw, position) in found.items():
                     score = min(max(raw + bonus - penalty, 0.0), 100.0)
                     current = best.get(entry_id)
@@ -307,7 +315,12 @@ class Matcher:
         return ranked[:limit]
 
     def _rank_tokens(
-        self, corrector: _Corrector, normaliser: Normaliser, tokens: tuple[str, ...], strict: bool
+        self,
+        corrector: _Corrector,
+        normaliser: Normaliser,
+        tokens: tuple[str, ...],
+        strict: bool,
+        known_only: bool = False,
     ) -> dict[str, tuple[float, int]]:
         """Each matching entry's best score (0-100, before bonus) and the position of the phrasing that earned it."""
         resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
@@ -320,7 +333,7 @@ class Matcher:
         idf, postings, entries_with = self.idf, self.postings, self.entries_with
         for token, correction in resolved:
             if correction is None:
-                if not normaliser.is_stopword_typo(token):
+                if not known_only and not normaliser.is_stopword_typo(token):
                     question_weight += self.unknown_weight
                 continue
             known, similarity = correction

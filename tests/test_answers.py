@@ -363,6 +363,18 @@ def test_a_day_beside_a_month_is_read_as_the_month_alone(lang: Lang, with_day: s
         assert fill("{date}") in answer.text
 
 
+def test_a_question_proposing_what_an_entry_answers_gets_that_entry() -> None:
+    """ "Is the keynote given by an astronaut?": the unknown word is the asker's guess; the keynote entry answers it."""
+    answer = Assistant(KB).answer("is the keynote given by an astronaut?", "en", BEFORE)
+    assert answer.outcome == "answer"
+    assert answer.faq_id == entry_for("keynote")
+
+
+def test_a_request_with_an_entrys_word_is_not_answered_by_its_known_words_alone() -> None:
+    """ "Can you email me the keynote slides": the model calls it off-topic, so "keynote" alone decides nothing."""
+    assert Assistant(KB).answer("can you email me the keynote slides", "en", BEFORE).faq_id is None
+
+
 @pytest.mark.parametrize("question", ["what is 17 times 23", "c'est le 5 ?"])
 def test_a_number_beside_no_month_still_counts_as_an_unknown_word(question: str) -> None:
     """Only a day beside a month is read as a date: "17 times 23" is no question about the time or the date."""

@@ -59,7 +59,8 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
 ) -> None:
     """A "did you mean" or an answer below CLEAR_AT becomes the model's entry exactly when the stated rule allows it.
 
-    A weak "did you mean" the model calls off-topic becomes a decline; everything else stays as the matcher says.
+    A question not answered whose known words alone choose an entry (``KNOWN_AT``) gets it unless the model calls it
+    off-topic; a weak "did you mean" the model calls off-topic becomes a decline; the rest stays as the matcher says.
     """
     upgraded = kept = 0
     for lang, question in LOOSE_WORDING:
@@ -69,11 +70,16 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
             alone.outcome == "answer" and alone.score < assistant_module.CLEAR_AT and not is_passage(alone.faq_id)
         )
         pick = learned_pick(assistant, question, lang) if unsure else None
+        guesses = assistant.guesses_of(question)
+        proposed = assistant.known_words_choice(question, lang, guesses) if alone.outcome != "answer" else None
         if pick is not None:
             upgraded += 1
             assert both.outcome == "answer", question
             assert both.faq_id == pick
             assert both.text == assistant.answer_entry(pick, lang, BEFORE).text  # type: ignore[union-attr]
+        elif proposed is not None:  # the known words alone ask for one entry, and the model calls it no off-topic
+            upgraded += 1
+            assert (both.outcome, both.faq_id) == ("answer", proposed.entry_id), question
         elif (
             alone.outcome == "suggest"
             and alone.score < assistant_module.ANSWER_AT
