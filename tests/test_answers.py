@@ -364,14 +364,14 @@ def test_a_day_beside_a_month_is_read_as_the_month_alone(lang: Lang, with_day: s
 
 
 def test_a_question_proposing_what_an_entry_answers_gets_that_entry() -> None:
-    """ "Is the keynote given by an astronaut?": the unknown word is the asker's guess; the keynote entry answers it."""
+    """A guess in an unknown word ("is the keynote given by an astronaut?") gets the entry its known words ask for."""
     answer = Assistant(KB).answer("is the keynote given by an astronaut?", "en", BEFORE)
     assert answer.outcome == "answer"
     assert answer.faq_id == entry_for("keynote")
 
 
 def test_a_request_with_an_entrys_word_is_not_answered_by_its_known_words_alone() -> None:
-    """ "Can you email me the keynote slides": the model calls it off-topic, so "keynote" alone decides nothing."""
+    """A request with an entry's word ("can you email me the keynote slides"), called off-topic, is not answered."""
     assert Assistant(KB).answer("can you email me the keynote slides", "en", BEFORE).faq_id is None
 
 
