@@ -15,7 +15,7 @@ from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageV
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer, local_day, phase_at
-from bot.text import YEAR, Normaliser, fold, sentences
+from bot.text import YEAR, Normaliser, fold, sentences, without_phrases
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
@@ -240,15 +240,19 @@ class Assistant:
         """
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
+        years = self.years_named(clean, now)
+        this_edition = self.names_this_edition(clean)
+        if this_edition:  # "is it in October this year, like last year?": the other years only compare
+            words = self.without_relative_years(words)
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Decision("empty")
-        years = self.years_named(clean, now)
-        if self.names_other_edition(years):
-            return Decision("decline", ranked[0].score if ranked else 0.0)
-        past = self.past_edition_named(years)
-        if past is not None:
-            return Decision("archive", past=past)
+        if not this_edition:
+            if self.names_other_edition(years):
+                return Decision("decline", ranked[0].score if ranked else 0.0)
+            past = self.past_edition_named(years)
+            if past is not None:
+                return Decision("archive", past=past)
         best = ranked[0] if ranked else None
         guesses = self.guesses_of(words)  # the learned model, consulted only where the matcher is unsure
         ambiguous = (
@@ -408,11 +412,21 @@ class Assistant:
         """
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
-        found = self.relative_phrases(asked)
+        found = [phrase for phrase in self.relative_phrases(asked) if self.relative_years[phrase]]
         if found:
             base = self.this_year(phase_at(self.knowledge.event, now))
             years += [str(base + self.relative_years[phrase]) for phrase in found]
         return years
+
+    def names_this_edition(self, question: str) -> bool:
+        """Whether ``question`` names the current edition: its year written out, or a ``years: 0`` phrase ("this year").
+
+        Not "last year" asked once the edition took place: that names it too, but as the past it is (its own answer).
+        """
+        asked = " ".join(sentences(question)) or question
+        if str(self.knowledge.event.date.year) in YEAR.findall(asked):
+            return True
+        return any(self.relative_years[phrase] == 0 for phrase in self.relative_phrases(asked))
 
     def relative_phrases(self, text: str) -> list[str]:
         """The relative-year phrases of vocabulary.yaml that ``text`` holds, folded ("last year")."""
@@ -428,10 +442,7 @@ class Assistant:
     def without_relative_years(self, question: str) -> str:
         """``question`` without its relative years (folded), for the archive: "last year" only named the edition."""
         found = self.relative_phrases(question)
-        padded = f" {fold(question)} "
-        for phrase in found:
-            padded = padded.replace(f" {phrase} ", " ")
-        return " ".join(padded.split()) if found else question
+        return without_phrases(question, found) if found else question
 
     def names_other_edition(self, years: list[str]) -> bool:
         """Whether one of ``years`` is neither this edition's nor a past edition's in the knowledge."""

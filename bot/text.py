@@ -59,6 +59,19 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     return found
 
 
+def without_phrases(text: str, phrases: Iterable[str]) -> str:
+    """``text`` without the (folded) ``phrases``: each sentence folded, its end ("?", ".") kept for ``sentences``."""
+    chunks = _SENTENCE_END.split(text)
+    ends = [*_SENTENCE_END.findall(text), ""]
+    kept = []
+    for chunk, end in zip(chunks, ends, strict=False):
+        padded = f" {fold(chunk)} "
+        for phrase in phrases:
+            padded = padded.replace(f" {phrase} ", " ")
+        kept.append(" ".join(padded.split()) + end)
+    return " ".join(kept).strip()
+
+
 @dataclass(frozen=True)
 class Normaliser:
     """Turns free text into the canonical tokens of one language's vocabulary."""

@@ -375,6 +375,25 @@ def test_a_request_with_an_entrys_word_is_not_answered_by_its_known_words_alone(
     assert Assistant(KB).answer("can you email me the keynote slides", "en", BEFORE).faq_id is None
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "compared"),
+    [
+        ("en", "is the theme this year the same as {year}?", "in 2019"),
+        ("nl", "is het thema dit jaar anders dan {year}?", "in 2019"),
+        ("fr", "le thème de cette année est-il le même {year} ?", "qu'en 2019"),
+    ],
+)
+def test_a_question_naming_this_edition_beside_another_year_is_about_this_edition(
+    lang: Lang, question: str, compared: str
+) -> None:
+    """A year with no edition beside "this year" (vocabulary.yaml, ``years: 0``) only compares: the theme is meant."""
+    assistant = Assistant(KB)
+    answer = assistant.answer(question.format(year=compared), lang, BEFORE)
+    assert answer.outcome in ("answer", "suggest")  # never the decline a year with no edition gets alone
+    assert entry_for("themes") in (answer.faq_id, *(s.faq_id for s in answer.suggestions[:1]))
+    assert assistant.answer("what was the theme in 2019?", "en", BEFORE).faq_id is None  # alone, still declined
+
+
 @pytest.mark.parametrize("question", ["what is 17 times 23", "c'est le 5 ?"])
 def test_a_number_beside_no_month_still_counts_as_an_unknown_word(question: str) -> None:
     """Only a day beside a month is read as a date: "17 times 23" is no question about the time or the date."""
