@@ -348,6 +348,8 @@ class Assistant:
 
         if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
             return None
+        if next((guess.score for guess in guesses() if guess.label == OFF_TOPIC), 0.0) >= KNOWN_OFF_TOPIC:
+            return None  # checked first: the model has ranked already, the matcher would rank again
         known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
         if (
             not known
@@ -355,8 +357,7 @@ class Assistant:
             or (len(known) > 1 and known[1].score > known[0].score - KNOWN_MARGIN)
         ):
             return None
-        off_topic = next((guess.score for guess in guesses() if guess.label == OFF_TOPIC), 0.0)
-        return known[0] if off_topic < KNOWN_OFF_TOPIC else None
+        return known[0]
 
     def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
         """Whether ``question`` has a word (``concepts_only``: a vocabulary concept) few ``matcher`` entries use."""
