@@ -241,7 +241,7 @@ class Assistant:
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
         years = self.years_named(clean, now)
-        this_edition = self.names_this_edition(clean)
+        this_edition = self.names_this_edition(clean, now)
         if this_edition:  # "is it in October this year, like last year?": the other years only compare
             words = self.without_relative_years(words)
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
@@ -413,20 +413,25 @@ class Assistant:
         """
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
-        found = [phrase for phrase in self.relative_phrases(asked) if self.relative_years[phrase]]
+        phase = phase_at(self.knowledge.event, now)
+        # "this year" names the current edition until it has taken place (``names_this_edition``), the next one after
+        found = [phrase for phrase in self.relative_phrases(asked) if self.relative_years[phrase] or phase == "after"]
         if found:
-            base = self.this_year(phase_at(self.knowledge.event, now))
+            base = self.this_year(phase)
             years += [str(base + self.relative_years[phrase]) for phrase in found]
         return years
 
-    def names_this_edition(self, question: str) -> bool:
+    def names_this_edition(self, question: str, now: datetime) -> bool:
         """Whether ``question`` names the current edition: its year written out, or a ``years: 0`` phrase ("this year").
 
+        A ``years: 0`` phrase only until the edition has taken place: then "this year" is the next one (``this_year``).
         Not "last year" asked once the edition took place: that names it too, but as the past it is (its own answer).
         """
         asked = " ".join(sentences(question)) or question
         if str(self.knowledge.event.date.year) in YEAR.findall(asked):
             return True
+        if phase_at(self.knowledge.event, now) == "after":
+            return False
         return any(self.relative_years[phrase] == 0 for phrase in self.relative_phrases(asked))
 
     def relative_phrases(self, text: str) -> list[str]:

@@ -28,6 +28,8 @@ YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 DAY_LINKS = frozenset({"of", "van", "de", "du", "or", "en", "et", "ou", "to", "tot", "au"})
 MONTH_LOCALES = ("en", "nl", "fr")
+# Month names that are also everyday words beside a number: "may 2 people register?" is no date.
+MONTH_LOOKALIKES = frozenset({"may"})
 
 
 @lru_cache(maxsize=16_384)
@@ -206,6 +208,7 @@ def month_names() -> frozenset[str]:
         for width in ("wide", "abbreviated")
         for month in get_month_names(width, locale=locale).values()
         for name in fold(month).split()
+        if name not in MONTH_LOOKALIKES
     )
 
 

@@ -10,6 +10,7 @@ from babel.dates import format_date
 
 from bot.assistant import Assistant, as_question, supported_lang
 from bot.knowledge import Lang, load
+from bot.text import without_days
 from tests.conftest import AFTER, BEFORE, EVENT_DAY, KB, at_day, entry_for, fill, move_event
 
 DAY = KB.event.date
@@ -392,6 +393,19 @@ def test_a_question_naming_this_edition_beside_another_year_is_about_this_editio
     assert answer.outcome in ("answer", "suggest")  # never the decline a year with no edition gets alone
     assert entry_for("themes") in (answer.faq_id, *(s.faq_id for s in answer.suggestions[:1]))
     assert assistant.answer("what was the theme in 2019?", "en", BEFORE).faq_id is None  # alone, still declined
+
+
+def test_this_year_once_the_edition_took_place_is_the_next_edition() -> None:
+    """Until the edition took place "this year" is it; after, the next one, which the knowledge lacks: declined."""
+    assistant = Assistant(KB)
+    assert assistant.answer("when is it this year?", "en", BEFORE).faq_id == entry_for("when")
+    assert assistant.answer("when is it this year?", "en", at_day(70, 10)).faq_id is None
+
+
+def test_a_month_name_that_is_an_everyday_word_keeps_the_number_beside_it() -> None:
+    """In "may 2 people register?" the "may" is no month, so the "2" stays a word of the question."""
+    assert without_days(["may", "2", "people", "register"]) == ["may", "2", "people", "register"]
+    assert without_days(["is", "it", "on", "4", "november"]) == ["is", "it", "on", "november"]
 
 
 @pytest.mark.parametrize("question", ["what is 17 times 23", "c'est le 5 ?"])

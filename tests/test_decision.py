@@ -70,7 +70,8 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
             alone.outcome == "answer" and alone.score < assistant_module.CLEAR_AT and not is_passage(alone.faq_id)
         )
         # what the assistant reads: without "this time" and the years it compares with (``names_this_edition``)
-        read = assistant.without_relative_years(question) if assistant.names_this_edition(question) else question
+        this_edition = assistant.names_this_edition(question, BEFORE)
+        read = assistant.without_relative_years(question) if this_edition else question
         pick = learned_pick(assistant, read, lang) if unsure else None
         guesses = assistant.guesses_of(read)
         proposed = assistant.known_words_choice(read, lang, guesses) if alone.outcome != "answer" else None

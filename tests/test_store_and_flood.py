@@ -6,6 +6,8 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.flood import FloodGuard, Verdict
 from bot.store import MIGRATIONS, QUESTION_BATCH, Store
 
@@ -66,6 +68,21 @@ def test_forget_drops_the_users_answered_questions_not_yet_written_and_close_wri
     store.close()
     with sqlite3.connect(path) as other:
         assert [row[0] for row in other.execute("SELECT faq_id FROM questions")] == ["venue"]
+
+
+def test_a_question_the_database_refuses_is_lost_alone_and_the_others_are_kept(tmp_path: Path) -> None:
+    """A row SQLite refuses for no passing reason (a trigger) raises; the answered ones noted before it are kept."""
+    path = tmp_path / "bot.sqlite3"
+    store = Store(path)
+    store.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON questions WHEN NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'no'); END"
+    )
+    for asker in range(3):
+        store.record_question("", "en", "date", 95.0, "answer", NOW, asker=asker)
+    with pytest.raises(sqlite3.Error):
+        store.record_question("boom", "en", None, 10.0, "decline", NOW, asker=9)
+    assert stored_questions(path) == ["", "", ""]
+    store.close()
 
 
 def test_failed_deliveries_are_retried_until_the_attempt_limit(tmp_path: Path) -> None:
