@@ -106,6 +106,11 @@ def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
     )
 
 
+def within_bars(rates: tuple[float, float, float]) -> bool:
+    """Whether (in-scope, declined, wrong) meets the bars answers are judged by: declined >= 95 %, wrong <= 2 %."""
+    return rates[1] >= AGREE_MIN_DECLINED and rates[2] <= AGREE_MAX_WRONG
+
+
 def sweep(name: str, values: tuple[float, ...], measured: Callable[[], tuple[float, float, float]]) -> float | None:
     """Print each value of threshold ``name`` with its figures; return the one answering the most within the bars.
 
@@ -119,7 +124,7 @@ def sweep(name: str, values: tuple[float, ...], measured: Callable[[], tuple[flo
         setattr(assistant_module, name, value)
         rate_in, rate_out, rate_wrong = measured()
         print(f"{value:12.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}")
-        if rate_out >= AGREE_MIN_DECLINED and rate_wrong <= AGREE_MAX_WRONG:
+        if within_bars((rate_in, rate_out, rate_wrong)):
             ranking = (rate_in, rate_out, -rate_wrong, value)
             if chosen is None or ranking > chosen[0]:
                 chosen = (ranking, value)
@@ -191,8 +196,7 @@ def main() -> None:
             f"{known_at:12.0f} {off_topic:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
             f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
         )
-        within = all(part[1] >= AGREE_MIN_DECLINED and part[2] <= AGREE_MAX_WRONG for part in (on_tune, on_spent))
-        if within:
+        if within_bars(on_tune) and within_bars(on_spent):
             ranking = (rate_in, rate_out, -rate_wrong, known_at, -off_topic)  # ties: the most cautious
             if known is None or ranking > known[0]:
                 known = (ranking, (known_at, off_topic))

@@ -240,7 +240,6 @@ class Assistant:
         """
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
-        years = self.years_named(clean, now)
         this_edition = self.names_this_edition(clean, now)
         if this_edition:  # "is it in October this year, like last year?": the other years only compare
             words = self.without_relative_years(words)
@@ -248,6 +247,7 @@ class Assistant:
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Decision("empty")
         if not this_edition:
+            years = self.years_named(clean, now)
             if self.names_other_edition(years):
                 return Decision("decline", ranked[0].score if ranked else 0.0)
             past = self.past_edition_named(years)
@@ -446,7 +446,7 @@ class Assistant:
         return self.knowledge.event.date.year + (1 if phase == "after" else 0)
 
     def without_relative_years(self, question: str) -> str:
-        """``question`` without its relative years (folded), for the archive: "last year" only named the edition."""
+        """``question`` without its relative years (each sentence folded): they named an edition or compared one."""
         found = self.relative_phrases(question)
         return without_phrases(question, found) if found else question
 

@@ -703,13 +703,11 @@ class Store:
             with self.no_wait(), self.db:
                 self.db.execute("BEGIN")
                 self.db.executemany(QUESTION_INSERT, [row for row, _ in noted])
-        except sqlite3.OperationalError as exc:
-            if self.deferred is not None and unavailable(exc):
-                self.deferred.submit_all("questions", QUESTION_INSERT, noted)
-                return 0
-            return self._write_questions_one_by_one(noted)
-        except sqlite3.Error:
-            return self._write_questions_one_by_one(noted)
+        except sqlite3.Error as exc:
+            if self.deferred is None or not unavailable(exc):
+                return self._write_questions_one_by_one(noted)
+            self.deferred.submit_all("questions", QUESTION_INSERT, noted)
+            return 0
         return len(noted)
 
     def _write_questions_one_by_one(self, noted: list[tuple[tuple[Any, ...], str | None]]) -> int:
@@ -721,13 +719,11 @@ class Store:
                 with self.no_wait():
                     self.db.execute(QUESTION_INSERT, row)
                 written += 1
-            except sqlite3.OperationalError as exc:
+            except sqlite3.Error as exc:
                 if self.deferred is not None and unavailable(exc):
                     self.deferred.submit("questions", QUESTION_INSERT, row, owner)
                 else:
                     failure = failure or exc
-            except sqlite3.Error as exc:
-                failure = failure or exc
         if failure is not None:
             raise failure
         return written
