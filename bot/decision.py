@@ -47,6 +47,8 @@ MIN_EXAMPLES = 2
 C = 100.0
 # A sentence of a longer message scored alone keeps this share of its confidence.
 SENTENCE_SHARE = 0.9
+# The n-grams of at most this many distinct words are kept (then all are forgotten at once).
+MAX_KEPT_WORDS = 50_000
 _UNKNOWN = "u"
 
 
@@ -85,16 +87,30 @@ class Featuriser:
         self.idf: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         # Known words by (first letter, length): a typo keeps its first letter and about its length.
         self.words_by_start: dict[tuple[str, int], list[str]] = {}
+        self._grams: dict[str, tuple[str, ...]] = {}  # each word's character n-grams and word feature, once
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a packed model keeps: all but the n-grams of the words seen so far (rebuilt on use)."""
+        return {**self.__dict__, "_grams": {}}
+
+    def grams(self, word: str) -> tuple[str, ...]:
+        """The character n-grams of ``word`` and its word feature (kept: words recur from question to question)."""
+        found = self._grams.get(word)
+        if found is None:
+            if len(self._grams) >= MAX_KEPT_WORDS:
+                self._grams.clear()
+            padded = f" {word} "
+            found = self._grams[word] = (
+                *("c" + padded[start : start + size] for size in CHAR_SIZES for start in range(len(padded) - size + 1)),
+                "w " + word,
+            )
+        return found
 
     def _surface(self, text: str, words: list[str]) -> Counter[str]:
         """Character n-grams, words, word pairs and concepts of ``text``."""
         found: Counter[str] = Counter()
         for word in words:
-            padded = f" {word} "
-            for size in CHAR_SIZES:
-                for start in range(len(padded) - size + 1):
-                    found["c" + padded[start : start + size]] += 1
-            found["w " + word] += 1
+            found.update(self.grams(word))
         for first, second in pairwise(words):
             found[f"b {first} {second}"] += 1
         for normaliser in self.normalisers.values():
@@ -160,11 +176,10 @@ class Featuriser:
 
     def vector(self, counts: Counter[str], unknown: float) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]]:
         """Columns and values: L2-normalised TF-IDF of the known features, then the unknown share (out of the norm)."""
-        pairs = [(self.columns[f], n) for f, n in counts.items() if f in self.columns]
-        columns = np.fromiter((c for c, _ in pairs), dtype=np.intp, count=len(pairs))
-        values = (
-            np.fromiter((1.0 + math.log(n) for _, n in pairs), dtype=np.float32, count=len(pairs)) * self.idf[columns]
-        )
+        known = self.columns
+        pairs = [(column, n) for f, n in counts.items() if (column := known.get(f)) is not None]
+        columns = np.array([column for column, _ in pairs], dtype=np.intp)
+        values = (np.log(np.array([n for _, n in pairs], dtype=np.float32)) + np.float32(1.0)) * self.idf[columns]
         values /= float(np.linalg.norm(values)) or 1.0
         if unknown:
             columns = np.append(columns, self.columns[_UNKNOWN])

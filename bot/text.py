@@ -214,8 +214,8 @@ def month_names() -> frozenset[str]:
 
 def without_days(words: list[str]) -> list[str]:
     """``words`` without the days of the month written beside a month's name ("is it on 5 november": "5" goes)."""
-    if not any(DAY.fullmatch(word) for word in words):
-        return words
+    if not any(map(str.isdigit, "".join(words))) or not any(DAY.fullmatch(word) for word in words):
+        return words  # the first test alone, in C, passes most questions (no digit at all)
     months = month_names()
 
     def dated(position: int) -> bool:
