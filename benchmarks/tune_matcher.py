@@ -13,8 +13,10 @@ fewest wrong, then the highest). Then CHOOSE_AT, the model's confidence at which
 first entries: the tune part's questions are the phrasings' kin and cannot tell its values apart, so it is chosen on
 the tune part and the first-sight sets already spent (A and B: scored once when written, learned from since)
 together, by the same rule. Then VETO_AT, the model's off-topic confidence at which it holds back a matcher answer,
-by the same rule. Then KNOWN_AT and KNOWN_OFF_TOPIC, when the known words alone choose an entry: by the same rule
-on the tune part and every spent first-sight set (A to F) pooled, the bars holding on each (ties: the most cautious).
+by the same rule. Then KNOWN_AT and KNOWN_OFF_TOPIC, when the known words alone choose an entry, on the tune part
+and every spent first-sight set (A to J) pooled: off-topic declined >= 95 % on each, the most in-scope answers right
+net of WRONG_COST per confidently wrong one (there the wrong share is above 2 % even with the choice off; ties: the
+most cautious); last LIKELY_AT and PASSAGE_LIKELY_AT, the likely choice, by that rule on the same parts.
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
 never choose anything (see docs/developers.md, "Answer quality").
 """
@@ -44,6 +46,10 @@ MAX_WRONG = 0.01
 # confidently wrong <= 2 %; the lowest threshold that keeps them answers the most.
 AGREE_MIN_DECLINED = 0.95
 AGREE_MAX_WRONG = 0.02
+# The known words' and the likely choice are chosen on the tune part and every spent set: there the wrong share is
+# above 2 % with both choices off (the sets hold questions no entry answers well), so the choice that answers the most
+# net of its wrong answers wins, a confidently wrong answer costing as much as this many missed ones.
+WRONG_COST = 2.0
 
 
 def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, float]:
@@ -111,6 +117,16 @@ def within_bars(rates: tuple[float, float, float]) -> bool:
     return rates[1] >= AGREE_MIN_DECLINED and rates[2] <= AGREE_MAX_WRONG
 
 
+def declines_enough(rates: tuple[float, float, float]) -> bool:
+    """Whether (in-scope, declined, wrong) declines at least the share answers are judged by (95 %)."""
+    return rates[1] >= AGREE_MIN_DECLINED
+
+
+def net_answers(rates: tuple[float, float, float], inside: int, outside: int) -> float:
+    """In-scope questions answered right minus ``WRONG_COST`` times those answered confidently wrong (counts)."""
+    return rates[0] * inside - WRONG_COST * rates[2] * (inside + outside)
+
+
 def sweep(name: str, values: tuple[float, ...], measured: Callable[[], tuple[float, float, float]]) -> float | None:
     """Print each value of threshold ``name`` with its figures; return the one answering the most within the bars.
 
@@ -145,8 +161,10 @@ def main() -> None:
     best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     shipped_agree = assistant_module.AGREE_AT
     shipped_known = assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC
+    shipped_likely = assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT
     assistant_module.AGREE_AT = 101.0  # the matcher's own settings are chosen without the learned model
-    assistant_module.KNOWN_AT = 101.0  # and the known words' choice, chosen last, stays off until then
+    assistant_module.KNOWN_AT = 101.0  # and the known words' choice, chosen after, stays off until then
+    assistant_module.LIKELY_AT = assistant_module.PASSAGE_LIKELY_AT = 101.0  # as does the likely choice, chosen last
     for share, unknown in itertools.product((0.0, 0.25, 0.5), (0.8, 1.0)):
         rebuild(assistant, share, unknown)
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
@@ -183,9 +201,10 @@ def main() -> None:
     print(f"best VETO_AT on the tune part: {veto}")
     assistant_module.KNOWN_AT = shipped_known[0]
     print("\nthen the known words' choice: KNOWN_AT (101: never) with KNOWN_OFF_TOPIC, on the tune part and every")
-    print("spent first-sight set together (A to F): a question proposing what an entry answers is rarer than the rest")
-    print("(the bars must hold on the tune part and on the spent sets, each; the figures are pooled)")
+    print("spent first-sight set together (A to J): a question proposing what an entry answers is rarer than the rest")
+    print("(declined >= 95 % on the tune part and on the spent sets, each; the most answers net of wrong ones)")
     every_spent = load_spent(ALL_SPENT)
+    counts_together = tuple(map(sum, zip(counts(tune), counts(every_spent), strict=True)))
     print(f"  {'known_at':>10}  {'off_topic':>9}  in-scope  declined  wrong   spent: declined  wrong")
     known: tuple[tuple[float, ...], tuple[float, float]] | None = None
     for known_at, off_topic in itertools.product((70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 101.0), (5.0, 10.0, 15.0, 20.0)):
@@ -196,12 +215,32 @@ def main() -> None:
             f"{known_at:12.0f} {off_topic:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
             f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
         )
-        if within_bars(on_tune) and within_bars(on_spent):
-            ranking = (rate_in, rate_out, -rate_wrong, known_at, -off_topic)  # ties: the most cautious
+        if declines_enough(on_tune) and declines_enough(on_spent):
+            net = net_answers((rate_in, rate_out, rate_wrong), *counts_together)
+            ranking = (round(net, 6), rate_out, known_at, -off_topic)  # ties: the most cautious
             if known is None or ranking > known[0]:
                 known = (ranking, (known_at, off_topic))
     assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = shipped_known
     print(f"best (KNOWN_AT, KNOWN_OFF_TOPIC) on the tune part and every spent set: {known[1] if known else None}")
+    print("\nthen the likely choice: LIKELY_AT (the matcher's clear first entry) and PASSAGE_LIKELY_AT (the best")
+    print("passage) where the model calls a question no off-topic (101: never), by the same rule on the same parts")
+    print(f"  {'likely_at':>10}  {'passage':>9}  in-scope  declined  wrong   spent: declined  wrong")
+    likely: tuple[tuple[float, ...], tuple[float, float]] | None = None
+    for likely_at, passage_at in itertools.product((30.0, 35.0, 40.0, 45.0, 50.0, 101.0), (55.0, 60.0, 65.0, 101.0)):
+        assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT = likely_at, passage_at
+        on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
+        rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))
+        print(
+            f"{likely_at:12.0f} {passage_at:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
+            f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
+        )
+        if declines_enough(on_tune) and declines_enough(on_spent):
+            net = net_answers((rate_in, rate_out, rate_wrong), *counts_together)
+            ranking = (round(net, 6), rate_out, likely_at, passage_at)  # ties: the most cautious
+            if likely is None or ranking > likely[0]:
+                likely = (ranking, (likely_at, passage_at))
+    assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT = shipped_likely
+    print(f"best (LIKELY_AT, PASSAGE_LIKELY_AT) on the tune part and every spent set: {likely[1] if likely else None}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(

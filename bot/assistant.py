@@ -63,6 +63,15 @@ VETO_AT = 50.0
 KNOWN_AT = 80.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
+# Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
+# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("what's the manufacturing problem he
+# talks about?": the words are the entry's, the wording is not); else the best passage at PASSAGE_LIKELY_AT or more when
+# the off-topic confidence stays under PASSAGE_OFF_TOPIC (the model learns no passage, so it reads a question about one
+# as less like its entries). Chosen on the tune part and the spent sets, by the rule above.
+LIKELY_AT = 35.0
+LIKELY_MARGIN = 5.0
+PASSAGE_LIKELY_AT = 65.0
+PASSAGE_OFF_TOPIC = 40.0
 # ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
 SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
@@ -272,18 +281,23 @@ class Assistant:
         vague = best is not None and best.score >= ANSWER_AT
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
         passage = passages[0] if passages else None
+        score = best.score if best else 0.0
+        agreed = self.learned_choice(words, ranked, guesses) if ranked else None
+        if agreed is not None and (passage is None or passage.score < agreed.score):
+            return Decision("entry", max(score, agreed.score), agreed.label)
         if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
             if self.vetoed(words, passage.score, lang, passage=True, guesses=guesses):
                 return Decision("decline", passage.score)
             return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
-        score = best.score if best else 0.0
-        agreed = self.learned_choice(words, ranked, guesses) if ranked else None
         if agreed is not None:
             return Decision("entry", max(score, agreed.score), agreed.label)
         proposed = self.known_words_choice(words, lang, guesses) if ranked else None
         if proposed is not None:
             return Decision("entry", proposed.score, proposed.entry_id)
+        likely = self.likely_choice(ranked, passage, guesses) if ranked else None
+        if likely is not None:
+            return likely
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
         if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses)):
@@ -302,7 +316,12 @@ class Assistant:
             return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
         if kind == "passage" and decision.target is not None:
             quoted = self.passages[decision.target]
-            text = render.ui("passage_answer", text=quoted.text)
+            translated = quoted.translations.get(render.lang)
+            text = (
+                render.ui("passage_answer_translated", text=translated)
+                if translated
+                else render.ui("passage_answer", text=quoted.text)
+            )
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, score, render.lang, "answer")
         if kind == "suggest":
             suggestions = tuple(self.suggestion(c, render) for c in decision.close)
@@ -344,11 +363,9 @@ class Assistant:
 
     def known_words_choice(self, question: str, lang: Lang, guesses: Guesses) -> Candidate | None:
         """The entry ``question``'s known words alone ask for (``KNOWN_AT``), unless the model calls it off-topic."""
-        from bot.decision import OFF_TOPIC
-
         if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
             return None
-        if next((guess.score for guess in guesses() if guess.label == OFF_TOPIC), 0.0) >= KNOWN_OFF_TOPIC:
+        if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again
         known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
         if (
@@ -358,6 +375,33 @@ class Assistant:
         ):
             return None
         return known[0]
+
+    def likely_choice(self, ranked: list[Candidate], passage: Candidate | None, guesses: Guesses) -> Decision | None:
+        """Where neither ranker is sure: a clear first choice of a question the model calls no off-topic, if any.
+
+        The matcher's first entry (``LIKELY_AT``, no runner-up within ``LIKELY_MARGIN``) when the model's off-topic
+        confidence stays under ``KNOWN_OFF_TOPIC``; else the best passage (``PASSAGE_LIKELY_AT``) when it stays under
+        ``PASSAGE_OFF_TOPIC`` (the model learns no passage: a question about one reads less like its entries).
+        """
+        if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
+            return None
+        off_topic = self.off_topic_confidence(guesses)
+        best = ranked[0]
+        if (
+            off_topic < KNOWN_OFF_TOPIC
+            and best.score >= LIKELY_AT
+            and (len(ranked) < 2 or ranked[1].score <= best.score - LIKELY_MARGIN)
+        ):
+            return Decision("entry", best.score, best.entry_id)
+        if passage is not None and passage.score >= PASSAGE_LIKELY_AT and off_topic < PASSAGE_OFF_TOPIC:
+            return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
+        return None
+
+    def off_topic_confidence(self, guesses: Guesses) -> float:
+        """The learned model's confidence (0-100) that the question ``guesses`` ranks is off-topic (0: no model)."""
+        from bot.decision import OFF_TOPIC
+
+        return next((guess.score for guess in guesses() if guess.label == OFF_TOPIC), 0.0)
 
     def has_specific_word(self, question: str, lang: Lang, matcher: Matcher, concepts_only: bool) -> bool:
         """Whether ``question`` has a word (``concepts_only``: a vocabulary concept) few ``matcher`` entries use."""
@@ -526,11 +570,16 @@ def is_passage(faq_id: str | None) -> bool:
 
 
 def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
-    """What the passage tier matches: each passage's sentences and heading (English) and its listed questions."""
+    """What the passage tier matches: each passage's sentences and heading (English), translations and questions."""
     found: list[Phrasing] = []
     for passage in passages:
         texts = [*sentences(passage.text, questions_only=False), *([passage.heading] if passage.heading else [])]
         found += [Phrasing(PASSAGE_PREFIX + passage.id, DEFAULT_LANG, text, loose=True) for text in texts]
+        found += [
+            Phrasing(PASSAGE_PREFIX + passage.id, lang, sentence, loose=True)
+            for lang, translated in passage.translations.items()
+            for sentence in sentences(translated, questions_only=False)
+        ]
         found += [
             Phrasing(PASSAGE_PREFIX + passage.id, lang, text)
             for lang, texts in passage.questions.items()

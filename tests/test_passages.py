@@ -43,6 +43,61 @@ def test_the_best_passage_is_quoted_with_the_lead_in_of_the_readers_language(wit
     assert dutch.text == str(knowledge.locales["nl"]["passage_answer"].text).replace("{text}", SHUTTLE)
 
 
+PENDELBUS = "Elke twintig minuten vertrekt er een pendelbus aan de noordingang van het centraal station."
+NAVETTE = "Une navette part de l'entrée nord de la gare centrale toutes les vingt minutes."
+
+
+def translated(kb_dir: Path) -> Path:
+    """``kb_dir`` whose shuttle passage also holds its Dutch and French translations."""
+    path = kb_dir / "passages.yaml"
+    path.write_text(
+        PASSAGES.replace(
+            f'  text: "{SHUTTLE}"\n',
+            f'  text: "{SHUTTLE}"\n  translations:\n    nl: "{PENDELBUS}"\n    fr: "{NAVETTE}"\n',
+        ),
+        encoding="utf-8",
+    )
+    return kb_dir
+
+
+def test_a_translated_passage_is_quoted_in_the_readers_language(kb_dir: Path) -> None:
+    """A Dutch question in words only the translation holds gets the Dutch text; English readers the article's own."""
+    knowledge = load(translated(kb_dir))
+    assistant = Assistant(knowledge)
+    dutch = assistant.answer("om de hoeveel minuten vertrekt de pendelbus aan de noordingang?", "nl", BEFORE)
+    assert (dutch.faq_id, dutch.outcome) == ("passage:shuttle", "answer")
+    assert dutch.text == str(knowledge.locales["nl"]["passage_answer_translated"].text).replace("{text}", PENDELBUS)
+    french = assistant.answer("la navette part toutes les combien de minutes de la gare ?", "fr", BEFORE)
+    assert french.faq_id == "passage:shuttle"
+    assert french.text == str(knowledge.locales["fr"]["passage_answer_translated"].text).replace("{text}", NAVETTE)
+    english = assistant.answer("how often does the shuttle bus leave the railway station?", "en", BEFORE)
+    assert english.text == str(knowledge.locales["en"]["passage_answer"].text).replace("{text}", SHUTTLE)
+
+
+def test_a_passage_without_the_readers_translation_is_quoted_as_written(with_passages: Path) -> None:
+    """The catering passage has no translation: a French reader gets the article's text, said to be in English."""
+    knowledge = load(with_passages)
+    answer = Assistant(knowledge).answer("vegetarian lunch boxes served in the foyer?", "fr", BEFORE)
+    assert answer.faq_id == "passage:catering"
+    assert answer.text == str(knowledge.locales["fr"]["passage_answer"].text).replace(
+        "{text}", "Vegetarian lunch boxes are served in the foyer after the morning sessions."
+    )
+
+
+def test_a_translation_into_the_articles_own_language_is_reported_with_its_line(kb_dir: Path) -> None:
+    """``translations: {en: ...}`` would be a second English text: the error names the file, line and field."""
+    path = translated(kb_dir) / "passages.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    nl: ", "    en: ", 1), encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index("  translations:") + 1
+    with pytest.raises(KnowledgeError) as caught:
+        load(kb_dir)
+    problems = [str(p) for p in caught.value.problems]
+    assert any(
+        p.startswith(f"{path}:{line}:") and "translations" in p and "'en' is the article's own language" in p
+        for p in problems
+    ), problems
+
+
 def test_a_confident_entry_wins_over_the_passages(with_passages: Path) -> None:
     """Asking an entry's own phrasing answers the entry, not a passage."""
     knowledge = load(with_passages)

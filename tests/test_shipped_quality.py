@@ -20,9 +20,10 @@ from typing import cast
 import pytest
 import yaml
 
+from bot import assistant as assistant_module
 from bot.assistant import Assistant, is_passage
-from bot.knowledge import Knowledge, load
-from bot.text import fold
+from bot.knowledge import Knowledge, Lang, load
+from bot.text import fold, sentences
 from tests.conftest import SHIPPED
 from tests.quality.cases import CHECK, LONG, TUNE, Case, edition_quality, load_cases
 
@@ -106,11 +107,33 @@ def test_every_person_organisation_country_and_number_of_the_article_is_reachabl
 
 
 def test_every_passage_can_be_reached_by_its_own_words(assistant: Assistant) -> None:
-    """Asking with the first words of any passage quotes it (or a passage repeating it) or answers from an entry."""
+    """Asking with the first words of any passage, or its translation's first sentence, quotes it or answers an entry.
+
+    A passage repeating the words may be quoted instead; a translation's reader gets the translation quoted.
+    """
     unreached = []
     for passage in assistant.knowledge.passages:
-        question = " ".join(passage.text.split()[:12])
-        answer = assistant.answer(question, "en", before(assistant.knowledge))
-        if answer.faq_id is None or (is_passage(answer.faq_id) and fold(question) not in fold(answer.text)):
-            unreached.append((passage.id, answer.faq_id))
+        questions: list[tuple[Lang, str]] = [("en", " ".join(passage.text.split()[:12]))]
+        for lang, text in passage.translations.items():
+            questions.append((lang, " ".join(sentences(text, questions_only=False)[0].split()[:20])))
+        for lang, question in questions:
+            answer = assistant.answer(question, lang, before(assistant.knowledge))
+            if answer.faq_id is None or (is_passage(answer.faq_id) and fold(question) not in fold(answer.text)):
+                unreached.append((passage.id, lang, answer.faq_id))
     assert not unreached
+
+
+def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_no_off_topic(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The matcher's clear first entry at a low score is answered when the model calls the question about the event.
+
+    Without the likely choice (``LIKELY_AT``) it is declined: its wording is the asker's, not a phrasing's.
+    """
+    knowledge = load(SHIPPED)
+    question = "what's the manufacturing issue the speaker describes?"
+    answer = Assistant(knowledge).answer(question, "en", before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", "manufacturing")
+    assert answer.score < assistant_module.ANSWER_AT
+    monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
+    assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None

@@ -185,7 +185,17 @@ class Passage(ClosedModel):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")]
     heading: Text | None = None
     text: Text
+    # The paragraph in the other languages (a faithful translation): quoted to their readers, matched with their words.
+    translations: dict[Lang, Text] = {}
     questions: dict[Lang, list[Text]] = {}
+
+    @field_validator("translations")
+    @classmethod
+    def _not_the_article_language(cls, value: dict[Lang, Text]) -> dict[Lang, Text]:
+        """The text is the article's own words: a translation into its language would be a second, different text."""
+        if DEFAULT_LANG in value:
+            raise ValueError(f"'{DEFAULT_LANG}' is the article's own language (the text); translate into the others")
+        return value
 
 
 class Reminder(ClosedModel):

@@ -25,7 +25,13 @@ SPENT = (HERE / "first_sight" / "set_a_fixed.yaml", HERE / "first_sight" / "set_
 # Every first-sight set scored once and learned from since (the fixed files where the labels were fixed).
 ALL_SPENT = (
     *SPENT,
-    *(HERE / "first_sight" / name for name in ("set_c.yaml", "set_d_fixed.yaml", "set_e.yaml", "set_f.yaml")),
+    *(
+        HERE / "first_sight" / name
+        for name in (
+            *("set_c.yaml", "set_d_fixed.yaml", "set_e.yaml", "set_f.yaml", "set_g.yaml", "set_h.yaml"),
+            *("set_i_unseen.yaml", "set_j_unseen.yaml"),
+        )
+    ),
 )
 SHIPPED = HERE.parent.parent / "knowledge"
 
