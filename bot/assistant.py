@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
@@ -165,6 +165,8 @@ class Assistant:
         self._model: DecisionModel | None = (
             trained_or_none(knowledge) if learned and knowledge.decision is None else None
         )
+        if self._model is not None:
+            share_readings(self._model, knowledge.normalisers)
         normalisers = knowledge.normalisers
         phrasings = [
             Phrasing(entry.id, lang, text)
@@ -239,8 +241,11 @@ class Assistant:
         return found
 
     def forget_decisions(self) -> None:
-        """Forget the decisions kept so far (benchmarks measure the deciding, not the look-up)."""
+        """Forget the decisions and readings kept so far (benchmarks measure the deciding, not the look-up)."""
         self._decisions.clear()
+        model_normalisers = self._model.featuriser.normalisers.values() if self._model is not None else ()
+        for normaliser in (*self.matcher.normalisers.values(), *model_normalisers):
+            normaliser.forget_readings()
 
     def decide(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """How to answer ``clean`` (a question already cleaned) for a reader of ``lang`` around moment ``now``.
@@ -339,7 +344,7 @@ class Assistant:
     def model(self) -> DecisionModel | None:
         """The decision model (unpacked on first use if it came with a cached knowledge base); ``None``: not learned."""
         if self._model is None and self._packed is not None:
-            self._model = self._packed.unpack()
+            self._model = share_readings(self._packed.unpack(), self.knowledge.normalisers)
         return self._model
 
     def learned_choice(self, question: str, ranked: list[Candidate], guesses: Guesses | None = None) -> Guess | None:
@@ -609,6 +614,15 @@ def training_examples(knowledge: Knowledge) -> list[Example]:
             for text in texts
         ]
     return found + off_topic_examples()
+
+
+def share_readings(model: DecisionModel, normalisers: Mapping[str, Normaliser]) -> DecisionModel:
+    """``model``, reading with ``normalisers`` where they hold its own vocabulary: one reading serves both rankers."""
+    own = model.featuriser.normalisers
+    model.featuriser.normalisers = {
+        lang: normalisers[lang] if normalisers.get(lang) == n else n for lang, n in own.items()
+    }
+    return model
 
 
 def trained_or_none(knowledge: Knowledge) -> DecisionModel | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -28,6 +28,8 @@ YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 DAY_LINKS = frozenset({"of", "van", "de", "du", "or", "en", "et", "ou", "to", "tot", "au"})
 MONTH_LOCALES = ("en", "nl", "fr")
+# A normaliser keeps the readings of at most this many texts (then forgets them all at once).
+MAX_KEPT_READINGS = 4096
 # Month names that are also everyday words beside a number: "may 2 people register?" is no date.
 MONTH_LOOKALIKES = frozenset({"may"})
 
@@ -86,6 +88,18 @@ class Normaliser:
     neutral_phrases: frozenset[str] = frozenset()
     longest_phrase: int = 1
     phrase_starts: frozenset[str] = frozenset()
+    # The readings of the texts read lately: the matcher, the passage tier and the model read the same question.
+    _read: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled normaliser keeps: all but the readings kept (read again on use)."""
+        return {**self.__dict__, "_read": {}}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        """Restore a pickled normaliser (frozen: its fields are set directly)."""
+        self.__dict__.update(state)
 
     @classmethod
     def build(
@@ -159,7 +173,19 @@ class Normaliser:
         return whole if keep_neutral else meaningful
 
     def readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """``tokens(text)`` and ``tokens(text, keep_neutral=False)``, from one reading of ``text``."""
+        """``tokens(text)`` and ``tokens(text, keep_neutral=False)``, from one reading of ``text`` (kept a while)."""
+        found = self._read.get(text)
+        if found is None:
+            if len(self._read) >= MAX_KEPT_READINGS:
+                self._read.clear()
+            found = self._read[text] = self._readings(text)
+        return found
+
+    def forget_readings(self) -> None:
+        """Forget the readings kept so far (a benchmark reads each question afresh)."""
+        self._read.clear()
+
+    def _readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         words = without_days(fold(text).split())
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
