@@ -16,7 +16,7 @@ together, by the same rule. Then VETO_AT, the model's off-topic confidence at wh
 by the same rule. Then KNOWN_AT and KNOWN_OFF_TOPIC, when the known words alone choose an entry, on the tune part
 and every spent first-sight set (A to J) pooled: off-topic declined >= 95 % on each, the most in-scope answers right
 net of WRONG_COST per confidently wrong one (there the wrong share is above 2 % even with the choice off; ties: the
-most cautious); last LIKELY_AT and PASSAGE_LIKELY_AT, the likely choice, by that rule on the same parts.
+most cautious); last LIKELY_AT, the likely choice, by that rule on the same parts.
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
 never choose anything (see docs/developers.md, "Answer quality").
 """
@@ -161,10 +161,10 @@ def main() -> None:
     best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     shipped_agree = assistant_module.AGREE_AT
     shipped_known = assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC
-    shipped_likely = assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT
+    shipped_likely = assistant_module.LIKELY_AT
     assistant_module.AGREE_AT = 101.0  # the matcher's own settings are chosen without the learned model
     assistant_module.KNOWN_AT = 101.0  # and the known words' choice, chosen after, stays off until then
-    assistant_module.LIKELY_AT = assistant_module.PASSAGE_LIKELY_AT = 101.0  # as does the likely choice, chosen last
+    assistant_module.LIKELY_AT = 101.0  # as does the likely choice, chosen last
     for share, unknown in itertools.product((0.0, 0.25, 0.5), (0.8, 1.0)):
         rebuild(assistant, share, unknown)
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
@@ -222,25 +222,24 @@ def main() -> None:
                 known = (ranking, (known_at, off_topic))
     assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = shipped_known
     print(f"best (KNOWN_AT, KNOWN_OFF_TOPIC) on the tune part and every spent set: {known[1] if known else None}")
-    print("\nthen the likely choice: LIKELY_AT (the matcher's clear first entry) and PASSAGE_LIKELY_AT (the best")
-    print("passage) where the model calls a question no off-topic (101: never), by the same rule on the same parts")
-    print(f"  {'likely_at':>10}  {'passage':>9}  in-scope  declined  wrong   spent: declined  wrong")
-    likely: tuple[tuple[float, ...], tuple[float, float]] | None = None
-    for likely_at, passage_at in itertools.product((30.0, 35.0, 40.0, 45.0, 50.0, 101.0), (55.0, 60.0, 65.0, 101.0)):
-        assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT = likely_at, passage_at
+    print("\nthen the likely choice: LIKELY_AT, the matcher's clear first entry where the model calls a question no")
+    print("off-topic (101: never), by the same rule on the same parts")
+    print(f"  {'likely_at':>10}  in-scope  declined  wrong   spent: declined  wrong")
+    likely: tuple[tuple[float, float, float], float] | None = None
+    for likely_at in (30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 101.0):
+        assistant_module.LIKELY_AT = likely_at
         on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
         rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))
         print(
-            f"{likely_at:12.0f} {passage_at:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
-            f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
+            f"{likely_at:12.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%} {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
         )
         if declines_enough(on_tune) and declines_enough(on_spent):
             net = net_answers((rate_in, rate_out, rate_wrong), *counts_together)
-            ranking = (round(net, 6), rate_out, likely_at, passage_at)  # ties: the most cautious
-            if likely is None or ranking > likely[0]:
-                likely = (ranking, (likely_at, passage_at))
-    assistant_module.LIKELY_AT, assistant_module.PASSAGE_LIKELY_AT = shipped_likely
-    print(f"best (LIKELY_AT, PASSAGE_LIKELY_AT) on the tune part and every spent set: {likely[1] if likely else None}")
+            order = (round(net, 6), rate_out, likely_at)  # ties: the most cautious
+            if likely is None or order > likely[0]:
+                likely = (order, likely_at)
+    assistant_module.LIKELY_AT = shipped_likely
+    print(f"best LIKELY_AT on the tune part and every spent set: {likely[1] if likely else None}")
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(

@@ -37,7 +37,7 @@ MAX_SUGGESTIONS = 3
 MAX_QUESTION = 1000
 # The second tier: when no entry reaches ANSWER_AT, the best article passage is quoted at
 # or above PASSAGE_AT, unless an entry scores as high (then the entries are offered as "did you mean").
-PASSAGE_AT = 70.0
+PASSAGE_AT = 60.0
 # Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
 # model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
 # rankers built differently agreeing is better evidence than either score. Chosen on the tune
@@ -64,14 +64,11 @@ KNOWN_AT = 80.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
-# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("what's the manufacturing problem he
-# talks about?": the words are the entry's, the wording is not); else the best passage at PASSAGE_LIKELY_AT or more when
-# the off-topic confidence stays under PASSAGE_OFF_TOPIC (the model learns no passage, so it reads a question about one
-# as less like its entries). Chosen on the tune part and the spent sets, by the rule above.
+# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("what's the manufacturing issue the
+# speaker describes?": the words are the entry's, the wording is the asker's). Chosen by benchmarks/tune_matcher.py on
+# the tune part and the spent sets.
 LIKELY_AT = 35.0
 LIKELY_MARGIN = 5.0
-PASSAGE_LIKELY_AT = 65.0
-PASSAGE_OFF_TOPIC = 40.0
 # ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
 SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
@@ -300,9 +297,9 @@ class Assistant:
         proposed = self.known_words_choice(words, lang, guesses) if ranked else None
         if proposed is not None:
             return Decision("entry", proposed.score, proposed.entry_id)
-        likely = self.likely_choice(ranked, passage, guesses) if ranked else None
+        likely = self.likely_choice(ranked, guesses) if ranked else None
         if likely is not None:
-            return likely
+            return Decision("entry", likely.score, likely.entry_id)
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
         if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses)):
@@ -381,26 +378,18 @@ class Assistant:
             return None
         return known[0]
 
-    def likely_choice(self, ranked: list[Candidate], passage: Candidate | None, guesses: Guesses) -> Decision | None:
-        """Where neither ranker is sure: a clear first choice of a question the model calls no off-topic, if any.
+    def likely_choice(self, ranked: list[Candidate], guesses: Guesses) -> Candidate | None:
+        """The matcher's clear first entry (``LIKELY_AT``) for a question the model calls no off-topic, if any.
 
-        The matcher's first entry (``LIKELY_AT``, no runner-up within ``LIKELY_MARGIN``) when the model's off-topic
-        confidence stays under ``KNOWN_OFF_TOPIC``; else the best passage (``PASSAGE_LIKELY_AT``) when it stays under
-        ``PASSAGE_OFF_TOPIC`` (the model learns no passage: a question about one reads less like its entries).
+        Clear: no runner-up within ``LIKELY_MARGIN``; no off-topic: under ``KNOWN_OFF_TOPIC``. Where neither ranker is
+        sure alone, the two together are.
         """
         if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
             return None
-        off_topic = self.off_topic_confidence(guesses)
         best = ranked[0]
-        if (
-            off_topic < KNOWN_OFF_TOPIC
-            and best.score >= LIKELY_AT
-            and (len(ranked) < 2 or ranked[1].score <= best.score - LIKELY_MARGIN)
-        ):
-            return Decision("entry", best.score, best.entry_id)
-        if passage is not None and passage.score >= PASSAGE_LIKELY_AT and off_topic < PASSAGE_OFF_TOPIC:
-            return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
-        return None
+        if best.score < LIKELY_AT or (len(ranked) > 1 and ranked[1].score > best.score - LIKELY_MARGIN):
+            return None
+        return best if self.off_topic_confidence(guesses) < KNOWN_OFF_TOPIC else None
 
     def off_topic_confidence(self, guesses: Guesses) -> float:
         """The learned model's confidence (0-100) that the question ``guesses`` ranks is off-topic (0: no model)."""

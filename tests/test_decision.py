@@ -59,22 +59,28 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
 ) -> None:
     """A "did you mean" or an answer below CLEAR_AT becomes the model's entry exactly when the stated rule allows it.
 
-    A question not answered whose known words alone choose an entry (``KNOWN_AT``) gets it unless the model calls it
-    off-topic; a weak "did you mean" the model calls off-topic becomes a decline; the rest stays as the matcher says.
+    A question not answered whose known words alone choose an entry (``KNOWN_AT``), or whose matcher's first entry is
+    clear (``LIKELY_AT``), gets it unless the model calls it off-topic; a quoted passage gives way to the model's
+    agreement only when that is more confident; a weak "did you mean" the model calls off-topic becomes a decline; the
+    rest stays as the matcher says.
     """
     upgraded = kept = 0
     for lang, question in LOOSE_WORDING:
         alone = matcher_only.answer(question, lang, BEFORE)
         both = assistant.answer(question, lang, BEFORE)
-        unsure = alone.outcome == "suggest" or (
-            alone.outcome == "answer" and alone.score < assistant_module.CLEAR_AT and not is_passage(alone.faq_id)
-        )
+        quoted = alone.outcome == "answer" and is_passage(alone.faq_id)
+        unsure = alone.outcome == "suggest" or (alone.outcome == "answer" and alone.score < assistant_module.CLEAR_AT)
         # what the assistant reads: without "this time" and the years it compares with (``names_this_edition``)
         this_edition = assistant.names_this_edition(question, BEFORE)
         read = assistant.without_relative_years(question) if this_edition else question
         pick = learned_pick(assistant, read, lang) if unsure else None
         guesses = assistant.guesses_of(read)
+        if pick is not None and quoted:  # a passage is quoted unless the model's agreement is the more confident
+            confidence = next(g.score for g in guesses() if g.label == pick)
+            pick = pick if confidence > alone.score else None
         proposed = assistant.known_words_choice(read, lang, guesses) if alone.outcome != "answer" else None
+        ranked = assistant.matcher.rank(read, limit=assistant_module.MAX_SUGGESTIONS + 1, prefer_lang=lang)
+        likely = assistant.likely_choice(ranked, guesses) if alone.outcome != "answer" and ranked else None
         if pick is not None:
             upgraded += 1
             assert both.outcome == "answer", question
@@ -83,6 +89,9 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
         elif proposed is not None:  # the known words alone ask for one entry, and the model calls it no off-topic
             upgraded += 1
             assert (both.outcome, both.faq_id) == ("answer", proposed.entry_id), question
+        elif likely is not None:  # the matcher's clear first entry, and the model calls the question no off-topic
+            upgraded += 1
+            assert (both.outcome, both.faq_id) == ("answer", likely.entry_id), question
         elif (
             alone.outcome == "suggest" and alone.score < assistant_module.ANSWER_AT and assistant.off_topic_first(read)
         ):
