@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant
-from bot.knowledge import KnowledgeError, load
+from bot.knowledge import Knowledge, KnowledgeError, Lang, load
 from tests.conftest import BEFORE
 from tests.test_cli import run_bot
 
@@ -24,6 +24,11 @@ PASSAGES = f"""passages:
 """
 
 
+def quoted(knowledge: Knowledge, lang: Lang, text: str, lead_in: str = "passage_answer") -> str:
+    """The reply quoting ``text`` after the ``lead_in`` of ``lang``'s locale."""
+    return str(knowledge.locales[lang][lead_in].text).replace("{text}", text)
+
+
 @pytest.fixture
 def with_passages(kb_dir: Path) -> Path:
     """A copy of the knowledge folder whose passages.yaml holds two passages written for the test."""
@@ -37,10 +42,10 @@ def test_the_best_passage_is_quoted_with_the_lead_in_of_the_readers_language(wit
     assistant = Assistant(knowledge)
     answer = assistant.answer("how often does the shuttle bus leave the railway station?", "en", BEFORE)
     assert (answer.faq_id, answer.outcome) == ("passage:shuttle", "answer")
-    assert answer.text == str(knowledge.locales["en"]["passage_answer"].text).replace("{text}", SHUTTLE)
+    assert answer.text == quoted(knowledge, "en", SHUTTLE)
     dutch = assistant.answer("hoe vaak rijdt de pendelbus?", "nl", BEFORE)
     assert dutch.faq_id == "passage:shuttle"
-    assert dutch.text == str(knowledge.locales["nl"]["passage_answer"].text).replace("{text}", SHUTTLE)
+    assert dutch.text == quoted(knowledge, "nl", SHUTTLE)
 
 
 PENDELBUS = "Elke twintig minuten vertrekt er een pendelbus aan de noordingang van het centraal station."
@@ -66,12 +71,12 @@ def test_a_translated_passage_is_quoted_in_the_readers_language(kb_dir: Path) ->
     assistant = Assistant(knowledge)
     dutch = assistant.answer("om de hoeveel minuten vertrekt de pendelbus aan de noordingang?", "nl", BEFORE)
     assert (dutch.faq_id, dutch.outcome) == ("passage:shuttle", "answer")
-    assert dutch.text == str(knowledge.locales["nl"]["passage_answer_translated"].text).replace("{text}", PENDELBUS)
+    assert dutch.text == quoted(knowledge, "nl", PENDELBUS, "passage_answer_translated")
     french = assistant.answer("la navette part toutes les combien de minutes de la gare ?", "fr", BEFORE)
     assert french.faq_id == "passage:shuttle"
-    assert french.text == str(knowledge.locales["fr"]["passage_answer_translated"].text).replace("{text}", NAVETTE)
+    assert french.text == quoted(knowledge, "fr", NAVETTE, "passage_answer_translated")
     english = assistant.answer("how often does the shuttle bus leave the railway station?", "en", BEFORE)
-    assert english.text == str(knowledge.locales["en"]["passage_answer"].text).replace("{text}", SHUTTLE)
+    assert english.text == quoted(knowledge, "en", SHUTTLE)
 
 
 def test_a_passage_without_the_readers_translation_is_quoted_as_written(with_passages: Path) -> None:
@@ -79,8 +84,8 @@ def test_a_passage_without_the_readers_translation_is_quoted_as_written(with_pas
     knowledge = load(with_passages)
     answer = Assistant(knowledge).answer("vegetarian lunch boxes served in the foyer?", "fr", BEFORE)
     assert answer.faq_id == "passage:catering"
-    assert answer.text == str(knowledge.locales["fr"]["passage_answer"].text).replace(
-        "{text}", "Vegetarian lunch boxes are served in the foyer after the morning sessions."
+    assert answer.text == quoted(
+        knowledge, "fr", "Vegetarian lunch boxes are served in the foyer after the morning sessions."
     )
 
 
