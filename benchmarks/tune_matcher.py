@@ -226,7 +226,7 @@ def main() -> None:
     print("off-topic (101: never), by the same rule on the same parts")
     print(f"  {'likely_at':>10}  in-scope  declined  wrong   spent: declined  wrong")
     likely: tuple[tuple[float, float, float], float] | None = None
-    for likely_at in (30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 101.0):
+    for likely_at in (25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 101.0):
         assistant_module.LIKELY_AT = likely_at
         on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
         rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))

@@ -67,8 +67,14 @@ KNOWN_OFF_TOPIC = 10.0
 # entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("what's the manufacturing issue the
 # speaker describes?": the words are the entry's, the wording is the asker's). Chosen by benchmarks/tune_matcher.py on
 # the tune part and the spent sets.
-LIKELY_AT = 35.0
+LIKELY_AT = 30.0
 LIKELY_MARGIN = 5.0
+# ... unless the model puts another entry first with LIKELY_DISSENT or more: then the two rankers disagree.
+LIKELY_DISSENT = 40.0
+# A passage found through a sentence of its translation must score TRANSLATION_AT, the passages' bar before they had
+# translations: the other languages have fewer phrasings, so a short sentence of common words ("hoe kunnen we het beter
+# doen?") scores high on them.
+TRANSLATION_AT = 70.0
 # ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
 SPECIFIC_ENTRIES = 2
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
@@ -287,7 +293,11 @@ class Assistant:
         agreed = self.learned_choice(words, ranked, guesses) if ranked else None
         if agreed is not None and (passage is None or passage.score < agreed.score):
             return Decision("entry", max(score, agreed.score), agreed.label)
-        if passage is not None and passage.score >= PASSAGE_AT and (best is None or passage.score >= best.score):
+        if (
+            passage is not None
+            and passage.score >= passage_bar(passage)
+            and (best is None or passage.score >= best.score)
+        ):
             if self.vetoed(words, passage.score, lang, passage=True, guesses=guesses):
                 return Decision("decline", passage.score)
             return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
@@ -381,15 +391,21 @@ class Assistant:
     def likely_choice(self, ranked: list[Candidate], guesses: Guesses) -> Candidate | None:
         """The matcher's clear first entry (``LIKELY_AT``) for a question the model calls no off-topic, if any.
 
-        Clear: no runner-up within ``LIKELY_MARGIN``; no off-topic: under ``KNOWN_OFF_TOPIC``. Where neither ranker is
-        sure alone, the two together are.
+        Clear: no runner-up within ``LIKELY_MARGIN``; no off-topic: under ``KNOWN_OFF_TOPIC``; and the model puts no
+        other entry first at ``LIKELY_DISSENT`` or more. Where neither ranker is sure alone, the two together are.
         """
         if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
             return None
         best = ranked[0]
         if best.score < LIKELY_AT or (len(ranked) > 1 and ranked[1].score > best.score - LIKELY_MARGIN):
             return None
-        return best if self.off_topic_confidence(guesses) < KNOWN_OFF_TOPIC else None
+        if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
+            return None
+        from bot.decision import OFF_TOPIC
+
+        top = next((guess for guess in guesses() if guess.label != OFF_TOPIC), None)
+        dissent = top is not None and top.label != best.entry_id and top.score >= LIKELY_DISSENT
+        return None if dissent else best
 
     def off_topic_confidence(self, guesses: Guesses) -> float:
         """The learned model's confidence (0-100) that the question ``guesses`` ranks is off-topic (0: no model)."""
@@ -556,6 +572,12 @@ class Assistant:
 def is_current(faq_id: str) -> bool:
     """Whether a phrasing's id is the current knowledge's (an entry or a passage), not a past edition's."""
     return not faq_id.startswith(ARCHIVE_PREFIX)
+
+
+def passage_bar(passage: Candidate) -> float:
+    """The score ``passage`` must reach to be quoted: ``TRANSLATION_AT`` if a sentence of a translation found it."""
+    found_by = passage.phrasing
+    return TRANSLATION_AT if found_by.loose and found_by.lang != DEFAULT_LANG else PASSAGE_AT
 
 
 def is_passage(faq_id: str | None) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import yaml
 
 from bot import assistant as assistant_module
 from bot.assistant import Assistant, is_passage, training_examples
-from bot.decision import OFF_TOPIC, OFF_TOPIC_FILE, DecisionModel, off_topic_examples, train
+from bot.decision import OFF_TOPIC, OFF_TOPIC_FILE, DecisionModel, Guess, off_topic_examples, train
 from bot.knowledge import LANGS, Knowledge, Lang, load
 from bot.live import LiveKnowledge
 from bot.text import Normaliser, fold
@@ -276,3 +277,26 @@ def test_a_reload_says_which_snapshot_it_replaced(kb_dir: Path, monkeypatch: pyt
     assert two.previous is not first
     assert "hello_there" in two.previous.assistant.knowledge.by_id
     assert two.added == ("hello_again",)
+
+
+def test_the_likely_choice_is_refused_where_the_model_names_another_entry_or_calls_it_off_topic(
+    assistant: Assistant,
+) -> None:
+    """The matcher's clear first entry stands only if the model calls the question no off-topic and names no rival.
+
+    A rival: another entry the model puts first at ``LIKELY_DISSENT`` or more; off-topic: ``KNOWN_OFF_TOPIC`` or more.
+    """
+    ranked = assistant.matcher.rank("when is it", limit=4, prefer_lang="en")
+    first, rival = ranked[0].entry_id, next(e.id for e in KB.entries if e.id != ranked[0].entry_id)
+    assert ranked[0].score >= assistant_module.LIKELY_AT
+    assert len(ranked) < 2 or ranked[1].score <= ranked[0].score - assistant_module.LIKELY_MARGIN
+
+    def guesses(*ranking: tuple[str, float]) -> Callable[[], list[Guess]]:
+        """The model's ranking, as ``guesses_of`` gives it."""
+        return lambda: [Guess(label, score) for label, score in ranking]
+
+    dissent, off_topic = assistant_module.LIKELY_DISSENT, assistant_module.KNOWN_OFF_TOPIC
+    assert assistant.likely_choice(ranked, guesses((first, 30.0), (OFF_TOPIC, off_topic - 1))) == ranked[0]
+    assert assistant.likely_choice(ranked, guesses((rival, dissent), (OFF_TOPIC, 1.0))) is None
+    assert assistant.likely_choice(ranked, guesses((rival, dissent - 1), (OFF_TOPIC, 1.0))) == ranked[0]
+    assert assistant.likely_choice(ranked, guesses((first, 30.0), (OFF_TOPIC, off_topic))) is None

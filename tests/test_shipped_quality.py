@@ -137,3 +137,18 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
     assert answer.score < assistant_module.ANSWER_AT
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
     assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None
+
+
+def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_quoted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Dutch question sharing only a common sentence of a paragraph's translation does not get it quoted.
+
+    "hoe kan de regelgeving beter" shares "hoe kunnen we het beter doen?" with the keynote paragraph's translation and
+    scores under ``TRANSLATION_AT``; at the bar of the article's own text it would be quoted.
+    """
+    knowledge = load(SHIPPED)
+    question = "hoe kan de regelgeving beter"
+    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id != "passage:keynote"
+    monkeypatch.setattr(assistant_module, "TRANSLATION_AT", assistant_module.PASSAGE_AT)
+    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "passage:keynote"
