@@ -291,19 +291,18 @@ class Assistant:
         passage = passages[0] if passages else None
         score = best.score if best else 0.0
         agreed = self.learned_choice(words, ranked, guesses) if ranked else None
-        if agreed is not None and (passage is None or passage.score < agreed.score):
-            return Decision("entry", max(score, agreed.score), agreed.label)
+        # a passage is quoted unless an entry scores higher or the model agrees on one with more confidence
         if (
             passage is not None
             and passage.score >= passage_bar(passage)
-            and (best is None or passage.score >= best.score)
+            and passage.score >= max(score, agreed.score if agreed else 0.0)
         ):
             if self.vetoed(words, passage.score, lang, passage=True, guesses=guesses):
                 return Decision("decline", passage.score)
             return Decision("passage", passage.score, passage.entry_id.removeprefix(PASSAGE_PREFIX))
-        close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         if agreed is not None:
             return Decision("entry", max(score, agreed.score), agreed.label)
+        close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
         proposed = self.known_words_choice(words, lang, guesses) if ranked else None
         if proposed is not None:
             return Decision("entry", proposed.score, proposed.entry_id)
@@ -362,10 +361,8 @@ class Assistant:
         """
         if not ranked:
             return None
-        from bot.decision import OFF_TOPIC
-
         found = (guesses or self.guesses_of(question))()
-        top = next((guess for guess in found if guess.label != OFF_TOPIC), None)
+        top = first_entry(found)
         if top is None:
             return None
         if top.label == ranked[0].entry_id and top.score >= AGREE_AT and ranked[0].score >= SUGGEST_AT:
@@ -401,9 +398,7 @@ class Assistant:
             return None
         if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
             return None
-        from bot.decision import OFF_TOPIC
-
-        top = next((guess for guess in guesses() if guess.label != OFF_TOPIC), None)
+        top = first_entry(guesses())
         dissent = top is not None and top.label != best.entry_id and top.score >= LIKELY_DISSENT
         return None if dissent else best
 
@@ -578,6 +573,13 @@ def passage_bar(passage: Candidate) -> float:
     """The score ``passage`` must reach to be quoted: ``TRANSLATION_AT`` if a sentence of a translation found it."""
     found_by = passage.phrasing
     return TRANSLATION_AT if found_by.loose and found_by.lang != DEFAULT_LANG else PASSAGE_AT
+
+
+def first_entry(guesses: list[Guess]) -> Guess | None:
+    """The learned model's likeliest entry among ``guesses`` (best first), its off-topic class left out."""
+    from bot.decision import OFF_TOPIC  # here, not at the top: numpy is imported only when the model is needed
+
+    return next((guess for guess in guesses if guess.label != OFF_TOPIC), None)
 
 
 def is_passage(faq_id: str | None) -> bool:
