@@ -50,6 +50,11 @@ AGREE_MAX_WRONG = 0.02
 # above 2 % with both choices off (the sets hold questions no entry answers well), so the choice that answers the most
 # net of its wrong answers wins, a confidently wrong answer costing as much as this many missed ones.
 WRONG_COST = 2.0
+# The values tried together for the choices where nothing above answers (101: never).
+KNOWN_VALUES = (70.0, 80.0, 90.0, 101.0)
+OFF_TOPIC_VALUES = (5.0, 10.0, 20.0)
+LIKELY_VALUES = (30.0, 40.0, 50.0, 101.0)
+SURE_VALUES = (60.0, 70.0, 80.0, 101.0)
 
 
 def measure(assistant: Assistant, cases: list[Case]) -> tuple[float, float, float]:
@@ -161,10 +166,11 @@ def main() -> None:
     best: tuple[tuple[float, ...], tuple[float, ...]] | None = None
     shipped_agree = assistant_module.AGREE_AT
     shipped_known = assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC
-    shipped_likely = assistant_module.LIKELY_AT
+    shipped_likely, shipped_sure = assistant_module.LIKELY_AT, assistant_module.SURE_AT
     assistant_module.AGREE_AT = 101.0  # the matcher's own settings are chosen without the learned model
     assistant_module.KNOWN_AT = 101.0  # and the known words' choice, chosen after, stays off until then
-    assistant_module.LIKELY_AT = 101.0  # as does the likely choice, chosen last
+    assistant_module.LIKELY_AT = 101.0  # as does the likely choice, chosen after
+    assistant_module.SURE_AT = 101.0  # and the sure choice, chosen last
     for share, unknown in itertools.product((0.0, 0.25, 0.5), (0.8, 1.0)):
         rebuild(assistant, share, unknown)
         for answer_at, passage_at in itertools.product((58.0, 62.0, 66.0), (50.0, 55.0, 60.0, 65.0, 70.0)):
@@ -183,63 +189,54 @@ def main() -> None:
     print(f"\nbest on the tune part (entry share, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
     shipped_assistant = Assistant(knowledge)
     tuned = partial(measure, shipped_assistant, tune)
-    print("\nthen, with the shipped matcher, the learned model's agreement threshold (101: never):")
-    agree = sweep("AGREE_AT", (30.0, 35.0, 40.0, 45.0, 50.0, 60.0, 70.0, 101.0), tuned)
-    print(f"best AGREE_AT on the tune part: {agree}")
-    print("\nthen CHOOSE_AT, the model's confidence to answer another of the matcher's first entries (101: never),")
-    print("on the tune part and the spent first-sight sets A and B together:")
     spent = load_spent(SPENT)
 
     def tuned_and_spent() -> tuple[float, float, float]:
         """The tune part and the spent sets, pooled."""
         return pooled((tuned(), *counts(tune)), (measure_spent(shipped_assistant, spent), *counts(spent)))
 
+    print("\nthen, with the shipped matcher, the learned model's agreement threshold (101: never), on the tune part")
+    print("and the spent first-sight sets A and B together (the tune part's questions are the phrasings' kin: alone,")
+    print("they cannot tell the thresholds apart):")
+    agree = sweep("AGREE_AT", (30.0, 35.0, 40.0, 45.0, 50.0, 60.0, 70.0, 101.0), tuned_and_spent)
+    print(f"best AGREE_AT on the tune part and the spent sets: {agree}")
+    print("\nthen CHOOSE_AT, the model's confidence to answer another of the matcher's first entries (101: never),")
+    print("on the same parts:")
     choose = sweep("CHOOSE_AT", (50.0, 60.0, 70.0, 80.0, 90.0, 101.0), tuned_and_spent)
     print(f"best CHOOSE_AT on the tune part and the spent sets: {choose}")
     print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
     veto = sweep("VETO_AT", (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0), tuned)
     print(f"best VETO_AT on the tune part: {veto}")
-    assistant_module.KNOWN_AT = shipped_known[0]
-    print("\nthen the known words' choice: KNOWN_AT (101: never) with KNOWN_OFF_TOPIC, on the tune part and every")
-    print("spent first-sight set together (A to J): a question proposing what an entry answers is rarer than the rest")
-    print("(declined >= 95 % on the tune part and on the spent sets, each; the most answers net of wrong ones)")
+    print("\nlast, together, the choices where nothing above answers: the known words' (KNOWN_AT, KNOWN_OFF_TOPIC: the")
+    print("model's off-topic confidence under which the known words' and the likely choice may answer), the likely")
+    print("choice (LIKELY_AT) and the sure choice (SURE_AT); 101: never. On the tune part and every spent first-sight")
+    print("set (declined >= 95 % on each; the most answers net of wrong ones; ties: the most declined, most cautious)")
     every_spent = load_spent(ALL_SPENT)
     counts_together = tuple(map(sum, zip(counts(tune), counts(every_spent), strict=True)))
-    print(f"  {'known_at':>10}  {'off_topic':>9}  in-scope  declined  wrong   spent: declined  wrong")
-    known: tuple[tuple[float, ...], tuple[float, float]] | None = None
-    for known_at, off_topic in itertools.product((70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 101.0), (5.0, 10.0, 15.0, 20.0)):
+    print(f"  {'known_at':>8} {'off_topic':>9} {'likely_at':>9} {'sure_at':>7}", end="")
+    print("  in-scope  declined  wrong   spent: declined  wrong")
+    last: tuple[tuple[float, ...], tuple[float, float, float, float]] | None = None
+    for values in itertools.product(KNOWN_VALUES, OFF_TOPIC_VALUES, LIKELY_VALUES, SURE_VALUES):
+        known_at, off_topic, likely_at, sure_at = values
         assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = known_at, off_topic
+        assistant_module.LIKELY_AT, assistant_module.SURE_AT = likely_at, sure_at
         on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
         rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))
         print(
-            f"{known_at:12.0f} {off_topic:10.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}"
-            f" {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
+            f"{known_at:10.0f} {off_topic:9.0f} {likely_at:9.0f} {sure_at:7.0f} {rate_in:9.1%} {rate_out:9.1%}"
+            f" {rate_wrong:6.1%} {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
         )
         if declines_enough(on_tune) and declines_enough(on_spent):
             net = net_answers((rate_in, rate_out, rate_wrong), *counts_together)
-            ranking = (round(net, 6), rate_out, known_at, -off_topic)  # ties: the most cautious
-            if known is None or ranking > known[0]:
-                known = (ranking, (known_at, off_topic))
+            ranking = (round(net, 6), rate_out, known_at, -off_topic, likely_at, sure_at)  # ties: the most cautious
+            if last is None or ranking > last[0]:
+                last = (ranking, values)
     assistant_module.KNOWN_AT, assistant_module.KNOWN_OFF_TOPIC = shipped_known
-    print(f"best (KNOWN_AT, KNOWN_OFF_TOPIC) on the tune part and every spent set: {known[1] if known else None}")
-    print("\nthen the likely choice: LIKELY_AT, the matcher's clear first entry where the model calls a question no")
-    print("off-topic (101: never), by the same rule on the same parts")
-    print(f"  {'likely_at':>10}  in-scope  declined  wrong   spent: declined  wrong")
-    likely: tuple[tuple[float, float, float], float] | None = None
-    for likely_at in (25.0, 30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 101.0):
-        assistant_module.LIKELY_AT = likely_at
-        on_tune, on_spent = tuned(), measure_spent(shipped_assistant, every_spent)
-        rate_in, rate_out, rate_wrong = pooled((on_tune, *counts(tune)), (on_spent, *counts(every_spent)))
-        print(
-            f"{likely_at:12.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%} {on_spent[1]:15.1%} {on_spent[2]:6.1%}"
-        )
-        if declines_enough(on_tune) and declines_enough(on_spent):
-            net = net_answers((rate_in, rate_out, rate_wrong), *counts_together)
-            order = (round(net, 6), rate_out, likely_at)  # ties: the most cautious
-            if likely is None or order > likely[0]:
-                likely = (order, likely_at)
-    assistant_module.LIKELY_AT = shipped_likely
-    print(f"best LIKELY_AT on the tune part and every spent set: {likely[1] if likely else None}")
+    assistant_module.LIKELY_AT, assistant_module.SURE_AT = shipped_likely, shipped_sure
+    print(
+        "best (KNOWN_AT, KNOWN_OFF_TOPIC, LIKELY_AT, SURE_AT) on the tune part and every spent set: "
+        f"{last[1] if last else None}"
+    )
     for name, path in (("tune", TUNE), ("check", CHECK), ("long messages", LONG)):
         rate_in, rate_out, rate_wrong = measure(shipped_assistant, load_cases(path))
         print(

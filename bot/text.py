@@ -12,6 +12,9 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 # Where a message breaks into sentences: end punctuation, semicolons, line breaks and dashes between words.
 _SENTENCE_END = re.compile(r"[.!?;:\n\u2026]+(?=\s|$)|\n|\s[-\u2013\u2014]+\s|[!?]+")
 MAX_SENTENCES = 6
+# A clause (a sentence's part between commas) is read alone from this many words on: "before I take a day off, could
+# you tell me the date" asks for the date whatever the first clause says.
+MIN_CLAUSE_WORDS = 3
 # From this length on, a typo may have two slips ("confrance" for "conference").
 LONG_WORD = 8
 # Or a typo is this alike (rapidfuzz ``ratio``, 0-100) and one letter longer or shorter at most.
@@ -61,6 +64,15 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     if len(found) > MAX_SENTENCES:
         found = [*found[: MAX_SENTENCES - 1], " ".join(found[MAX_SENTENCES - 1 :])]
     return found
+
+
+def clauses(sentence: str) -> list[str]:
+    """The parts of ``sentence`` between commas that have ``MIN_CLAUSE_WORDS`` words or more, if two or more do.
+
+    A short part ("hi, how are you") is a greeting or an aside, not a question of its own.
+    """
+    found = [part.strip() for part in sentence.split(",") if len(part.split()) >= MIN_CLAUSE_WORDS]
+    return found if len(found) > 1 else []
 
 
 def without_phrases(text: str, phrases: Iterable[str]) -> str:

@@ -61,9 +61,9 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
     """A "did you mean" or an answer below CLEAR_AT becomes the model's entry exactly when the stated rule allows it.
 
     A question not answered whose known words alone choose an entry (``KNOWN_AT``), or whose matcher's first entry is
-    clear (``LIKELY_AT``), gets it unless the model calls it off-topic; a quoted passage gives way to the model's
-    agreement only when that is more confident; a weak "did you mean" the model calls off-topic becomes a decline; the
-    rest stays as the matcher says.
+    clear (``LIKELY_AT``), gets it unless the model calls it off-topic; else the entry the model is sure of
+    (``SURE_AT``); a quoted passage gives way to the model's agreement only when that is more confident; a weak "did you
+    mean" the model calls off-topic becomes a decline; the rest stays as the matcher says.
     """
     upgraded = kept = 0
     for lang, question in LOOSE_WORDING:
@@ -82,6 +82,7 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
         proposed = assistant.known_words_choice(read, lang, guesses) if alone.outcome != "answer" else None
         ranked = assistant.matcher.rank(read, limit=assistant_module.MAX_SUGGESTIONS + 1, prefer_lang=lang)
         likely = assistant.likely_choice(ranked, guesses) if alone.outcome != "answer" and ranked else None
+        sure = assistant.sure_choice(guesses) if alone.outcome != "answer" else None
         if pick is not None:
             upgraded += 1
             assert both.outcome == "answer", question
@@ -93,6 +94,9 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
         elif likely is not None:  # the matcher's clear first entry, and the model calls the question no off-topic
             upgraded += 1
             assert (both.outcome, both.faq_id) == ("answer", likely.entry_id), question
+        elif sure is not None:  # the model's first class, an entry it is sure of
+            upgraded += 1
+            assert (both.outcome, both.faq_id) == ("answer", sure.label), question
         elif (
             alone.outcome == "suggest" and alone.score < assistant_module.ANSWER_AT and assistant.off_topic_first(read)
         ):
@@ -300,3 +304,23 @@ def test_the_likely_choice_is_refused_where_the_model_names_another_entry_or_cal
     assert assistant.likely_choice(ranked, guesses((rival, dissent), (OFF_TOPIC, 1.0))) is None
     assert assistant.likely_choice(ranked, guesses((rival, dissent - 1), (OFF_TOPIC, 1.0))) == ranked[0]
     assert assistant.likely_choice(ranked, guesses((first, 30.0), (OFF_TOPIC, off_topic))) is None
+
+
+def test_the_sure_choice_is_the_models_first_class_only_when_it_is_a_topic_entry_at_sure_at(
+    assistant: Assistant,
+) -> None:
+    """The model alone answers only an entry it puts first at ``SURE_AT``: no off-topic, small talk or past edition."""
+
+    def guesses(*ranking: tuple[str, float]) -> Callable[[], list[Guess]]:
+        """The model's ranking, as ``guesses_of`` gives it."""
+        return lambda: [Guess(label, score) for label, score in ranking]
+
+    sure = assistant_module.SURE_AT
+    topic = next(e.id for e in KB.entries if e.topic)
+    small_talk = next(e.id for e in KB.entries if not e.topic)
+    assert assistant.sure_choice(guesses((topic, sure), (OFF_TOPIC, 1.0))) == Guess(topic, sure)
+    assert assistant.sure_choice(guesses((topic, sure - 1), (OFF_TOPIC, 1.0))) is None
+    assert assistant.sure_choice(guesses((OFF_TOPIC, 90.0), (topic, 9.0))) is None
+    assert assistant.sure_choice(guesses((small_talk, 99.0), (topic, 1.0))) is None
+    assert assistant.sure_choice(guesses((f"archive:2024/{topic}", 99.0))) is None
+    assert assistant.sure_choice(guesses()) is None

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from bot import assistant as assistant_module
+from bot import decision as decision_module
 from bot.assistant import Assistant, is_passage
 from bot.knowledge import Knowledge, Lang, load
 from bot.text import fold, sentences
@@ -128,15 +129,71 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
 ) -> None:
     """The matcher's clear first entry at a low score is answered when the model calls the question about the event.
 
-    Without the likely choice (``LIKELY_AT``) it is declined: its wording is the asker's, not a phrasing's.
+    Without the likely choice (``LIKELY_AT``) it is declined: "Smarter Care" is the asker's guess, not a phrasing's.
     """
     knowledge = load(SHIPPED)
-    question = "what's the manufacturing issue the speaker describes?"
+    question = "is the theme 'Smarter Care' this year?"
     answer = Assistant(knowledge).answer(question, "en", before(knowledge))
-    assert (answer.outcome, answer.faq_id) == ("answer", "manufacturing")
+    assert (answer.outcome, answer.faq_id) == ("answer", "theme")
+    assert "Stronger Regions, Greater Impact" in answer.text
     assert answer.score < assistant_module.ANSWER_AT
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
     assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None
+
+
+def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question of stop words and "event" leaves the matcher nothing; the model knows the entry (``SURE_AT``).
+
+    The announcement says the event "returns this year": that is the answer, and without the sure choice none is given.
+    """
+    knowledge = load(SHIPPED)
+    question = "has there been a science for health before"
+    answer = Assistant(knowledge).answer(question, "en", before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", "returning")
+    assert "returns this year" in answer.text
+    monkeypatch.setattr(assistant_module, "SURE_AT", 101.0)
+    assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "expected"),
+    [
+        ("en", "is this a new conference or has it happened before?", "returns this year"),
+        ("nl", "is het congres nieuw of bestond het al?", "keert Science for Health dit jaar terug"),
+        ("fr", "c'est un nouvel événement ou il a déjà eu lieu ?", "revient cette année"),
+    ],
+)
+def test_shipped_whether_the_event_is_new_is_answered_from_the_announcement(
+    lang: Lang, question: str, expected: str
+) -> None:
+    """The announcement says the event "returns this year": asked whether it is new, that is the answer."""
+    knowledge = load(SHIPPED)
+    answer = Assistant(knowledge).answer(question, lang, before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", "returning")
+    assert expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "entry", "expected"),
+    [
+        ("en", "My team is split across Belgium, so which city should we all travel to?", "venue", "Brussels"),
+        ("en", "Our lab is planning the autumn, on which day does the event take place?", "date", "4 November"),
+        ("fr", "Notre labo prépare l'automne, quel jour a lieu l'événement ?", "date", "4 novembre"),
+    ],
+)
+def test_shipped_a_question_after_a_clause_of_context_is_answered(
+    monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str, entry: str, expected: str
+) -> None:
+    """Context before a comma does not hide the question after it: the model reads each clause (``clauses``).
+
+    Read whole, the context makes the model call these off-topic and they are declined.
+    """
+    knowledge = load(SHIPPED)
+    answer = Assistant(knowledge).answer(question, lang, before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", entry)
+    assert expected in answer.text
+    monkeypatch.setattr(decision_module, "clauses", lambda sentence: [])
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).outcome == "decline"
 
 
 def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_quoted(
