@@ -40,40 +40,41 @@ MAX_QUESTION = 1000
 PASSAGE_AT = 60.0
 # Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
 # model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
-# rankers built differently agreeing is better evidence than either score. Chosen on the tune
-# part by the rule in docs/developers.md, "How the matcher decides".
+# rankers built differently agreeing is better evidence than either score. Chosen by benchmarks/tune_matcher.py on the
+# tune part and the spent first-sight sets A and B, by the rule in docs/developers.md, "How the matcher decides".
 AGREE_AT = 60.0
 # Where the matcher is unsure (below CLEAR_AT), the model may also choose among the matcher's CHOOSE_FROM first
 # entries (each scored CHOOSE_FLOOR or more): the one it puts first with at least CHOOSE_AT confidence is answered.
 # Near entries share words ("his fix for the manufacturing issue" ranks the capital entry first); the model learned
-# each entry whole. Chosen by benchmarks/tune_matcher.py on the tune part and the spent first-sight sets together.
+# each entry whole. Chosen by benchmarks/tune_matcher.py on the same parts and by the same rule as AGREE_AT.
 CHOOSE_AT = 70.0
 CHOOSE_FROM = 3
 CHOOSE_FLOOR = 30.0
 # The other way round: a matcher answer below CLEAR_AT (or a "did you mean") is withheld when the learned model puts its
 # off-topic class first with at least VETO_AT confidence ("how are you" shares only "how" with the
 # registration entry; the model has learned small talk from the shipped off-topic questions).
-# Chosen on the tune part by the same rule as AGREE_AT.
+# Chosen on the tune part by the same rule.
 VETO_AT = 50.0
 # A question whose known words all ask for one entry, the rest being words no phrasing uses, proposes something the
 # entry answers ("is the keynote by a minister?": "minister" is unknown, "keynote" asks for the keynote entry). Where
 # nothing else is answered, that entry is, when its known words score KNOWN_AT or more with no other entry within
 # KNOWN_MARGIN, and the learned model's off-topic confidence stays under KNOWN_OFF_TOPIC ("send me the keynote slides"
-# is a request the model knows from bot/training/). Chosen on the tune part and the spent sets, by the rule above.
+# is a request the model knows from bot/training/). Small talk ("thanks") is never chosen so: it is answered for its own
+# words. KNOWN_AT, KNOWN_OFF_TOPIC, LIKELY_AT and SURE_AT are chosen together by benchmarks/tune_matcher.py, on the tune
+# part and every spent first-sight set (docs/developers.md, "How the matcher decides").
 KNOWN_AT = 70.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
-# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("what's the manufacturing issue the
-# speaker describes?": the words are the entry's, the wording is the asker's). Chosen by benchmarks/tune_matcher.py on
-# the tune part and the spent sets.
+# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("is the theme 'Smarter Care' this
+# year?": "theme" is the entry's word, the rest the asker's guess).
 LIKELY_AT = 30.0
 LIKELY_MARGIN = 5.0
 # ... unless the model puts another entry first with LIKELY_DISSENT or more: then the two rankers disagree.
 LIKELY_DISSENT = 40.0
 # Where nothing above answers, the learned model's first class is answered when it is an entry the model is SURE_AT
 # confident of: a question of stop words and generic words ("has there been one before?") leaves the matcher nothing to
-# rank by, while the model learned each entry's phrasings whole. Chosen by benchmarks/tune_matcher.py like LIKELY_AT.
+# rank by, while the model learned each entry's phrasings whole. Small talk is never chosen so.
 SURE_AT = 70.0
 # A passage found through a sentence of its translation must score TRANSLATION_AT, the passages' bar before they had
 # translations: the other languages have fewer phrasings, so a short sentence of common words ("hoe kunnen we het beter

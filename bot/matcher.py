@@ -349,9 +349,7 @@ class Matcher:
             entry_id = entry_of[position]
             beta_squared = beta_of[position]
             precision = (overlap + share * (by_entry[entry_id] - overlap)) / question_weight
-            recall = overlap / weights[position]
-            if recall > 1.0:
-                recall = 1.0
+            recall = min(overlap / weights[position], 1.0)
             score = 100.0 * (1 + beta_squared) * precision * recall / (beta_squared * precision + recall)
             current = found.get(entry_id)
             if current is None or score > current[0]:
