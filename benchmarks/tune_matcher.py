@@ -1,4 +1,4 @@
-"""Choose the answer thresholds on the TUNE part of the regression set only.
+"""Choose the answer thresholds on the TUNE part of the regression set, then the model's on more parts.
 
     python benchmarks/tune_matcher.py
 
@@ -7,18 +7,18 @@ tests/quality/questions.yaml (the tune part) and prints the share of in-scope qu
 entry or passage, the share of off-topic questions declined and the share answered confidently but wrongly. The best
 setting keeps off-topic declined >= 97 % and confidently wrong <= 1 % and answers the most (ties: the most cautious);
 the learned model is off meanwhile. Then, with the shipped matcher setting, it chooses AGREE_AT, the learned model's
-confidence at which its agreement turns a "did you mean" into an answer: the one that answers the most while off-topic
-declined stays >= 95 % and confidently wrong <= 2 % (the bars answers are judged by; ties: the most declined, the
-fewest wrong, then the highest). Then CHOOSE_AT, the model's confidence at which it answers another of the matcher's
-first entries: the tune part's questions are the phrasings' kin and cannot tell its values apart, so it is chosen on
-the tune part and the first-sight sets already spent (A and B: scored once when written, learned from since)
-together, by the same rule. Then VETO_AT, the model's off-topic confidence at which it holds back a matcher answer,
-by the same rule. Then KNOWN_AT and KNOWN_OFF_TOPIC, when the known words alone choose an entry, on the tune part
-and every spent first-sight set (A to J) pooled: off-topic declined >= 95 % on each, the most in-scope answers right
-net of WRONG_COST per confidently wrong one (there the wrong share is above 2 % even with the choice off; ties: the
-most cautious); last LIKELY_AT, the likely choice, by that rule on the same parts.
-Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
-never choose anything (see docs/developers.md, "Answer quality").
+confidence at which its agreement turns a "did you mean" into an answer, and CHOOSE_AT, the model's confidence at which
+it answers another of the matcher's first entries, each on the tune part and the first-sight sets already spent A and B
+(scored once when written, learned from since) pooled: the tune part's questions are the phrasings' kin and cannot tell
+their values apart. The rule is the bars answers are judged by: the value answering the most while off-topic declined
+stays >= 95 % and confidently wrong <= 2 % (ties: the most declined, the fewest wrong, then the highest). Then VETO_AT,
+the model's off-topic confidence at which it holds back a matcher answer, on the tune part by the same rule. Last,
+together on a grid, the four thresholds of the choices where nothing above answers: KNOWN_AT and KNOWN_OFF_TOPIC (the
+known words' choice; the likely choice shares the off-topic bar), LIKELY_AT and SURE_AT, on the tune part and every
+spent first-sight set (ALL_SPENT): off-topic declined >= 95 % on each, then the most in-scope answers right net of
+WRONG_COST per confidently wrong one (ties: the most declined, then the most cautious). Each choice is off (101) while
+those before it are chosen. Then, for information only, it prints the shipped setting's figures on the check part and
+the long messages: those never choose anything (see docs/developers.md, "Answer quality").
 """
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ MAX_WRONG = 0.01
 # confidently wrong <= 2 %; the lowest threshold that keeps them answers the most.
 AGREE_MIN_DECLINED = 0.95
 AGREE_MAX_WRONG = 0.02
-# The known words' and the likely choice are chosen on the tune part and every spent set: there the wrong share is
-# above 2 % with both choices off (the sets hold questions no entry answers well), so the choice that answers the most
-# net of its wrong answers wins, a confidently wrong answer costing as much as this many missed ones.
+# The last choices are chosen on the tune part and every spent set, where many questions no entry answers well: the
+# choice answering the most net of its wrong answers wins, a confidently wrong answer costing as much as this many
+# missed ones (of the bars, 95 % declined stays the floor).
 WRONG_COST = 2.0
 # The values tried together for the choices where nothing above answers (101: never).
-KNOWN_VALUES = (70.0, 80.0, 90.0, 101.0)
+KNOWN_VALUES = (60.0, 70.0, 80.0, 101.0)
 OFF_TOPIC_VALUES = (5.0, 10.0, 20.0)
-LIKELY_VALUES = (30.0, 40.0, 50.0, 101.0)
+LIKELY_VALUES = (20.0, 30.0, 40.0, 101.0)
 SURE_VALUES = (60.0, 70.0, 80.0, 101.0)
 
 

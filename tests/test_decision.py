@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +12,11 @@ import pytest
 import yaml
 
 from bot import assistant as assistant_module
-from bot.assistant import Assistant, is_passage, training_examples
+from bot.assistant import ARCHIVE_PREFIX, Assistant, is_passage, training_examples
 from bot.decision import OFF_TOPIC, OFF_TOPIC_FILE, DecisionModel, Guess, off_topic_examples, train
 from bot.knowledge import LANGS, Knowledge, Lang, load
 from bot.live import LiveKnowledge
+from bot.matcher import Candidate
 from bot.text import Normaliser, fold
 from tests.conftest import BEFORE, KB, SHIPPED, fill
 
@@ -129,6 +131,8 @@ def test_the_model_answers_the_entry_it_is_sure_of_among_the_matchers_first_choi
         ("en", "is parking free"),
         ("nl", "hoe laat vertrekt de trein naar Gent"),
         ("fr", "quel temps fera-t-il demain ?"),
+        ("en", "my laptop is broken, the screen is black, how do I fix it"),
+        ("en", "I love football, who won yesterday, and when is the next match"),
     ],
 )
 def test_off_topic_questions_stay_unanswered_with_the_learned_model(
@@ -322,5 +326,35 @@ def test_the_sure_choice_is_the_models_first_class_only_when_it_is_a_topic_entry
     assert assistant.sure_choice(guesses((topic, sure - 1), (OFF_TOPIC, 1.0))) is None
     assert assistant.sure_choice(guesses((OFF_TOPIC, 90.0), (topic, 9.0))) is None
     assert assistant.sure_choice(guesses((small_talk, 99.0), (topic, 1.0))) is None
-    assert assistant.sure_choice(guesses((f"archive:2024/{topic}", 99.0))) is None
+    assert assistant.sure_choice(guesses((f"{ARCHIVE_PREFIX}2024/{topic}", 99.0))) is None
     assert assistant.sure_choice(guesses()) is None
+
+
+def test_the_known_words_choice_never_picks_small_talk(assistant: Assistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Known words that alone ask for small talk ("thanks") choose nothing: small talk answers its own words only."""
+    small_talk = next(e.id for e in KB.entries if not e.topic)
+    topic = next(e.id for e in KB.entries if e.topic)
+    phrasing = assistant.matcher.phrasings[0]
+
+    def known(entry_id: str) -> Callable[..., list[Candidate]]:
+        """The known words' ranking, as the matcher gives it, with ``entry_id`` clearly first."""
+        return lambda *args, **kwargs: [Candidate(entry_id, 95.0, phrasing)]
+
+    no_off_topic: Callable[[], list[Guess]] = lambda: [Guess(OFF_TOPIC, 1.0)]  # noqa: E731
+    monkeypatch.setattr(assistant.matcher, "rank", known(topic))
+    assert assistant.known_words_choice("anything", "en", no_off_topic) == Candidate(topic, 95.0, phrasing)
+    monkeypatch.setattr(assistant.matcher, "rank", known(small_talk))
+    assert assistant.known_words_choice("anything", "en", no_off_topic) is None
+
+
+def test_a_packed_model_carries_no_typo_corrections_of_questions_asked() -> None:
+    """The typo corrections kept while answering stay in memory: the packed model is the same size after questions."""
+    model = train(training_examples(KB), KB.normalisers)
+    before = len(pickle.dumps(model))
+    for question in ("whne is the confrence", "wheer is the venu", "registraton lnik", "keynoot speeker"):
+        model.rank(question)
+    assert len(pickle.dumps(model)) == before
+    unpacked = pickle.loads(pickle.dumps(model))  # noqa: S301 - our own bytes
+    assert [g.label for g in unpacked.rank("whne is the confrence")] == [
+        g.label for g in model.rank("whne is the confrence")
+    ]

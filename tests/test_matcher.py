@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from bot.matcher import Matcher, Phrasing, _Words
-from bot.text import Normaliser, sentences, typo_of
+from bot.text import Normaliser, clauses, sentences, typo_of
 
 EN = Normaliser.build(
     {
@@ -175,3 +176,23 @@ def test_two_letters_swapped_after_the_first_are_read_as_the_word(word: str, dat
     found = typo_of(slipped, [word])
     assert found is not None
     assert found[0] == word
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Our lab is planning the autumn, on which day does the event take place",
+            ["Our lab is planning the autumn", "on which day does the event take place"],
+        ),
+        ("hi, how are you", []),
+        ("when is it", []),
+        ("one, two, three words here", []),
+        ("a b c, d e f, g", ["a b c", "d e f"]),
+    ],
+)
+def test_a_sentence_splits_into_clauses_only_where_two_parts_can_stand_alone(
+    sentence: str, expected: list[str]
+) -> None:
+    """Clauses are the parts between commas of three words or more, and only when two or more are."""
+    assert clauses(sentence) == expected

@@ -158,9 +158,9 @@ def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(mo
 @pytest.mark.parametrize(
     ("lang", "question", "expected"),
     [
-        ("en", "is this a new conference or has it happened before?", "returns this year"),
-        ("nl", "is het congres nieuw of bestond het al?", "keert Science for Health dit jaar terug"),
-        ("fr", "c'est un nouvel événement ou il a déjà eu lieu ?", "revient cette année"),
+        ("en", "was science for health organised before this edition?", "returns this year"),
+        ("nl", "heeft het congres al eerder plaatsgevonden?", "keert Science for Health dit jaar terug"),
+        ("fr", "le congrès a-t-il déjà eu lieu auparavant ?", "revient cette année"),
     ],
 )
 def test_shipped_whether_the_event_is_new_is_answered_from_the_announcement(
@@ -171,6 +171,26 @@ def test_shipped_whether_the_event_is_new_is_answered_from_the_announcement(
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", "returning")
     assert expected in answer.text
+
+
+def test_shipped_the_returning_event_is_told_in_the_past_once_it_has_taken_place() -> None:
+    """A month after the event, the announcement "said" it returned: the edition "was" not the first."""
+    knowledge = load(SHIPPED)
+    later = before(knowledge) + timedelta(days=45)
+    answer = Assistant(knowledge).answer("was science for health organised before?", "en", later)
+    assert answer.faq_id == "returning"
+    assert "said it “returns this year”" in answer.text
+    assert "was not its first edition" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "what is new"), ("en", "what's new this year at science for health"), ("nl", "wat is er nieuw dit jaar")],
+)
+def test_shipped_whats_new_is_never_the_returning_event(lang: Lang, question: str) -> None:
+    """A "what's new" question asks about the programme: it never gets "the edition is not the first"."""
+    knowledge = load(SHIPPED)
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id != "returning"
 
 
 @pytest.mark.parametrize(
