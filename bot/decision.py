@@ -262,7 +262,7 @@ class DecisionModel:
         best = self.confidences(question)
         best_entry = float(np.where(self.off_topic, 0.0, best).max())
         floor = max(PART_AT, OFF_TOPIC_SHARE * float(best[self.off_topic].max(initial=0.0)))
-        if best_entry < 100.0 * SENTENCE_SHARE and floor <= 100.0 * SENTENCE_SHARE:  # else no part (at most that) wins
+        if best_entry < 100.0 * SENTENCE_SHARE:  # else no part, scored at most that, can be surer than the whole
             parts = sentences(question)
             for piece in dict.fromkeys([*parts, *(clause for part in parts for clause in clauses(part))]):
                 if piece == question:
