@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
@@ -15,7 +15,7 @@ from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageV
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer, local_day, phase_at
-from bot.text import YEAR, Normaliser, fold, sentences, without_phrases
+from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
@@ -41,20 +41,20 @@ PASSAGE_AT = 60.0
 # Where the matcher is unsure ("did you mean"), its first choice is answered when the learned
 # model (bot/decision.py) also puts that entry first with at least AGREE_AT confidence: two
 # rankers built differently agreeing is better evidence than either score. Chosen by benchmarks/tune_matcher.py on the
-# tune part and the spent first-sight sets A and B, by the rule in docs/developers.md, "How the matcher decides".
-AGREE_AT = 60.0
+# tune part and every spent first-sight set, by the rule in docs/developers.md, "How the matcher decides".
+AGREE_AT = 101.0
 # Where the matcher is unsure (below CLEAR_AT), the model may also choose among the matcher's CHOOSE_FROM first
 # entries (each scored CHOOSE_FLOOR or more): the one it puts first with at least CHOOSE_AT confidence is answered.
 # Near entries share words ("his fix for the manufacturing issue" ranks the capital entry first); the model learned
 # each entry whole. Chosen by benchmarks/tune_matcher.py on the same parts and by the same rule as AGREE_AT.
-CHOOSE_AT = 70.0
+CHOOSE_AT = 60.0
 CHOOSE_FROM = 3
 CHOOSE_FLOOR = 30.0
 # The other way round: a matcher answer below CLEAR_AT (or a "did you mean") is withheld when the learned model puts its
 # off-topic class first with at least VETO_AT confidence ("how are you" shares only "how" with the
 # registration entry; the model has learned small talk from the shipped off-topic questions).
-# Chosen on the tune part by the same rule.
-VETO_AT = 50.0
+# Chosen on the same parts by the same rule.
+VETO_AT = 60.0
 # A question whose known words all ask for one entry, the rest being words no phrasing uses, proposes something the
 # entry answers ("is the keynote by a minister?": "minister" is unknown, "keynote" asks for the keynote entry). Where
 # nothing else is answered, that entry is, when its known words score KNOWN_AT or more with no other entry within
@@ -62,12 +62,12 @@ VETO_AT = 50.0
 # is a request the model knows from bot/training/). Small talk ("thanks") is never chosen so: it is answered for its own
 # words. KNOWN_AT, KNOWN_OFF_TOPIC, LIKELY_AT and SURE_AT are chosen together by benchmarks/tune_matcher.py, on the tune
 # part and every spent first-sight set (docs/developers.md, "How the matcher decides").
-KNOWN_AT = 70.0
+KNOWN_AT = 80.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
-# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("is the theme 'Smarter Care' this
-# year?": "theme" is the entry's word, the rest the asker's guess).
+# entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("quel jour faut-il réserver dans mon
+# agenda ?": "agenda" is the calendar entry's word, the rest the asker's).
 LIKELY_AT = 30.0
 LIKELY_MARGIN = 5.0
 # ... unless the model puts another entry first with LIKELY_DISSENT or more: then the two rankers disagree.
@@ -75,7 +75,7 @@ LIKELY_DISSENT = 40.0
 # Where nothing above answers, the learned model's first class is answered when it is an entry the model is SURE_AT
 # confident of: a question of stop words and generic words ("has there been one before?") leaves the matcher nothing to
 # rank by, while the model learned each entry's phrasings whole. Small talk is never chosen so.
-SURE_AT = 70.0
+SURE_AT = 60.0
 # A passage found through a sentence of its translation must score TRANSLATION_AT, the passages' bar before they had
 # translations: the other languages have fewer phrasings, so a short sentence of common words ("hoe kunnen we het beter
 # doen?") scores high on them.
@@ -379,8 +379,12 @@ class Assistant:
         return top if top is found[0] and top.label in choices and top.score >= CHOOSE_AT else None
 
     def known_words_choice(self, question: str, lang: Lang, guesses: Guesses) -> Candidate | None:
-        """The entry ``question``'s known words alone ask for (``KNOWN_AT``), unless the model calls it off-topic."""
-        if self.model is None:  # the model's off-topic confidence is the guard: without it, no such choice
+        """The entry ``question``'s known words alone ask for (``KNOWN_AT``), unless the model calls it off-topic.
+
+        Only for a check of a value the asker proposes ("is the keynote by a minister?"): in a question asking for
+        something (``asks_for_something``), the unknown words name what is asked about ("where is ASCO held?").
+        """
+        if self.model is None or asks_for_something(question):  # no model: the off-topic guard is missing
             return None
         if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again
@@ -634,22 +638,29 @@ def training_examples(knowledge: Knowledge) -> list[Example]:
 
     Past editions' article entries are classes too (``archive:<edition>/<id>``): a question about an old article is
     then told apart from the current entries, and the model keeps the same number of classes from one edition to
-    the next. An archive class is never an entry the matcher offers, so the model never agrees on it.
+    the next. An archive class is never an entry the matcher offers, so the model never agrees on it. Every question
+    but small talk's is also learned inside one of its language's shipped frames ("hi, ...", "could you tell me
+    ...": ``bot/training/frames.yaml``), on both sides alike: the wrapping says nothing about the topic.
     """
-    from bot.decision import Example, off_topic_examples
+    from bot.decision import OFF_TOPIC, Example, in_frames, off_topic_questions, shipped_frames
 
-    found = [
-        Example(text, entry.id) for entry in knowledge.entries for texts in entry.questions.values() for text in texts
-    ]
+    frames = shipped_frames()
+
+    def learned(
+        label: str, questions: Mapping[Lang, Sequence[str]] | Mapping[str, Sequence[str]], framed: bool = True
+    ) -> list[Example]:
+        return [
+            Example(text, label, frame)
+            for lang, texts in questions.items()
+            for question in texts
+            for text, frame in ((question, ""), *(in_frames(question, frames.get(lang, ())) if framed else ()))
+        ]
+
+    found = [example for entry in knowledge.entries for example in learned(entry.id, entry.questions, entry.topic)]
     for edition, content in knowledge.archive.items():
         label = f"{ARCHIVE_PREFIX}{edition}/"
-        found += [
-            Example(text, label + entry.id)
-            for entry in content.entries
-            for texts in entry.questions.values()
-            for text in texts
-        ]
-    return found + off_topic_examples()
+        found += [example for entry in content.entries for example in learned(label + entry.id, entry.questions)]
+    return found + learned(OFF_TOPIC, off_topic_questions())
 
 
 def share_readings(model: DecisionModel, normalisers: Mapping[str, Normaliser]) -> DecisionModel:

@@ -18,12 +18,13 @@ also uses scipy's sparse matrices.
 from __future__ import annotations
 
 import math
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,10 @@ Floats = npt.NDArray[np.float64]
 
 OFF_TOPIC = "_off_topic"
 OFF_TOPIC_FILE = Path(__file__).parent / "training" / "off_topic.yaml"
+FRAMES_FILE = Path(__file__).parent / "training" / "frames.yaml"
+# Each training question is learned once as written and once more inside this many of its language's frames
+# (``bot/training/frames.yaml``: greetings, thanks, polite requests, who asks and why).
+FRAMED_COPIES = 1
 # Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending.
 CHAR_SIZES = (2, 3, 4, 5)
 # Words shorter than this are neither corrected nor counted as unknown.
@@ -52,11 +57,16 @@ SENTENCE_SHARE = 0.8
 # ... and only when that entry's share of confidence reaches PART_AT and OFF_TOPIC_SHARE of the whole message's
 # off-topic confidence: a part naming no entry, or naming one weakly in a message the model calls off-topic, leaves
 # the whole message's reading, off-topic confidence included ("my laptop is broken, the screen is black, how do I fix
-# it": "how do I fix it" alone reads weakly as the capital-fix question). Measured like SENTENCE_SHARE: a floor of 20
-# answers as many as none; half the off-topic confidence answers 6 fewer of A-L's 1,954 in-scope questions, as many
-# wrong.
+# it": "how do I fix it" alone reads as the capital-fix question). Measured like SENTENCE_SHARE: a floor of 20
+# answers as many as none. OFF_TOPIC_SHARE was 0.5 until the model learned framed questions (FRAMES_FILE): it is then
+# surer of a short generic clause ("how do I fix it": 83 % for the capital fix, was 62 %), and 0.7 of the whole's
+# off-topic confidence keeps the laptop's reading; it answers 6 fewer of A-N's 2,206 in-scope questions, 1 fewer wrong.
 PART_AT = 20.0
-OFF_TOPIC_SHARE = 0.5
+OFF_TOPIC_SHARE = 0.7
+# A sentence the asker ended with its own question mark stands more alone than a clause (the others, then, are context:
+# ``sentences``): half the whole's off-topic confidence, as for every part before. "Bonsoir, je gère l'agenda de ma
+# cheffe de service. Sauriez-vous quel jour cela a lieu ?" is a date question after a sentence of context.
+SENTENCE_OFF_TOPIC_SHARE = 0.5
 # The n-grams of at most this many distinct words are kept (then all are forgotten at once).
 MAX_KEPT_WORDS = 50_000
 _UNKNOWN = "u"
@@ -64,10 +74,11 @@ _UNKNOWN = "u"
 
 @dataclass(frozen=True)
 class Example:
-    """One training question and the class it belongs to."""
+    """One training question and the class it belongs to; ``frame``: the words it was wrapped in, if any."""
 
     text: str
     label: str
+    frame: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,12 +181,16 @@ class Featuriser:
         self._closest[word] = corrected
         return corrected
 
-    def fit(self, texts: Sequence[str]) -> list[tuple[Counter[str], float]]:
-        """Learn the columns, known words and IDF from ``texts``; returns their features."""
+    def fit(self, texts: Sequence[str], frames: Sequence[str] = ()) -> list[tuple[Counter[str], float]]:
+        """Learn the columns, known words and IDF from ``texts``; returns their features.
+
+        ``frames``: for each text wrapped in a frame, the frame's own words (else ""). Such a text counts towards
+        ``MIN_EXAMPLES`` with its frame's words only: its question is counted once, where it stands unwrapped.
+        """
         surfaces = [self._surface(text, words_of(text)) for text in texts]
         frequency: Counter[str] = Counter()
-        for surface in surfaces:
-            frequency.update(surface.keys())
+        for surface, frame in zip(surfaces, frames or [""] * len(texts), strict=True):
+            frequency.update((self._surface(frame, words_of(frame)) if frame else surface).keys())
         kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
         self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}
         self.words_by_start = {}
@@ -261,10 +276,13 @@ class DecisionModel:
         """
         best = self.confidences(question)
         best_entry = float(np.where(self.off_topic, 0.0, best).max())
-        floor = max(PART_AT, OFF_TOPIC_SHARE * float(best[self.off_topic].max(initial=0.0)))
+        off_topic = float(best[self.off_topic].max(initial=0.0))
         if best_entry < 100.0 * SENTENCE_SHARE:  # else no part, scored at most that, can be surer than the whole
             parts = sentences(question)
-            for piece in dict.fromkeys([*parts, *(clause for part in parts for clause in clauses(part))]):
+            floors = {part: max(PART_AT, SENTENCE_OFF_TOPIC_SHARE * off_topic) for part in parts}
+            for clause in (clause for part in parts for clause in clauses(part)):
+                floors.setdefault(clause, max(PART_AT, OFF_TOPIC_SHARE * off_topic))
+            for piece, floor in floors.items():
                 if piece == question:
                     continue
                 scores = self.confidences(piece) * SENTENCE_SHARE
@@ -281,7 +299,7 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
 
     items = list(examples)
     featuriser = Featuriser(normalisers)
-    found = featuriser.fit([e.text for e in items])
+    found = featuriser.fit([e.text for e in items], [e.frame for e in items])
     labels = sorted({e.label for e in items})
     index = {label: i for i, label in enumerate(labels)}
     vectors = [featuriser.vector(counts, unknown) for counts, unknown in found]
@@ -398,10 +416,36 @@ def _two_loop(gradient: Floats, steps: list[tuple[Floats, Floats, float]]) -> Fl
     return q
 
 
+def off_topic_questions(path: Path = OFF_TOPIC_FILE) -> dict[str, list[str]]:
+    """The shipped off-topic questions, by language."""
+    return {lang: list(texts) for lang, texts in _read_yaml(path)["examples"].items()}
+
+
 def off_topic_examples(path: Path = OFF_TOPIC_FILE) -> list[Example]:
     """The shipped off-topic questions (every language), labelled ``OFF_TOPIC``."""
+    return [Example(text, OFF_TOPIC) for texts in off_topic_questions(path).values() for text in texts]
+
+
+def shipped_frames(path: Path = FRAMES_FILE) -> dict[str, list[str]]:
+    """The shipped frames a question is wrapped in (``{q}``: the question), by language."""
+    return {lang: list(texts) for lang, texts in _read_yaml(path)["frames"].items()}
+
+
+def in_frames(text: str, frames: Sequence[str], copies: int = FRAMED_COPIES) -> list[tuple[str, str]]:
+    """``text`` inside ``copies`` of ``frames``, each with the frame's own words.
+
+    The frames are chosen by the text itself: the same ones on every training.
+    """
+    if not frames:
+        return []
+    start = zlib.crc32(text.encode("utf-8"))
+    chosen = dict.fromkeys(frames[(start + step) % len(frames)] for step in range(min(copies, len(frames))))
+    return [(frame.replace("{q}", text), " ".join(frame.replace("{q}", " ").split())) for frame in chosen]
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """A shipped training file, read with the fastest safe loader."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-    return [Example(text, OFF_TOPIC) for texts in data["examples"].values() for text in texts]
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # type: ignore[no-any-return]  # noqa: S506

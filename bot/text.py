@@ -47,6 +47,25 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", bare).strip()
 
 
+# The words that open a question asking for something ("where is ASCO held?"), rather than checking a value the asker
+# proposes ("is it in Ghent?"), in English, Dutch and French, lower case and with their accents ("ou" is "or", "où"
+# "where"); French "qu'" ("qu'est-ce", "qu'a-t-il dit") too. A language's facts, not an event's.
+QUESTION_WORDS = frozenset(
+    {
+        *("who", "whom", "whose", "what", "what's", "whats", "when", "where", "where's", "which", "why", "how"),
+        *("wie", "wat", "wanneer", "waar", "waarom", "welk", "welke", "hoe", "hoeveel", "hoelang"),
+        *("qui", "quoi", "quand", "où", "quel", "quelle", "quels", "quelles", "pourquoi", "comment", "combien"),
+    }
+)
+_WORDS = re.compile(r"[\w']+")
+
+
+def asks_for_something(text: str) -> bool:
+    """Whether ``text`` has a question word (``QUESTION_WORDS``): it asks for something, not only whether."""
+    words = _WORDS.findall(text.casefold().replace("\u2019", "'"))
+    return any(word in QUESTION_WORDS or word.startswith("qu'") for word in words)
+
+
 def sentences(text: str, questions_only: bool = True) -> list[str]:
     """The sentences of ``text`` worth scoring on their own, at most ``MAX_SENTENCES``.
 

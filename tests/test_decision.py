@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import re
 from collections.abc import Callable
@@ -12,8 +13,21 @@ import pytest
 import yaml
 
 from bot import assistant as assistant_module
-from bot.assistant import ARCHIVE_PREFIX, Assistant, is_passage, training_examples
-from bot.decision import OFF_TOPIC, OFF_TOPIC_FILE, DecisionModel, Guess, off_topic_examples, train
+from bot import decision as decision_module
+from bot.assistant import ARCHIVE_PREFIX, Assistant, build_model, is_passage, training_examples
+from bot.decision import (
+    FRAMES_FILE,
+    OFF_TOPIC,
+    OFF_TOPIC_FILE,
+    DecisionModel,
+    Example,
+    Featuriser,
+    Guess,
+    in_frames,
+    off_topic_examples,
+    shipped_frames,
+    train,
+)
 from bot.knowledge import LANGS, Knowledge, Lang, load
 from bot.live import LiveKnowledge
 from bot.matcher import Candidate
@@ -208,6 +222,88 @@ def test_no_shipped_phrasing_is_also_an_off_topic_example() -> None:
     assert not [e.text for e in off_topic_examples() if fold(e.text) in phrasings]
 
 
+def test_the_shipped_frames_wrap_one_question_each_in_three_languages_and_name_no_topic() -> None:
+    """Every frame holds the question once; none names a concept a topic's phrasings use (greetings, thanks may)."""
+    frames = shipped_frames()
+    assert set(frames) == set(LANGS)
+    assert all(frame.count("{q}") == 1 for texts in frames.values() for frame in texts)
+    shipped: Knowledge = load(SHIPPED)
+    for lang in LANGS:
+        texts, normaliser = frames[lang], shipped.normalisers[lang]
+        topical = {
+            token
+            for entry in shipped.entries
+            if entry.topic
+            for question in entry.questions.get(lang, [])
+            for token in normaliser.tokens(question)
+            if token in shipped.concepts
+        }
+        named = [(frame, token) for frame in texts for token in normaliser.tokens(frame) if token in topical]
+        assert not named, f"{FRAMES_FILE.name} ({lang}) names concepts of the entries' phrasings: {named}"
+
+
+def test_every_training_question_is_also_learned_inside_one_frame_of_its_language() -> None:
+    """Entries' phrasings and off-topic questions alike get one framed copy, chosen by the text: the same every time."""
+    frames = shipped_frames()
+    examples = training_examples(KB)
+    by_text = {e.text: e for e in examples}
+    question = KB.by_id["venue"].questions["fr"][0]
+    framed = [e for e in examples if e.frame and e.label == "venue" and question in e.text]
+    assert len(framed) == 1
+    assert framed[0].text in {f.replace("{q}", question) for f in frames["fr"]}
+    assert in_frames(question, frames["fr"]) == in_frames(question, frames["fr"])
+    off_topic = off_topic_examples()[0].text
+    assert [e.label for e in examples if e.frame and off_topic in e.text] == [OFF_TOPIC]
+    small_talk = [e for e in KB.entries if not e.topic]
+    assert small_talk
+    assert not [e for e in examples if e.frame and e.label in {s.id for s in small_talk}]
+    assert by_text[question].frame == ""
+
+
+def test_a_framed_copy_never_makes_its_questions_rare_words_known() -> None:
+    """A word only one question uses stays unknown though its framed copy repeats it; the frame's own words count."""
+    texts = ["zebra crossing", "hello, zebra crossing", "other thing", "other thing again", "hello, other thing"]
+    frames = ["", "hello,", "", "", "hello,"]
+    featuriser = Featuriser({})
+    featuriser.fit(texts, frames)
+    assert "w zebra" not in featuriser.columns  # one question, twice
+    assert "w hello" in featuriser.columns  # one frame, twice
+    assert "w other" in featuriser.columns  # two questions
+    examples = [Example(t, "a" if "zebra" in t else "b", f) for t, f in zip(texts, frames, strict=True)]
+    assert "w zebra" not in train(examples, {}).featuriser.columns
+    unframed = Featuriser({})
+    unframed.fit(texts)
+    assert "w zebra" in unframed.columns  # counted twice when nothing says one of them is a framed copy
+
+
+# Wrappers no shipped frame holds: a greeting, who asks and why, a polite request, thanks.
+UNSEEN_WRAPPERS: dict[Lang, list[str]] = {
+    "en": ["Good evening, I handle the diary of our lab head. Would you happen to know {q}", "hey there! {q} cheers"],
+    "nl": ["Goedemiddag, ik plan de agenda van mijn afdelingshoofd. Weet u toevallig {q}", "hoi! {q} merci"],
+    "fr": ["Bonsoir, je gère l'agenda de ma cheffe de service. Sauriez-vous {q}", "coucou ! {q} merci bien"],
+}
+
+
+def read_as_asked(model: DecisionModel, knowledge: Knowledge) -> float:
+    """The share of the topics' phrasings, each in every unseen wrapper, whose whole message the model reads right."""
+    right = total = 0
+    for entry in knowledge.topics:
+        for lang, wrappers in UNSEEN_WRAPPERS.items():
+            for question, wrapper in itertools.product(entry.questions.get(lang, []), wrappers):
+                confidences = model.confidences(wrapper.replace("{q}", question))
+                right += model.labels[int(confidences.argmax())] == entry.id
+                total += 1
+    return right / total
+
+
+def test_a_polite_or_introduced_question_reads_as_one_about_the_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wrappers it never saw change the model's reading far less once it learns every question inside a frame too."""
+    framed = build_model(KB)
+    monkeypatch.setattr(decision_module, "shipped_frames", lambda *args: {})
+    unframed = build_model(KB)
+    assert read_as_asked(framed, KB) >= read_as_asked(unframed, KB) + 0.05
+
+
 def test_the_bot_reuses_the_trained_model_for_unchanged_files(
     kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -341,6 +437,7 @@ def test_the_known_words_choice_never_picks_small_talk(assistant: Assistant, mon
         return lambda *args, **kwargs: [Candidate(entry_id, 95.0, phrasing)]
 
     no_off_topic: Callable[[], list[Guess]] = lambda: [Guess(OFF_TOPIC, 1.0)]  # noqa: E731
+    monkeypatch.setattr(assistant_module, "KNOWN_AT", 80.0)  # the rule, whatever the tuner chose for this knowledge
     monkeypatch.setattr(assistant.matcher, "rank", known(topic))
     assert assistant.known_words_choice("anything", "en", no_off_topic) == Candidate(topic, 95.0, phrasing)
     monkeypatch.setattr(assistant.matcher, "rank", known(small_talk))

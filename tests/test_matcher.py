@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
 from bot.matcher import Matcher, Phrasing, _Words
-from bot.text import Normaliser, clauses, sentences, typo_of
+from bot.text import Normaliser, asks_for_something, clauses, sentences, typo_of
 
 EN = Normaliser.build(
     {
@@ -196,3 +196,22 @@ def test_a_sentence_splits_into_clauses_only_where_two_parts_can_stand_alone(
 ) -> None:
     """Clauses are the parts between commas of three words or more, and only when two or more are."""
     assert clauses(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("where is ASCO held", True),
+        ("What\u2019s the focus?", True),
+        ("Wanneer gaat dat door?", True),
+        ("Où se tient-il ?", True),
+        ("qu'est-ce que c'est ?", True),
+        ("is it in Ghent?", False),
+        ("klopt het dat het in Gent is?", False),
+        ("c'est le 4 ou le 5 ?", False),  # "ou" is "or"; "où" is "where"
+        ("est-ce que la keynote est donnée par un ministre ?", False),
+    ],
+)
+def test_a_question_word_tells_a_question_asking_for_something_from_a_check(text: str, asks: bool) -> None:
+    """English, Dutch and French question words mark a question asking for something; a yes/no check has none."""
+    assert asks_for_something(text) is asks

@@ -129,16 +129,30 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
 ) -> None:
     """The matcher's clear first entry at a low score is answered when the model calls the question about the event.
 
-    Without the likely choice (``LIKELY_AT``) it is declined: "Smarter Care" is the asker's guess, not a phrasing's.
+    Without the likely choice (``LIKELY_AT``) it is declined: "réserver" is the asker's wording, no phrasing's.
     """
     knowledge = load(SHIPPED)
-    question = "is the theme 'Smarter Care' this year?"
-    answer = Assistant(knowledge).answer(question, "en", before(knowledge))
-    assert (answer.outcome, answer.faq_id) == ("answer", "theme")
-    assert "Stronger Regions, Greater Impact" in answer.text
+    question = "quel jour faut-il réserver dans mon agenda ?"
+    answer = Assistant(knowledge).answer(question, "fr", before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", "calendar")
+    assert "4 novembre" in answer.text
     assert answer.score < assistant_module.ANSWER_AT
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
-    assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None
+    assert Assistant(knowledge).answer(question, "fr", before(knowledge)).faq_id is None
+
+
+def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The known words' choice answers a guess ("a minister?"), never a question about an unknown thing ("Medica")."""
+    knowledge = load(SHIPPED)
+    check = Assistant(knowledge).answer("is the keynote by a minister?", "en", before(knowledge))
+    assert (check.outcome, check.faq_id) == ("answer", "keynote")
+    assert "Van Biervliet" in check.text
+    question = "waar vindt Medica plaats?"
+    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id is None
+    monkeypatch.setattr(assistant_module, "asks_for_something", lambda text: False)
+    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "venue"  # what the rule prevents
 
 
 def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,11 +34,12 @@ CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 _FORMAT = b"knowledge-cache/1"
 _PACKAGE = Path(__file__).resolve().parent
 # The loader's code (this package, and the text folding its checks use), and what the decision model
-# stored with the knowledge is trained by and from (its code and the shipped off-topic questions).
+# stored with the knowledge is trained by and from (its code, the shipped off-topic questions and frames).
 _LOADER_SOURCES = [
     *sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py",
     _PACKAGE.parent / "decision.py", _PACKAGE.parent / "assistant.py", _PACKAGE.parent / "packed.py",
-    _PACKAGE.parent / "training" / "off_topic.yaml", _PACKAGE.parent / "commands.py",
+    _PACKAGE.parent / "training" / "off_topic.yaml", _PACKAGE.parent / "training" / "frames.yaml",
+    _PACKAGE.parent / "commands.py",
     *sorted((_PACKAGE.parent / "locales").glob("*.yaml")),
 ]  # fmt: skip
 
