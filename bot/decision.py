@@ -302,14 +302,6 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
     found = featuriser.fit([e.text for e in items], [e.frame for e in items])
     labels = sorted({e.label for e in items})
     index = {label: i for i, label in enumerate(labels)}
-    vectors = [featuriser.vector(counts, unknown) for counts, unknown in found]
-    indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
-    matrix = csr_matrix(
-        (np.concatenate([v for _, v in vectors]), np.concatenate([c for c, _ in vectors]), indptr),
-        shape=(len(items), len(featuriser.columns)),
-        dtype=np.float32,
-    )
-    weights = fit_softmax(matrix, np.array([index[e.label] for e in items]), len(labels), c)
     frequency: Counter[str] = Counter()
     in_scope: set[str] = set()
     for item, (counts, _) in zip(items, found, strict=True):
@@ -322,6 +314,16 @@ def train(examples: Iterable[Example], normalisers: Mapping[str, Normaliser], c:
         for surface, concept in (*normaliser.word_replacements.items(), *normaliser.phrase_replacements.items()):
             if concept in in_scope:
                 in_scope.update(surface.split())
+    vectors = [featuriser.vector(counts, unknown) for counts, unknown in found]
+    del found  # each question's features as strings: the fitting below is training's peak of memory
+    indptr = np.cumsum([0, *(len(columns) for columns, _ in vectors)])
+    matrix = csr_matrix(
+        (np.concatenate([v for _, v in vectors]), np.concatenate([c for c, _ in vectors]), indptr),
+        shape=(len(items), len(featuriser.columns)),
+        dtype=np.float32,
+    )
+    del vectors
+    weights = fit_softmax(matrix, np.array([index[e.label] for e in items]), len(labels), c)
     word_weight = {word: math.log((1 + len(items)) / (1 + count)) + 1.0 for word, count in frequency.items()}
     return DecisionModel(featuriser, labels, weights.astype(np.float32), word_weight, frozenset(in_scope))
 
