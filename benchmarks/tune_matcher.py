@@ -14,7 +14,9 @@ KNOWN_AT and KNOWN_OFF_TOPIC (the known words' choice; the likely choice shares 
 SURE_AT. All of them on the tune part and every spent first-sight set (ALL_SPENT: scored once when written, learned
 from since), since the tune part's questions are the phrasings' kin and cannot tell their values apart, by one rule:
 off-topic declined >= 95 % on each part, then the most in-scope answers right net of WRONG_COST per confidently wrong
-one (ties: the most declined, then the most cautious). Each choice is off (101) while those before it are chosen.
+one (ties: the most declined, then the most cautious). While the matcher's thresholds are chosen, AGREE_AT and the last
+four are off (101); AGREE_AT, CHOOSE_AT and VETO_AT are then each chosen with the other two as shipped and the last
+four still off, and those four together, last.
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
 never choose anything (see docs/developers.md, "Answer quality").
 """
@@ -125,12 +127,15 @@ def net_answers(rates: tuple[float, float, float], inside: int, outside: int) ->
     return rates[0] * inside - WRONG_COST * rates[2] * (inside + outside)
 
 
-def sweep(name: str, values: tuple[float, ...], measured: Callable[[], list[Measured]]) -> float | None:
+def sweep(
+    name: str, values: tuple[float, ...], measured: Callable[[], list[Measured]], cautious_high: bool = True
+) -> float | None:
     """Print each value of threshold ``name`` with its figures; return the one answering the most, net of wrong ones.
 
     ``measured`` gives each part's shares and counts. The rule is the last choices' (``best_net``): off-topic
     declined >= 95 % on each part, then the most in-scope answers right net of ``WRONG_COST`` per confidently wrong
-    one, pooled (ties: the most declined, then the highest threshold). The threshold is put back as shipped afterwards.
+    one, pooled (ties: the most declined, then the most cautious: the highest threshold, or with ``cautious_high``
+    false the lowest, as for a veto). The threshold is put back as shipped afterwards.
     """
     shipped = getattr(assistant_module, name)
     print(f"  {name.lower():>10}  in-scope  declined  wrong")
@@ -140,7 +145,7 @@ def sweep(name: str, values: tuple[float, ...], measured: Callable[[], list[Meas
         parts = measured()
         rate_in, rate_out, rate_wrong = pooled(*parts)
         print(f"{value:12.0f} {rate_in:9.1%} {rate_out:9.1%} {rate_wrong:6.1%}")
-        ranking = best_net(parts, (value,))
+        ranking = best_net(parts, (value if cautious_high else -value,))
         if ranking is not None and (chosen is None or ranking > chosen[0]):
             chosen = (ranking, value)
     setattr(assistant_module, name, shipped)
@@ -212,8 +217,10 @@ def main() -> None:
     print("\nthen CHOOSE_AT, the model's confidence to answer another of the matcher's first entries (101: never):")
     choose = sweep("CHOOSE_AT", (50.0, 60.0, 70.0, 80.0, 90.0, 101.0), tune_and_spent)
     print(f"best CHOOSE_AT: {choose}")
-    print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (101: never):")
-    veto = sweep("VETO_AT", (101.0, 80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0), tune_and_spent)
+    print("\nthen the veto: the model's off-topic confidence at which it holds back a matcher answer (never off):")
+    # Never off: the veto is for small talk sharing a question word with an entry ("hoe gaat het met je?" is no
+    # registration question), of which the spent sets hold few; the tests hold it (tests/test_answers.py).
+    veto = sweep("VETO_AT", (80.0, 70.0, 60.0, 50.0, 40.0, 30.0, 20.0), tune_and_spent, cautious_high=False)
     print(f"best VETO_AT: {veto}")
     print("\nlast, together, the choices where nothing above answers: the known words' (KNOWN_AT, KNOWN_OFF_TOPIC: the")
     print("model's off-topic confidence under which the known words' and the likely choice may answer), the likely")

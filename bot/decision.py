@@ -42,6 +42,7 @@ FRAMES_FILE = Path(__file__).parent / "training" / "frames.yaml"
 # Each training question is learned once as written and once more inside this many of its language's frames
 # (``bot/training/frames.yaml``: greetings, thanks, polite requests, who asks and why).
 FRAMED_COPIES = 1
+FRAME_SLOT = "{q}"
 # Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending.
 CHAR_SIZES = (2, 3, 4, 5)
 # Words shorter than this are neither corrected nor counted as unknown.
@@ -59,14 +60,12 @@ SENTENCE_SHARE = 0.8
 # the whole message's reading, off-topic confidence included ("my laptop is broken, the screen is black, how do I fix
 # it": "how do I fix it" alone reads as the capital-fix question). Measured like SENTENCE_SHARE: a floor of 20
 # answers as many as none. OFF_TOPIC_SHARE was 0.5 until the model learned framed questions (FRAMES_FILE): it is then
-# surer of a short generic clause ("how do I fix it": 83 % for the capital fix, was 62 %), and 0.7 of the whole's
-# off-topic confidence keeps the laptop's reading; it answers 6 fewer of A-N's 2,206 in-scope questions, 1 fewer wrong.
+# surer of a short generic clause ("how do I fix it": 83 % for the capital fix, was 62 %), and 0.8 of the whole's
+# off-topic confidence keeps the reading of the whole, with commas or full stops ("My car broke down on the highway.
+# How do I fix it?": an outside review found 0.5 for sentences answering it); against 0.7 it answers 6 fewer of A-O's
+# 2,374 in-scope questions, 3 fewer wrong.
 PART_AT = 20.0
-OFF_TOPIC_SHARE = 0.7
-# A sentence the asker ended with its own question mark stands more alone than a clause (the others, then, are context:
-# ``sentences``): half the whole's off-topic confidence, as for every part before. "Bonsoir, je gère l'agenda de ma
-# cheffe de service. Sauriez-vous quel jour cela a lieu ?" is a date question after a sentence of context.
-SENTENCE_OFF_TOPIC_SHARE = 0.5
+OFF_TOPIC_SHARE = 0.8
 # The n-grams of at most this many distinct words are kept (then all are forgotten at once).
 MAX_KEPT_WORDS = 50_000
 _UNKNOWN = "u"
@@ -184,13 +183,20 @@ class Featuriser:
     def fit(self, texts: Sequence[str], frames: Sequence[str] = ()) -> list[tuple[Counter[str], float]]:
         """Learn the columns, known words and IDF from ``texts``; returns their features.
 
-        ``frames``: for each text wrapped in a frame, the frame's own words (else ""). Such a text counts towards
-        ``MIN_EXAMPLES`` with its frame's words only: its question is counted once, where it stands unwrapped.
+        ``frames``: for each text wrapped in a frame, the frame (``FRAME_SLOT`` where the question stands; else "").
+        Such a text counts towards ``MIN_EXAMPLES`` with its frame's words only, each side apart: its question is
+        counted once, where it stands unwrapped.
         """
         surfaces = [self._surface(text, words_of(text)) for text in texts]
         frequency: Counter[str] = Counter()
         for surface, frame in zip(surfaces, frames or [""] * len(texts), strict=True):
-            frequency.update((self._surface(frame, words_of(frame)) if frame else surface).keys())
+            if not frame:
+                frequency.update(surface.keys())
+                continue
+            sides: set[str] = set()  # the frame's own words, on each side of its question
+            for side in frame.split(FRAME_SLOT):
+                sides.update(self._surface(side, words_of(side)).keys())
+            frequency.update(sides)
         kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
         self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}
         self.words_by_start = {}
@@ -278,11 +284,9 @@ class DecisionModel:
         best_entry = float(np.where(self.off_topic, 0.0, best).max())
         off_topic = float(best[self.off_topic].max(initial=0.0))
         if best_entry < 100.0 * SENTENCE_SHARE:  # else no part, scored at most that, can be surer than the whole
+            floor = max(PART_AT, OFF_TOPIC_SHARE * off_topic)
             parts = sentences(question)
-            floors = {part: max(PART_AT, SENTENCE_OFF_TOPIC_SHARE * off_topic) for part in parts}
-            for clause in (clause for part in parts for clause in clauses(part)):
-                floors.setdefault(clause, max(PART_AT, OFF_TOPIC_SHARE * off_topic))
-            for piece, floor in floors.items():
+            for piece in dict.fromkeys([*parts, *(clause for part in parts for clause in clauses(part))]):
                 if piece == question:
                     continue
                 scores = self.confidences(piece) * SENTENCE_SHARE
@@ -434,15 +438,23 @@ def shipped_frames(path: Path = FRAMES_FILE) -> dict[str, list[str]]:
 
 
 def in_frames(text: str, frames: Sequence[str], copies: int = FRAMED_COPIES) -> list[tuple[str, str]]:
-    """``text`` inside ``copies`` of ``frames``, each with the frame's own words.
+    """``text`` inside ``copies`` of ``frames`` (those with one ``FRAME_SLOT``), each with the frame it is in.
 
-    The frames are chosen by the text itself: the same ones on every training.
+    The frames are chosen by the text itself (crc32, never ``hash``: the same on every training and process).
     """
-    if not frames:
+    usable = [frame for frame in frames if frame.count(FRAME_SLOT) == 1 and frame.replace(FRAME_SLOT, "").strip()]
+    if not usable:
         return []
     start = zlib.crc32(text.encode("utf-8"))
-    chosen = dict.fromkeys(frames[(start + step) % len(frames)] for step in range(min(copies, len(frames))))
-    return [(frame.replace("{q}", text), " ".join(frame.replace("{q}", " ").split())) for frame in chosen]
+    chosen = dict.fromkeys(usable[(start + step) % len(usable)] for step in range(min(copies, len(usable))))
+    return [(frame.replace(FRAME_SLOT, text), frame) for frame in chosen]
+
+
+def bare_frames(frames: Sequence[str]) -> list[str]:
+    """The frames' own words alone ("quick question:", "my name is Sam."): sent alone, they ask nothing."""
+    return list(
+        dict.fromkeys(" ".join(frame.replace(FRAME_SLOT, " ").split()) for frame in frames if FRAME_SLOT in frame)
+    )
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

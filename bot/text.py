@@ -49,21 +49,31 @@ def fold(text: str) -> str:
 
 # The words that open a question asking for something ("where is ASCO held?"), rather than checking a value the asker
 # proposes ("is it in Ghent?"), in English, Dutch and French, lower case and with their accents ("ou" is "or", "où"
-# "where"); French "qu'" ("qu'est-ce", "qu'a-t-il dit") too. A language's facts, not an event's.
+# "where"); French "qu'est" and "qu'a" ("qu'est-ce", "qu'a-t-il dit") too, never "est-ce qu'il" (a check). A
+# language's facts, not an event's.
 QUESTION_WORDS = frozenset(
     {
-        *("who", "whom", "whose", "what", "what's", "whats", "when", "where", "where's", "which", "why", "how"),
+        *("who", "whom", "whose", "what", "whats", "when", "where", "which", "why", "how"),
         *("wie", "wat", "wanneer", "waar", "waarom", "welk", "welke", "hoe", "hoeveel", "hoelang"),
         *("qui", "quoi", "quand", "où", "quel", "quelle", "quels", "quelles", "pourquoi", "comment", "combien"),
+        *("qu'est", "qu'a"),
     }
 )
+# Dutch "waar" is also "true" ("is het waar dat ...?"): after these words it asks nothing.
+_TRUE_BEFORE = frozenset({"het", "niet", "echt", "wel"})
 _WORDS = re.compile(r"[\w']+")
+# French elisions before a question word ("d'où", "jusqu'où") and English "'s" after one ("who's", "when's").
+_ELIDED = re.compile(r"^(?:d|l|jusqu|s)'|'s$")
 
 
 def asks_for_something(text: str) -> bool:
     """Whether ``text`` has a question word (``QUESTION_WORDS``): it asks for something, not only whether."""
-    words = _WORDS.findall(text.casefold().replace("\u2019", "'"))
-    return any(word in QUESTION_WORDS or word.startswith("qu'") for word in words)
+    words = _WORDS.findall(unicodedata.normalize("NFC", text).casefold().replace("\u2019", "'"))
+    for before, written in zip(["", *words], words, strict=False):
+        word = written if written in QUESTION_WORDS else _ELIDED.sub("", written)
+        if word in QUESTION_WORDS and not (word == "waar" and before in _TRUE_BEFORE):
+            return True
+    return False
 
 
 def sentences(text: str, questions_only: bool = True) -> list[str]:

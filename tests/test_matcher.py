@@ -210,6 +210,13 @@ def test_a_sentence_splits_into_clauses_only_where_two_parts_can_stand_alone(
         ("klopt het dat het in Gent is?", False),
         ("c'est le 4 ou le 5 ?", False),  # "ou" is "or"; "où" is "where"
         ("est-ce que la keynote est donnée par un ministre ?", False),
+        ("who's giving the keynote?", True),  # "'s" after a question word
+        ("d'où vient-il ?", True),  # an elision before one
+        ("qu'a-t-il dit ?", True),
+        ("est-ce qu'il faut s'inscrire ?", False),  # "qu'il" is no question word
+        ("Est-ce qu\u2019on peut venir ?", False),
+        ("is het waar dat de keynote door hem is?", False),  # "waar" is "true" here
+        ("ou\u0300 est-ce ?", True),  # "où" written with a combining accent
     ],
 )
 def test_a_question_word_tells_a_question_asking_for_something_from_a_check(text: str, asks: bool) -> None:

@@ -144,12 +144,12 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
 def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_unknown(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The known words' choice answers a guess ("a minister?"), never a question about an unknown thing ("Medica")."""
+    """The known words' choice answers a guess ("a minister?"), never a question about an unknown thing ("ESMO")."""
     knowledge = load(SHIPPED)
     check = Assistant(knowledge).answer("is the keynote by a minister?", "en", before(knowledge))
     assert (check.outcome, check.faq_id) == ("answer", "keynote")
     assert "Van Biervliet" in check.text
-    question = "waar vindt Medica plaats?"
+    question = "waar is ESMO dit jaar?"
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id is None
     monkeypatch.setattr(assistant_module, "asks_for_something", lambda text: False)
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "venue"  # what the rule prevents
