@@ -450,13 +450,6 @@ def in_frames(text: str, frames: Sequence[str], copies: int = FRAMED_COPIES) -> 
     return [(frame.replace(FRAME_SLOT, text), frame) for frame in chosen]
 
 
-def bare_frames(frames: Sequence[str]) -> list[str]:
-    """The frames' own words alone ("quick question:", "my name is Sam."): sent alone, they ask nothing."""
-    return list(
-        dict.fromkeys(" ".join(frame.replace(FRAME_SLOT, " ").split()) for frame in frames if FRAME_SLOT in frame)
-    )
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A shipped training file, read with the fastest safe loader."""
     import yaml
