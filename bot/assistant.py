@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from bot.calibration import Calibration, CalibrationError, Signals, load_calibration
 from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition, Phase
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
@@ -87,6 +88,10 @@ SURE_AT = 60.0
 TRANSLATION_AT = 70.0
 # ... unless the question names a concept (vocabulary.yaml) at most this many entries use: then it asks about them.
 SPECIFIC_ENTRIES = 2
+# The decision model learns a topic's answer sentences of at least this many words (``training_examples``).
+MIN_ANSWER_WORDS = 3
+# A placeholder in an answer ("{date}"): left out of what the model learns, the fact stands in event.yaml.
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
 # Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.
@@ -322,6 +327,9 @@ class Assistant:
         sure = self.sure_choice(guesses)
         if sure is not None:
             return Decision("entry", sure.score, sure.label)
+        rescued = self.calibrated_choice(words, ranked, guesses, passage)
+        if rescued is not None:
+            return Decision("entry", rescued[1], rescued[0])
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
         # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
         if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses, SUGGEST_VETO_AT)):
@@ -358,6 +366,15 @@ class Assistant:
         if topics is None:
             topics = self._topics[render.lang] = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
+
+    @cached_property
+    def calibration(self) -> Calibration | None:
+        """The shipped calibration of the last look (``None``: unreadable, logged; the tiers before it still answer)."""
+        try:
+            return load_calibration()
+        except CalibrationError:
+            log.exception("the calibration could not be read; answering without the calibrated last look")
+            return None
 
     @property
     def model(self) -> DecisionModel | None:
@@ -433,6 +450,50 @@ class Assistant:
         entry = self.knowledge.by_id.get(found[0].label) if found else None
         # a topic only: small talk ("thanks") is answered for its own words, never guessed from others
         return found[0] if entry is not None and entry.topic and found[0].score >= SURE_AT else None
+
+    def calibrated_choice(
+        self, question: str, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None
+    ) -> tuple[str, float] | None:
+        """The rankers' best entry and its calibrated probability (``bot/calibration.py``), if it reaches the bar."""
+        found = self.calibration_signals(question, ranked, guesses, passage)
+        if found is None or self.calibration is None:
+            return None
+        probability = self.calibration.answers(found[1])
+        return None if probability is None else (found[0], probability)
+
+    def calibration_signals(
+        self, question: str, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None
+    ) -> tuple[str, Signals] | None:
+        """The entry a question no tier answered would get, and what the rankers said (``None``: no such entry).
+
+        The entry: the model's first if the matcher has it among its first three, else the matcher's first; a topic
+        only (small talk is answered for its own words). Without the model, none.
+        """
+        from bot.decision import words_of
+
+        if self.model is None or not ranked:
+            return None
+        found = guesses()
+        top = first_entry(found)
+        first_three = [c.entry_id for c in ranked[:3]]
+        candidate = top.label if top is not None and top.label in first_three else ranked[0].entry_id
+        entry = self.knowledge.by_id.get(candidate)
+        if entry is None or not entry.topic:
+            return None
+        model_says = {guess.label: guess.score for guess in found}
+        runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+        return candidate, Signals(
+            matcher=ranked[0].score,
+            margin=ranked[0].score - runner_up,
+            model_entry=top.score if top is not None else 0.0,
+            off_topic=self.off_topic_confidence(guesses),
+            agree=top is not None and top.label == ranked[0].entry_id,
+            words=len(words_of(question)),  # as the model reads it: a day beside a month is no word
+            asks=asks_for_something(question),
+            candidate_model=model_says.get(candidate, 0.0),
+            candidate_matcher=next((c.score for c in ranked if c.entry_id == candidate), 0.0),
+            passage=passage.score if passage is not None else 0.0,
+        )
 
     def off_topic_confidence(self, guesses: Guesses) -> float:
         """The learned model's confidence (0-100) that the question ``guesses`` ranks is off-topic (0: no model)."""
@@ -639,15 +700,29 @@ def passage_phrasings(passages: tuple[Passage, ...]) -> list[Phrasing]:
 
 
 def training_examples(knowledge: Knowledge) -> list[Example]:
-    """What the decision model learns from: every entry's phrasings in every language, and the off-topic questions.
+    """What the decision model learns from: every entry's phrasings and answers, and the off-topic questions.
 
     Past editions' article entries are classes too (``archive:<edition>/<id>``): a question about an old article is
     then told apart from the current entries, and the model keeps the same number of classes from one edition to
     the next. An archive class is never an entry the matcher offers, so the model never agrees on it. Every question
     but small talk's is also learned inside one of its language's shipped frames ("hi, ...", "could you tell me
     ...": ``bot/training/frames.yaml``), on both sides alike: the wrapping says nothing about the topic.
+
+    A topic's answer, sentence by sentence, is learned as its own: an attendee asks in the answer's words as often as
+    in the phrasings' ("over what time frame should the capital grow?"). And the names the answers write alike in
+    every language ("VIB", the speaker's) are learned inside the shipped questions an announcement never answers
+    about a name (``bot/training/names.yaml``: age, studies, contact details), as off-topic.
     """
-    from bot.decision import OFF_TOPIC, Example, in_frames, off_topic_questions, shipped_frames
+    from bot.decision import (
+        NAME_SLOT,
+        OFF_TOPIC,
+        Example,
+        in_frames,
+        name_templates,
+        off_topic_questions,
+        shared_names,
+        shipped_frames,
+    )
 
     frames = shipped_frames()
 
@@ -662,10 +737,39 @@ def training_examples(knowledge: Knowledge) -> list[Example]:
         ]
 
     found = [example for entry in knowledge.entries for example in learned(entry.id, entry.questions, entry.topic)]
+    answered = [
+        (entry.id, lang, text)
+        for entry in knowledge.entries
+        if entry.topic
+        for lang in LANGS
+        for text in answer_texts(entry, lang)
+    ]
+    found += [
+        Example(sentence, entry_id)
+        for entry_id, _, text in answered
+        for sentence in sentences(PLACEHOLDER.sub(" ", text), questions_only=False)
+        if len(sentence.split()) >= MIN_ANSWER_WORDS
+    ]
     for edition, content in knowledge.archive.items():
         label = f"{ARCHIVE_PREFIX}{edition}/"
         found += [example for entry in content.entries for example in learned(label + entry.id, entry.questions)]
-    return found + learned(OFF_TOPIC, off_topic_questions())
+    names = shared_names({lang: [text for _, written, text in answered if written == lang] for lang in LANGS})
+    about_names = {
+        lang: [template.replace(NAME_SLOT, name) for template in templates for name in names]
+        for lang, templates in name_templates().items()
+    }
+    return found + learned(OFF_TOPIC, off_topic_questions()) + learned(OFF_TOPIC, about_names, framed=False)
+
+
+def answer_texts(entry: Entry, lang: Lang) -> list[str]:
+    """``entry``'s answer in ``lang`` as written for before the event, placeholders and all (none: no answer).
+
+    One moment's only: the day's text ("it is today") would teach "today" as the date's word, and small talk asks it
+    ("comment ça va aujourd'hui ?").
+    """
+    written = entry.answer.get(lang)
+    text = written.for_phase("before") if written is not None else None
+    return [text] if text else []
 
 
 def share_readings(model: DecisionModel, normalisers: Mapping[str, Normaliser]) -> DecisionModel:

@@ -18,6 +18,7 @@ also uses scipy's sparse matrices.
 from __future__ import annotations
 
 import math
+import re
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,12 +40,16 @@ Floats = npt.NDArray[np.float64]
 OFF_TOPIC = "_off_topic"
 OFF_TOPIC_FILE = Path(__file__).parent / "training" / "off_topic.yaml"
 FRAMES_FILE = Path(__file__).parent / "training" / "frames.yaml"
+NAMES_FILE = Path(__file__).parent / "training" / "names.yaml"
+NAME_SLOT = "{name}"
 # Each training question is learned once as written and once more inside this many of its language's frames
 # (``bot/training/frames.yaml``: greetings, thanks, polite requests, who asks and why).
 FRAMED_COPIES = 1
 FRAME_SLOT = "{q}"
-# Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending.
-CHAR_SIZES = (2, 3, 4, 5)
+# Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending. Sizes 2 and 5 added
+# a third of the columns and no answers once the model learned the answers' sentences (training 1.8 s, peak memory
+# 155 MB with them; 1.0 s, 130 MB without; measured with benchmarks/fit_calibration.py's leave-one-part-out table).
+CHAR_SIZES = (3, 4)
 # Words shorter than this are neither corrected nor counted as unknown.
 MIN_WORD = 3
 # A feature must occur in this many training questions to be kept (rarer ones add noise and time).
@@ -371,7 +376,7 @@ def fit_softmax(
 
 
 def _lbfgs(
-    evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-6
+    evaluate: Callable[[Floats], tuple[float, Floats]], start: Floats, max_iter: int, memory: int = 5, tol: float = 1e-5
 ) -> Floats:
     """Minimise ``evaluate`` (the loss and its gradient) from ``start`` by L-BFGS with a backtracking line search.
 
@@ -435,6 +440,47 @@ def off_topic_examples(path: Path = OFF_TOPIC_FILE) -> list[Example]:
 def shipped_frames(path: Path = FRAMES_FILE) -> dict[str, list[str]]:
     """The shipped frames a question is wrapped in (``{q}``: the question), by language."""
     return {lang: list(texts) for lang, texts in _read_yaml(path)["frames"].items()}
+
+
+def name_templates(path: Path = NAMES_FILE) -> dict[str, list[str]]:
+    """The shipped questions about a name that an announcement does not answer (``{name}``: the name), by language."""
+    return {lang: list(texts) for lang, texts in _read_yaml(path)["templates"].items()}
+
+
+# A word, and what ends a sentence before one; quotations (titles: their words name no one) and placeholders.
+_WORD = re.compile(r"(?:\b[^\W\d_]{1,5}['’])?([^\W\d_][\w'’-]*)")  # after an elision: "l'EMA" is "EMA"
+_OPENS = frozenset(".!?:;(")
+_QUOTED = re.compile(r"[“«\"][^”»\"]*[”»\"]")
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def shared_names(texts: Mapping[str, Sequence[str]]) -> list[str]:
+    """The names ``texts`` (by language) write the same in every language: capitalised, not opening a sentence.
+
+    A name keeps its spelling across languages ("VIB", "Biovia", a speaker's name); common nouns do not ("Belgium",
+    "België", "Belgique"). A name is a run of capitalised words; placeholders and quotations (titles) are left out.
+    """
+    found: list[set[str]] = []
+    for written in texts.values():
+        names: set[str] = set()
+        for text in written:
+            plain = _QUOTED.sub(" . ", _PLACEHOLDER.sub(" . ", text))
+            run: list[str] = []
+            previous_end = 0
+            for match in _WORD.finditer(plain):
+                before = plain[: match.start()].rstrip()
+                joined = bool(run) and not plain[previous_end : match.start()].strip()
+                opens = not before or before[-1] in _OPENS
+                word = match.group(1)
+                if word[0].isupper() and (joined or not opens):
+                    run = [*run, word] if joined else [word]
+                else:
+                    names.update([" ".join(run)] if run else [])
+                    run = []
+                previous_end = match.end()
+            names.update([" ".join(run)] if run else [])
+        found.append(names)
+    return sorted(set.intersection(*found)) if found else []
 
 
 def in_frames(text: str, frames: Sequence[str], copies: int = FRAMED_COPIES) -> list[tuple[str, str]]:

@@ -346,7 +346,7 @@ def month_of_event(lang: Lang, width: str = "wide") -> str:
     [
         ("en", "Is it on 5 {month}?", "Is it in {month}?"),
         ("en", "is it on the 11th of {month}?", "is it in {month}?"),
-        ("en", "is it on {mon} 14?", "is it in {mon}?"),
+        ("en", "is it on {mon} 14?", "is it on {mon}?"),
         ("nl", "is het op 14 {month}?", "is het in {month}?"),
         ("nl", "4 of 5 {month}?", "{month}?"),
         ("fr", "c'est le 12 {month} ?", "c'est en {month} ?"),

@@ -79,8 +79,9 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
 
     A question not answered whose known words alone choose an entry (``KNOWN_AT``), or whose matcher's first entry is
     clear (``LIKELY_AT``), gets it unless the model calls it off-topic; else the entry the model is sure of
-    (``SURE_AT``); a quoted passage gives way to the model's agreement only when that is more confident; a weak "did you
-    mean" the model calls off-topic becomes a decline; the rest stays as the matcher says.
+    (``SURE_AT``); else the entry the calibrated last look finds likely right (``bot/calibration.py``); a quoted passage
+    gives way to the model's agreement only when that is more confident; a weak "did you mean" the model calls
+    off-topic becomes a decline; the rest stays as the matcher says.
     """
     upgraded = kept = 0
     for lang, question in LOOSE_WORDING:
@@ -100,6 +101,13 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
         ranked = assistant.matcher.rank(read, limit=assistant_module.MAX_SUGGESTIONS + 1, prefer_lang=lang)
         likely = assistant.likely_choice(ranked, guesses) if alone.outcome != "answer" and ranked else None
         sure = assistant.sure_choice(guesses) if alone.outcome != "answer" else None
+        vague = bool(ranked) and ranked[0].score >= assistant_module.ANSWER_AT  # then no passage is looked for
+        passages = [] if vague else assistant.passage_matcher.rank(read, limit=1, keep=is_passage)
+        rescued = (
+            assistant.calibrated_choice(read, ranked, guesses, passages[0] if passages else None)
+            if alone.outcome != "answer"
+            else None
+        )
         if pick is not None:
             upgraded += 1
             assert both.outcome == "answer", question
@@ -114,6 +122,9 @@ def test_where_the_matcher_is_unsure_the_learned_model_decides_exactly_by_its_ru
         elif sure is not None:  # the model's first class, an entry it is sure of
             upgraded += 1
             assert (both.outcome, both.faq_id) == ("answer", sure.label), question
+        elif rescued is not None:  # the calibrated last look: the signals together make the entry likely right
+            upgraded += 1
+            assert (both.outcome, both.faq_id) == ("answer", rescued[0]), question
         elif (
             alone.outcome == "suggest"
             and alone.score < assistant_module.ANSWER_AT

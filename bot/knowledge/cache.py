@@ -33,12 +33,13 @@ CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
 _FORMAT = b"knowledge-cache/1"
 _PACKAGE = Path(__file__).resolve().parent
-# The loader's code (this package, and the text folding its checks use), and what the decision model
-# stored with the knowledge is trained by and from (its code, the shipped off-topic questions and frames).
+# The loader's code (this package, and the text folding its checks use), and what the decision model stored
+# with the knowledge is trained by and from (its code, the shipped off-topic questions, frames and name questions).
 _LOADER_SOURCES = [
     *sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py",
     _PACKAGE.parent / "decision.py", _PACKAGE.parent / "assistant.py", _PACKAGE.parent / "packed.py",
     _PACKAGE.parent / "training" / "off_topic.yaml", _PACKAGE.parent / "training" / "frames.yaml",
+    _PACKAGE.parent / "training" / "names.yaml",
     _PACKAGE.parent / "commands.py",
     *sorted((_PACKAGE.parent / "locales").glob("*.yaml")),
 ]  # fmt: skip
