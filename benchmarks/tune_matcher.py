@@ -18,7 +18,8 @@ one (ties: the most declined, then the most cautious). While the matcher's thres
 four are off (101); AGREE_AT, CHOOSE_AT and VETO_AT are then each chosen with the other two as shipped and the last
 four still off, and those four together, last.
 Then, for information only, it prints the shipped setting's figures on the check part and the long messages: those
-never choose anything (see docs/developers.md, "Answer quality").
+never choose anything (see docs/developers.md, "Answer quality"). Throughout, the calibrated last look is off: it is
+fitted on what these tiers leave, after them (benchmarks/fit_calibration.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 import itertools
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -107,6 +109,13 @@ def pooled(*parts: tuple[tuple[float, float, float], int, int]) -> tuple[float, 
     return right / inside, declined / outside, wrong / (inside + outside)
 
 
+def without_last_look(assistant: Assistant) -> Assistant:
+    """``assistant`` with the calibrated last look off: it is fitted after the tiers (benchmarks/fit_calibration.py)."""
+    if assistant.calibration is not None:
+        assistant.calibration = replace(assistant.calibration, answer_at=101.0)
+    return assistant
+
+
 def rebuild(assistant: Assistant, share: float, unknown: float) -> None:
     """Give ``assistant`` matchers built with these settings."""
     normalisers = assistant.matcher.normalisers
@@ -167,7 +176,7 @@ def best_net(parts: list[Measured], caution: tuple[float, ...]) -> tuple[float, 
 def main() -> None:
     """Print the grid on the tune part, the chosen setting, and the shipped setting on the other parts."""
     knowledge = load(ROOT / "knowledge")
-    assistant = Assistant(knowledge)
+    assistant = without_last_look(Assistant(knowledge))
     tune = load_cases(TUNE)
     print(f"tune part: {sum(c.in_scope for c in tune)} in-scope, {sum(not c.in_scope for c in tune)} off-topic")
     print("  share  unknown  answer_at  passage_at  in-scope  declined  wrong")
@@ -198,7 +207,7 @@ def main() -> None:
     assistant_module.ANSWER_AT, assistant_module.PASSAGE_AT = shipped
     assistant_module.AGREE_AT = shipped_agree
     print(f"\nbest on the tune part (entry share, unknown, ANSWER_AT, PASSAGE_AT): {best[1] if best else None}")
-    shipped_assistant = Assistant(knowledge)
+    shipped_assistant = without_last_look(Assistant(knowledge))
     tuned = partial(measure, shipped_assistant, tune)
     every_spent = load_spent(ALL_SPENT)
 

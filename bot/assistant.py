@@ -55,7 +55,7 @@ CHOOSE_FLOOR = 30.0
 # with at least VETO_AT confidence and the question names nothing specific ("hoe gaat het met je?" shares only "hoe"
 # with the registration entry). Chosen on the same parts by the same rule, among values that keep it on: the spent sets
 # hold little such small talk, and without the veto they answer a few more questions right.
-VETO_AT = 70.0
+VETO_AT = 40.0
 # A weak "did you mean" is declined when the model puts its off-topic class first with at least SUGGEST_VETO_AT
 # ("who won the match yesterday" is no date question). Not tuned: the tuner's measure, like score.py's, counts a
 # "did you mean" and a decline alike (nothing answered), so it cannot tell them apart; 50 is the veto's value before
@@ -68,7 +68,7 @@ SUGGEST_VETO_AT = 50.0
 # is a request the model knows from bot/training/). Small talk ("thanks") is never chosen so: it is answered for its own
 # words. KNOWN_AT, KNOWN_OFF_TOPIC, LIKELY_AT and SURE_AT are chosen together by benchmarks/tune_matcher.py, on the tune
 # part and every spent first-sight set (docs/developers.md, "How the matcher decides").
-KNOWN_AT = 80.0
+KNOWN_AT = 70.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
