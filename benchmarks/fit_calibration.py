@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.assistant import Assistant
-from bot.calibration import CALIBRATION_FILE, FEATURES, Calibration, Signals, fit
+from bot.calibration import CALIBRATION_FILE, FEATURES, Calibration, Signals, fit, supported
 from bot.knowledge import load
 from tests.quality.cases import ALL_SPENT, TUNE, Case, SpentCase, load_cases, load_spent
 
@@ -135,7 +135,7 @@ def declined_share(*bases: Base) -> float:
 def main() -> None:
     """Collect, fit leaving each part out, choose the threshold, print the table, fit on all (--write: ship it)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write {CALIBRATION_FILE.relative_to(ROOT)}")
+    parser.add_argument("--write", action="store_true", help="write bot/training/calibration.yaml")
     args = parser.parse_args()
     assistant = Assistant(load(ROOT / "knowledge"))
     # the last look off: the tiers before it as shipped
@@ -149,7 +149,7 @@ def main() -> None:
     for name, (rows, _) in parts.items():
         others = [(row.signals, row.right) for row in every_row if row.part != name]
         model = fit(others)
-        held_out[name] = [model.probability(row.signals) for row in rows]
+        held_out[name] = [model.probability(row.signals) if supported(row.signals) else 0.0 for row in rows]
 
     def measured(at: float) -> dict[str, Base]:
         return {name: outcome(base, rows, held_out[name], at) for name, (rows, base) in parts.items()}
@@ -182,7 +182,7 @@ def main() -> None:
         CALIBRATION_FILE.write_text(
             HEADER + yaml.safe_dump(final.as_yaml(), sort_keys=False, allow_unicode=True), encoding="utf-8"
         )
-        print(f"written: {CALIBRATION_FILE.relative_to(ROOT)}")
+        print(f"written: {CALIBRATION_FILE}")
 
 
 if __name__ == "__main__":

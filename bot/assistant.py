@@ -455,8 +455,10 @@ class Assistant:
         self, question: str, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None
     ) -> tuple[str, float] | None:
         """The rankers' best entry and its calibrated probability (``bot/calibration.py``), if it reaches the bar."""
+        if self.calibration is None:
+            return None
         found = self.calibration_signals(question, ranked, guesses, passage)
-        if found is None or self.calibration is None:
+        if found is None:
             return None
         probability = self.calibration.answers(found[1])
         return None if probability is None else (found[0], probability)

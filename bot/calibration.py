@@ -2,13 +2,14 @@
 
 Each tier of ``Assistant.decide`` reads one or two signals against a threshold (the matcher's score, the learned
 model's confidence in an entry or in off-topic). A question none of them answers is then offered as "did you mean" or
-declined, although the two rankers often agree on the right entry: long messages with context around the question
-lower the model's confidence in every entry ("I'm a policy officer in a regional agency. What does the announcement say
-about the regions?"). This module weighs the signals together (``Signals``): a logistic regression (``fit``) learned
-offline from the spent first-sight sets and the tune part, where the right answer is known, by
-``benchmarks/fit_calibration.py``. Its weights and answer threshold ship in ``bot/training/calibration.yaml``; the
-assistant answers the best entry when the probability reaches that threshold. Answering needs the standard library
-only; fitting uses numpy and scipy.
+declined, although the two rankers often agree on the right entry: context around a question lowers the model's
+confidence in every entry ("I handle travel for our research director. Could you kindly tell me on which day of the
+week the event falls?" was declined). This module weighs the signals together (``Signals``): a logistic regression
+(``fit``) learned offline from the spent first-sight sets and the tune part, where the right answer is known, by
+``benchmarks/fit_calibration.py``. Its weights and answer threshold ship in ``bot/training/calibration.yaml``. The
+assistant answers the best entry when the probability reaches that threshold and the model gives that entry some
+confidence (``MIN_MODEL_SUPPORT``); the answer's score is then the probability, where other tiers give a ranker's
+score. Answering needs the standard library only; fitting uses numpy and scipy.
 """
 
 from __future__ import annotations
@@ -20,8 +21,13 @@ from pathlib import Path
 from typing import Any
 
 CALIBRATION_FILE = Path(__file__).parent / "training" / "calibration.yaml"
-# A message's length counts up to this many words: beyond, a message is long whatever its length.
-WORDS_CAP = 20
+# A message's length counts up to this many words: beyond, a message is long whatever its length. At 20, length
+# alone answered long off-topic messages with one event word ("I need help with my tax return, the deadline is before
+# the event, what should I fill in on line 12?" got the registration answer): an outside review found eleven.
+WORDS_CAP = 10
+# The learned model must give the candidate at least this confidence (0-100): the length and the matcher alone never
+# answer a message the model does not connect with the entry.
+MIN_MODEL_SUPPORT = 10.0
 # Inverse regularisation strength of the fitting, on standardised signals (about 1,000 questions reach this tier).
 C = 1.0
 
@@ -56,6 +62,11 @@ class Signals:
 FEATURES = tuple(name for name in Signals.__dataclass_fields__)
 
 
+def supported(signals: Signals) -> bool:
+    """Whether the learned model gives the candidate ``MIN_MODEL_SUPPORT`` or more: else the last look never answers."""
+    return signals.candidate_model >= MIN_MODEL_SUPPORT
+
+
 class CalibrationError(ValueError):
     """The shipped calibration file is not one the code can read (names the file and the field)."""
 
@@ -75,8 +86,11 @@ class Calibration:
         return 100.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
     def answers(self, signals: Signals) -> float | None:
-        """The probability if it reaches ``answer_at``, else ``None`` (above 100: never, nothing computed)."""
-        if self.answer_at > 100.0:
+        """The probability if it reaches ``answer_at`` and the model supports the candidate, else ``None``.
+
+        Above 100, never: nothing is computed.
+        """
+        if self.answer_at > 100.0 or not supported(signals):
             return None
         found = self.probability(signals)
         return found if found >= self.answer_at else None
@@ -97,10 +111,13 @@ def load_calibration(path: Path | None = None) -> Calibration:
     path = path or CALIBRATION_FILE
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise CalibrationError(f"{path}: cannot be read ({error})") from error
     if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
         raise CalibrationError(f"{path}: needs 'answer_at', 'bias' and 'weights' (a mapping of feature to weight)")
+    extra = sorted(str(key) for key in data if key not in ("answer_at", "bias", "weights"))
+    if extra:
+        raise CalibrationError(f"{path}: unknown field {', '.join(extra)}")
     weights = data["weights"]
     missing = [name for name in FEATURES if name not in weights]
     unknown = [name for name in weights if name not in FEATURES]
@@ -111,9 +128,17 @@ def load_calibration(path: Path | None = None) -> Calibration:
         "bias": data.get("bias"),
         **{f"weights.{k}": v for k, v in weights.items()},
     }
-    wrong = [name for name, value in numbers.items() if isinstance(value, bool) or not isinstance(value, int | float)]
+    wrong = [
+        name
+        for name, value in numbers.items()
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+    ]
     if wrong:
-        raise CalibrationError(f"{path}: not a number: {', '.join(wrong)}")
+        raise CalibrationError(f"{path}: not a finite number: {', '.join(wrong)}")
+    if not 0.0 <= data["answer_at"] <= 101.0:
+        raise CalibrationError(
+            f"{path}: answer_at must be a probability from 0 to 100 (101: never), not {data['answer_at']}"
+        )
     return Calibration({name: float(weights[name]) for name in FEATURES}, float(data["bias"]), float(data["answer_at"]))
 
 

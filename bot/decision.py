@@ -448,7 +448,7 @@ def name_templates(path: Path = NAMES_FILE) -> dict[str, list[str]]:
 
 
 # A word, and what ends a sentence before one; quotations (titles: their words name no one) and placeholders.
-_WORD = re.compile(r"(?:\b[^\W\d_]{1,5}['’])?([^\W\d_][\w'’-]*)")  # after an elision: "l'EMA" is "EMA"
+_WORD = re.compile(r"(?:\b[^\W\d_A-Z]{1,5}['’])?([^\W\d_][\w'’-]*)")  # after an elision: "l'EMA" is "EMA"
 _OPENS = frozenset(".!?:;(")
 _QUOTED = re.compile(r"[“«\"][^”»\"]*[”»\"]")
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,15 @@ import yaml
 
 from bot import calibration as calibration_module
 from bot.assistant import Assistant
-from bot.calibration import FEATURES, Calibration, CalibrationError, Signals, fit, load_calibration
+from bot.calibration import (
+    FEATURES,
+    MIN_MODEL_SUPPORT,
+    Calibration,
+    CalibrationError,
+    Signals,
+    fit,
+    load_calibration,
+)
 from bot.knowledge import Knowledge
 from tests.conftest import BEFORE
 
@@ -44,9 +53,14 @@ def test_the_shipped_calibration_reads_every_signal_and_answers_only_when_likely
     [
         (lambda data: data["weights"].pop("off_topic"), "missing ['off_topic']"),
         (lambda data: data["weights"].update(typo_field=1.0), "unknown ['typo_field']"),
-        (lambda data: data["weights"].update(agree="high"), "not a number: weights.agree"),
-        (lambda data: data.update(answer_at=None), "not a number: answer_at"),
+        (lambda data: data["weights"].update(agree="high"), "not a finite number: weights.agree"),
+        (lambda data: data.update(answer_at=None), "not a finite number: answer_at"),
         (lambda data: data.pop("weights"), "needs 'answer_at', 'bias' and 'weights'"),
+        (lambda data: data.update(bias=float("nan")), "not a finite number: bias"),
+        (lambda data: data["weights"].update(words=float("inf")), "not a finite number: weights.words"),
+        (lambda data: data.update(answer_at=-5.0), "answer_at must be a probability from 0 to 100"),
+        (lambda data: data.update(answer_at=150.0), "answer_at must be a probability from 0 to 100"),
+        (lambda data: data.update(answer_at_typo=80.0), "unknown field answer_at_typo"),
     ],
 )
 def test_a_broken_calibration_file_is_an_error_naming_the_file_and_field(
@@ -61,6 +75,23 @@ def test_a_broken_calibration_file_is_an_error_naming_the_file_and_field(
         load_calibration(path)
     assert str(path) in str(error.value)
     assert named in str(error.value)
+
+
+def test_a_calibration_file_that_is_not_text_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """Bytes that are no UTF-8 text are a clear error, never an exception the bot does not expect."""
+    path = tmp_path / "calibration.yaml"
+    path.write_bytes(b"answer_at: 80\n\xff\xfe bias: 0\n")
+    with pytest.raises(CalibrationError, match="cannot be read"):
+        load_calibration(path)
+
+
+def test_the_last_look_never_answers_a_candidate_the_model_does_not_support() -> None:
+    """However long the message and sure the weights, the model must give the candidate some confidence."""
+    sure = Calibration(dict.fromkeys(FEATURES, 0.0), 50.0, 75.0)
+    unsupported = replace(signals(off_topic=0.0, words=40), candidate_model=MIN_MODEL_SUPPORT - 1)
+    assert sure.probability(unsupported) > 99.0
+    assert sure.answers(unsupported) is None
+    assert sure.answers(replace(unsupported, candidate_model=MIN_MODEL_SUPPORT)) is not None
 
 
 def test_fitting_learns_which_signals_make_an_answer_right_and_ships_what_it_learned(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from bot import decision as decision_module
 from bot.assistant import ARCHIVE_PREFIX, Assistant, build_model, is_passage, training_examples
 from bot.decision import (
     FRAMES_FILE,
+    NAMES_FILE,
     OFF_TOPIC,
     OFF_TOPIC_FILE,
     DecisionModel,
@@ -25,14 +26,16 @@ from bot.decision import (
     Featuriser,
     Guess,
     in_frames,
+    name_templates,
     off_topic_examples,
+    shared_names,
     shipped_frames,
     train,
 )
 from bot.knowledge import LANGS, Knowledge, Lang, load
 from bot.live import LiveKnowledge
 from bot.matcher import Candidate
-from bot.text import Normaliser, fold
+from bot.text import Normaliser, fold, sentences
 from tests.conftest import BEFORE, KB, SHIPPED, fill
 
 # Questions worded unlike the fixture's phrasings: the matcher alone is unsure of some of them.
@@ -279,10 +282,10 @@ def test_every_training_question_is_also_learned_inside_one_frame_of_its_languag
 
 
 def test_the_stored_model_is_trained_again_when_the_shipped_training_files_change() -> None:
-    """The knowledge cache's digest covers the shipped off-topic questions and frames: an edit retrains the model."""
+    """The cache's digest covers the shipped off-topic questions, frames and name questions: an edit retrains."""
     from bot.knowledge.cache import _LOADER_SOURCES
 
-    assert {OFF_TOPIC_FILE, FRAMES_FILE} <= set(_LOADER_SOURCES)
+    assert {OFF_TOPIC_FILE, FRAMES_FILE, NAMES_FILE} <= set(_LOADER_SOURCES)
 
 
 def test_a_framed_copy_never_makes_its_questions_rare_words_known() -> None:
@@ -480,3 +483,36 @@ def test_a_packed_model_carries_no_typo_corrections_of_questions_asked() -> None
     assert [g.label for g in unpacked.rank("whne is the confrence")] == [
         g.label for g in model.rank("whne is the confrence")
     ]
+
+
+def test_names_are_what_every_language_writes_alike_outside_titles_and_sentence_starts() -> None:
+    """A name keeps its spelling in every language; a common noun, a quoted title or a sentence's first word is none."""
+    answers = {
+        "en": ["Jérôme Van Biervliet of VIB speaks in Belgium. “Anchoring Innovation” is the title, with O'Neill."],
+        "nl": ["Jérôme Van Biervliet van VIB spreekt in België. Titel: “Anchoring Innovation”, met O'Neill."],
+        "fr": ["Jérôme Van Biervliet, du VIB, parle en Belgique. Avec O'Neill et l'EMA, «Anchoring Innovation»."],
+    }
+    assert shared_names(answers) == ["O'Neill", "VIB", "Van Biervliet"]  # "Jérôme" opens a sentence in English
+    answers["en"][0] += " Ask Jérôme Van Biervliet."
+    answers["nl"][0] += " Vraag het aan Jérôme Van Biervliet."
+    answers["fr"][0] = "Avec Jérôme Van Biervliet. " + answers["fr"][0]
+    assert "Jérôme Van Biervliet" in shared_names(answers)
+    assert shared_names({"en": ["", "{city}", "!!", "“unclosed"], "fr": ["?"]}) == []
+    assert shared_names({}) == []
+
+
+def test_the_model_learns_the_names_questions_as_off_topic_and_each_topics_answer_as_its_own() -> None:
+    """Every shipped name question is learned with each shared name as off-topic; a topic's answer sentences as it."""
+    examples = training_examples(KB)
+    names = shared_names(
+        {lang: [t for e in KB.entries if e.topic for t in assistant_module.answer_texts(e, lang)] for lang in LANGS}
+    )
+    assert names
+    templates = name_templates()
+    asked = {e.text: e.label for e in examples}
+    for lang in LANGS:
+        for template in templates[lang]:
+            assert asked[template.replace("{name}", names[0])] == OFF_TOPIC
+    entry = next(e for e in KB.entries if e.topic and e.id == "vc_funds")
+    first = sentences(assistant_module.answer_texts(entry, "en")[0], questions_only=False)[0]
+    assert asked[assistant_module.PLACEHOLDER.sub(" ", first)] == "vc_funds"
