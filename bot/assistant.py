@@ -16,7 +16,7 @@ from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageV
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer, local_day, phase_at
-from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
+from bot.text import PLACEHOLDER, YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
@@ -90,8 +90,6 @@ TRANSLATION_AT = 70.0
 SPECIFIC_ENTRIES = 2
 # The decision model learns a topic's answer sentences of at least this many words (``training_examples``).
 MIN_ANSWER_WORDS = 3
-# A placeholder in an answer ("{date}"): left out of what the model learns, the fact stands in event.yaml.
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # Answers quoting a passage carry this prefix before the passage id in ``faq_id``.
 PASSAGE_PREFIX = "passage:"
 # Answers about a past edition, from the archive: ``archive:<edition>/<faq_id>``.

@@ -2,9 +2,11 @@
 
 The matcher scores a question against each entry's phrasings. This model learns from the
 same knowledge in another way: each entry is a class, trained on its phrasings in every
-language, and one more class, ``OFF_TOPIC``, is trained on the off-topic questions that ship
-with the code (``bot/training/off_topic.yaml``: other events, requests to act, trivia, small talk,
-details an announcement does not give; written for any edition). Features survive typos,
+language and its answer's sentences, and one more class, ``OFF_TOPIC``, is trained on the off-topic
+questions that ship with the code (``bot/training/off_topic.yaml``: other events, requests to act,
+trivia, small talk, details an announcement does not give; written for any edition) and on the
+shipped questions no announcement answers about the names the answers share
+(``bot/training/names.yaml``, ``shared_names``). Features survive typos,
 inflection and word order: character n-grams inside words, words, word pairs, the concepts of
 ``vocabulary.yaml`` and the share of words no training question uses; a word seen nowhere is
 first corrected to a known word when it is a likely typo (rapidfuzz). The classifier is an
@@ -30,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import YEAR, Normaliser, clauses, fold, sentences, typo_edits, typo_of, without_days
+from bot.text import PLACEHOLDER, YEAR, Normaliser, clauses, fold, sentences, typo_edits, typo_of, without_days
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -47,8 +49,8 @@ NAME_SLOT = "{name}"
 FRAMED_COPIES = 1
 FRAME_SLOT = "{q}"
 # Character n-grams inside words (padded with spaces): short enough to survive a typo or an ending. Sizes 2 and 5 added
-# a third of the columns and no answers once the model learned the answers' sentences (training 1.8 s, peak memory
-# 155 MB with them; 1.0 s, 130 MB without; measured with benchmarks/fit_calibration.py's leave-one-part-out table).
+# a third of the columns and no answers once the model learned the answers' sentences (answers: the leave-one-part-out
+# table of benchmarks/fit_calibration.py; training 1.8 s and peak memory 155 MB with them, 1.0 s and 130 MB without).
 CHAR_SIZES = (3, 4)
 # Words shorter than this are neither corrected nor counted as unknown.
 MIN_WORD = 3
@@ -451,7 +453,6 @@ def name_templates(path: Path = NAMES_FILE) -> dict[str, list[str]]:
 _WORD = re.compile(r"(?:\b[^\W\d_A-Z]{1,5}['’])?([^\W\d_][\w'’-]*)")  # after an elision: "l'EMA" is "EMA"
 _OPENS = frozenset(".!?:;(")
 _QUOTED = re.compile(r"[“«\"][^”»\"]*[”»\"]")
-_PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
 def shared_names(texts: Mapping[str, Sequence[str]]) -> list[str]:
@@ -464,13 +465,13 @@ def shared_names(texts: Mapping[str, Sequence[str]]) -> list[str]:
     for written in texts.values():
         names: set[str] = set()
         for text in written:
-            plain = _QUOTED.sub(" . ", _PLACEHOLDER.sub(" . ", text))
+            plain = _QUOTED.sub(" . ", PLACEHOLDER.sub(" . ", text))
             run: list[str] = []
-            previous_end = 0
+            previous_end = None  # where the word before ended: none yet, so the first word opens a sentence
             for match in _WORD.finditer(plain):
-                before = plain[: match.start()].rstrip()
-                joined = bool(run) and not plain[previous_end : match.start()].strip()
-                opens = not before or before[-1] in _OPENS
+                gap = plain[previous_end or 0 : match.start()]
+                joined = bool(run) and not gap.strip()
+                opens = previous_end is None or any(mark in _OPENS for mark in gap)
                 word = match.group(1)
                 if word[0].isupper() and (joined or not opens):
                     run = [*run, word] if joined else [word]

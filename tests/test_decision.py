@@ -35,7 +35,7 @@ from bot.decision import (
 from bot.knowledge import LANGS, Knowledge, Lang, load
 from bot.live import LiveKnowledge
 from bot.matcher import Candidate
-from bot.text import Normaliser, fold, sentences
+from bot.text import PLACEHOLDER, Normaliser, fold, sentences
 from tests.conftest import BEFORE, KB, SHIPPED, fill
 
 # Questions worded unlike the fixture's phrasings: the matcher alone is unsure of some of them.
@@ -515,4 +515,4 @@ def test_the_model_learns_the_names_questions_as_off_topic_and_each_topics_answe
             assert asked[template.replace("{name}", names[0])] == OFF_TOPIC
     entry = next(e for e in KB.entries if e.topic and e.id == "vc_funds")
     first = sentences(assistant_module.answer_texts(entry, "en")[0], questions_only=False)[0]
-    assert asked[assistant_module.PLACEHOLDER.sub(" ", first)] == "vc_funds"
+    assert asked[PLACEHOLDER.sub(" ", first)] == "vc_funds"
