@@ -9,7 +9,7 @@ an expected string, as ../shared/eval/score.py judges). The logistic regression 
 
 The threshold is chosen honestly: each part's probabilities come from a fit on the other parts only (leave one part
 out), and the threshold is the one answering the most right net of WRONG_COST per wrong one, with off-topic declines
->= 95 % on the tune part and on the spent sets together (issue 18's bar; the tuner's rule, benchmarks/tune_matcher.py).
+>= MODEL_MIN_DECLINED on the tune part and on the spent sets together (both the tuner's: benchmarks/tune_matcher.py).
 Ties: the most cautious. The printed table is that leave-one-part-out measure, per part: what the last look would add
 on questions it never learned from. Then the weights are fitted on all parts and, with --write, written to
 bot/training/calibration.yaml with the chosen threshold. Run it after benchmarks/tune_matcher.py: the signals are what
@@ -30,14 +30,14 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tune_matcher import MODEL_MIN_DECLINED, WRONG_COST, without_last_look
+
 from bot.assistant import Assistant
-from bot.calibration import CALIBRATION_FILE, FEATURES, Calibration, Signals, fit, supported
+from bot.calibration import CALIBRATION_FILE, Signals, fit, supported
 from bot.knowledge import load
 from tests.quality.cases import ALL_SPENT, TUNE, Case, SpentCase, load_cases, load_spent
 
 NOW = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
-MIN_DECLINED = 0.95
-WRONG_COST = 2.0
 THRESHOLDS = (50.0, 55.0, 60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 101.0)
 HEADER = """\
 # The calibrated last look's weights and answer threshold (bot/calibration.py), written by
@@ -138,8 +138,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write bot/training/calibration.yaml")
     args = parser.parse_args()
     assistant = Assistant(load(ROOT / "knowledge"))
-    # the last look off: the tiers before it as shipped
-    assistant.calibration = Calibration(dict.fromkeys(FEATURES, 0.0), 0.0, 101.0)
+    without_last_look(assistant)  # the tiers before it as shipped
     parts: dict[str, tuple[list[Row], Base]] = {"tune": collect(assistant, "tune", load_cases(TUNE), judged_by_id)}
     for path in ALL_SPENT:
         parts[path.stem] = collect(assistant, path.stem, load_spent((path,)), judged_by_text)
@@ -164,7 +163,7 @@ def main() -> None:
         tune_declined, spent_declined = declined_share(after["tune"]), declined_share(*spent)
         net = right - WRONG_COST * wrong
         print(f"{at:9.0f} {right:6d} {wrong:6d} {tune_declined:15.1%} {spent_declined:16.1%} {net:5.0f}")
-        if min(tune_declined, spent_declined) >= MIN_DECLINED and (best is None or (net, at) > best[0]):
+        if min(tune_declined, spent_declined) >= MODEL_MIN_DECLINED and (best is None or (net, at) > best[0]):
             best = ((net, at), at)
     chosen = best[1] if best else 101.0
     print(f"\nchosen threshold: {chosen:.0f}; per part, left out of the fitting (in-scope right, declined, wrong):")

@@ -12,11 +12,22 @@ from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from bot.calibration import Calibration, CalibrationError, Signals, load_calibration
-from bot.knowledge import DEFAULT_LANG, LANGS, Entry, Knowledge, Lang, LanguageVocabulary, Passage, PastEdition, Phase
+from bot.knowledge import (
+    DEFAULT_LANG,
+    LANGS,
+    PLACEHOLDER,
+    Entry,
+    Knowledge,
+    Lang,
+    LanguageVocabulary,
+    Passage,
+    PastEdition,
+    Phase,
+)
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.render import Renderer, local_day, phase_at
-from bot.text import PLACEHOLDER, YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
+from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess

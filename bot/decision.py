@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.text import PLACEHOLDER, YEAR, Normaliser, clauses, fold, sentences, typo_edits, typo_of, without_days
+from bot.knowledge import PLACEHOLDER
+from bot.text import YEAR, Normaliser, clauses, fold, sentences, typo_edits, typo_of, without_days
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -432,11 +433,6 @@ def _two_loop(gradient: Floats, steps: list[tuple[Floats, Floats, float]]) -> Fl
 def off_topic_questions(path: Path = OFF_TOPIC_FILE) -> dict[str, list[str]]:
     """The shipped off-topic questions, by language."""
     return {lang: list(texts) for lang, texts in _read_yaml(path)["examples"].items()}
-
-
-def off_topic_examples(path: Path = OFF_TOPIC_FILE) -> list[Example]:
-    """The shipped off-topic questions (every language), labelled ``OFF_TOPIC``."""
-    return [Example(text, OFF_TOPIC) for texts in off_topic_questions(path).values() for text in texts]
 
 
 def shipped_frames(path: Path = FRAMES_FILE) -> dict[str, list[str]]:

@@ -22,8 +22,6 @@ TYPO_RATIO = 80
 # Words shorter than this are typos only of a word with one more letter, this alike ("wen" for "when").
 SHORT_WORD = 4
 SHORT_TYPO_RATIO = 85
-# A placeholder of an answer or a phrasing ("{date}"): the fact stands in event.yaml.
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # A year in a question ("the 2022 edition"). One that is neither the current edition's nor a past
 # edition's in event.yaml asks about an edition the knowledge does not hold (the assistant declines it);
 # as a word it names an edition, never a topic.

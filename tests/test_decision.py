@@ -27,15 +27,15 @@ from bot.decision import (
     Guess,
     in_frames,
     name_templates,
-    off_topic_examples,
+    off_topic_questions,
     shared_names,
     shipped_frames,
     train,
 )
-from bot.knowledge import LANGS, Knowledge, Lang, load
+from bot.knowledge import LANGS, PLACEHOLDER, Knowledge, Lang, load
 from bot.live import LiveKnowledge
 from bot.matcher import Candidate
-from bot.text import PLACEHOLDER, Normaliser, fold, sentences
+from bot.text import Normaliser, fold, sentences
 from tests.conftest import BEFORE, KB, SHIPPED, fill
 
 # Questions worded unlike the fixture's phrasings: the matcher alone is unsure of some of them.
@@ -230,7 +230,7 @@ def test_the_shipped_off_topic_questions_cover_three_languages_and_name_no_year(
     data = yaml.safe_load(OFF_TOPIC_FILE.read_text(encoding="utf-8"))["examples"]
     assert set(data) == set(LANGS)
     assert min(len(questions) for questions in data.values()) >= 150
-    assert len(off_topic_examples()) == sum(len(q) for q in data.values())
+    assert off_topic_questions() == data
     assert not [q for qs in data.values() for q in qs if re.search(r"\b(?:19|20)\d\d\b", q)]
 
 
@@ -238,7 +238,7 @@ def test_no_shipped_phrasing_is_also_an_off_topic_example() -> None:
     """The off-topic set never contradicts the shipped knowledge: no phrasing of an entry is also labelled off-topic."""
     shipped: Knowledge = load(SHIPPED)
     phrasings = {fold(q) for e in shipped.entries for qs in e.questions.values() for q in qs}
-    assert not [e.text for e in off_topic_examples() if fold(e.text) in phrasings]
+    assert not [q for qs in off_topic_questions().values() for q in qs if fold(q) in phrasings]
 
 
 def test_the_shipped_frames_wrap_one_question_each_in_three_languages_and_name_no_topic() -> None:
@@ -273,7 +273,7 @@ def test_every_training_question_is_also_learned_inside_one_frame_of_its_languag
     chosen = frames["fr"][zlib.crc32(question.encode("utf-8")) % len(frames["fr"])]  # never ``hash``: per process
     assert in_frames(question, frames["fr"]) == [(chosen.replace("{q}", question), chosen)]
     assert in_frames(question, ["no slot", "two {q} {q}"]) == []  # a frame needs one place for the question
-    off_topic = off_topic_examples()[0].text
+    off_topic = off_topic_questions()["en"][0]
     assert [e.label for e in examples if e.frame and off_topic in e.text] == [OFF_TOPIC]
     small_talk = [e for e in KB.entries if not e.topic]
     assert small_talk
