@@ -26,6 +26,18 @@ from bot.knowledge import (
 )
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
+from bot.proposals import (
+    CHECK_WORDS,
+    Proposed,
+    asked_words,
+    asks_to_act,
+    is_check,
+    is_negated,
+    names_another_edition,
+    names_another_thing,
+    offers_alternatives,
+    proposed,
+)
 from bot.render import Renderer, local_day, phase_at
 from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
 
@@ -277,8 +289,19 @@ class Assistant:
     def decide(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """How to answer ``clean`` (a question already cleaned) for a reader of ``lang`` around moment ``now``.
 
+        The rankers' decision (``decide_by_rankers``); where they answer nothing, a check of the event's day the
+        rankers could not read ("it's on a monday isnt it") gets the entry stating the date (``check_choice``).
         Only the year that relative years count from (``this_year``) depends on the moment.
         """
+        decided = self.decide_by_rankers(clean, lang, now)
+        if decided.kind not in ("decline", "suggest"):
+            return decided
+        checked = self.check_choice(clean, lang, now)
+        # scored as the matcher scored the entry, at least the answer bar: what it answers, the rule is sure of
+        return decided if checked is None else Decision("entry", max(checked[1], ANSWER_AT), checked[0])
+
+    def decide_by_rankers(self, clean: str, lang: Lang, now: datetime) -> Decision:
+        """The tiers' decision about ``clean`` for a reader of ``lang`` around ``now`` (``decide`` without checks)."""
         # a known edition's year says nothing about the topic; another one is declined below
         words = YEAR.sub(" ", clean)
         this_edition = self.names_this_edition(clean, now)
@@ -345,6 +368,93 @@ class Assistant:
             return Decision("suggest", score, close=tuple(close[:MAX_SUGGESTIONS]))
         return Decision("decline", score)
 
+    def check_choice(self, question: str, lang: Lang, now: datetime) -> tuple[str, float] | None:
+        """For a check of the event's day made of known words only, the entry whose answer states the date, if any.
+
+        A check (no question word) proposing a day (its weekday, day of the month or month: ``bot/proposals.py``),
+        about the event (no "also", "another"), with no word the knowledge does not know but the values and the check's
+        own ("right?", "klopt", "bien"): "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?". The rankers
+        miss these: the model learned checks words as off-topic requests' ("could you confirm my booking").
+        """
+        if self.model is None or not is_check(question):
+            return None
+        words = asked_words(question)
+        found = self.proposal(question)
+        if (
+            asks_to_act(words)
+            or names_another_thing(words)
+            or names_another_edition(question, self.knowledge.event.date)
+        ):
+            return None
+        if not (found.proposes_a_day or found.places):
+            return None
+        values = self.date_value_words(words)
+        normaliser = self.matcher.normalisers.get(lang)
+        stop = normaliser.stopwords if normaliser is not None else frozenset()
+        unknown = [w for w in words if w not in self.model.in_scope and w not in CHECK_WORDS and w not in stop]
+        if any(word not in values for word in unknown):
+            return None
+        render = self.renderer(lang, now)
+        stated = render.value("date") if found.proposes_a_day else None
+        own, _ = self.place_names
+        ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
+        # the rankers' likeliest entry stating the date; where they rank none ("c'est le 4 ?"), the knowledge's first
+        in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]
+        for entry_id, score in in_order:
+            entry = self.knowledge.by_id.get(entry_id)
+            text = self.entry_text(entry, render) if entry is not None and entry.topic else ""
+            if (stated and stated in text) or (not stated and any(f" {name} " in f" {fold(text)} " for name in own)):
+                return entry_id, score
+        return None
+
+    def date_value_words(self, words: list[str]) -> frozenset[str]:
+        """The words of ``words`` (folded) that are a date's values: names of weekdays and months, numbers, years."""
+        from bot.proposals import month_numbers, weekday_numbers
+
+        months, weekdays = month_numbers(), weekday_numbers()
+        return frozenset(w for w in words if w in months or w in weekdays or any(ch.isdigit() for ch in w))
+
+    def proposal(self, question: str) -> Proposed:
+        """What ``question`` proposes about the event's day and city, each value judged (``bot/proposals.py``)."""
+        own, others = self.place_names
+        return proposed(question, self.knowledge.event.date, own, others)
+
+    @cached_property
+    def place_names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The event's place names (its location facts, every language) and other places' names, folded.
+
+        Other places: the words read as the same concept as the event's city in every language's synonyms ("ghent",
+        "gent" and "gand" are in each list; "town" is English only): names, not words for a place.
+        """
+        event = self.knowledge.event
+        noon = datetime.combine(event.date, time(12), tzinfo=event.tz)  # a place's name depends on no moment
+        values = [Renderer(self.knowledge, lang, noon).value(name) for name in event.location for lang in LANGS]
+        own = {fold(value) for value in values if value and " " not in fold(value)}
+        lists = []
+        for normaliser in self.knowledge.normalisers.values():
+            concepts = {normaliser.word_replacements.get(name) for name in own} - {None}
+            lists.append(
+                {word for word, c in normaliser.word_replacements.items() if c in concepts and " " not in word}
+            )
+        others = set.intersection(*lists) - own if lists and all(lists) else set()
+        return frozenset(own), frozenset(others)
+
+    def verdict_of(self, question: str, text: str, render: Renderer) -> str | None:
+        """The reader's "Yes."/"No." for a check whose answer ``text`` states the values it proposes (else ``None``)."""
+        if not is_check(question):
+            return None
+        words = asked_words(question)
+        if is_negated(words) or names_another_thing(words):
+            return None
+        stated = render.value("date")
+        own, _ = self.place_names
+        found = self.proposal(question).verdict(
+            date_stated=stated is not None and stated in text,
+            place_stated=any(f" {name} " in f" {fold(text)} " for name in own),
+            alternatives=offers_alternatives(words, render.lang),
+        )
+        return None if found is None else render.ui(f"check_{found}")
+
     def said(self, question: str, decision: Decision, render: Renderer) -> Answer:
         """The answer to ``question`` that ``decision`` calls for, written for ``render``'s reader and moment."""
         kind, score = decision.kind, decision.score
@@ -354,7 +464,9 @@ class Assistant:
             return self.from_archive(question, decision.past, render)
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
-            return Answer(question, self.entry_text(entry, render), entry.id, score, render.lang, "answer")
+            text = self.entry_text(entry, render)
+            verdict = self.verdict_of(question, text, render)
+            return Answer(question, f"{verdict} {text}" if verdict else text, entry.id, score, render.lang, "answer")
         if kind == "passage" and decision.target is not None:
             quoted = self.passages[decision.target]
             translated = quoted.translations.get(render.lang)
@@ -416,6 +528,8 @@ class Assistant:
         something (``asks_for_something``), the unknown words name what is asked about ("where is ASCO held?").
         """
         if self.model is None or asks_for_something(question):  # no model: the off-topic guard is missing
+            return None
+        if asks_to_act(asked_words(question)):  # "can you send me the keynote slides": a request, no value checked
             return None
         if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again

@@ -157,6 +157,14 @@ def test_a_yes_no_check_of_the_city_gets_the_venue(assistant: Assistant, lang: L
     assert fill("{city}", lang) in answer.text
 
 
+@pytest.mark.parametrize("question", ["waar gaat het over?", "Waar gaat het congres dit jaar over?"])
+def test_a_split_dutch_waarover_asks_what_it_is_about_not_where(assistant: Assistant, question: str) -> None:
+    """Dutch "waar gaat het over?" is "what is it about?": the focus is answered, not the venue."""
+    answer = assistant.answer(question, "nl", BEFORE)
+    assert answer.faq_id not in (None, entry_for("where"))
+    assert fill("{focus}", "nl") in answer.text
+
+
 @pytest.mark.parametrize(
     ("lang", "question"), [("en", "is there parking?"), ("nl", "is er parking?"), ("fr", "il y a un parking ?")]
 )
@@ -336,6 +344,12 @@ def test_a_typing_slip_in_a_question_word_is_read_as_the_word(lang: Lang, questi
     assert answer.faq_id == entry_for(asks)
 
 
+def without_verdict(text: str) -> str:
+    """``text`` without the "Yes."/"No." a settled check opens with (in any of the three languages)."""
+    first, _, rest = text.partition(" ")
+    return rest if first in ("Yes.", "No.", "Ja.", "Nee.", "Oui.", "Non.") else text
+
+
 def month_of_event(lang: Lang, width: str = "wide") -> str:
     """The fixture edition's month as Babel names it in ``lang`` (so the questions fit either edition)."""
     return format_date(KB.event.date, "MMMM" if width == "wide" else "MMM", locale=lang).rstrip(".").lower()
@@ -358,7 +372,9 @@ def test_a_day_beside_a_month_is_read_as_the_month_alone(lang: Lang, with_day: s
     names = {"month": month_of_event(lang), "mon": month_of_event(lang, "abbreviated")}
     answer = assistant.answer(with_day.format(**names), lang, BEFORE)
     alone = assistant.answer(month_alone.format(**names), lang, BEFORE)
-    assert (answer.outcome, answer.faq_id, answer.text) == (alone.outcome, alone.faq_id, alone.text)
+    assert (answer.outcome, answer.faq_id) == (alone.outcome, alone.faq_id)
+    # the same answer, opened by its own "Yes."/"No." where the check is settled (the day may be wrong, the month right)
+    assert without_verdict(answer.text) == without_verdict(alone.text)
     if lang == "en" and "{month}" in with_day:  # the English vocabulary names every month (in full) a date word
         assert answer.faq_id == entry_for("when")
         assert fill("{date}") in answer.text
@@ -408,9 +424,9 @@ def test_a_month_name_that_is_an_everyday_word_keeps_the_number_beside_it() -> N
     assert without_days(["is", "it", "on", "4", "november"]) == ["is", "it", "on", "november"]
 
 
-@pytest.mark.parametrize("question", ["what is 17 times 23", "c'est le 5 ?"])
+@pytest.mark.parametrize("question", ["what is 17 times 23", "is it for 5 people?"])
 def test_a_number_beside_no_month_still_counts_as_an_unknown_word(question: str) -> None:
-    """Only a day beside a month is read as a date: "17 times 23" is no question about the time or the date."""
+    """A bare number is a date only beside a month or after French "le": "17 times 23" asks nothing about the date."""
     assert Assistant(KB).answer(question, "en", BEFORE).faq_id is None
 
 

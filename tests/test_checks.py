@@ -1,0 +1,205 @@
+"""Yes/no checks of a proposed value ("is it on the 5th?") get "Yes." or "No." and the fact, in three languages.
+
+The values come from the fixture edition (its date, its city) and Babel (weekday names): the suite holds on any edition.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from babel.dates import get_day_names
+
+from bot.assistant import Assistant
+from bot.knowledge import Lang
+from bot.proposals import (
+    Proposed,
+    asked_words,
+    is_check,
+    is_negated,
+    names_another_thing,
+    offers_alternatives,
+    proposed,
+)
+from tests.conftest import AFTER, BEFORE, KB, entry_for, fill
+
+DAY = KB.event.date
+NEXT = DAY + timedelta(days=1)
+YES = {"en": "Yes.", "nl": "Ja.", "fr": "Oui."}
+NO = {"en": "No.", "nl": "Nee.", "fr": "Non."}
+
+
+def weekday(day: date, lang: Lang) -> str:
+    """``day``'s weekday, lower case, as Babel writes it in ``lang``."""
+    return str(get_day_names("wide", locale=lang)[day.weekday()]).lower()
+
+
+def other_city(assistant: Assistant) -> str:
+    """A city the knowledge names in every language that is not the event's."""
+    return sorted(assistant.place_names[1])[0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "it's on a {weekday} isn't it"),
+        ("en", "Quick check: {weekday}, correct?"),
+        ("nl", "het is toch op {weekday}?"),
+        ("nl", "Klopt het dat het op {weekday} is?"),
+        ("fr", "c'est un {weekday} non ?"),
+        ("fr", "Vous pouvez me confirmer que c'est bien un {weekday} ?"),
+    ],
+)
+def test_a_wrong_weekday_gets_no_and_the_date(assistant: Assistant, lang: Lang, template: str) -> None:
+    """Proposing the wrong day of the week is answered "No." and the real date, in the reader's language."""
+    answer = assistant.answer(template.format(weekday=weekday(NEXT, lang)), lang, BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert answer.text.startswith(NO[lang] + " ")
+    assert fill("{date}", lang) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "it's on a {weekday} isn't it"),
+        ("nl", "het is toch op {weekday}?"),
+        ("fr", "c'est un {weekday} non ?"),
+    ],
+)
+def test_the_right_weekday_gets_yes(assistant: Assistant, lang: Lang, template: str) -> None:
+    """Proposing the real day of the week is answered "Yes." and the date."""
+    answer = assistant.answer(template.format(weekday=weekday(DAY, lang)), lang, BEFORE)
+    assert answer.text.startswith(YES[lang] + " ")
+    assert fill("{date}", lang) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "template", "day", "verdict"),
+    [
+        ("en", "is it on the {day}th?", NEXT.day, NO),
+        ("en", "{day}/{month}, correct?", DAY.day, YES),
+        ("nl", "is het op de {day}de?", NEXT.day, NO),
+        ("fr", "c'est le {day} ?", DAY.day, YES),
+        ("fr", "c'est bien le {day}/{month} ?", NEXT.day, NO),
+    ],
+)
+def test_a_day_of_the_month_alone_or_in_figures_is_a_date(
+    assistant: Assistant, lang: Lang, template: str, day: int, verdict: dict[str, str]
+) -> None:
+    """A day of the month alone ("the 5th", "le 14") or in figures ("4/11") is checked against the date."""
+    answer = assistant.answer(template.format(day=day, month=DAY.month), lang, BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert answer.text.startswith(verdict[lang] + " ")
+
+
+@pytest.mark.parametrize(("lang", "template"), [("en", "is it in {city}?"), ("nl", "is het in {city}?")])
+def test_a_city_check_is_settled(assistant: Assistant, lang: Lang, template: str) -> None:
+    """The event's own city gets "Yes.", another city "No.", each with the real city."""
+    right = assistant.answer(template.format(city=fill("{city}", lang)), lang, BEFORE)
+    wrong = assistant.answer(template.format(city=other_city(assistant)), lang, BEFORE)
+    assert right.faq_id == wrong.faq_id == entry_for("where")
+    assert right.text.startswith(YES[lang] + " ")
+    assert wrong.text.startswith(NO[lang] + " ")
+    assert fill("{city}", lang) in wrong.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "My manager thinks it is in {city} this time, right?"),
+        ("nl", "Mijn collega denkt dat het dit keer in {city} is, klopt dat?"),
+        ("fr", "Ma collègue pense que c'est à {city} cette fois, c'est bien ça ?"),
+    ],
+)
+def test_a_longer_check_of_another_city_gets_no_and_the_city(assistant: Assistant, lang: Lang, template: str) -> None:
+    """A check with someone's belief around it still proposes the city: "No." and the real city."""
+    answer = assistant.answer(template.format(city=other_city(assistant)), lang, BEFORE)
+    assert answer.text.startswith(NO[lang] + " ")
+    assert fill("{city}", lang) in answer.text
+
+
+def test_after_the_event_the_verdict_comes_with_the_past_tense(assistant: Assistant) -> None:
+    """Asked once it took place, a check is settled in the past tense."""
+    answer = assistant.answer(f"was it on a {weekday(DAY, 'en')}?", "en", AFTER)
+    assert answer.text.startswith("Yes. ")
+    assert fill("took place on {date}", now=AFTER) in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        f"it isn't on a {weekday(NEXT, 'en')}, is it?",  # negated: "No." would be read either way
+        f"is it on the {DAY.day}th or the {NEXT.day}th?",  # alternatives, one of them right
+        "which day of the week is it?",  # a question, no check
+    ],
+)
+def test_no_verdict_where_it_would_mislead_or_nothing_is_proposed(assistant: Assistant, question: str) -> None:
+    """A negated check, alternatives with one right, or a plain question: the date without "Yes." or "No."."""
+    answer = assistant.answer(question, "en", BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert not answer.text.startswith(("Yes.", "No."))
+    assert fill("{date}") in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Is BIO-Europe also happening in {month}?"),
+        ("fr", "Y a-t-il un autre salon biotech à Liège en {month} ?"),
+        ("en", "will it rain on {weekday}?"),
+        ("en", "Will Science for Health {later} be held in {month}?"),
+    ],
+)
+def test_a_check_about_something_else_gets_no_date(assistant: Assistant, lang: Lang, question: str) -> None:
+    """Another event's month, the weather on a weekday, a later edition's month: no question about the event's date."""
+    from babel.dates import get_month_names
+
+    month = str(get_month_names("wide", locale=lang)[DAY.month]).lower()
+    asked = question.format(month=month, weekday=weekday(DAY, lang), later=DAY.year + 1)
+    assert assistant.answer(asked, lang, BEFORE).faq_id is None
+
+
+def test_proposed_reads_weekdays_days_months_years_and_places() -> None:
+    """Each value a check proposes is found and judged against the event's day and city."""
+    found = proposed(
+        f"so it's {weekday(DAY, 'en')} {DAY.day} {NEXT.strftime('%B')} {DAY.year} in Ghent, right?",
+        DAY,
+        frozenset({"brussels"}),
+        frozenset({"ghent"}),
+    )
+    assert found.weekdays == (True,)
+    assert found.days == (True,)
+    assert found.months == ((NEXT.month == DAY.month),)
+    assert found.years == (True,)
+    assert found.places == (False,)
+    assert proposed("3 people from our lab want to come", DAY, frozenset(), frozenset()) == Proposed()
+
+
+@pytest.mark.parametrize(
+    ("found", "alternatives", "expected"),
+    [
+        (Proposed(days=(True,), months=(True,)), False, "yes"),
+        (Proposed(days=(False,), months=(True,)), False, "no"),
+        (Proposed(days=(True, False)), True, None),
+        (Proposed(days=(False, False)), True, "no"),
+        (Proposed(places=(False,)), False, None),  # the answer states no place: nothing to judge
+        (Proposed(), False, None),
+    ],
+)
+def test_the_verdict_judges_only_what_the_answer_states(
+    found: Proposed, alternatives: bool, expected: str | None
+) -> None:
+    """All stated values hold: yes; one fails: no, unless alternatives were offered and one holds."""
+    assert found.verdict(date_stated=True, place_stated=False, alternatives=alternatives) == expected
+
+
+def test_checks_tags_negations_other_things_and_alternatives_are_told_apart() -> None:
+    """A closing tag question negates nothing; "not" does; "also" speaks of another thing; "of" offers in Dutch."""
+    assert is_check("it's on a monday, isn't it?")
+    assert not is_check("which day is it?")
+    assert not is_negated(asked_words("it's on a monday, isn't it?"))
+    assert not is_negated(asked_words("c'est le 4, n'est-ce pas ?"))
+    assert is_negated(asked_words("it isn't on a monday, is it?"))
+    assert names_another_thing(asked_words("is BIO-Europe also in November?"))
+    assert offers_alternatives(asked_words("is het op 4 of 5 november?"), "nl")
+    assert not offers_alternatives(asked_words("the 4th of November?"), "en")
