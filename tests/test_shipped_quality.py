@@ -163,6 +163,41 @@ def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_u
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "venue"  # what the rule prevents
 
 
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "book the keynote speaker for our company event"),
+        ("nl", "stuur de slides van de keynote en de inschrijvingslijst na het evenement"),
+        ("fr", "Pouvez-vous m'envoyer les slides de la keynote et l'enregistrement après l'événement ?"),
+    ],
+)
+def test_shipped_a_request_to_act_is_no_check_of_a_value(
+    monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str
+) -> None:
+    """A request that the bot send something names event words but checks nothing: the known words answer no entry."""
+    knowledge = load(SHIPPED)
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is None
+    monkeypatch.setattr(assistant_module, "asks_to_act", lambda words: False)
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id == "keynote"  # what the rule prevents
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "what's this conference called?"),
+        ("nl", "hoe heet dit congres eigenlijk?"),
+        ("fr", "comment s'appelle ce congrès ?"),
+    ],
+)
+def test_shipped_the_events_name_is_answered_with_an_overview(lang: Lang, question: str) -> None:
+    """Asked what the event is called, the bot names it with its date, theme and keynote, in the reader's language."""
+    knowledge = load(SHIPPED)
+    answer = Assistant(knowledge).answer(question, lang, before(knowledge))
+    assert answer.faq_id == "about"
+    assert f"{knowledge.event.name} {knowledge.event.edition}" in answer.text
+    assert knowledge.facts["keynote_speaker"][lang] in answer.text
+
+
 def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(monkeypatch: pytest.MonkeyPatch) -> None:
     """A question of stop words and "event" leaves the matcher nothing; the model knows the entry (``SURE_AT``).
 
