@@ -334,7 +334,11 @@ class Assistant:
             return Decision("entry", best.score, best.entry_id)
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
         vague = best is not None and best.score >= ANSWER_AT
-        passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if self.passages and not vague else []
+        # a question of stop words in its own language ("is it in 2025?") asks nothing an article's sentence answers
+        normaliser = self.matcher.normalisers.get(lang)
+        wordless = normaliser is not None and not normaliser.tokens(words)
+        quotable = self.passages and not vague and not wordless
+        passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if quotable else []
         passage = passages[0] if passages else None
         score = best.score if best else 0.0
         agreed = self.learned_choice(words, ranked, guesses) if ranked else None

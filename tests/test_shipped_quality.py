@@ -198,6 +198,17 @@ def test_shipped_the_events_name_is_answered_with_an_overview(lang: Lang, questi
     assert knowledge.facts["keynote_speaker"][lang] in answer.text
 
 
+@pytest.mark.parametrize(("lang", "question"), [("en", "is it in {year}?"), ("nl", "is het in {year}?")])
+def test_shipped_a_question_of_stop_words_and_the_year_quotes_no_passage(lang: Lang, question: str) -> None:
+    """Without its year, "is it in 2025?" is stop words in its language: no sentence of the article is quoted for it.
+
+    The French translation quotes the English title ("Anchoring Innovation in Belgium"): read as French, "in" is a word.
+    """
+    knowledge = load(SHIPPED)
+    answer = Assistant(knowledge).answer(question.format(year=knowledge.event.date.year), lang, before(knowledge))
+    assert not is_passage(answer.faq_id), answer.faq_id
+
+
 def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(monkeypatch: pytest.MonkeyPatch) -> None:
     """A question of stop words and "event" leaves the matcher nothing; the model knows the entry (``SURE_AT``).
 
