@@ -27,8 +27,12 @@ from bot.knowledge import (
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.proposals import (
+    BELIEF_WORDS,
+    BELIEVERS,
     CHECK_WORDS,
+    NEGATION_WORDS,
     Proposed,
+    about_a_person,
     asked_words,
     asks_to_act,
     is_check,
@@ -37,6 +41,7 @@ from bot.proposals import (
     names_another_thing,
     offers_alternatives,
     proposed,
+    without_tag,
 )
 from bot.render import Renderer, local_day, phase_at
 from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
@@ -78,7 +83,7 @@ CHOOSE_FLOOR = 30.0
 # with at least VETO_AT confidence and the question names nothing specific ("hoe gaat het met je?" shares only "hoe"
 # with the registration entry). Chosen on the same parts by the same rule, among values that keep it on: the spent sets
 # hold little such small talk, and without the veto they answer a few more questions right.
-VETO_AT = 40.0
+VETO_AT = 50.0
 # A weak "did you mean" is declined when the model puts its off-topic class first with at least SUGGEST_VETO_AT
 # ("who won the match yesterday" is no date question). Not tuned: the tuner's measure, like score.py's, counts a
 # "did you mean" and a decline alike (nothing answered), so it cannot tell them apart; 50 is the veto's value before
@@ -297,8 +302,7 @@ class Assistant:
         if decided.kind not in ("decline", "suggest"):
             return decided
         checked = self.check_choice(clean, lang, now)
-        # scored as the matcher scored the entry, at least the answer bar: what it answers, the rule is sure of
-        return decided if checked is None else Decision("entry", max(checked[1], ANSWER_AT), checked[0])
+        return decided if checked is None else Decision("entry", checked[1], checked[0])
 
     def decide_by_rankers(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """The tiers' decision about ``clean`` for a reader of ``lang`` around ``now`` (``decide`` without checks)."""
@@ -334,9 +338,8 @@ class Assistant:
             return Decision("entry", best.score, best.entry_id)
         # An ambiguous question ("money") is vague: it gets "did you mean", not a quote.
         vague = best is not None and best.score >= ANSWER_AT
-        # a question of stop words in its own language ("is it in 2025?") asks nothing an article's sentence answers
-        normaliser = self.matcher.normalisers.get(lang)
-        wordless = normaliser is not None and not normaliser.tokens(words)
+        # a question of stop words in a language ("is it in 2025?", whoever reads it) asks nothing a sentence answers
+        wordless = any(not normaliser.tokens(words) for normaliser in self.matcher.normalisers.values())
         quotable = self.passages and not vague and not wordless
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if quotable else []
         passage = passages[0] if passages else None
@@ -354,7 +357,27 @@ class Assistant:
         if agreed is not None:
             return Decision("entry", max(score, agreed.score), agreed.label)
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
-        proposed = self.known_words_choice(words, lang, guesses) if ranked else None
+        guessed = None if self.commands(words) else self.guessed_choice(words, lang, ranked, guesses, passage)
+        if guessed is not None:
+            return guessed
+        # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
+        # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
+        if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses, SUGGEST_VETO_AT)):
+            return Decision("suggest", score, close=tuple(close[:MAX_SUGGESTIONS]))
+        return Decision("decline", score)
+
+    def commands(self, question: str) -> bool:
+        """Whether ``question`` tells the bot to act: a command with an action verb ("stuur de slides", "book ...").
+
+        No guess answers a command (``guessed_choice``): "send me the keynote slides" names the keynote, asks nothing.
+        """
+        return is_check(question) and asks_to_act(asked_words(question))
+
+    def guessed_choice(
+        self, question: str, lang: Lang, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None
+    ) -> Decision | None:
+        """The tiers that guess where the matcher is unsure: known words, the likely, sure and calibrated choices."""
+        proposed = self.known_words_choice(question, lang, guesses) if ranked else None
         if proposed is not None:
             return Decision("entry", proposed.score, proposed.entry_id)
         likely = self.likely_choice(ranked, guesses) if ranked else None
@@ -363,46 +386,24 @@ class Assistant:
         sure = self.sure_choice(guesses)
         if sure is not None:
             return Decision("entry", sure.score, sure.label)
-        rescued = self.calibrated_choice(words, ranked, guesses, passage)
-        if rescued is not None:
-            return Decision("entry", rescued[1], rescued[0])
-        # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
-        # question. A strong but ambiguous match ("money": two entries) names something the knowledge holds.
-        if close and (score >= ANSWER_AT or not self.off_topic_first(words, guesses, SUGGEST_VETO_AT)):
-            return Decision("suggest", score, close=tuple(close[:MAX_SUGGESTIONS]))
-        return Decision("decline", score)
+        rescued = self.calibrated_choice(question, ranked, guesses, passage)
+        return None if rescued is None else Decision("entry", rescued[1], rescued[0])
 
     def check_choice(self, question: str, lang: Lang, now: datetime) -> tuple[str, float] | None:
-        """For a check of the event's day made of known words only, the entry whose answer states the date, if any.
+        """For a check of the event's day or city alone (``pure_check``), the entry whose answer states it, if any.
 
-        A check (no question word) proposing a day (its weekday, day of the month or month: ``bot/proposals.py``),
-        about the event (no "also", "another"), with no word the knowledge does not know but the values and the check's
-        own ("right?", "klopt", "bien"): "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?". The rankers
-        miss these: the model learned checks words as off-topic requests' ("could you confirm my booking").
+        "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?": the rankers miss these, the model having learned
+        the check's own words from off-topic requests ("could you confirm my booking"). The entry: the matcher's
+        likeliest that states the date (a day proposed) or else the city; where it ranks none ("c'est le 4 ?"), the
+        knowledge's first such entry. Scored as the matcher scored it.
         """
-        if self.model is None or not is_check(question):
-            return None
-        words = asked_words(question)
-        found = self.proposal(question)
-        if (
-            asks_to_act(words)
-            or names_another_thing(words)
-            or names_another_edition(question, self.knowledge.event.date)
-        ):
-            return None
-        if not (found.proposes_a_day or found.places):
-            return None
-        values = self.date_value_words(words)
-        normaliser = self.matcher.normalisers.get(lang)
-        stop = normaliser.stopwords if normaliser is not None else frozenset()
-        unknown = [w for w in words if w not in self.model.in_scope and w not in CHECK_WORDS and w not in stop]
-        if any(word not in values for word in unknown):
+        found = self.pure_check(question, lang, now)
+        if self.model is None or found is None or not (found.proposes_a_day or found.places):
             return None
         render = self.renderer(lang, now)
         stated = render.value("date") if found.proposes_a_day else None
         own, _ = self.place_names
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
-        # the rankers' likeliest entry stating the date; where they rank none ("c'est le 4 ?"), the knowledge's first
         in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]
         for entry_id, score in in_order:
             entry = self.knowledge.by_id.get(entry_id)
@@ -411,12 +412,44 @@ class Assistant:
                 return entry_id, score
         return None
 
-    def date_value_words(self, words: list[str]) -> frozenset[str]:
-        """The words of ``words`` (folded) that are a date's values: names of weekdays and months, numbers, years."""
-        from bot.proposals import month_numbers, weekday_numbers
+    def names_relative_edition(self, question: str, now: datetime) -> bool:
+        """Whether ``question`` names another edition relatively ("last year"; "this year" once it took place)."""
+        phase = phase_at(self.knowledge.event, now)
+        return any(self.relative_years[phrase] or phase == "after" for phrase in self.relative_phrases(question))
 
-        months, weekdays = month_numbers(), weekday_numbers()
-        return frozenset(w for w in words if w in months or w in weekdays or any(ch.isdigit() for ch in w))
+    def pure_check(self, question: str, lang: Lang, now: datetime) -> Proposed | None:
+        """What ``question`` proposes when it checks the event's day, year or city and nothing else; else ``None``.
+
+        A check (no question word, ``bot/proposals.py``) that proposes a value, speaks of no other thing or edition
+        ("the other conference", "every year", "last year", a year outside a date), of no person's own doings ("I have
+        a meeting on Tuesday", unless reporting a belief: "my colleague thinks it is on the 5th"), and whose other
+        words, read by the reader's language, are the event's (its name, "the conference") or the check's own
+        ("right?", "klopt", "c'est bien", a negation): "is it on the 5th?", not "can I still register on the 4th?"
+        nor "is the train from Ghent at 8, correct?".
+        """
+        if not is_check(question):
+            return None
+        words = asked_words(question)
+        if names_another_thing(words) or about_a_person(words):
+            return None
+        if names_another_edition(question, self.knowledge.event.date) or self.names_relative_edition(question, now):
+            return None
+        found = self.proposal(question)
+        normaliser = self.matcher.normalisers.get(lang)
+        if normaliser is None or not (found.proposes_a_day or found.places or found.years):
+            return None
+        believed = not BELIEF_WORDS.isdisjoint(words)
+        rest = " ".join(
+            word
+            for word in without_tag(asked_words(self.without_relative_years(question)))  # "this time" names it
+            if word not in found.words
+            and word not in CHECK_WORDS
+            and word not in BELIEF_WORDS
+            and word not in NEGATION_WORDS
+            and not (believed and word in BELIEVERS)
+        )
+        event_words = set(normaliser.tokens(self.knowledge.event.name))
+        return found if set(normaliser.tokens(rest, keep_neutral=False)) <= event_words else None
 
     def proposal(self, question: str) -> Proposed:
         """What ``question`` proposes about the event's day and city, each value judged (``bot/proposals.py``)."""
@@ -444,20 +477,25 @@ class Assistant:
         return frozenset(own), frozenset(others)
 
     def verdict_of(self, question: str, text: str, render: Renderer) -> str | None:
-        """The reader's "Yes."/"No." for a check whose answer ``text`` states the values it proposes (else ``None``)."""
-        if not is_check(question):
+        """The reader's "Yes."/"No." for a check of the event alone whose answer ``text`` states what it proposes.
+
+        ``None`` where the check is no ``pure_check``, is negated ("it isn't on a Monday, is it?"), or the answer states
+        none of its values.
+        """
+        found = self.pure_check(question, render.lang, render.now)
+        if found is None:
             return None
         words = asked_words(question)
-        if is_negated(words) or names_another_thing(words):
+        if is_negated(words):
             return None
         stated = render.value("date")
         own, _ = self.place_names
-        found = self.proposal(question).verdict(
+        verdict = found.verdict(
             date_stated=stated is not None and stated in text,
             place_stated=any(f" {name} " in f" {fold(text)} " for name in own),
             alternatives=offers_alternatives(words, render.lang),
         )
-        return None if found is None else render.ui(f"check_{found}")
+        return None if verdict is None else render.ui(f"check_{verdict}")
 
     def said(self, question: str, decision: Decision, render: Renderer) -> Answer:
         """The answer to ``question`` that ``decision`` calls for, written for ``render``'s reader and moment."""
@@ -532,8 +570,6 @@ class Assistant:
         something (``asks_for_something``), the unknown words name what is asked about ("where is ASCO held?").
         """
         if self.model is None or asks_for_something(question):  # no model: the off-topic guard is missing
-            return None
-        if asks_to_act(asked_words(question)):  # "can you send me the keynote slides": a request, no value checked
             return None
         if self.off_topic_confidence(guesses) >= KNOWN_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again

@@ -3,9 +3,10 @@
 Attendees check what they believe as often as they ask: "it's on a monday isnt it", "c'est bien à Bruxelles le 4
 novembre ?", "Klopt het dat het op woensdag 5 november is?". A check names a value instead of asking for one: a day of
 the week, a day of the month, a month, a date in figures, a year, a city. This module finds those values in a message
-(``proposed``) and says whether each holds for the event; the assistant then answers the entry that states the fact,
-opened by "Yes." or "No." (``Proposed.verdict``). The words below are the languages' (weekday and month names come
-from Babel), never an event's: the event's date and city come from the knowledge.
+(``proposed``) and says whether each holds for the event (``Proposed.verdict``); the assistant decides whether the
+message is a check of the event alone (``bot/assistant.py``, ``Assistant.pure_check``). The words below are the
+languages' (weekday and month names come from Babel), never an event's: the event's date and city come from the
+knowledge.
 """
 
 from __future__ import annotations
@@ -17,34 +18,64 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from bot.text import DAY_LINKS, MONTH_LOCALES, MONTH_LOOKALIKES, NUMERIC_DATE, YEAR, asks_for_something, fold, sentences
+from bot.text import DAY_LINKS, MONTH_LOCALES, MONTH_LOOKALIKES, YEAR, asks_for_something, fold, sentences
 
 Verdict = Literal["yes", "no"]
 
 # Words that turn a statement into a check ("..., right?", "klopt dat?", "c'est bien ...") or say whose belief it is
-# ("my colleague thinks", "ik dacht", "elle pense"): they ask nothing of their own, so a check made of them and known
-# words is about the event alone.
+# ("my colleague thinks", "ik dacht", "elle pense"): they ask nothing of their own.
 CHECK_WORDS = frozenset(
+    {
+        *("correct", "right", "confirm", "confirmed", "true", "sure", "check", "checking", "double", "just", "quick"),
+        *("klopt", "juist", "bevestigen", "bevestig", "zeker", "toch", "echt", "waar"),
+        *("exact", "exacte", "confirmer", "confirmez", "confirme", "bien", "vrai", "non", "hein", "verifier"),
+    }
+)
+BELIEF_WORDS = frozenset(
     {
         *("think", "thinks", "thought", "believe", "believes", "says", "said", "heard", "read", "swears", "told"),
         *("denk", "denkt", "dacht", "gelooft", "zegt", "zei", "gehoord", "gelezen", "beweert"),
-        *("pense", "pensais", "pensait", "croit", "croyais", "dit", "disait", "entendu", "lu", "affirme"),
-        *("colleague", "manager", "boss", "friend", "collega", "baas", "vriend", "vriendin", "collegue", "chef", "ami"),
-        *("correct", "right", "confirm", "confirmed", "true", "sure", "check", "checking", "double", "isnt", "isn"),
-        *("klopt", "juist", "bevestigen", "bevestig", "zeker", "toch", "he", "echt", "waar"),
-        *("exact", "exacte", "confirmer", "confirmez", "confirme", "bien", "vrai", "non", "hein", "sur", "verifier"),
+        *("pense", "pensais", "pensait", "croit", "croyais", "dit", "disait", "entendu", "affirme"),
     }
 )
-# A negated check ("it isn't on a Monday, is it?") is answered without "Yes." or "No.": either would mislead. A tag
-# question at the end negates nothing ("it's on a monday, isn't it?", "c'est le 4, n'est-ce pas ?", "..., niet?").
-NEGATIONS = frozenset({"not", "t", "isnt", "arent", "wasnt", "niet", "geen", "pas", "ni"})
-_TAG = re.compile(
-    r"(?:\s(?:(?:is|are|was|do|does|did|wo)(?:n t|nt)\s(?:it|they|he|she|there)|n est ce pas|niet|non))+$"
+# A check of someone's own plans ("I have a meeting on Tuesday", "he is in Ghent on Monday, right?", "mon chef est à
+# Anvers lundi") is about a person, not the event, unless it reports a belief about the event ("my colleague thinks it
+# is on the 5th"). The one asked is no such person ("could you confirm ...", "kunt u ...", "vous pouvez me ..."), nor
+# French "il" ("a-t-il lieu le 5 ?": it); Dutch "je" is "you", French "je" is "I": left out.
+PERSONS = frozenset(
+    {
+        *("i", "im", "my", "we", "our", "he", "she", "his", "her", "they", "their"),
+        *("ik", "mijn", "wij", "ons", "onze", "hij", "zij", "haar"),
+        *("j", "mon", "ma", "mes", "nous", "notre", "elle", "ils", "elles"),
+    }
 )
-# A check about another thing than the event ("Is BIO-Europe also happening this November?", "y a-t-il un autre salon
-# à Liège en décembre ?") proposes nothing about the event.
+# Who may hold the belief a check reports ("my manager thinks ...", "mijn collega zegt ...", "mon chef pense ...").
+BELIEVERS = frozenset(
+    {
+        *("colleague", "colleagues", "manager", "boss", "friend", "team", "director", "assistant", "calendar", "diary"),
+        *("collega", "collegas", "baas", "vriend", "vriendin", "directeur", "agenda", "team"),
+        *("collegue", "collegues", "chef", "ami", "amie", "directrice", "equipe"),
+    }
+)
+# A negated check ("it isn't on a Monday, is it?", "ce n'est plus le 5 ?") is answered without "Yes." or "No.": either
+# would mislead. A closing tag question negates nothing ("it's on a monday, isn't it?", "c'est le 4, n'est-ce pas ?").
+NEGATIONS = frozenset(
+    {"not", "isnt", "arent", "wasnt", "doesnt", "dont", "niet", "geen", "pas", "plus", "ni", "jamais"}
+)
+# A negation's words, shortened ones included ("isn't": "isn", "t"): they say nothing of a topic of their own.
+NEGATION_WORDS = NEGATIONS | {"isn", "aren", "wasn", "doesn", "don", "t", "ne", "n"}
+_SHORT_NEGATION = re.compile(r"\b(?:is|are|was|were|do|does|did|wo|ca|has|have)n t\b")
+_TAG = re.compile(
+    r"(?:\s(?:(?:is|are|was|do|does|did|wo)(?:n t|nt)\s(?:it|they|he|she|there)|n est ce pas|niet|non|toch|he))+$"
+)
+# A check about another thing than this edition ("is the other conference in Ghent?", "is it every year in
+# November?") proposes nothing about it.
 OTHER_WORDS = frozenset(
-    {"another", "other", "also", "else", "autre", "autres", "aussi", "ander", "andere", "anders", "ook"}
+    {
+        *("another", "other", "else", "every", "each", "annually", "yearly"),
+        *("ander", "andere", "anders", "elk", "elke", "ieder", "iedere", "jaarlijks"),
+        *("autre", "autres", "chaque", "annuel", "annuelle", "tous"),
+    }
 )
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
@@ -53,12 +84,26 @@ ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": fro
 ACTION_VERBS = frozenset(
     {
         *("send", "email", "mail", "forward", "write", "book", "reserve", "translate", "draw", "compose", "share"),
-        *("stuur", "sturen", "mail", "mailen", "doorsturen", "schrijf", "schrijven", "boek", "boeken", "vertaal"),
+        *("remind", "add", "move", "cancel", "call", "give", "list", "make"),
+        *("stuur", "sturen", "mailen", "doorsturen", "schrijf", "schrijven", "boek", "boeken", "vertaal"),
+        *("herinner", "voeg", "verplaats", "annuleer", "bel", "geef", "maak"),
         *("envoie", "envoyez", "envoyer", "transmettre", "transmets", "ecris", "ecrire", "ecrivez", "reserve"),
-        *("reserver", "reservez", "traduis", "traduire", "partager"),
+        *("reserver", "reservez", "traduis", "traduire", "partager", "rappelle", "ajoute", "deplace", "annule"),
+        *("appelle", "donne", "fais"),
     }
 )
-_ORDINAL = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")
+# A day of the month: an ordinal ("5th", "14e", "5de", "1er") or a bare number in a date's place.
+_DAY = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")
+# Words after which a bare number is a day: "the 5", "le 14", "de 5", "on the 5th".
+_DAY_BEFORE = frozenset({"the", "le", "de", "op", "on", "du"})
+# A date in figures, day first as Belgians write it: "4/11", "04/11/2025", "4.11.2025", "4-11-2025".
+NUMERIC_DATE = re.compile(
+    r"(?<![\w/.-])(0?[1-9]|[12]\d|3[01])(?:/(0?[1-9]|1[0-2])(?:/(?:\d{2}|\d{4}))?"
+    r"|([.-])(0?[1-9]|1[0-2])\3(?:\d{2}|\d{4}))(?![\w/]|[.-]\d)"
+)
+# A date in figures counts only within this many months of the event's: "4/5" is a rating, "24/7" a schedule, "11/4"
+# in an American hand is the 4th of November, none a date anyone proposes for a November event.
+NEAR_MONTHS = 1
 
 
 @dataclass(frozen=True)
@@ -70,6 +115,7 @@ class Proposed:
     months: tuple[bool, ...] = ()
     years: tuple[bool, ...] = ()
     places: tuple[bool, ...] = ()
+    words: frozenset[str] = frozenset()  # the folded words that carry the values
 
     @property
     def proposes_a_day(self) -> bool:
@@ -104,9 +150,20 @@ def asked_words(question: str) -> list[str]:
     return fold(" ".join(sentences(question)) or question).split()
 
 
+def without_tag(words: list[str]) -> list[str]:
+    """``words`` (folded) without a closing tag question ("..., isn't it", "n'est-ce pas", "niet", "toch")."""
+    return _TAG.sub("", " " + " ".join(words)).split()
+
+
 def is_negated(words: list[str]) -> bool:
-    """Whether ``words`` (folded) negate ("not", "niet", "pas") before a closing tag: "Yes." or "No." would mislead."""
-    return not NEGATIONS.isdisjoint(_TAG.sub("", " " + " ".join(words)).split())
+    """Whether ``words`` (folded) negate ("not", "isn't", "niet", "pas") before a closing tag question."""
+    kept = without_tag(words)
+    return not NEGATIONS.isdisjoint(kept) or _SHORT_NEGATION.search(" ".join(kept)) is not None
+
+
+def about_a_person(words: list[str]) -> bool:
+    """Whether ``words`` (folded) speak of a person's own doings ("I have a meeting"), reporting no belief."""
+    return not PERSONS.isdisjoint(words) and BELIEF_WORDS.isdisjoint(words)
 
 
 def asks_to_act(words: Iterable[str]) -> bool:
@@ -115,7 +172,7 @@ def asks_to_act(words: Iterable[str]) -> bool:
 
 
 def names_another_thing(words: Iterable[str]) -> bool:
-    """Whether ``words`` (folded) speak of another thing than the event ("also", "another", "ook", "autre")."""
+    """Whether ``words`` (folded) speak of another thing or of every edition ("the other one", "chaque année")."""
     return not OTHER_WORDS.isdisjoint(words)
 
 
@@ -127,20 +184,24 @@ def offers_alternatives(words: Iterable[str], lang: str) -> bool:
 def proposed(question: str, day: date, places: frozenset[str], other_places: frozenset[str]) -> Proposed:
     """The values ``question``'s question sentences propose, judged against the event's ``day`` and city.
 
-    A day of the month counts with an ordinal ending ("the 5th", "le 14e"), beside a month's name, after French "le"
-    ("c'est le 4 ?") or in figures ("4/11"); a bare number elsewhere is a count ("3 people"), not a day.
-
-    ``places``: the city's names, folded (in every language); ``other_places``: other cities' names, folded.
+    ``places``: the city's names, folded (in every language); ``other_places``: other cities' names, folded. A day of
+    the month counts as an ordinal ending a sentence or before a month, "of" or "or" ("the 5th", "the 5th of
+    November", not "the 5th edition" nor "the 1st Tuesday"), or as a bare number beside a month or a weekday or after
+    "the", "le", "op" ("c'est le mardi 5 ?"); a bare number elsewhere is a count ("3 people"), not a day.
     """
     asked = " ".join(sentences(question)) or question
     weekdays: list[bool] = []
     days: list[bool] = []
     months: list[bool] = []
+    carriers: set[str] = set()
     years = [int(year) == day.year for year in YEAR.findall(asked)]
-    for match in NUMERIC_DATE.finditer(asked):  # "4/11", "04.11.2025": day and month
-        parts = re.split(r"[/.-]", match.group(0))
-        days.append(int(parts[0]) == day.day)
-        months.append(int(parts[1]) == day.month)
+    carriers.update(YEAR.findall(asked))
+    for match in NUMERIC_DATE.finditer(asked):  # "4/11", "04.11.2025": day and month, near the event's month
+        month = int(match.group(2) or match.group(4))
+        if min((month - day.month) % 12, (day.month - month) % 12) <= NEAR_MONTHS:
+            days.append(int(match.group(1)) == day.day)
+            months.append(month == day.month)
+            carriers.update(fold(match.group(0)).split())
     words = fold(NUMERIC_DATE.sub(" ", asked)).split()
     month_of, weekday_of = month_numbers(), weekday_numbers()
     for position, word in enumerate(words):
@@ -148,12 +209,15 @@ def proposed(question: str, day: date, places: frozenset[str], other_places: fro
             weekdays.append(weekday_of[word] == day.weekday())
         elif word in month_of:
             months.append(month_of[word] == day.month)
-        elif (ordinal := _ORDINAL.fullmatch(word)) is not None and (
-            ordinal.group(2) or beside_month(words, position) or words[position - 1 : position] == ["le"]
-        ):
-            days.append(int(ordinal.group(1)) == day.day)
-    found_places = [True for word in words if word in places] + [False for word in words if word in other_places]
-    return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), tuple(found_places))
+        elif (found := _DAY.fullmatch(word)) is not None and is_a_day(words, position, bool(found.group(2))):
+            days.append(int(found.group(1)) == day.day)
+        else:
+            continue
+        carriers.add(word)
+    place_words = [word for word in words if word in places or word in other_places]
+    carriers.update(place_words)
+    found_places = tuple(word in places for word in place_words)
+    return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), found_places, frozenset(carriers))
 
 
 def names_another_edition(question: str, day: date) -> bool:
@@ -166,17 +230,25 @@ def names_another_edition(question: str, day: date) -> bool:
     for position, word in enumerate(words):
         if YEAR.fullmatch(word) and int(word) != day.year:
             before = words[position - 1] if position else ""
-            if before not in months and _ORDINAL.fullmatch(before) is None:
+            if before not in months and _DAY.fullmatch(before) is None:
                 return True
     return False
 
 
-def beside_month(words: list[str], position: int) -> bool:
-    """Whether the number at ``position`` stands beside a month's name ("5 november", "nov 5", "the 5 of november")."""
-    months = month_numbers()
-    near = [*words[max(position - 1, 0) : position], *words[position + 1 : position + 2]]
+def is_a_day(words: list[str], position: int, ordinal: bool) -> bool:
+    """Whether the number at ``position`` of ``words`` is a day of the month (see ``proposed``)."""
+    months, weekdays = month_numbers(), weekday_numbers()
+    before = words[position - 1] if position else ""
+    after = words[position + 1] if position + 1 < len(words) else ""
     linked = words[position + 1 : position + 3]
-    return any(word in months for word in near) or (len(linked) == 2 and linked[0] in DAY_LINKS and linked[1] in months)
+    beside_month = (
+        before in months or after in months or (len(linked) == 2 and linked[0] in DAY_LINKS and linked[1] in months)
+    )
+    if beside_month or before in weekdays or (not ordinal and before in _DAY_BEFORE):
+        return True
+    if len(linked) == 2 and linked[0] in (*DAY_LINKS, "or") and (day := _DAY.fullmatch(linked[1])) is not None:
+        return is_a_day(words, position + 2, bool(day.group(2)))  # "4 or 5 november", "le 4 ou le 5"
+    return ordinal and (after in ("", "or", "of", "ou", "en", "et") or after in CHECK_WORDS)
 
 
 @lru_cache(maxsize=1)

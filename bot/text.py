@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,15 +30,6 @@ YEAR = re.compile(r"(?<![\d.,])(?:19|20)\d{2}(?![\d.,]\d)")
 # value the asker proposes, like a year never a topic: the month says what is asked. Month names come from Babel.
 DAY = re.compile(r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 DAY_LINKS = frozenset({"of", "van", "de", "du", "or", "en", "et", "ou", "to", "tot", "au"})
-# A day of the month alone, written as an ordinal ("is it on the 5th?", "c'est le 14e ?", "op de 5de?"), proposes a
-# date as a month's name does: the normaliser reads it as the knowledge reads the month names (their concept).
-ORDINAL_SUFFIXES = ("st", "nd", "rd", "th", "e", "de", "ste", "er", "eme", "ieme")
-# A date in figures ("4/11", "04/11/2025", "4.11.2025") reads as such a day: with slashes, or with a year.
-NUMERIC_DATE = re.compile(
-    r"(?<![\w/.-])(?:0?[1-9]|[12]\d|3[01])(?:/(?:0?[1-9]|1[0-2])(?:/(?:\d{2}|\d{4}))?"
-    r"|([.-])(?:0?[1-9]|1[0-2])\1(?:\d{2}|\d{4}))(?![\w/]|[.-]\d)"
-)
-NUMERIC_DATE_READING = "1st"
 MONTH_LOCALES = ("en", "nl", "fr")
 # A normaliser keeps the readings of at most this many texts (then forgets them all at once).
 MAX_KEPT_READINGS = 4096
@@ -196,9 +186,6 @@ class Normaliser:
                 neutral_phrases.add(folded)
                 phrases[folded] = target
             neutral_tokens.update(target.split())
-        dated = month_concept(words)
-        if dated:  # a day alone reads as a month's name: a date ("is it on the 5th?")
-            words.update({day: dated for day in ordinal_days() if day not in words})
         letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
         longest = max((p.count(" ") + 1 for p in phrases), default=1)
         starts = frozenset(p.split(" ", 1)[0] for p in phrases)
@@ -240,7 +227,8 @@ class Normaliser:
         self._read.clear()
 
     def _readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        words = joined_adverbs(without_days(fold(NUMERIC_DATE.sub(f" {NUMERIC_DATE_READING} ", text)).split()))
+        joined = [word for chunk in _SENTENCE_END.split(text) for word in joined_adverbs(fold(chunk).split())]
+        words = without_days(joined)
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
         meaningful = tuple(t for t in found if t not in neutral)
@@ -278,19 +266,6 @@ class Normaliser:
 
 
 @lru_cache(maxsize=1)
-def ordinal_days() -> tuple[str, ...]:
-    """Every day of the month as an ordinal word ("1st", "05th", "14e", "5de", "1er"), folded."""
-    days = [*(str(day) for day in range(1, 32)), *(f"0{day}" for day in range(1, 10))]
-    return tuple(f"{day}{suffix}" for day in days for suffix in ORDINAL_SUFFIXES)
-
-
-def month_concept(words: Mapping[str, str]) -> str | None:
-    """The concept most month names stand for in a language's synonyms (``words``), if any: the knowledge's date."""
-    found = Counter(words[name] for name in month_names() if name in words)
-    return found.most_common(1)[0][0] if found else None
-
-
-@lru_cache(maxsize=1)
 def month_names() -> frozenset[str]:
     """The months' names, full and abbreviated, in English, Dutch and French, folded (Babel's locale data)."""
     from babel.dates import get_month_names
@@ -305,17 +280,17 @@ def month_names() -> frozenset[str]:
     )
 
 
-# Dutch splits "waarover" (about what) around the verb: "waar gaat het over?" asks what it is about, not where.
+# Dutch splits "waarover" (about what) around the verb, "over" closing the sentence: "waar gaat het over?" asks what it
+# is about, not where ("waar vind ik meer over de keynote?" keeps its "waar": "over" is a preposition there).
 SPLIT_ADVERBS = {("waar", "over"): "waarover"}
 
 
 def joined_adverbs(words: list[str]) -> list[str]:
-    """``words`` with a split Dutch adverb joined ("waar gaat het over": "waarover gaat het"), the first part kept."""
+    """One sentence's ``words`` with a split Dutch adverb joined ("waar gaat het over": "waarover gaat het")."""
     for (first, last), whole in SPLIT_ADVERBS.items():
-        if first in words and last in words[words.index(first) + 1 :]:
+        if len(words) > 2 and words[-1] == last and first in words[:-1]:
             start = words.index(first)
-            end = len(words) - 1 - words[::-1].index(last)
-            words = [*words[:start], whole, *words[start + 1 : end], *words[end + 1 :]]
+            words = [*words[:start], whole, *words[start + 1 : -1]]
     return words
 
 

@@ -157,6 +157,12 @@ def test_a_yes_no_check_of_the_city_gets_the_venue(assistant: Assistant, lang: L
     assert fill("{city}", lang) in answer.text
 
 
+def test_a_dutch_over_that_closes_no_sentence_keeps_its_where(assistant: Assistant) -> None:
+    """Only a sentence-closing "over" joins "waar": "waar is het? ik wil meer weten over de sprekers" asks where."""
+    answer = assistant.answer("waar is het? ik wil meer weten over de sprekers", "nl", BEFORE)
+    assert answer.faq_id == entry_for("where")
+
+
 @pytest.mark.parametrize("question", ["waar gaat het over?", "Waar gaat het congres dit jaar over?"])
 def test_a_split_dutch_waarover_asks_what_it_is_about_not_where(assistant: Assistant, question: str) -> None:
     """Dutch "waar gaat het over?" is "what is it about?": the focus is answered, not the venue."""

