@@ -37,10 +37,12 @@ from bot.proposals import (
     asks_to_act,
     is_check,
     is_negated,
+    month_numbers,
     names_another_edition,
     names_another_thing,
     offers_alternatives,
     proposed,
+    weekday_numbers,
     without_tag,
 )
 from bot.render import Renderer, local_day, phase_at
@@ -371,7 +373,8 @@ class Assistant:
 
         No guess answers a command (``guessed_choice``): "send me the keynote slides" names the keynote, asks nothing.
         """
-        return is_check(question) and asks_to_act(asked_words(question))
+        # most messages name no action at all: the folded words (kept by ``fold``) say so before any sentence is read
+        return asks_to_act(fold(question).split()) and is_check(question) and asks_to_act(asked_words(question))
 
     def guessed_choice(
         self, question: str, lang: Lang, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None
@@ -427,6 +430,8 @@ class Assistant:
         ("right?", "klopt", "c'est bien", a negation): "is it on the 5th?", not "can I still register on the 4th?"
         nor "is the train from Ghent at 8, correct?".
         """
+        if not any(ch.isdigit() for ch in question) and self.value_words.isdisjoint(fold(question).split()):
+            return None  # no value at all, as most messages: decided before any sentence is read
         if not is_check(question):
             return None
         words = asked_words(question)
@@ -455,6 +460,12 @@ class Assistant:
         """What ``question`` proposes about the event's day and city, each value judged (``bot/proposals.py``)."""
         own, others = self.place_names
         return proposed(question, self.knowledge.event.date, own, others)
+
+    @cached_property
+    def value_words(self) -> frozenset[str]:
+        """The words that carry a value a check may propose: weekdays, months (Babel), the places' names; folded."""
+        own, others = self.place_names
+        return frozenset({*month_numbers(), *weekday_numbers(), *own, *others})
 
     @cached_property
     def place_names(self) -> tuple[frozenset[str], frozenset[str]]:
