@@ -33,6 +33,7 @@ from bot.proposals import (
     NEGATION_WORDS,
     Proposed,
     about_a_person,
+    asked_text,
     asked_words,
     asks_to_act,
     is_check,
@@ -400,8 +401,10 @@ class Assistant:
         likeliest that states the date (a day proposed) or else the city; where it ranks none ("c'est le 4 ?"), the
         knowledge's first such entry. Scored as the matcher scored it.
         """
+        if self.model is None:
+            return None
         found = self.pure_check(question, lang, now)
-        if self.model is None or found is None or not (found.proposes_a_day or found.places):
+        if found is None or not (found.proposes_a_day or found.places):
             return None
         render = self.renderer(lang, now)
         stated = render.value("date") if found.proposes_a_day else None
@@ -432,14 +435,15 @@ class Assistant:
         """
         if not any(ch.isdigit() for ch in question) and self.value_words.isdisjoint(fold(question).split()):
             return None  # no value at all, as most messages: decided before any sentence is read
-        if not is_check(question):
-            return None
-        words = asked_words(question)
+        asked = asked_text(question)
+        if asks_for_something(asked):
+            return None  # a question, not a check
+        words = fold(asked).split()
         if names_another_thing(words) or about_a_person(words):
             return None
-        if names_another_edition(question, self.knowledge.event.date) or self.names_relative_edition(question, now):
+        if names_another_edition(words, self.knowledge.event.date) or self.names_relative_edition(asked, now):
             return None
-        found = self.proposal(question)
+        found = self.proposal(asked)
         normaliser = self.matcher.normalisers.get(lang)
         if normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None
@@ -456,10 +460,10 @@ class Assistant:
         event_words = set(normaliser.tokens(self.knowledge.event.name))
         return found if set(normaliser.tokens(rest, keep_neutral=False)) <= event_words else None
 
-    def proposal(self, question: str) -> Proposed:
-        """What ``question`` proposes about the event's day and city, each value judged (``bot/proposals.py``)."""
+    def proposal(self, asked: str) -> Proposed:
+        """What ``asked`` (question sentences) proposes about the event's day and city, each value judged."""
         own, others = self.place_names
-        return proposed(question, self.knowledge.event.date, own, others)
+        return proposed(asked, self.knowledge.event.date, own, others)
 
     @cached_property
     def value_words(self) -> frozenset[str]:

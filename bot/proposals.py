@@ -141,13 +141,12 @@ class Proposed:
 
 def is_check(question: str) -> bool:
     """Whether ``question`` checks rather than asks: its question sentences have no question word ("where", "quand")."""
-    asked = " ".join(sentences(question)) or question
-    return not asks_for_something(asked)
+    return not asks_for_something(asked_text(question))
 
 
 def asked_words(question: str) -> list[str]:
     """The folded words of ``question``'s question sentences (all of it when none ends with "?")."""
-    return fold(" ".join(sentences(question)) or question).split()
+    return fold(asked_text(question)).split()
 
 
 def without_tag(words: list[str]) -> list[str]:
@@ -181,15 +180,19 @@ def offers_alternatives(words: Iterable[str], lang: str) -> bool:
     return not ALTERNATIVES.get(lang, frozenset()).isdisjoint(words)
 
 
-def proposed(question: str, day: date, places: frozenset[str], other_places: frozenset[str]) -> Proposed:
-    """The values ``question``'s question sentences propose, judged against the event's ``day`` and city.
+def asked_text(question: str) -> str:
+    """``question``'s question sentences (all of it when none ends with "?"): what a check is made of."""
+    return " ".join(sentences(question)) or question
+
+
+def proposed(asked: str, day: date, places: frozenset[str], other_places: frozenset[str]) -> Proposed:
+    """The values ``asked`` (a message's question sentences, ``asked_text``) proposes, judged against the event.
 
     ``places``: the city's names, folded (in every language); ``other_places``: other cities' names, folded. A day of
     the month counts as an ordinal ending a sentence or before a month, "of" or "or" ("the 5th", "the 5th of
     November", not "the 5th edition" nor "the 1st Tuesday"), or as a bare number beside a month or a weekday or after
     "the", "le", "op" ("c'est le mardi 5 ?"); a bare number elsewhere is a count ("3 people"), not a day.
     """
-    asked = " ".join(sentences(question)) or question
     weekdays: list[bool] = []
     days: list[bool] = []
     months: list[bool] = []
@@ -220,12 +223,11 @@ def proposed(question: str, day: date, places: frozenset[str], other_places: fro
     return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), found_places, frozenset(carriers))
 
 
-def names_another_edition(question: str, day: date) -> bool:
-    """Whether ``question`` names another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
+def names_another_edition(words: list[str], day: date) -> bool:
+    """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
 
     In a date ("on 4 Nov 2026") a year is a value the check proposes; alone, it names an edition.
     """
-    words = fold(" ".join(sentences(question)) or question).split()
     months = month_numbers()
     for position, word in enumerate(words):
         if YEAR.fullmatch(word) and int(word) != day.year:

@@ -227,8 +227,10 @@ class Normaliser:
         self._read.clear()
 
     def _readings(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        joined = [word for chunk in _SENTENCE_END.split(text) for word in joined_adverbs(fold(chunk).split())]
-        words = without_days(joined)
+        words = fold(text).split()
+        if any(first in words and last in words for first, last in SPLIT_ADVERBS):  # rare: read sentence by sentence
+            words = [word for chunk in _SENTENCE_END.split(text) for word in joined_adverbs(fold(chunk).split())]
+        words = without_days(words)
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
         meaningful = tuple(t for t in found if t not in neutral)
