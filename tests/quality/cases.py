@@ -23,7 +23,7 @@ EQUIVALENTS = HERE / "equivalents.yaml"
 # tune part's ties where it cannot tell thresholds apart (``benchmarks/tune_matcher.py``), never test anything.
 SPENT = (HERE / "first_sight" / "set_a_fixed.yaml", HERE / "first_sight" / "set_b_fixed.yaml")
 # Every first-sight set scored once and learned from since (the fixed files where the labels were fixed): the model's
-# thresholds are chosen and the calibrated last look fitted on them.
+# thresholds are chosen and the calibrated last look fitted on them. S, scored sealed last, joins at the next fitting.
 ALL_SPENT = (
     *SPENT,
     *(
