@@ -22,8 +22,7 @@ from bot.text import DAY_LINKS, MONTH_LOCALES, MONTH_LOOKALIKES, YEAR, asks_for_
 
 Verdict = Literal["yes", "no"]
 
-# Words that turn a statement into a check ("..., right?", "klopt dat?", "c'est bien ...") or say whose belief it is
-# ("my colleague thinks", "ik dacht", "elle pense"): they ask nothing of their own.
+# Words that turn a statement into a check ("..., right?", "klopt dat?", "c'est bien ..."): nothing asked of their own.
 CHECK_WORDS = frozenset(
     {
         *("correct", "right", "confirm", "confirmed", "true", "sure", "check", "checking", "double", "just", "quick"),
@@ -31,6 +30,7 @@ CHECK_WORDS = frozenset(
         *("exact", "exacte", "confirmer", "confirmez", "confirme", "bien", "vrai", "non", "hein", "verifier"),
     }
 )
+# Words that report a belief ("my colleague thinks", "ik dacht", "elle pense"): the check is the belief's.
 BELIEF_WORDS = frozenset(
     {
         *("think", "thinks", "thought", "believe", "believes", "says", "said", "heard", "read", "swears", "told"),
@@ -79,8 +79,8 @@ OTHER_WORDS = frozenset(
 )
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
-# A request that the bot act ("can you send me the slides", "stuur me de opname", "pourriez-vous m'envoyer ...") is no
-# check, whatever event words it names: these verbs, asked of the bot or as a command, never check a value.
+# A command that the bot act ("send me the slides", "stuur me de opname", "réservez l'orateur") asks nothing, whatever
+# event words it names: with one of these verbs and no question word, no tier guesses an entry for it.
 ACTION_VERBS = frozenset(
     {
         *("send", "email", "mail", "forward", "write", "book", "reserve", "translate", "draw", "compose", "share"),
@@ -101,8 +101,8 @@ NUMERIC_DATE = re.compile(
     r"(?<![\w/.-])(0?[1-9]|[12]\d|3[01])(?:/(0?[1-9]|1[0-2])(?:/(?:\d{2}|\d{4}))?"
     r"|([.-])(0?[1-9]|1[0-2])\3(?:\d{2}|\d{4}))(?![\w/]|[.-]\d)"
 )
-# A date in figures counts only within this many months of the event's: "4/5" is a rating, "24/7" a schedule, "11/4"
-# in an American hand is the 4th of November, none a date anyone proposes for a November event.
+# A date in figures counts only within this many months of the event's: for an event in November, "4/5" is a rating,
+# "24/7" a schedule and "11/4" the 4th of November in an American hand, none a day anyone proposes.
 NEAR_MONTHS = 1
 
 

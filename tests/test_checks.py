@@ -39,37 +39,25 @@ def other_city(assistant: Assistant) -> str:
     return sorted(assistant.place_names[1])[0]
 
 
-@pytest.mark.parametrize(
-    ("lang", "template"),
-    [
-        ("en", "it's on a {weekday} isn't it"),
-        ("en", "Quick check: {weekday}, correct?"),
-        ("nl", "het is toch op {weekday}?"),
-        ("nl", "Klopt het dat het op {weekday} is?"),
-        ("fr", "c'est un {weekday} non ?"),
-        ("fr", "Vous pouvez me confirmer que c'est bien un {weekday} ?"),
-    ],
-)
-def test_a_wrong_weekday_gets_no_and_the_date(assistant: Assistant, lang: Lang, template: str) -> None:
-    """Proposing the wrong day of the week is answered "No." and the real date, in the reader's language."""
-    answer = assistant.answer(template.format(weekday=weekday(NEXT, lang)), lang, BEFORE)
+WEEKDAY_CHECKS = [
+    ("en", "it's on a {weekday} isn't it"),
+    ("en", "Quick check: {weekday}, correct?"),
+    ("nl", "het is toch op {weekday}?"),
+    ("nl", "Klopt het dat het op {weekday} is?"),
+    ("fr", "c'est un {weekday} non ?"),
+    ("fr", "Vous pouvez me confirmer que c'est bien un {weekday} ?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "template"), WEEKDAY_CHECKS)
+@pytest.mark.parametrize(("day", "verdict"), [(NEXT, NO), (DAY, YES)], ids=["wrong", "right"])
+def test_a_weekday_check_gets_its_verdict_and_the_date(
+    assistant: Assistant, lang: Lang, template: str, day: date, verdict: dict[str, str]
+) -> None:
+    """A wrong day of the week is answered "No.", the right one "Yes.", then the real date, in the reader's language."""
+    answer = assistant.answer(template.format(weekday=weekday(day, lang)), lang, BEFORE)
     assert answer.faq_id == entry_for("when")
-    assert answer.text.startswith(NO[lang] + " ")
-    assert fill("{date}", lang) in answer.text
-
-
-@pytest.mark.parametrize(
-    ("lang", "template"),
-    [
-        ("en", "it's on a {weekday} isn't it"),
-        ("nl", "het is toch op {weekday}?"),
-        ("fr", "c'est un {weekday} non ?"),
-    ],
-)
-def test_the_right_weekday_gets_yes(assistant: Assistant, lang: Lang, template: str) -> None:
-    """Proposing the real day of the week is answered "Yes." and the date."""
-    answer = assistant.answer(template.format(weekday=weekday(DAY, lang)), lang, BEFORE)
-    assert answer.text.startswith(YES[lang] + " ")
+    assert answer.text.startswith(verdict[lang] + " ")
     assert fill("{date}", lang) in answer.text
 
 
