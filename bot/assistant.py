@@ -40,7 +40,6 @@ from bot.proposals import (
     is_negated,
     month_numbers,
     names_another_edition,
-    names_another_thing,
     offers_alternatives,
     proposed,
     weekday_numbers,
@@ -426,12 +425,12 @@ class Assistant:
     def pure_check(self, question: str, lang: Lang, now: datetime) -> Proposed | None:
         """What ``question`` proposes when it checks the event's day, year or city and nothing else; else ``None``.
 
-        A check (no question word, ``bot/proposals.py``) that proposes a value, speaks of no other thing or edition
-        ("the other conference", "every year", "last year", a year outside a date), of no person's own doings ("I have
-        a meeting on Tuesday", unless reporting a belief: "my colleague thinks it is on the 5th"), and whose other
-        words, read by the reader's language, are the event's (its name, "the conference") or the check's own
-        ("right?", "klopt", "c'est bien", a negation): "is it on the 5th?", not "can I still register on the 4th?"
-        nor "is the train from Ghent at 8, correct?".
+        A check (no question word, ``bot/proposals.py``) that proposes a value, names no other edition ("last year", a
+        year outside a date), speaks of no person's own doings ("I have a meeting on Tuesday", unless reporting a
+        belief: "my colleague thinks it is on the 5th"), and whose other words, read by the reader's language, are the
+        event's (its name, "the conference") or the check's own ("right?", "klopt", "c'est bien", a negation): "is it
+        on the 5th?", not "can I still register on the 4th?", "is the other conference in Ghent?" nor "is the train
+        from Ghent at 8, correct?".
         """
         if not any(ch.isdigit() for ch in question) and self.value_words.isdisjoint(fold(question).split()):
             return None  # no value at all, as most messages: decided before any sentence is read
@@ -439,7 +438,7 @@ class Assistant:
         if asks_for_something(asked):
             return None  # a question, not a check
         words = fold(asked).split()
-        if names_another_thing(words) or about_a_person(words):
+        if about_a_person(words):
             return None
         if names_another_edition(words, self.knowledge.event.date) or self.names_relative_edition(asked, now):
             return None

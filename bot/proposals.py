@@ -68,15 +68,6 @@ _SHORT_NEGATION = re.compile(r"\b(?:is|are|was|were|do|does|did|wo|ca|has|have)n
 _TAG = re.compile(
     r"(?:\s(?:(?:is|are|was|do|does|did|wo)(?:n t|nt)\s(?:it|they|he|she|there)|n est ce pas|niet|non|toch|he))+$"
 )
-# A check about another thing than this edition ("is the other conference in Ghent?", "is it every year in
-# November?") proposes nothing about it.
-OTHER_WORDS = frozenset(
-    {
-        *("another", "other", "else", "every", "each", "annually", "yearly"),
-        *("ander", "andere", "anders", "elk", "elke", "ieder", "iedere", "jaarlijks"),
-        *("autre", "autres", "chaque", "annuel", "annuelle", "tous"),
-    }
-)
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
 # A command that the bot act ("send me the slides", "stuur me de opname", "réservez l'orateur") asks nothing, whatever
@@ -168,11 +159,6 @@ def about_a_person(words: list[str]) -> bool:
 def asks_to_act(words: Iterable[str]) -> bool:
     """Whether ``words`` (folded) ask the bot to do something ("send me the slides", "envoyez-moi"): no check."""
     return not ACTION_VERBS.isdisjoint(words)
-
-
-def names_another_thing(words: Iterable[str]) -> bool:
-    """Whether ``words`` (folded) speak of another thing or of every edition ("the other one", "chaque année")."""
-    return not OTHER_WORDS.isdisjoint(words)
 
 
 def offers_alternatives(words: Iterable[str], lang: str) -> bool:

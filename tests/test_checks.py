@@ -17,7 +17,6 @@ from bot.proposals import (
     asked_words,
     is_check,
     is_negated,
-    names_another_thing,
     offers_alternatives,
     proposed,
 )
@@ -256,13 +255,12 @@ def test_the_verdict_judges_only_what_the_answer_states(
     assert found.verdict(date_stated=True, place_stated=False, alternatives=alternatives) == expected
 
 
-def test_checks_tags_negations_other_things_and_alternatives_are_told_apart() -> None:
-    """A closing tag question negates nothing; "not" does; "also" speaks of another thing; "of" offers in Dutch."""
+def test_checks_tags_negations_and_alternatives_are_told_apart() -> None:
+    """A closing tag question negates nothing; "not" does; Dutch "of" offers alternatives, English "of" none."""
     assert is_check("it's on a monday, isn't it?")
     assert not is_check("which day is it?")
     assert not is_negated(asked_words("it's on a monday, isn't it?"))
     assert not is_negated(asked_words("c'est le 4, n'est-ce pas ?"))
     assert is_negated(asked_words("it isn't on a monday, is it?"))
-    assert names_another_thing(asked_words("is the other conference in November?"))
     assert offers_alternatives(asked_words("is het op 4 of 5 november?"), "nl")
     assert not offers_alternatives(asked_words("the 4th of November?"), "en")
