@@ -38,7 +38,6 @@ from bot.proposals import (
     asks_to_act,
     is_check,
     is_negated,
-    month_numbers,
     names_another_edition,
     offers_alternatives,
     proposed,
@@ -46,7 +45,7 @@ from bot.proposals import (
     without_tag,
 )
 from bot.render import Renderer, local_day, phase_at
-from bot.text import YEAR, Normaliser, asks_for_something, fold, sentences, without_phrases
+from bot.text import YEAR, Normaliser, asks_for_something, fold, month_numbers, sentences, without_phrases
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess

@@ -18,7 +18,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from bot.text import DAY_LINKS, MONTH_LOCALES, MONTH_LOOKALIKES, YEAR, asks_for_something, fold, sentences
+from bot.text import DAY_LINKS, MONTH_LOCALES, YEAR, asks_for_something, fold, month_numbers, sentences
 
 Verdict = Literal["yes", "no"]
 
@@ -52,7 +52,7 @@ PERSONS = frozenset(
 # Who may hold the belief a check reports ("my manager thinks ...", "mijn collega zegt ...", "mon chef pense ...").
 BELIEVERS = frozenset(
     {
-        *("colleague", "colleagues", "manager", "boss", "friend", "team", "director", "assistant", "calendar", "diary"),
+        *("colleague", "colleagues", "manager", "boss", "friend", "director", "assistant", "calendar", "diary"),
         *("collega", "collegas", "baas", "vriend", "vriendin", "directeur", "agenda", "team"),
         *("collegue", "collegues", "chef", "ami", "amie", "directrice", "equipe"),
     }
@@ -78,7 +78,7 @@ ACTION_VERBS = frozenset(
         *("remind", "add", "move", "cancel", "call", "give", "list", "make"),
         *("stuur", "sturen", "mailen", "doorsturen", "schrijf", "schrijven", "boek", "boeken", "vertaal"),
         *("herinner", "voeg", "verplaats", "annuleer", "bel", "geef", "maak"),
-        *("envoie", "envoyez", "envoyer", "transmettre", "transmets", "ecris", "ecrire", "ecrivez", "reserve"),
+        *("envoie", "envoyez", "envoyer", "transmettre", "transmets", "ecris", "ecrire", "ecrivez"),
         *("reserver", "reservez", "traduis", "traduire", "partager", "rappelle", "ajoute", "deplace", "annule"),
         *("appelle", "donne", "fais"),
     }
@@ -237,21 +237,6 @@ def is_a_day(words: list[str], position: int, ordinal: bool) -> bool:
     if len(linked) == 2 and linked[0] in (*DAY_LINKS, "or") and (day := _DAY.fullmatch(linked[1])) is not None:
         return is_a_day(words, position + 2, bool(day.group(2)))  # "4 or 5 november", "le 4 ou le 5"
     return ordinal and (after in ("", "or", "of", "ou", "en", "et") or after in CHECK_WORDS)
-
-
-@lru_cache(maxsize=1)
-def month_numbers() -> dict[str, int]:
-    """Each month's names, full and abbreviated, in English, Dutch and French, folded: its number (Babel)."""
-    from babel.dates import get_month_names
-
-    return {
-        name: number
-        for locale in MONTH_LOCALES
-        for width in ("wide", "abbreviated")
-        for number, month in get_month_names(width, locale=locale).items()
-        for name in fold(month).split()
-        if name not in MONTH_LOOKALIKES
-    }
 
 
 @lru_cache(maxsize=1)

@@ -270,16 +270,22 @@ class Normaliser:
 @lru_cache(maxsize=1)
 def month_names() -> frozenset[str]:
     """The months' names, full and abbreviated, in English, Dutch and French, folded (Babel's locale data)."""
+    return frozenset(month_numbers())
+
+
+@lru_cache(maxsize=1)
+def month_numbers() -> dict[str, int]:
+    """Each month's names, full and abbreviated, in English, Dutch and French, folded: its number (Babel)."""
     from babel.dates import get_month_names
 
-    return frozenset(
-        name
+    return {
+        name: number
         for locale in MONTH_LOCALES
         for width in ("wide", "abbreviated")
-        for month in get_month_names(width, locale=locale).values()
+        for number, month in get_month_names(width, locale=locale).items()
         for name in fold(month).split()
         if name not in MONTH_LOOKALIKES
-    )
+    }
 
 
 # Dutch splits "waarover" (about what) around the verb, "over" closing the sentence: "waar gaat het over?" asks what it
