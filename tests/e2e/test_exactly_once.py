@@ -101,6 +101,7 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
         process = await start_bot(env)
         try:
             await until(api, lambda: sum(received(api).values()) >= 20)
+            api.slow_down(SUBSCRIBERS)  # the rest crawls until the three reloads are done, however slow the machine
             # 1. An organiser edits a file (a comment): the watcher reloads and tells the admin.
             mark = len(api.calls)
             with (kb_dir / "faq.yaml").open("a", encoding="utf-8") as faq:
@@ -117,6 +118,7 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
             await api.press(listing, listing.button_texts[0], admin)
             await api.wait_for(lambda c: c.chat_id == ADMIN and c.text.startswith("Added “"), timeout=30)
             assert sum(received(api).values()) < len(SUBSCRIBERS), "the reloads must land mid-broadcast"
+            api.release()
             await until(api, lambda: set(received(api)) >= set(SUBSCRIBERS))
         finally:
             log = await stop(process)
@@ -182,6 +184,7 @@ async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_pat
         process = await start_bot(env)
         try:
             await until(api, lambda: sum(received(api).values()) >= 20)
+            api.slow_down(SUBSCRIBERS)  # both broadcasts crawl until the organiser and the attendee are answered
             preview = await api.ask("/announce Doors open at nine.", admin)
             await api.press(preview, preview.button_texts[0], admin)
             await api.wait_for(
@@ -191,6 +194,7 @@ async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_pat
             reply = await api.ask("/help", api.user(9999))  # an attendee is answered while both broadcasts run
             assert reply.text
             assert len(received(api, "Doors open at nine.")) < len(SUBSCRIBERS)
+            api.release()
             report = await api.wait_for(
                 lambda c: c.chat_id == ADMIN and c.text.startswith("Announcement sent"), timeout=60
             )

@@ -16,7 +16,7 @@ import json
 import re
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,6 +122,9 @@ class FakeBotApi:
         self.lost_answers: list[Failure] = []  # delivered, but the answer never reaches the bot (a timeout)
         self.migrated: dict[int, int] = {}  # a group's old id -> the supergroup it became
         self.revoked = False  # the token was revoked (@BotFather): every call, a waiting long poll too, gets 401
+        self.slowed: set[int] = set()  # chats whose sends are answered slowly until release() (see slow_down)
+        self.slow_seconds = 0.0
+        self._released: asyncio.Event | None = None
 
     @property
     def changed(self) -> asyncio.Condition:
@@ -328,6 +331,27 @@ class FakeBotApi:
         self.revoked = True
         await self._notify()
 
+    def slow_down(self, chats: Iterable[int], seconds: float = 1.5) -> None:
+        """Answer each send to ``chats`` only after ``seconds`` (below any client's read timeout) until release().
+
+        A busy Telegram, made on purpose: a broadcast to these chats crawls (at most one message per worker
+        per ``seconds``), so a test can do its steps mid-broadcast however slow the machine, then release it.
+        """
+        self.slowed = set(chats)
+        self.slow_seconds = seconds
+        self._released = asyncio.Event()
+
+    def release(self) -> None:
+        """End ``slow_down``: sends waiting now are answered at once, later ones at full speed."""
+        self.slowed = set()
+        if self._released is not None:
+            self._released.set()
+
+    async def _answer_slowly(self, chat_id: int | None) -> None:
+        if chat_id in self.slowed and self._released is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), self.slow_seconds)
+
     def lose_answer(self, method: str, chat_id: int | None = None, times: int = 1) -> None:
         """Deliver the next ``times`` matching calls but let the bot's request time out (in-process transport)."""
         self.lost_answers.append(Failure(method, 200, "timed out", chat_id, None, times))
@@ -420,6 +444,8 @@ class FakeBotApi:
                 await self._notify()
                 return 409, {"ok": False, "error_code": 409, "description": CONFLICT}
             return 200, {"ok": True, "result": updates}
+        if method in SENDING:
+            await self._answer_slowly(call.chat_id)
         failure = self._failure_for(method, call.chat_id)
         if failure is None and method in SENDING and call.chat_id in self.blocked:
             failure = Failure(method, 403, "Forbidden: bot was blocked by the user")
