@@ -31,6 +31,7 @@ from bot.proposals import (
     BELIEVERS,
     CHECK_WORDS,
     NEGATION_WORDS,
+    RELATIVE_DAYS,
     Proposed,
     about_a_person,
     asked_text,
@@ -441,7 +442,7 @@ class Assistant:
             return None
         if names_another_edition(words, self.knowledge.event.date) or self.names_relative_edition(asked, now):
             return None
-        found = self.proposal(asked)
+        found = self.proposal(asked, lang, now)
         normaliser = self.matcher.normalisers.get(lang)
         if normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None
@@ -458,16 +459,18 @@ class Assistant:
         event_words = set(normaliser.tokens(self.knowledge.event.name))
         return found if set(normaliser.tokens(rest, keep_neutral=False)) <= event_words else None
 
-    def proposal(self, asked: str) -> Proposed:
-        """What ``asked`` (question sentences) proposes about the event's day and city, each value judged."""
+    def proposal(self, asked: str, lang: Lang, now: datetime) -> Proposed:
+        """What ``asked`` (question sentences in ``lang``, asked at ``now``) proposes of the event's day and city."""
         own, others = self.place_names
-        return proposed(asked, self.knowledge.event.date, own, others)
+        event = self.knowledge.event
+        return proposed(asked, event.date, own, others, today=now.astimezone(event.tz).date(), lang=lang)
 
     @cached_property
     def value_words(self) -> frozenset[str]:
-        """The words that carry a value a check may propose: weekdays, months (Babel), the places' names; folded."""
+        """The words that carry a value a check may propose: weekdays, months (Babel), places, relative days; folded."""
         own, others = self.place_names
-        return frozenset({*month_numbers(), *weekday_numbers(), *own, *others})
+        relative = (name.split()[-1] for names in RELATIVE_DAYS.values() for name in names)  # "hui" of "aujourd hui"
+        return frozenset({*month_numbers(), *weekday_numbers(), *own, *others, *relative})
 
     @cached_property
     def place_names(self) -> tuple[frozenset[str], frozenset[str]]:

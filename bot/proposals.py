@@ -83,6 +83,13 @@ ACTION_VERBS = frozenset(
         *("appelle", "donne", "fais"),
     }
 )
+# Days named relative to the moment asked, by language ("is it today?", "is het morgen?", "c'est bien demain ?"): how
+# many days after the asker's today. Folded: "aujourd'hui" is "aujourd hui". By language, since Dutch "hier" is "here".
+RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
+    "en": {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1},
+    "nl": {"vandaag": 0, "vanavond": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2},
+    "fr": {"aujourd hui": 0, "ce soir": 0, "demain": 1, "apres demain": 2, "hier": -1, "avant hier": -2},
+}
 # A day of the month: an ordinal ("5th", "14e", "5de", "1er") or a bare number in a date's place.
 _DAY = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 # Words after which a bare number is a day: "the 5", "le 14", "de 5", "on the 5th".
@@ -171,10 +178,18 @@ def asked_text(question: str) -> str:
     return " ".join(sentences(question)) or question
 
 
-def proposed(asked: str, day: date, places: frozenset[str], other_places: frozenset[str]) -> Proposed:
+def proposed(
+    asked: str,
+    day: date,
+    places: frozenset[str],
+    other_places: frozenset[str],
+    today: date | None = None,
+    lang: str = "en",
+) -> Proposed:
     """The values ``asked`` (a message's question sentences, ``asked_text``) proposes, judged against the event.
 
-    ``places``: the city's names, folded (in every language); ``other_places``: other cities' names, folded. A day of
+    ``places``: the city's names, folded (in every language); ``other_places``: other cities' names, folded. ``today``:
+    the asker's date, against which a day named in ``lang`` relative to it ("tomorrow", "morgen") is judged. A day of
     the month counts as an ordinal ending a sentence or before a month, "of" or "or" ("the 5th", "the 5th of
     November", not "the 5th edition" nor "the 1st Tuesday"), or as a bare number beside a month or a weekday or after
     "the", "le", "op" ("c'est le mardi 5 ?"); a bare number elsewhere is a count ("3 people"), not a day.
@@ -191,7 +206,12 @@ def proposed(asked: str, day: date, places: frozenset[str], other_places: frozen
             days.append(int(match.group(1)) == day.day)
             months.append(month == day.month)
             carriers.update(fold(match.group(0)).split())
-    words = fold(NUMERIC_DATE.sub(" ", asked)).split()
+    folded = f" {fold(NUMERIC_DATE.sub(' ', asked))} "
+    for name, offset in RELATIVE_DAYS.get(lang, {}).items() if today is not None else ():
+        if f" {name} " in folded:  # "tomorrow": the whole date, judged at once
+            days.append(today.toordinal() + offset == day.toordinal())
+            carriers.update(name.split())
+    words = folded.split()
     month_of, weekday_of = month_numbers(), weekday_numbers()
     for position, word in enumerate(words):
         if word in weekday_of:

@@ -5,7 +5,7 @@ The values come from the fixture edition (its date, its city) and Babel (weekday
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from babel.dates import get_day_names
@@ -111,6 +111,48 @@ def test_after_the_event_the_verdict_comes_with_the_past_tense(assistant: Assist
     answer = assistant.answer(f"was it on a {weekday(DAY, 'en')}?", "en", AFTER)
     assert answer.text.startswith("Yes. ")
     assert fill("took place on {date}", now=AFTER) in answer.text
+
+
+def asked_on(day: date) -> datetime:
+    """Nine in the morning of ``day``, in the event's timezone."""
+    return datetime.combine(day, time(9), tzinfo=KB.event.tz)
+
+
+RELATIVE_CHECKS = [
+    ("en", "Good morning! Is {name} taking place today?", 0),
+    ("en", "is it tomorrow?", 1),
+    ("en", "was it yesterday?", -1),
+    ("nl", "Is het vandaag?", 0),
+    ("nl", "is de conferentie morgen?", 1),
+    ("fr", "Excusez-moi, la conférence, c'est bien demain ?", 1),
+    ("fr", "c'était hier ?", -1),
+]
+
+
+@pytest.mark.parametrize(("lang", "template", "offset"), RELATIVE_CHECKS)
+@pytest.mark.parametrize("days_before", [-1, 0, 1])
+def test_a_day_named_relative_to_now_is_judged_at_the_moment_asked(
+    assistant: Assistant, lang: Lang, template: str, offset: int, days_before: int
+) -> None:
+    """"Is it tomorrow?" gets "Yes." the day before, "No." on the day and after, with the date in the right tense."""
+    asked = asked_on(DAY - timedelta(days=days_before))
+    answer = assistant.answer(template.format(name=KB.event.name), lang, asked)
+    assert answer.faq_id == entry_for("when")
+    verdict = YES if days_before == offset else NO
+    assert answer.text.startswith(verdict[lang] + " ")
+    assert fill("{date}", lang, now=asked) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "can I still register tomorrow?"), ("nl", "is het hier?"), ("fr", "je peux m'inscrire demain ?")],
+)
+def test_a_relative_day_in_anything_but_a_check_of_the_event_gets_no_verdict(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """A plan for tomorrow, or Dutch "hier" (here, not French "yesterday"), gets no "Yes." nor "No."."""
+    answer = assistant.answer(question, lang, asked_on(DAY - timedelta(days=1)))
+    assert not answer.text.startswith((YES[lang], NO[lang]))
 
 
 @pytest.mark.parametrize(
