@@ -207,8 +207,8 @@ def proposed(
             months.append(month == day.month)
             carriers.update(fold(match.group(0)).split())
     folded = f" {fold(NUMERIC_DATE.sub(' ', asked))} "
-    for name, offset in RELATIVE_DAYS.get(lang, {}).items() if today is not None else ():
-        if f" {name} " in folded:  # "tomorrow": the whole date, judged at once
+    for name, offset in RELATIVE_DAYS.get(lang, {}).items():
+        if today is not None and f" {name} " in folded:  # "tomorrow": the whole date, judged at once
             days.append(today.toordinal() + offset == day.toordinal())
             carriers.update(name.split())
     words = folded.split()

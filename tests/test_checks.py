@@ -134,7 +134,7 @@ RELATIVE_CHECKS = [
 def test_a_day_named_relative_to_now_is_judged_at_the_moment_asked(
     assistant: Assistant, lang: Lang, template: str, offset: int, days_before: int
 ) -> None:
-    """"Is it tomorrow?" gets "Yes." the day before, "No." on the day and after, with the date in the right tense."""
+    """The day before, "is it tomorrow?" gets "Yes."; on the day and after, "No."; the date in the right tense."""
     asked = asked_on(DAY - timedelta(days=days_before))
     answer = assistant.answer(template.format(name=KB.event.name), lang, asked)
     assert answer.faq_id == entry_for("when")
