@@ -393,20 +393,20 @@ class Assistant:
         return None if rescued is None else Decision("entry", rescued[1], rescued[0])
 
     def check_choice(self, question: str, lang: Lang, now: datetime) -> tuple[str, float] | None:
-        """For a check of the event's day or city alone (``pure_check``), the entry whose answer states it, if any.
+        """For a check of the event's day, year or city alone (``pure_check``), the entry stating it, if any.
 
         "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?": the rankers miss these, the model having learned
         the check's own words from off-topic requests ("could you confirm my booking"). The entry: the matcher's
-        likeliest that states the date (a day proposed) or else the city; where it ranks none ("c'est le 4 ?"), the
-        knowledge's first such entry. Scored as the matcher scored it.
+        likeliest that states the date (a day or a year proposed) or else the city; where it ranks none ("c'est le
+        4 ?"), the knowledge's first such entry. Scored as the matcher scored it.
         """
         if self.model is None:
             return None
         found = self.pure_check(question, lang, now)
-        if found is None or not (found.proposes_a_day or found.places):
+        if found is None:
             return None
         render = self.renderer(lang, now)
-        stated = render.value("date") if found.proposes_a_day else None
+        stated = render.value("date") if found.proposes_a_day or found.years else None
         own, _ = self.place_names
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
         in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]

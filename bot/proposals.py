@@ -232,9 +232,13 @@ def proposed(
 def names_another_edition(words: list[str], day: date) -> bool:
     """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
 
-    In a date ("on 4 Nov 2026") a year is a value the check proposes; alone, it names an edition.
+    In a date ("on 4 Nov 2026") a year is a value the check proposes; alone, it names an edition, unless offered as
+    an alternative to ``day``'s year ("2025 or 2026?").
     """
     months = month_numbers()
+    alternatives = frozenset().union(*ALTERNATIVES.values())
+    if str(day.year) in words and not alternatives.isdisjoint(words):
+        return False
     for position, word in enumerate(words):
         if YEAR.fullmatch(word) and int(word) != day.year:
             before = words[position - 1] if position else ""

@@ -17,6 +17,7 @@ from bot.proposals import (
     asked_words,
     is_check,
     is_negated,
+    names_another_edition,
     offers_alternatives,
     proposed,
 )
@@ -153,6 +154,31 @@ def test_a_relative_day_in_anything_but_a_check_of_the_event_gets_no_verdict(
     """A plan for tomorrow, or Dutch "hier" (here, not French "yesterday"), gets no "Yes." nor "No."."""
     answer = assistant.answer(question, lang, asked_on(DAY - timedelta(days=1)))
     assert not answer.text.startswith((YES[lang], NO[lang]))
+
+
+YEAR = DAY.year
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", f"{YEAR - 1} or {YEAR}?"), ("en", f"{YEAR} or {YEAR + 1}?"), ("nl", f"{YEAR} of {YEAR + 1}?")],
+)
+def test_years_offered_as_alternatives_are_answered_with_the_events_year(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """Asking "2025 or 2026?" is asking which year, not about another edition: answered, naming the event's year."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.outcome == "answer"
+    assert f"{KB.event.name} {YEAR}" in answer.text
+
+
+def test_a_year_alone_names_another_edition_unless_offered_beside_the_events() -> None:
+    """A year alone ("in 2026") names an edition; "2025 or 2026" offers one; "on 4 Nov 2026" proposes one."""
+    assert names_another_edition(f"is it in {YEAR + 1}".split(), DAY)
+    assert not names_another_edition(f"{YEAR} or {YEAR + 1}".split(), DAY)
+    assert not names_another_edition(f"{YEAR + 1} ou {YEAR}".split(), DAY)
+    assert names_another_edition(f"{YEAR - 1} or {YEAR + 1}".split(), DAY)
+    assert not names_another_edition(f"on {DAY.day} november {YEAR + 1}".split(), DAY)
 
 
 @pytest.mark.parametrize(
