@@ -85,7 +85,7 @@ CHOOSE_FLOOR = 30.0
 # with at least VETO_AT confidence and the question names nothing specific ("hoe gaat het met je?" shares only "hoe"
 # with the registration entry). Chosen on the same parts by the same rule, among values that keep it on: the spent sets
 # hold little such small talk, and without the veto they answer a few more questions right.
-VETO_AT = 50.0
+VETO_AT = 20.0
 # A weak "did you mean" is declined when the model puts its off-topic class first with at least SUGGEST_VETO_AT
 # ("who won the match yesterday" is no date question). Not tuned: the tuner's measure, like score.py's, counts a
 # "did you mean" and a decline alike (nothing answered), so it cannot tell them apart; 50 is the veto's value before

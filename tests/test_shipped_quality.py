@@ -307,7 +307,7 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
 @pytest.mark.parametrize(
     ("question", "entry", "shown"),
     [
-        ("my manager asked me to book her train for science for health, which city is she travelling to", "venue", ""),
+        ("my colleague is booking flights for science for health, which city should she fly to", "venue", ""),
         ("is the keynote guy from vib or from some big pharma company", "vib", "VIB"),
     ],
 )

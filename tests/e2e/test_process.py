@@ -75,8 +75,13 @@ class BotProcess:
         return line
 
     async def wait(self, timeout: float = 30) -> int:
-        """Wait for the process to exit and its output to be read; its exit code."""
-        code = await asyncio.wait_for(self.process.wait(), timeout)
+        """Wait for the process to exit and its output to be read; its exit code (on a timeout, fail with its log)."""
+        try:
+            code = await asyncio.wait_for(self.process.wait(), timeout)
+        except TimeoutError:
+            self.process.kill()  # leave no process (nor its pipes) behind the failure
+            await self.process.wait()
+            raise AssertionError(f"the bot did not exit within {timeout} s; its log:\n{self.stderr}") from None
         await asyncio.wait_for(asyncio.gather(*self.readers), timeout)
         return code
 
