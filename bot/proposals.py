@@ -86,9 +86,15 @@ ACTION_VERBS = frozenset(
 # Days named relative to the moment asked, by language ("is it today?", "is het morgen?", "c'est bien demain ?"): how
 # many days after the asker's today. Folded: "aujourd'hui" is "aujourd hui". By language, since Dutch "hier" is "here".
 RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
-    "en": {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1},
+    "en": {
+        **{"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1},
+        **{"tmrw": 1, "tmr": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1},  # as typed
+    },
     "nl": {"vandaag": 0, "vanavond": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2},
-    "fr": {"aujourd hui": 0, "ce soir": 0, "demain": 1, "apres demain": 2, "hier": -1, "avant hier": -2},
+    "fr": {
+        **{"aujourd hui": 0, "ce soir": 0, "demain": 1, "apres demain": 2, "hier": -1, "avant hier": -2},
+        **{"auj": 0, "ajd": 0},  # as typed
+    },
 }
 # A day of the month: an ordinal ("5th", "14e", "5de", "1er") or a bare number in a date's place.
 _DAY = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")

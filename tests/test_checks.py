@@ -127,6 +127,9 @@ RELATIVE_CHECKS = [
     ("nl", "is de conferentie morgen?", 1),
     ("fr", "Excusez-moi, la conférence, c'est bien demain ?", 1),
     ("fr", "c'était hier ?", -1),
+    ("en", "is it tmrw?", 1),  # as typed on a phone
+    ("nl", "is da vandaag?", 0),  # Flemish "da": "dat"
+    ("fr", "c auj ?", 0),
 ]
 
 
