@@ -37,6 +37,7 @@ from bot.proposals import (
     asked_text,
     asked_words,
     asks_to_act,
+    asks_to_translate,
     is_check,
     is_negated,
     names_another_edition,
@@ -316,6 +317,8 @@ class Assistant:
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Decision("empty")
+        if asks_to_translate(fold(clean).split()):  # the text to translate asks the bot nothing
+            return Decision("decline", ranked[0].score if ranked else 0.0)
         if not this_edition:
             years = self.years_named(clean, now)
             if self.names_other_edition(years):

@@ -96,6 +96,9 @@ RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
         **{"auj": 0, "ajd": 0},  # as typed
     },
 }
+# A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
+# bot a text, not a question: whatever event words the text holds, no entry answers it.
+TRANSLATE_VERBS = frozenset({"translate", "vertaal", "vertalen", "traduis", "traduire", "traduisez"})
 # A day of the month: an ordinal ("5th", "14e", "5de", "1er") or a bare number in a date's place.
 _DAY = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 # Words after which a bare number is a day: "the 5", "le 14", "de 5", "on the 5th".
@@ -172,6 +175,11 @@ def about_a_person(words: list[str]) -> bool:
 def asks_to_act(words: Iterable[str]) -> bool:
     """Whether ``words`` (folded) ask the bot to do something ("send me the slides", "envoyez-moi"): no check."""
     return not ACTION_VERBS.isdisjoint(words)
+
+
+def asks_to_translate(words: Iterable[str]) -> bool:
+    """Whether ``words`` (folded) ask the bot to translate a text ("translate to French: ...", "vertaal", "traduis")."""
+    return not TRANSLATE_VERBS.isdisjoint(words)
 
 
 def offers_alternatives(words: Iterable[str], lang: str) -> bool:

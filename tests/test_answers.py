@@ -443,3 +443,21 @@ def test_a_word_further_than_a_typo_from_a_known_one_is_not_read_as_it(question:
     previous = assistant.answer("what about the previous edition", "en", BEFORE)
     assert previous.outcome == "answer"
     assert assistant.answer(question, "fr", BEFORE).faq_id != previous.faq_id
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"),
+    [
+        ("en", "translate to french: when is the conference?"),
+        ("nl", "vertaal naar het Engels: waar is het congres?"),
+        ("fr", "traduis en anglais : où a lieu la conférence ?"),
+        ("fr", "traduis ce texte en néerlandais: merci pour l'invitation"),
+    ],
+)
+def test_a_request_to_translate_a_text_is_declined_whatever_the_text_asks(
+    assistant: Assistant, lang: Lang, template: str
+) -> None:
+    """The text handed over to translate asks the date or the venue, or thanks: the bot translates nothing, declines."""
+    answer = assistant.answer(template, lang, BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+    assert fill("{city}", lang) not in answer.text
