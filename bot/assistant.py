@@ -27,6 +27,7 @@ from bot.knowledge import (
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
 from bot.proposals import (
+    ALTERNATIVES,
     BELIEF_WORDS,
     BELIEVERS,
     CHECK_WORDS,
@@ -297,11 +298,17 @@ class Assistant:
     def decide(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """How to answer ``clean`` (a question already cleaned) for a reader of ``lang`` around moment ``now``.
 
-        The rankers' decision (``decide_by_rankers``); where they answer nothing, a check of the event's day the
-        rankers could not read ("it's on a monday isnt it") gets the entry stating the date (``check_choice``).
-        Only the year that relative years count from (``this_year``) depends on the moment.
+        The rankers' decision (``decide_by_rankers``). A check of the event's day, year or city alone gets the entry
+        stating it (``check_choice``): where the rankers answer nothing ("it's on a monday isnt it"), and where their
+        entry states none of it ("c'est le 4 ou le 5 ?" read "ou" as "où": the venue, not the date). Only the year
+        that relative years count from (``this_year``) depends on the moment.
         """
         decided = self.decide_by_rankers(clean, lang, now)
+        if decided.kind == "entry" and decided.target is not None:
+            checked = self.check_choice(clean, lang, now, first=decided.target)
+            if checked is None or checked[0] == decided.target:
+                return decided
+            return Decision("entry", decided.score, checked[0])  # as sure of the question, answered by its entry
         if decided.kind not in ("decline", "suggest"):
             return decided
         checked = self.check_choice(clean, lang, now)
@@ -395,24 +402,29 @@ class Assistant:
         rescued = self.calibrated_choice(question, ranked, guesses, passage)
         return None if rescued is None else Decision("entry", rescued[1], rescued[0])
 
-    def check_choice(self, question: str, lang: Lang, now: datetime) -> tuple[str, float] | None:
+    def check_choice(
+        self, question: str, lang: Lang, now: datetime, first: str | None = None
+    ) -> tuple[str, float] | None:
         """For a check of the event's day, year or city alone (``pure_check``), the entry stating it, if any.
 
         "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?": the rankers miss these, the model having learned
-        the check's own words from off-topic requests ("could you confirm my booking"). The entry: the matcher's
-        likeliest that states the date (a day or a year proposed) or else the city; where it ranks none ("c'est le
-        4 ?"), the knowledge's first such entry. Scored as the matcher scored it.
+        the check's own words from off-topic requests ("could you confirm my booking"). The entry: ``first`` (the
+        rankers' answer) if it states the date (a day, or a year and no city, proposed) or else the city, then the
+        knowledge's first such entry; without ``first``, the matcher's likeliest such entry, and where it ranks none
+        ("c'est le 4 ?"), the knowledge's first. Scored as the matcher scored it.
         """
-        if self.model is None:
-            return None
-        found = self.pure_check(question, lang, now)
-        if found is None:
+        found = self.pure_check(question, lang, now)  # first: it reads no model (most questions propose no value)
+        if found is None or (first is None and self.model is None):  # declined: the model's guard is needed
             return None
         render = self.renderer(lang, now)
-        stated = render.value("date") if found.proposes_a_day or found.years else None
+        # a year beside a city ("is Science for Health 2025 in Ghent?") names the edition: the city is checked
+        stated = render.value("date") if found.proposes_a_day or (found.years and not found.places) else None
         own, _ = self.place_names
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
         in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]
+        if first is not None:  # the rankers' entry, else the knowledge's own entry for the date or the city
+            scores = {entry_id: score for entry_id, score in reversed(in_order)}
+            in_order = [(entry_id, scores[entry_id]) for entry_id in (first, *(e.id for e in self.knowledge.entries))]
         for entry_id, score in in_order:
             entry = self.knowledge.by_id.get(entry_id)
             text = self.entry_text(entry, render) if entry is not None and entry.topic else ""
@@ -457,6 +469,7 @@ class Assistant:
             and word not in CHECK_WORDS
             and word not in BELIEF_WORDS
             and word not in NEGATION_WORDS
+            and word not in ALTERNATIVES.get(lang, ())  # "today or not?", "c'est le 4 ou le 5 ?"
             and not (believed and word in BELIEVERS)
         )
         event_words = set(normaliser.tokens(self.knowledge.event.name))

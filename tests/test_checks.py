@@ -175,6 +175,21 @@ def test_years_offered_as_alternatives_are_answered_with_the_events_year(
     assert f"{KB.event.name} {YEAR}" in answer.text
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_events_year_beside_a_city_names_the_edition_and_the_city_is_checked(
+    assistant: Assistant, lang: Lang
+) -> None:
+    """A year beside a city ("Is Science for Health 2025 in Ghent?") names the edition: the venue answers."""
+    city, other = fill("{city}", lang), other_city(assistant)
+    question = {
+        "en": f"Is {KB.event.name} {YEAR} in {other} or in {city}?",
+        "fr": f"{KB.event.name} {YEAR}, c'est à {other} ou à {city} ?",
+    }[lang]
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.faq_id == entry_for("where")
+    assert city in answer.text
+
+
 def test_a_year_alone_names_another_edition_unless_offered_beside_the_events() -> None:
     """A year alone ("in 2026") names an edition; "2025 or 2026" offers one; "on 4 Nov 2026" proposes one."""
     assert names_another_edition(f"is it in {YEAR + 1}".split(), DAY)

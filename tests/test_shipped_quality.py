@@ -378,3 +378,21 @@ def test_shipped_the_last_look_never_answers_a_long_message_for_its_length_and_o
     knowledge = load(SHIPPED)
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert answer.faq_id is None, (answer.faq_id, round(answer.score))
+
+
+@pytest.mark.parametrize(("lang", "question"), [("fr", "c'est le {day} ou le {next} ?"), ("en", "is it in {year}?")])
+def test_shipped_a_check_of_the_day_or_year_is_answered_with_the_date_not_the_venue(lang: Lang, question: str) -> None:
+    """The rankers read French "ou" as "où" and "in 2025" as a place: the check's answer states the date all the same.
+
+    "c'est le 4 ou le 5 ?" offers alternatives (no verdict); "is it in 2025?" holds ("Yes.").
+    """
+    knowledge = load(SHIPPED)
+    day = knowledge.event.date
+    asked = question.format(day=day.day, next=day.day + 1, year=day.year)
+    assistant = Assistant(knowledge)
+    answer = assistant.answer(asked, lang, before(knowledge))
+    stated = assistant.renderer(lang, before(knowledge)).value("date")
+    assert answer.faq_id == "date"
+    assert stated is not None
+    assert stated in answer.text
+    assert answer.text.startswith("Yes. ") == (lang == "en")
