@@ -31,7 +31,9 @@ from bot.proposals import (
     BELIEF_WORDS,
     BELIEVERS,
     CHECK_WORDS,
+    FUNCTION_WORDS,
     NEGATION_WORDS,
+    PERSONS,
     RELATIVE_DAYS,
     Proposed,
     about_a_person,
@@ -303,6 +305,8 @@ class Assistant:
         entry states none of it ("c'est le 4 ou le 5 ?" read "ou" as "où": the venue, not the date). Only the year
         that relative years count from (``this_year``) depends on the moment.
         """
+        if asks_to_translate(clean):  # the text to translate asks the bot nothing, whatever it names
+            return Decision("decline")
         decided = self.decide_by_rankers(clean, lang, now)
         if decided.kind == "entry" and decided.target is not None:
             checked = self.check_choice(clean, lang, now, first=decided.target)
@@ -324,8 +328,6 @@ class Assistant:
         ranked = self.matcher.rank(words, limit=MAX_SUGGESTIONS + 1, prefer_lang=lang) if words.strip() else []
         if not clean or (not ranked and not any(ch.isalnum() for ch in clean)):
             return Decision("empty")
-        if asks_to_translate(fold(clean).split()):  # the text to translate asks the bot nothing
-            return Decision("decline", ranked[0].score if ranked else 0.0)
         if not this_edition:
             years = self.years_named(clean, now)
             if self.names_other_edition(years):
@@ -414,7 +416,9 @@ class Assistant:
         ("c'est le 4 ?"), the knowledge's first. Scored as the matcher scored it.
         """
         found = self.pure_check(question, lang, now)  # first: it reads no model (most questions propose no value)
-        if found is None or (first is None and self.model is None):  # declined: the model's guard is needed
+        # where the rankers declined, the model must have read the check's words (off-topic requests share them);
+        # where they answered (``first``), the check only picks the entry stating what it proposes
+        if found is None or (first is None and self.model is None):
             return None
         render = self.renderer(lang, now)
         # a year beside a city ("is Science for Health 2025 in Ghent?") names the edition: the city is checked
@@ -423,7 +427,9 @@ class Assistant:
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
         in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]
         if first is not None:  # the rankers' entry, else the knowledge's own entry for the date or the city
-            scores = {entry_id: score for entry_id, score in reversed(in_order)}
+            scores: dict[str, float] = {}
+            for entry_id, score in in_order:
+                scores.setdefault(entry_id, score)  # the matcher's score where it ranked the entry, else 0
             in_order = [(entry_id, scores[entry_id]) for entry_id in (first, *(e.id for e in self.knowledge.entries))]
         for entry_id, score in in_order:
             entry = self.knowledge.by_id.get(entry_id)
@@ -453,6 +459,8 @@ class Assistant:
         if asks_for_something(asked):
             return None  # a question, not a check
         words = fold(asked).split()
+        if "?" not in question and CHECK_WORDS.isdisjoint(words) and without_tag(words) == words:
+            return None  # "see you tomorrow!", "tot morgen": said, not asked
         if about_a_person(words):
             return None
         if names_another_edition(words, self.knowledge.event.date) or self.names_relative_edition(asked, now):
@@ -473,7 +481,11 @@ class Assistant:
             and not (believed and word in BELIEVERS)
         )
         event_words = set(normaliser.tokens(self.knowledge.event.name))
-        return found if set(normaliser.tokens(rest, keep_neutral=False)) <= event_words else None
+        if not set(normaliser.tokens(rest, keep_neutral=False)) <= event_words:
+            return None
+        function_words = FUNCTION_WORDS.get(lang, frozenset()) | PERSONS  # a person here reports a belief
+        unread = [word for word in rest.split() if word not in function_words and not normaliser.tokens(word)]
+        return None if unread else found  # "is it online tomorrow?": "online" reads as nothing, yet is no filler
 
     def proposal(self, asked: str, lang: Lang, now: datetime) -> Proposed:
         """What ``asked`` (question sentences in ``lang``, asked at ``now``) proposes of the event's day and city."""
@@ -485,7 +497,8 @@ class Assistant:
     def value_words(self) -> frozenset[str]:
         """The words that carry a value a check may propose: weekdays, months (Babel), places, relative days; folded."""
         own, others = self.place_names
-        relative = (name.split()[-1] for names in RELATIVE_DAYS.values() for name in names)  # "hui" of "aujourd hui"
+        # a pre-filter only: "hui" stands for "aujourd hui" (``proposed`` reads the whole name)
+        relative = (name.split()[-1] for names in RELATIVE_DAYS.values() for name in names)
         return frozenset({*month_numbers(), *weekday_numbers(), *own, *others, *relative})
 
     @cached_property

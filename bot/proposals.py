@@ -83,19 +83,59 @@ ACTION_VERBS = frozenset(
         *("appelle", "donne", "fais"),
     }
 )
+# The words of a check that name nothing ("is it", "c'est bien", "het is toch"), by language: a check's other words
+# must be these, the event's or the check's own. A closed list, not the matcher's stop words, which also hold words
+# that name something only too generally to rank an entry ("online", "available", "nodig"): "is it online tomorrow?"
+# checks more than the day.
+FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
+    "en": frozenset(
+        {
+            *("a", "an", "the", "it", "its", "is", "are", "was", "were", "be", "been", "will", "would", "do", "does"),
+            *("did", "this", "that", "these", "those", "there", "so", "then", "still", "again", "also", "really"),
+            *("actually", "on", "in", "at", "of", "for", "to", "from", "by", "as", "and", "s", "t", "ll", "re", "ok"),
+            *("okay", "hi", "hello", "hey", "please", "pls", "plz", "thanks", "happening", "held", "taking", "place"),
+            *("takes", "happen", "happens", "going", "gonna", "yes", "yeah", "yep", "one", "all", "set", "wait"),
+            *("you", "u", "can", "could", "me", "sorry", "excuse", "year"),
+        }
+    ),
+    "nl": frozenset(
+        {
+            *("de", "het", "een", "is", "zijn", "was", "waren", "wordt", "werd", "dat", "dit", "deze", "die", "da"),
+            *("daar", "er", "nog", "al", "ook", "wel", "dan", "nu", "op", "in", "aan", "van", "voor", "bij", "en"),
+            *("s", "t", "hoor", "zo", "even", "eens", "gewoon", "hallo", "hoi", "dag", "aub", "alsjeblieft"),
+            *("alstublieft", "plaats", "vindt", "gaat", "door", "doorgaat", "ja", "oke", "ok"),
+            *("kan", "kunt", "kun", "u", "je", "jij", "me", "mij", "sorry", "excuseer", "jaar"),
+            *("goeiemiddag", "goedemiddag", "goeiedag", "goedendag", "goedemorgen", "goeiemorgen"),
+        }
+    ),
+    "fr": frozenset(
+        {
+            *("le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "a", "est", "sont", "etait"),
+            *("c", "ce", "cet", "cette", "ca", "il", "elle", "on", "y", "en", "dans", "sur", "pour", "par", "et"),
+            *("se", "s", "que", "qu", "alors", "donc", "encore", "deja", "aussi", "oui", "bonjour", "salut", "svp"),
+            *("stp", "merci", "lieu", "aura", "t", "bien", "ok", "passe", "deroule", "tient"),
+            *("vous", "pouvez", "peux", "pourriez", "pourrais", "tu", "me", "m", "moi", "excusez", "pardon", "annee"),
+        }
+    ),
+}
 # Days named relative to the moment asked, by language ("is it today?", "is het morgen?", "c'est bien demain ?"): how
 # many days after the asker's today. Folded: "aujourd'hui" is "aujourd hui". By language, since Dutch "hier" is "here".
 RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
     "en": {
-        **{"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1},
+        **{"today": 0, "tomorrow": 1, "yesterday": -1},
         **{"tmrw": 1, "tmr": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tommorow": 1, "tommorrow": 1},  # as typed
     },
-    "nl": {"vandaag": 0, "vanavond": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2},
+    "nl": {"vandaag": 0, "morgen": 1, "overmorgen": 2, "gisteren": -1, "eergisteren": -2},
     "fr": {
-        **{"aujourd hui": 0, "ce soir": 0, "demain": 1, "apres demain": 2, "hier": -1, "avant hier": -2},
+        **{"aujourd hui": 0, "demain": 1, "apres demain": 2, "hier": -1, "avant hier": -2},
         **{"auj": 0, "ajd": 0},  # as typed
     },
 }
+# "Tonight", "ce soir" name a time of day the announcement may not give: no such day is judged. Dutch "morgen" is also
+# "morning" after these words ("in de morgen", "'s morgens", "goeiemorgen" written apart) and a greeting opening a
+# message ("Morgen, is het in Brussel?").
+_NOT_A_DAY_AFTER: Mapping[str, frozenset[str]] = {"nl": frozenset({"de", "s", "goede", "goeie", "deze", "elke", "een"})}
+_GREETING = re.compile(r"\s*morgen\s*[,!]", re.IGNORECASE)  # Dutch: the other languages' names greet nobody
 # A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
 # bot a text, not a question: whatever event words the text holds, no entry answers it.
 TRANSLATE_VERBS = frozenset({"translate", "vertaal", "vertalen", "traduis", "traduire", "traduisez"})
@@ -177,9 +217,15 @@ def asks_to_act(words: Iterable[str]) -> bool:
     return not ACTION_VERBS.isdisjoint(words)
 
 
-def asks_to_translate(words: Iterable[str]) -> bool:
-    """Whether ``words`` (folded) ask the bot to translate a text ("translate to French: ...", "vertaal", "traduis")."""
-    return not TRANSLATE_VERBS.isdisjoint(words)
+def asks_to_translate(message: str) -> bool:
+    """Whether ``message`` asks the bot to translate a text: the request opens it or comes before a colon.
+
+    "translate to French: ...", "can you translate ...", "vertaal deze mail", "peux-tu traduire ..." do; "when is it?
+    translate your answer to Dutch" asks when, "will the keynote be translated?" asks about translation.
+    """
+    head, colon, _ = message.partition(":")
+    words = fold(head if colon else message).split()
+    return not TRANSLATE_VERBS.isdisjoint(words[:4] if not colon else words)
 
 
 def offers_alternatives(words: Iterable[str], lang: str) -> bool:
@@ -197,8 +243,9 @@ def proposed(
     day: date,
     places: frozenset[str],
     other_places: frozenset[str],
-    today: date | None = None,
-    lang: str = "en",
+    *,
+    today: date,
+    lang: str,
 ) -> Proposed:
     """The values ``asked`` (a message's question sentences, ``asked_text``) proposes, judged against the event.
 
@@ -220,12 +267,10 @@ def proposed(
             days.append(int(match.group(1)) == day.day)
             months.append(month == day.month)
             carriers.update(fold(match.group(0)).split())
-    folded = f" {fold(NUMERIC_DATE.sub(' ', asked))} "
-    for name, offset in RELATIVE_DAYS.get(lang, {}).items():
-        if today is not None and f" {name} " in folded:  # "tomorrow": the whole date, judged at once
-            days.append(today.toordinal() + offset == day.toordinal())
-            carriers.update(name.split())
-    words = folded.split()
+    words = fold(NUMERIC_DATE.sub(" ", asked)).split()
+    for name in relative_days(words, lang, greeting=_GREETING.match(asked) is not None):
+        days.append(today.toordinal() + RELATIVE_DAYS[lang][name] == day.toordinal())  # the whole date at once
+        carriers.update(name.split())
     month_of, weekday_of = month_numbers(), weekday_numbers()
     for position, word in enumerate(words):
         if word in weekday_of:
@@ -243,6 +288,30 @@ def proposed(
     return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), found_places, frozenset(carriers))
 
 
+def relative_days(words: list[str], lang: str, greeting: bool = False) -> list[str]:
+    """The names of days ``words`` (folded, in ``lang``) give relative to the day asked (``RELATIVE_DAYS``).
+
+    The longest name first, its words used once ("après-demain" is 2 days on, not also "demain"); Dutch "morgen" after
+    "de" or "'s" is the morning, and opening a message followed by a comma (``greeting``) a greeting.
+    """
+    names = RELATIVE_DAYS.get(lang, {})
+    longest = max((len(name.split()) for name in names), default=0)
+    found: list[str] = []
+    position = 0
+    while position < len(words):
+        for size in range(min(longest, len(words) - position), 0, -1):
+            name = " ".join(words[position : position + size])
+            before = words[position - 1] if position else ""
+            morning = before in _NOT_A_DAY_AFTER.get(lang, frozenset()) or (greeting and position == 0)
+            if name in names and not morning:
+                found.append(name)
+                position += size
+                break
+        else:
+            position += 1
+    return found
+
+
 def names_another_edition(words: list[str], day: date) -> bool:
     """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
 
@@ -251,12 +320,12 @@ def names_another_edition(words: list[str], day: date) -> bool:
     """
     months = month_numbers()
     alternatives = frozenset().union(*ALTERNATIVES.values())
-    if str(day.year) in words and not alternatives.isdisjoint(words):
-        return False
     for position, word in enumerate(words):
         if YEAR.fullmatch(word) and int(word) != day.year:
             before = words[position - 1] if position else ""
-            if before not in months and _DAY.fullmatch(before) is None:
+            near = words[max(0, position - 4) : position + 5]  # "2025 or 2026", "2025 of pas in 2026"
+            offered = str(day.year) in near and not alternatives.isdisjoint(near)
+            if before not in months and _DAY.fullmatch(before) is None and not offered:
                 return True
     return False
 

@@ -452,6 +452,7 @@ def test_a_word_further_than_a_typo_from_a_known_one_is_not_read_as_it(question:
         ("nl", "vertaal naar het Engels: waar is het congres?"),
         ("fr", "traduis en anglais : où a lieu la conférence ?"),
         ("fr", "traduis ce texte en néerlandais: merci pour l'invitation"),
+        ("en", "translate to French: is it on a Tuesday?"),  # a check in the text settles nothing either
     ],
 )
 def test_a_request_to_translate_a_text_is_declined_whatever_the_text_asks(
@@ -461,3 +462,18 @@ def test_a_request_to_translate_a_text_is_declined_whatever_the_text_asks(
     answer = assistant.answer(template, lang, BEFORE)
     assert (answer.outcome, answer.faq_id) == ("decline", None)
     assert fill("{city}", lang) not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "when is the conference? translate your answer to French please"),
+        ("nl", "wanneer is het congres? vertaal je antwoord naar het Engels"),
+        ("en", "I need someone to translate for me, when is the conference?"),
+    ],
+)
+def test_a_question_that_also_mentions_translating_is_answered(assistant: Assistant, lang: Lang, question: str) -> None:
+    """The request to translate does not open the message: its question is answered."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert fill("{date}", lang) in answer.text

@@ -5,7 +5,7 @@ The values come from the fixture edition (its date, its city) and Babel (weekday
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from babel.dates import get_day_names
@@ -130,18 +130,21 @@ RELATIVE_CHECKS = [
     ("en", "is it tmrw?", 1),  # as typed on a phone
     ("nl", "is da vandaag?", 0),  # Flemish "da": "dat"
     ("fr", "c auj ?", 0),
+    ("fr", "c'est après-demain ?", 2),  # not also "demain"
+    ("fr", "c'était avant-hier ?", -2),  # not also "hier"
+    ("nl", "is het overmorgen?", 2),
 ]
 
 
 @pytest.mark.parametrize(("lang", "template", "offset"), RELATIVE_CHECKS)
-@pytest.mark.parametrize("days_before", [-1, 0, 1])
+@pytest.mark.parametrize("days_before", [-2, -1, 0, 1, 2])
 def test_a_day_named_relative_to_now_is_judged_at_the_moment_asked(
     assistant: Assistant, lang: Lang, template: str, offset: int, days_before: int
 ) -> None:
     """The day before, "is it tomorrow?" gets "Yes."; on the day and after, "No."; the date in the right tense."""
     asked = asked_on(DAY - timedelta(days=days_before))
     answer = assistant.answer(template.format(name=KB.event.name), lang, asked)
-    assert answer.faq_id == entry_for("when")
+    assert answer.faq_id is not None  # the date entry, or one stating the date ("avant-hier": the reminders')
     verdict = YES if days_before == offset else NO
     assert answer.text.startswith(verdict[lang] + " ")
     assert fill("{date}", lang, now=asked) in answer.text
@@ -149,14 +152,38 @@ def test_a_day_named_relative_to_now_is_judged_at_the_moment_asked(
 
 @pytest.mark.parametrize(
     ("lang", "question"),
-    [("en", "can I still register tomorrow?"), ("nl", "is het hier?"), ("fr", "je peux m'inscrire demain ?")],
+    [
+        ("en", "can I still register tomorrow?"),
+        ("nl", "is het hier?"),  # here, not French "yesterday"
+        ("fr", "je peux m'inscrire demain ?"),
+        ("en", "see you tomorrow!"),  # said, not asked
+        ("fr", "à demain !"),
+        ("nl", "tot morgen!"),
+        ("nl", "is het in de morgen?"),  # the morning
+        ("nl", "Morgen, is het vandaag?"),  # a greeting, then the check of today
+        ("en", "is it online tomorrow?"),  # checks more than the day
+        ("en", "is it tonight?"),  # a time of day the announcement may not give
+    ],
 )
 def test_a_relative_day_in_anything_but_a_check_of_the_event_gets_no_verdict(
     assistant: Assistant, lang: Lang, question: str
 ) -> None:
-    """A plan for tomorrow, or Dutch "hier" (here, not French "yesterday"), gets no "Yes." nor "No."."""
+    """A plan, a farewell, the morning, a check of more than the day: no "Yes." nor "No." (asked the day before)."""
     answer = assistant.answer(question, lang, asked_on(DAY - timedelta(days=1)))
-    assert not answer.text.startswith((YES[lang], NO[lang]))
+    assert not answer.text.startswith((YES[lang], NO[lang])), answer.text
+
+
+@pytest.mark.parametrize(("minutes", "verdict"), [(-30, NO), (30, YES)], ids=["before-midnight", "after-midnight"])
+def test_today_is_the_askers_day_in_the_events_timezone(
+    assistant: Assistant, minutes: int, verdict: dict[str, str]
+) -> None:
+    """Asked in UTC half an hour either side of midnight at the event, "is it today?" is judged on the event's clock."""
+    midnight = datetime.combine(DAY, time(0), tzinfo=KB.event.tz)
+    asked = (midnight + timedelta(minutes=minutes)).astimezone(
+        UTC
+    )  # after midnight at the event, still the day before in UTC
+    answer = assistant.answer("is it today?", "en", asked)
+    assert answer.text.startswith(verdict["en"] + " "), answer.text
 
 
 YEAR = DAY.year
@@ -197,6 +224,7 @@ def test_a_year_alone_names_another_edition_unless_offered_beside_the_events() -
     assert not names_another_edition(f"{YEAR + 1} ou {YEAR}".split(), DAY)
     assert names_another_edition(f"{YEAR - 1} or {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"on {DAY.day} november {YEAR + 1}".split(), DAY)
+    assert names_another_edition(f"the {YEAR} edition was great, is the {YEAR + 1} one in ghent or not".split(), DAY)
 
 
 @pytest.mark.parametrize(
@@ -314,13 +342,18 @@ def test_proposed_reads_weekdays_days_months_years_and_places() -> None:
         DAY,
         frozenset({"brussels"}),
         frozenset({"ghent"}),
+        today=BEFORE.date(),
+        lang="en",
     )
     assert found.weekdays == (True,)
     assert found.days == (True,)
     assert found.months == ((NEXT.month == DAY.month),)
     assert found.years == (True,)
     assert found.places == (False,)
-    assert proposed("3 people from our lab want to come", DAY, frozenset(), frozenset()) == Proposed()
+    assert (
+        proposed("3 people from our lab want to come", DAY, frozenset(), frozenset(), today=DAY, lang="en")
+        == Proposed()
+    )
 
 
 @pytest.mark.parametrize(

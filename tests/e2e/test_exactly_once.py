@@ -121,6 +121,7 @@ async def test_reload_slash_reload_and_learning_mid_reminder_send_each_subscribe
             api.release()
             await until(api, lambda: set(received(api)) >= set(SUBSCRIBERS))
         finally:
+            api.release()  # a failed step above must not leave the shutdown crawling
             log = await stop(process)
     counts = received(api)
     assert set(counts) == set(SUBSCRIBERS)
@@ -200,6 +201,7 @@ async def test_announcement_during_a_reminder_both_complete_exactly_once(tmp_pat
             )
             await until(api, lambda: set(received(api)) >= set(SUBSCRIBERS))
         finally:
+            api.release()
             await stop(process)
     assert report.text.startswith(f"Announcement sent: {len(SUBSCRIBERS)} delivered, 0 unsubscribed")
     reminders, announcements = received(api), received(api, "Doors open at nine.")

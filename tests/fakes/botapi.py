@@ -339,7 +339,8 @@ class FakeBotApi:
         """
         self.slowed = set(chats)
         self.slow_seconds = seconds
-        self._released = asyncio.Event()
+        if self._released is None or self._released.is_set():
+            self._released = asyncio.Event()
 
     def release(self) -> None:
         """End ``slow_down``: sends waiting now are answered at once, later ones at full speed."""
@@ -348,6 +349,7 @@ class FakeBotApi:
             self._released.set()
 
     async def _answer_slowly(self, chat_id: int | None) -> None:
+        """Wait ``slow_seconds`` before answering a send to a slowed chat, or less if ``release`` comes first."""
         if chat_id in self.slowed and self._released is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._released.wait(), self.slow_seconds)
