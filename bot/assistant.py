@@ -412,8 +412,8 @@ class Assistant:
         "c'est un lundi non ?", "Quick check: Tuesday 4 Nov, correct?": the rankers miss these, the model having learned
         the check's own words from off-topic requests ("could you confirm my booking"). The entry: ``first`` (the
         rankers' answer) if it states the date (a day, or a year and no city, proposed) or else the city, then the
-        knowledge's first such entry; without ``first``, the matcher's likeliest such entry, and where it ranks none
-        ("c'est le 4 ?"), the knowledge's first. Scored as the matcher scored it.
+        knowledge's first such entry (unscored: the rankers' score stands); without ``first``, the matcher's likeliest
+        such entry, and where it ranks none ("c'est le 4 ?"), the knowledge's first, scored as the matcher scored it.
         """
         found = self.pure_check(question, lang, now)  # first: it reads no model (most questions propose no value)
         # where the rankers declined, the model must have read the check's words (off-topic requests share them);
@@ -424,13 +424,12 @@ class Assistant:
         # a year beside a city ("is Science for Health 2025 in Ghent?") names the edition: the city is checked
         stated = render.value("date") if found.proposes_a_day or (found.years and not found.places) else None
         own, _ = self.place_names
-        ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
-        in_order = [*((c.entry_id, c.score) for c in ranked), *((entry.id, 0.0) for entry in self.knowledge.entries)]
         if first is not None:  # the rankers' entry, else the knowledge's own entry for the date or the city
-            scores: dict[str, float] = {}
-            for entry_id, score in in_order:
-                scores.setdefault(entry_id, score)  # the matcher's score where it ranked the entry, else 0
-            in_order = [(entry_id, scores[entry_id]) for entry_id in (first, *(e.id for e in self.knowledge.entries))]
+            in_order = [(entry_id, 0.0) for entry_id in (first, *(entry.id for entry in self.knowledge.entries))]
+        else:
+            ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
+            in_order = [(c.entry_id, c.score) for c in ranked]
+            in_order += [(entry.id, 0.0) for entry in self.knowledge.entries]
         for entry_id, score in in_order:
             entry = self.knowledge.by_id.get(entry_id)
             text = self.entry_text(entry, render) if entry is not None and entry.topic else ""
