@@ -423,7 +423,6 @@ class Assistant:
         render = self.renderer(lang, now)
         # a year beside a city ("is Science for Health 2025 in Ghent?") names the edition: the city is checked
         stated = render.value("date") if found.proposes_a_day or (found.years and not found.places) else None
-        own, _ = self.place_names
         if first is not None:  # the rankers' entry, else the knowledge's own entry for the date or the city
             in_order = [(entry_id, 0.0) for entry_id in (first, *(entry.id for entry in self.knowledge.entries))]
         else:
@@ -433,9 +432,15 @@ class Assistant:
         for entry_id, score in in_order:
             entry = self.knowledge.by_id.get(entry_id)
             text = self.entry_text(entry, render) if entry is not None and entry.topic else ""
-            if (stated and stated in text) or (not stated and any(f" {name} " in f" {fold(text)} " for name in own)):
+            if (stated and stated in text) or (not stated and self.names_the_city(text)):
                 return entry_id, score
         return None
+
+    def names_the_city(self, text: str) -> bool:
+        """Whether ``text`` (an answer) names the event's city, in any language, as a whole word."""
+        own, _ = self.place_names
+        padded = f" {fold(text)} "
+        return any(f" {name} " in padded for name in own)
 
     def names_relative_edition(self, question: str, now: datetime) -> bool:
         """Whether ``question`` names another edition relatively ("last year"; "this year" once it took place)."""
@@ -533,10 +538,9 @@ class Assistant:
         if is_negated(words):
             return None
         stated = render.value("date")
-        own, _ = self.place_names
         verdict = found.verdict(
             date_stated=stated is not None and stated in text,
-            place_stated=any(f" {name} " in f" {fold(text)} " for name in own),
+            place_stated=self.names_the_city(text),
             alternatives=offers_alternatives(words, render.lang),
         )
         return None if verdict is None else render.ui(f"check_{verdict}")

@@ -70,17 +70,20 @@ _TAG = re.compile(
 )
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
+# A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
+# bot a text, not a question: whatever event words the text holds, no entry answers it.
+TRANSLATE_VERBS = frozenset({"translate", "vertaal", "vertalen", "traduis", "traduire", "traduisez"})
 # A command that the bot act ("send me the slides", "stuur me de opname", "réservez l'orateur") asks nothing, whatever
 # event words it names: with one of these verbs and no question word, no tier guesses an entry for it.
 ACTION_VERBS = frozenset(
     {
-        *("send", "email", "mail", "forward", "write", "book", "reserve", "translate", "draw", "compose", "share"),
+        *("send", "email", "mail", "forward", "write", "book", "reserve", "draw", "compose", "share"),
         *("remind", "add", "move", "cancel", "call", "give", "list", "make"),
-        *("stuur", "sturen", "mailen", "doorsturen", "schrijf", "schrijven", "boek", "boeken", "vertaal"),
+        *("stuur", "sturen", "mailen", "doorsturen", "schrijf", "schrijven", "boek", "boeken"),
         *("herinner", "voeg", "verplaats", "annuleer", "bel", "geef", "maak"),
         *("envoie", "envoyez", "envoyer", "transmettre", "transmets", "ecris", "ecrire", "ecrivez"),
-        *("reserver", "reservez", "traduis", "traduire", "partager", "rappelle", "ajoute", "deplace", "annule"),
-        *("appelle", "donne", "fais"),
+        *("reserver", "reservez", "partager", "rappelle", "ajoute", "deplace", "annule", "appelle", "donne", "fais"),
+        *TRANSLATE_VERBS,
     }
 )
 # The words of a check that name nothing ("is it", "c'est bien", "het is toch"), by language: a check's other words
@@ -136,9 +139,6 @@ RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
 # message ("Morgen, is het in Brussel?").
 _NOT_A_DAY_AFTER: Mapping[str, frozenset[str]] = {"nl": frozenset({"de", "s", "goede", "goeie", "deze", "elke", "een"})}
 _GREETING = re.compile(r"\s*morgen\s*[,!]", re.IGNORECASE)  # Dutch: the other languages' names greet nobody
-# A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
-# bot a text, not a question: whatever event words the text holds, no entry answers it.
-TRANSLATE_VERBS = frozenset({"translate", "vertaal", "vertalen", "traduis", "traduire", "traduisez"})
 # A day of the month: an ordinal ("5th", "14e", "5de", "1er") or a bare number in a date's place.
 _DAY = re.compile(r"(0?[1-9]|[12]\d|3[01])(st|nd|rd|th|e|de|ste|er|eme|ieme)?")
 # Words after which a bare number is a day: "the 5", "le 14", "de 5", "on the 5th".
