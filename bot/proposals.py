@@ -68,6 +68,13 @@ _SHORT_NEGATION = re.compile(r"\b(?:is|are|was|were|do|does|did|wo|ca|has|have)n
 _TAG = re.compile(
     r"(?:\s(?:(?:is|are|was|do|does|did|wo)(?:n t|nt)\s(?:it|they|he|she|there)|n est ce pas|niet|non|toch|he))+$"
 )
+# An existential question asks whether what it names exists ("is there parking at the venue?", "zijn er ...", "y a-t-il
+# ..."): a word no phrasing uses is then what is asked about, never a value the asker proposes for an entry's fact.
+_EXISTENTIAL = re.compile(
+    r" (?:is there|are there|was there|will there|any|is er|zijn er|komt er|komen er|y a t il|y aura t il|il y a|y a) "
+)
+# A topic's known words, then the asker's value if it is none of the knowledge's, then at most one known word more.
+_VALUE_PROPOSED = re.compile(r"k+u*k?")
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
 # A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
@@ -184,6 +191,23 @@ class Proposed:
         if all(judged):
             return "yes"
         return None if alternatives and any(judged) else "no"
+
+
+def asks_whether_exists(question: str) -> bool:
+    """Whether ``question`` asks whether something exists ("is there parking?", "zijn er ...", "y a-t-il ...")."""
+    return _EXISTENTIAL.search(" " + fold(question) + " ") is not None
+
+
+def proposes_a_value(kinds: str) -> bool:
+    """Whether a message's content words, in order ("k": known to the knowledge, "u": not), name a topic, then a value.
+
+    "is the focus digital health?" (k u u), "keynote guy is from imec yeah?" (k u u), "hij wil samenwerken met
+    Duitsland en Frankrijk, klopt dat?" (k u u): the asker's value follows what it is a value of; a right value is
+    known ("I heard there will be case studies. Correct?": k k). "is VIB hiring postdocs at the moment?" (k u u) reads
+    the same: the model's off-topic reading of the whole message is the guard there. "parking near the venue?" (u k)
+    and "weather in bxl next tues" (u u u) do not.
+    """
+    return _VALUE_PROPOSED.fullmatch(kinds) is not None
 
 
 def is_check(question: str) -> bool:

@@ -15,11 +15,13 @@ from bot.knowledge import Lang
 from bot.proposals import (
     Proposed,
     asked_words,
+    asks_whether_exists,
     is_check,
     is_negated,
     names_another_edition,
     offers_alternatives,
     proposed,
+    proposes_a_value,
 )
 from tests.conftest import AFTER, BEFORE, KB, entry_for, fill
 
@@ -383,3 +385,31 @@ def test_checks_tags_negations_and_alternatives_are_told_apart() -> None:
     assert is_negated(asked_words("it isn't on a monday, is it?"))
     assert offers_alternatives(asked_words("is het op 4 of 5 november?"), "nl")
     assert not offers_alternatives(asked_words("the 4th of November?"), "en")
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [("kuu", True), ("kk", True), ("kkuk", True), ("k", True), ("uk", False), ("uuu", False), ("kuk" + "u", False)],
+)
+def test_a_value_proposed_follows_the_topic_it_is_a_value_of(kinds: str, expected: bool) -> None:
+    """Known words then the asker's own ("the focus is robotics"): a value proposed; unknown words first: none."""
+    assert proposes_a_value(kinds) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("is there parking at the venue?", True),
+        ("Any cloakroom on site?", True),
+        ("zijn er vestiaires op de locatie?", True),
+        ("Is er wifi?", True),
+        ("y a-t-il un vestiaire sur place ?", True),
+        ("il y a du parking ?", True),
+        ("the focus is robotics, right?", False),
+        ("is het thema 'Gezond Vlaanderen'?", False),
+        ("c'est à Liège ?", False),
+    ],
+)
+def test_an_existential_question_asks_whether_something_exists(question: str, expected: bool) -> None:
+    """Questions opening with "is there", "zijn er", "y a-t-il" ask whether what they name exists; checks do not."""
+    assert asks_whether_exists(question) is expected

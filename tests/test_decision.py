@@ -412,12 +412,14 @@ def test_a_reload_says_which_snapshot_it_replaced(kb_dir: Path, monkeypatch: pyt
 
 
 def test_the_likely_choice_is_refused_where_the_model_names_another_entry_or_calls_it_off_topic(
-    assistant: Assistant,
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The matcher's clear first entry stands only if the model calls the question no off-topic and names no rival.
 
     A rival: another entry the model puts first at ``LIKELY_DISSENT`` or more; off-topic: ``KNOWN_OFF_TOPIC`` or more.
+    The shipped ``LIKELY_AT`` switches the choice off (the tuner's choice since the twelfth wave): at 30, as before, on.
     """
+    monkeypatch.setattr(assistant_module, "LIKELY_AT", 30.0)
     ranked = assistant.matcher.rank("when is it", limit=4, prefer_lang="en")
     first, rival = ranked[0].entry_id, next(e.id for e in KB.entries if e.id != ranked[0].entry_id)
     assert ranked[0].score >= assistant_module.LIKELY_AT
@@ -432,6 +434,8 @@ def test_the_likely_choice_is_refused_where_the_model_names_another_entry_or_cal
     assert assistant.likely_choice(ranked, guesses((rival, dissent), (OFF_TOPIC, 1.0))) is None
     assert assistant.likely_choice(ranked, guesses((rival, dissent - 1), (OFF_TOPIC, 1.0))) == ranked[0]
     assert assistant.likely_choice(ranked, guesses((first, 30.0), (OFF_TOPIC, off_topic))) is None
+    monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
+    assert assistant.likely_choice(ranked, guesses((first, 30.0), (OFF_TOPIC, off_topic - 1))) is None  # off
 
 
 def test_the_sure_choice_is_the_models_first_class_only_when_it_is_a_topic_entry_at_sure_at(

@@ -32,7 +32,7 @@ ALL_SPENT = (
             *("set_c.yaml", "set_d_fixed.yaml", "set_e.yaml", "set_f.yaml", "set_g.yaml", "set_h.yaml"),
             *("set_i_unseen.yaml", "set_j_unseen.yaml", "set_k_unseen.yaml", "set_l_unseen.yaml", "set_m_unseen.yaml"),
             *("set_n_unseen.yaml", "set_o_unseen.yaml", "set_p_unseen.yaml", "set_q_unseen.yaml", "set_r_unseen.yaml"),
-            *("set_s_unseen.yaml", "set_t_unseen.yaml"),
+            *("set_s_unseen.yaml", "set_t_unseen.yaml", "set_u_unseen.yaml", "set_v_unseen.yaml", "set_w_unseen.yaml"),
         )
     ),
 )
