@@ -31,7 +31,7 @@ def test_the_behaviour_suite_passes_on_another_edition() -> None:
         "--ignore-glob=tests/test_shipped_*",
     ]
     result = subprocess.run(  # noqa: S603
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1500, check=False
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]

@@ -378,7 +378,7 @@ class FakeBotApi:
         """Button presses the bot never answered with answerCallbackQuery (their spinner would still turn)."""
         return list(self.callback_queries.values())
 
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0) -> Call:
+    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 30.0) -> Call:
         """The first logged call matching ``predicate``, waiting for it if needed."""
 
         def found() -> Call | None:
