@@ -111,9 +111,9 @@ KNOWN_OFF_TOPIC = 20.0
 # check proposing a value of its fact ("Is de focus digitale gezondheid?", "the main speaker is from imec, isn't he?":
 # the value is the asker's, words no phrasing uses, which the model reads as off-topic): when the whole message reads
 # under VALUE_CHECK_OFF_TOPIC off-topic, its words name a topic then a value (``bot.proposals.proposes_a_value``), it
-# asks whether nothing exists ("is there parking at the venue?"), and the model, reading the known words alone, gives
-# that entry VALUE_CHECK_AGREE or more and off-topic under KNOWN_OFF_TOPIC. Measured on every spent set (60,
-# 75 and none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
+# does not ask whether something exists ("is there parking at the venue?"), and the model, reading the known words
+# alone, gives that entry VALUE_CHECK_AGREE or more and off-topic under KNOWN_OFF_TOPIC. Measured on every spent set
+# (60, 75 and none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
 VALUE_CHECK_OFF_TOPIC = 75.0
 VALUE_CHECK_AGREE = 20.0
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
