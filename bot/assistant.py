@@ -116,6 +116,8 @@ KNOWN_OFF_TOPIC = 20.0
 # (60, 75 and none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
 VALUE_CHECK_OFF_TOPIC = 75.0
 VALUE_CHECK_AGREE = 20.0
+# The words of a check that neither name its topic nor propose a value ("right", "klopt", "heard", "c'est bien").
+CHECKS_OWN_WORDS = CHECK_WORDS | BELIEF_WORDS
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
 # entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("quel jour faut-il réserver dans mon
 # agenda ?": "agenda" is the calendar entry's word, the rest the asker's). At 101 it is off: the tuner's choice since
@@ -659,7 +661,7 @@ class Assistant:
             return False
         readings = self.word_readings(question)
         # the check's own words ("right", "klopt", "heard") name no topic and propose no value
-        named = [known for word, known in readings if known is not None and word not in CHECK_WORDS | BELIEF_WORDS]
+        named = [known for word, known in readings if known is not None and word not in CHECKS_OWN_WORDS]
         kinds = "".join("k" if known else "u" for known in named)
         if not proposes_a_value(kinds):
             return False
