@@ -62,8 +62,9 @@ async def apply_reload(application: App) -> ReloadResult:
     if result.changed and result.previous is not None:
         # compared with the snapshot this reload replaced (reloads may overlap)
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
-        schedule_reminders(application)
-        application.create_task(editions.after_reload(application, result.previous), name="after-reload")
+        if application.running:  # a handler may finish its reload while the bot shuts down; the next start rebuilds
+            schedule_reminders(application)
+            application.create_task(editions.after_reload(application, result.previous), name="after-reload")
     elif result.problems:
         log.warning("knowledge edit rejected (%s problems); still serving the last good version", len(result.problems))
     return result

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.knowledge import KnowledgeError, load
-from tests.e2e.harness import Harness, running_bot
-from tests.fakes.botapi import Call
+from bot.telegram_app.app import build_application
+from bot.telegram_app.live_reload import apply_reload
+from tests.e2e.harness import Harness, make_settings, running_bot
+from tests.fakes.botapi import Call, FakeBotApi, InProcessRequest
 
 ADMIN = 42
 
@@ -26,13 +29,28 @@ async def miss(bot: Harness, *questions: str) -> None:
         assert reply.text.startswith(("Sorry", "I'm not sure", "Désolé", "Sorry, ik", "Ik weet", "Je ne"))
 
 
+def teaching_reply(bot: Harness, start: int) -> Callable[[Call], bool]:
+    """A message to the admin sent after call ``start`` that is not the file watcher's report of a hand edit."""
+    return lambda c: (
+        bot.api.calls.index(c) >= start
+        and c.chat_id == ADMIN
+        and c.method == "sendMessage"
+        and not c.text.startswith("Knowledge reloaded")
+    )
+
+
 async def tap(bot: Harness, message: Call, label: str) -> Call:
-    """The admin taps ``label`` under ``message``; returns the bot's next message to the admin."""
+    """The admin taps ``label`` under ``message``; returns the bot's next teaching message to the admin."""
     start = len(bot.api.calls)
     await bot.api.press(message, label, bot.api.user(ADMIN))
-    return await bot.api.wait_for(
-        lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN and c.method == "sendMessage"
-    )
+    return await bot.api.wait_for(teaching_reply(bot, start))
+
+
+async def admin_sends(bot: Harness, text: str) -> Call:
+    """The admin sends ``text``; returns the bot's next teaching message to the admin (not a watcher's report)."""
+    start = len(bot.api.calls)
+    await bot.api.send(text, bot.api.user(ADMIN))
+    return await bot.api.wait_for(teaching_reply(bot, start))
 
 
 async def new_entry_prompt(bot: Harness) -> Call:
@@ -43,12 +61,12 @@ async def new_entry_prompt(bot: Harness) -> Call:
 
 
 async def write_answer(bot: Harness, prompt: Call) -> Call:
-    """The admin replies to ``prompt`` with the cloakroom answer; returns the bot's next message to the admin."""
+    """The admin replies to ``prompt`` with the cloakroom answer; returns the admin's next teaching message."""
     start = len(bot.api.calls)
     await bot.api.send(
         "Yes: the cloakroom is next to the entrance.", bot.api.user(ADMIN), reply_to_message=reply_to(prompt)
     )
-    return await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ADMIN)
+    return await bot.api.wait_for(teaching_reply(bot, start))
 
 
 def reply_to(call: Call) -> dict[str, Any]:
@@ -223,7 +241,6 @@ async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redo
 ) -> None:
     """A hand edit saved between the tap's read and write survives: both entries answer; /undo reverts only the tap."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
-        admin = bot.api.user(ADMIN)
         prompt = await new_entry_prompt(bot)
         saved = hand_edit_during(monkeypatch, kb_dir)
         created = await write_answer(bot, prompt)
@@ -235,7 +252,7 @@ async def test_a_hand_edit_saved_while_a_tap_is_applied_is_kept_and_the_tap_redo
         assert (
             await bot.api.ask("is there a cloakroom for coats", bot.api.user(6))
         ).text == "Yes: the cloakroom is next to the entrance."
-        assert (await bot.api.ask("/undo", admin)).text.startswith("Undone: ")
+        assert (await admin_sends(bot, "/undo")).text.startswith("Undone: ")
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == saved[0]  # the hand edit stays after /undo
 
 
@@ -244,11 +261,10 @@ async def test_undo_never_discards_a_hand_edit_saved_while_it_runs(
 ) -> None:
     """A hand edit saved while /undo checks the old version makes /undo refuse, saying so; the hand edit is kept."""
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
-        admin = bot.api.user(ADMIN)
         prompt = await new_entry_prompt(bot)
         await write_answer(bot, prompt)
         saved = hand_edit_during(monkeypatch, kb_dir)
-        refused = await bot.api.ask("/undo", admin)
+        refused = await admin_sends(bot, "/undo")
         assert (
             refused.text == f"Could not undo:\n{kb_dir / 'faq.yaml'}:1: was edited since that change; undo it by hand"
         )
@@ -394,3 +410,21 @@ async def test_a_phrasing_for_an_entry_of_the_editions_article_goes_to_its_file_
         undone = await bot.api.ask("/undo", admin)
         assert undone.text == f"Undone: {edition_faq} is back as it was before the last change made from Telegram."
         assert edition_faq.read_text(encoding="utf-8") == original
+
+
+async def test_a_reload_that_finishes_while_the_bot_stops_still_swaps_the_knowledge(
+    tmp_path: Path, kb_dir: Path
+) -> None:
+    """A teaching edit's reload ending after the bot stopped serves the edit, starting no task on a stopped bot."""
+    faq = kb_dir / "faq.yaml"
+    app = build_application(
+        make_settings(tmp_path / "data", knowledge_dir=kb_dir), request=InProcessRequest(FakeBotApi())
+    )
+    async with app:  # initialised, never started: as in the moment after app.stop()
+        faq.write_text(faq.read_text(encoding="utf-8").rstrip("\n") + "\n" + HAND_EDIT, encoding="utf-8")
+        result = await apply_reload(app)  # a task created here would warn, and warnings fail the suite
+        assert result.added == ("parking-bikes",)
+        runtime = app.bot_data["runtime"]
+        assert runtime.snapshot.assistant.answer("is there bike parking", "en", runtime.clock()).text == (
+            "Bikes go in the courtyard."
+        )
