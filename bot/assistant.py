@@ -22,7 +22,6 @@ from bot.knowledge import (
     LanguageVocabulary,
     Passage,
     PastEdition,
-    Phase,
 )
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
@@ -259,7 +258,7 @@ class Assistant:
             self.past_years.setdefault(str(past.date.year), past)
         self._archives: dict[str, Assistant] = {}
         # What was decided about each question lately, by reader's language: none of it depends on the moment.
-        self._decisions: dict[tuple[str, Lang, int], Decision] = {}
+        self._decisions: dict[tuple[str, Lang, tuple[int, bool]], Decision] = {}
         self._topics: dict[Lang, str] = {}  # the main topics' titles as a decline lists them, by reader's language
         # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
         self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
@@ -293,9 +292,9 @@ class Assistant:
     def decision(self, clean: str, render: Renderer) -> Decision:
         """``decide``, kept: the same question in the same language is decided once per knowledge and edition year.
 
-        The moment only counts through the year "last year" counts from (``this_year``); the text is written afresh.
+        The moment only counts through the years relative phrases name (``year_reading``); the text is written afresh.
         """
-        key = (clean, render.lang, self.this_year(render.phase))
+        key = (clean, render.lang, self.year_reading(render.now))
         found = self._decisions.get(key)
         if found is None:
             found = self.decide(clean, render.lang, render.now)
@@ -316,8 +315,8 @@ class Assistant:
 
         The rankers' decision (``decide_by_rankers``). A check of the event's day, year or city alone gets the entry
         stating it (``check_choice``): where the rankers answer nothing ("it's on a monday isnt it"), and where their
-        entry states none of it ("c'est le 4 ou le 5 ?" read "ou" as "où": the venue, not the date). Only the year
-        that relative years count from (``this_year``) depends on the moment.
+        entry states none of it ("c'est le 4 ou le 5 ?" read "ou" as "où": the venue, not the date). Only the years
+        relative phrases name (``year_reading``) depend on the moment.
         """
         if asks_to_translate(clean):  # the text to translate asks the bot nothing, whatever it names
             return Decision("decline")
@@ -457,9 +456,9 @@ class Assistant:
         return any(f" {name} " in padded for name in own)
 
     def names_relative_edition(self, question: str, now: datetime) -> bool:
-        """Whether ``question`` names another edition relatively ("last year"; "this year" once it took place)."""
-        phase = phase_at(self.knowledge.event, now)
-        return any(self.relative_years[phrase] or phase == "after" for phrase in self.relative_phrases(question))
+        """Whether ``question`` names another year than the edition's relatively ("last year", asked in its year)."""
+        edition = self.knowledge.event.date.year
+        return any(self.year_named_by(phrase, now) != edition for phrase in self.relative_phrases(question))
 
     def pure_check(self, question: str, lang: Lang, now: datetime) -> Proposed | None:
         """What ``question`` proposes when it checks the event's day, year or city and nothing else; else ``None``.
@@ -821,32 +820,33 @@ class Assistant:
     def years_named(self, question: str, now: datetime) -> list[str]:
         """The years ``question`` names: written out ("2022"), or relative ("last year", vocabulary.yaml).
 
-        A relative year counts in editions: until the current edition has taken place, "last year" is the year
-        before it; once it has, "last year" is its own year (asked a month or a year later, it is the one meant).
+        A relative year counts from the calendar year of the moment asked (``year_named_by``): in December of the
+        edition's year "last year" is the year before it, a year later it is the edition's own.
         In a message with question sentences, only those count: "I loved last year's. Who speaks this time?".
         """
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
-        phase = phase_at(self.knowledge.event, now)
-        # "this year" names the current edition until it has taken place (``names_this_edition``), the next one after
-        found = [phrase for phrase in self.relative_phrases(asked) if self.relative_years[phrase] or phase == "after"]
-        if found:
-            base = self.this_year(phase)
-            years += [str(base + self.relative_years[phrase]) for phrase in found]
+        edition = self.knowledge.event.date.year
+        for phrase in self.relative_phrases(asked):
+            year = self.year_named_by(phrase, now)
+            if self.relative_years[phrase] or year != edition:  # "this year" naming the edition: ``names_this_edition``
+                years.append(str(year))
         return years
 
     def names_this_edition(self, question: str, now: datetime) -> bool:
         """Whether ``question`` names the current edition: its year written out, or a ``years: 0`` phrase ("this year").
 
-        A ``years: 0`` phrase only until the edition has taken place: then "this year" is the next one (``this_year``).
-        Not "last year" asked once the edition took place: that names it too, but as the past it is (its own answer).
+        A ``years: 0`` phrase names it while it is the year asked in, or still to come (``year_named_by``).
+        Not "last year" asked a year after: that names it too, but as the past it is (its own answer).
         """
         asked = " ".join(sentences(question)) or question
-        if str(self.knowledge.event.date.year) in YEAR.findall(asked):
+        edition = self.knowledge.event.date.year
+        if str(edition) in YEAR.findall(asked):
             return True
-        if phase_at(self.knowledge.event, now) == "after":
-            return False
-        return any(self.relative_years[phrase] == 0 for phrase in self.relative_phrases(asked))
+        return any(
+            self.relative_years[phrase] == 0 and self.year_named_by(phrase, now) == edition
+            for phrase in self.relative_phrases(asked)
+        )
 
     def relative_phrases(self, text: str) -> list[str]:
         """The relative-year phrases of vocabulary.yaml that ``text`` holds, folded ("last year")."""
@@ -855,9 +855,20 @@ class Assistant:
         padded = f" {fold(text)} "
         return [phrase for phrase in self.relative_years if f" {phrase} " in padded]
 
-    def this_year(self, phase: Phase) -> int:
-        """The year relative years count from in ``phase``: the current edition's, the next one once it took place."""
-        return self.knowledge.event.date.year + (1 if phase == "after" else 0)
+    def year_named_by(self, phrase: str, now: datetime) -> int:
+        """The year relative ``phrase`` names at ``now``: the calendar year, moved by its offset ("last year": -1).
+
+        Until the edition has taken place a ``years: 0`` phrase ("this year", "this edition") is the edition's year,
+        even asked in the year before it.
+        """
+        offset = self.relative_years[phrase]
+        if offset == 0 and phase_at(self.knowledge.event, now) != "after":
+            return self.knowledge.event.date.year
+        return local_day(self.knowledge.event, now).year + offset
+
+    def year_reading(self, now: datetime) -> tuple[int, bool]:
+        """What of ``now`` a decision depends on: the calendar year asked in, and whether the edition took place."""
+        return local_day(self.knowledge.event, now).year, phase_at(self.knowledge.event, now) == "after"
 
     def without_relative_years(self, question: str) -> str:
         """``question`` without its relative years (each sentence folded): they named an edition or compared one."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -417,11 +417,59 @@ def test_a_question_naming_this_edition_beside_another_year_is_about_this_editio
     assert assistant.answer("what was the theme in 2019?", "en", BEFORE).faq_id is None  # alone, still declined
 
 
-def test_this_year_once_the_edition_took_place_is_the_next_edition() -> None:
-    """Until the edition took place "this year" is it; after, the next one, which the knowledge lacks: declined."""
+def in_year(offset: int, month: int = 6) -> datetime:
+    """Mid-``month`` of the calendar year ``offset`` years after the fixture edition's, at 10:00 event-local."""
+    event = KB.event
+    return datetime.combine(date(event.date.year + offset, month, 15), time(10, 0), tzinfo=event.tz)
+
+
+def end_of_edition_year() -> datetime:
+    """The last evening of the fixture edition's calendar year: it has taken place, and it is still "this year"."""
+    event = KB.event
+    return datetime.combine(date(event.date.year, 12, 31), time(18, 0), tzinfo=event.tz)
+
+
+def test_this_year_in_a_later_year_is_a_year_with_no_edition() -> None:
+    """Until the edition took place "this year" is it; asked in a later calendar year, a year the knowledge lacks."""
     assistant = Assistant(KB)
     assert assistant.answer("when is it this year?", "en", BEFORE).faq_id == entry_for("when")
-    assert assistant.answer("when is it this year?", "en", at_day(70, 10)).faq_id is None
+    assert assistant.answer("when is it this year?", "en", in_year(1)).faq_id is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "which theme did the conference have this year?"),
+        ("nl", "wat was het thema dit jaar?"),
+        ("fr", "quel thème le congrès avait-il cette année ?"),
+    ],
+)
+def test_this_year_asked_after_the_edition_in_its_own_year_is_the_edition_in_the_past_tense(
+    lang: Lang, question: str
+) -> None:
+    """Weeks after the edition, in its calendar year, "this year" is still it: its theme, as the past tense says it."""
+    assistant = Assistant(KB)
+    answer = assistant.answer(question, lang, end_of_edition_year())
+    expected = assistant.answer_entry(entry_for("themes"), lang, end_of_edition_year())
+    assert expected is not None
+    assert answer.text == expected.text
+    assert fill("{theme}", lang) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "who gave the keynote last year?"),
+        ("nl", "wie gaf vorig jaar de keynote?"),
+        ("fr", "qui a donné la keynote l'an dernier ?"),
+    ],
+)
+def test_last_year_counts_from_the_calendar_year_asked_in(lang: Lang, question: str) -> None:
+    """ "Last year" is the year before the one asked in: none in the edition's own December, it a year on, none after."""
+    assistant = Assistant(KB)
+    assert assistant.answer(question, lang, end_of_edition_year()).outcome == "decline"
+    assert fill("{keynote_speaker}") in assistant.answer(question, lang, in_year(1)).text
+    assert assistant.answer(question, lang, in_year(2)).outcome == "decline"
 
 
 def test_a_month_name_that_is_an_everyday_word_keeps_the_number_beside_it() -> None:
