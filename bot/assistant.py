@@ -290,7 +290,7 @@ class Assistant:
         return self.said(question, self.decision(clean, render), render)
 
     def decision(self, clean: str, render: Renderer) -> Decision:
-        """``decide``, kept: the same question in the same language is decided once per knowledge and edition year.
+        """``decide``, kept: the same question in the same language is decided once per knowledge and year reading.
 
         The moment only counts through the years relative phrases name (``year_reading``); the text is written afresh.
         """
@@ -858,13 +858,15 @@ class Assistant:
     def year_named_by(self, phrase: str, now: datetime) -> int:
         """The year relative ``phrase`` names at ``now``: the calendar year, moved by its offset ("last year": -1).
 
-        Until the edition has taken place a ``years: 0`` phrase ("this year", "this edition") is the edition's year,
-        even asked in the year before it.
+        A ``years: 0`` phrase ("this year", "this edition") asked in a year with no edition, before the current one
+        has taken place, is the current edition's year: it is the one to come. Asked in December after the next
+        edition was published, "this year" is still the one that took place (a past edition).
         """
         offset = self.relative_years[phrase]
-        if offset == 0 and phase_at(self.knowledge.event, now) != "after":
+        year = local_day(self.knowledge.event, now).year + offset
+        if offset == 0 and str(year) not in self.years and phase_at(self.knowledge.event, now) != "after":
             return self.knowledge.event.date.year
-        return local_day(self.knowledge.event, now).year + offset
+        return year
 
     def year_reading(self, now: datetime) -> tuple[int, bool]:
         """What of ``now`` a decision depends on: the calendar year asked in, and whether the edition took place."""

@@ -465,7 +465,7 @@ def test_this_year_asked_after_the_edition_in_its_own_year_is_the_edition_in_the
     ],
 )
 def test_last_year_counts_from_the_calendar_year_asked_in(lang: Lang, question: str) -> None:
-    """ "Last year" is the year before the one asked in: none in the edition's own December, it a year on, none after."""
+    """Last year is the year before the one asked in: none in the edition's December, it a year on, none after."""
     assistant = Assistant(KB)
     assert assistant.answer(question, lang, end_of_edition_year()).outcome == "decline"
     assert fill("{keynote_speaker}") in assistant.answer(question, lang, in_year(1)).text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -135,6 +135,25 @@ def test_questions_about_the_old_edition_are_answered_from_the_archive_in_the_pa
     assert answer.faq_id.startswith(f"archive:{OLD.event.edition}/")
     assert fact(fact_name, lang) in answer.text
     assert past in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "which theme did the conference have this year?"),
+        ("nl", "wat was het thema dit jaar?"),
+        ("fr", "quel thème le congrès avait-il cette année ?"),
+    ],
+)
+def test_this_year_in_the_old_editions_december_is_the_old_edition_though_the_next_is_published(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """Published early, the next edition does not take "this year" from the one that took place weeks ago."""
+    december = datetime.combine(date(OLD.event.date.year, 12, 15), time(10, 0), tzinfo=OLD.event.tz)
+    answer = assistant.answer(question, lang, december)
+    assert answer.faq_id is not None
+    assert answer.faq_id.startswith(f"archive:{OLD.event.edition}/")
+    assert fact("theme", lang) in answer.text
 
 
 def test_the_old_article_is_quoted_from_the_archive(assistant: Assistant, published: Knowledge) -> None:

@@ -62,9 +62,12 @@ async def apply_reload(application: App) -> ReloadResult:
     if result.changed and result.previous is not None:
         # compared with the snapshot this reload replaced (reloads may overlap)
         log.info("knowledge reloaded: +%s ~%s -%s", result.added, result.modified, result.removed)
-        if application.running:  # a handler may finish its reload while the bot shuts down; the next start rebuilds
+        if application.running:
             schedule_reminders(application)
             application.create_task(editions.after_reload(application, result.previous), name="after-reload")
+        else:  # a reload ending while the bot stops: the next start rebuilds the reminders, but a new edition's offer
+            # to notify subscribers is only known now (the next start loads the new files as the old)
+            await editions.after_reload(application, result.previous)
     elif result.problems:
         log.warning("knowledge edit rejected (%s problems); still serving the last good version", len(result.problems))
     return result

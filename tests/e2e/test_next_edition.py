@@ -9,9 +9,11 @@ from pathlib import Path
 from icalendar import Calendar
 
 from bot.knowledge import load
+from bot.telegram_app.app import build_application
+from bot.telegram_app.live_reload import apply_reload
 from tests.conftest import FIXTURES, fill
-from tests.e2e.harness import Harness, running_bot
-from tests.fakes.botapi import Call
+from tests.e2e.harness import Clock, Harness, make_settings, running_bot
+from tests.fakes.botapi import Call, FakeBotApi, InProcessRequest
 
 ADMIN = 42
 # Another edition's values, and the 2025 values none of the replies may still carry.
@@ -242,3 +244,20 @@ async def test_commands_follow_the_knowledge_removed_renamed_or_added(tmp_path: 
         assert "/when" not in help_text
         assert "/topics (" in help_text
         assert fill("“{theme}”") in (await bot.api.ask("/topics")).text
+
+
+async def test_a_new_edition_reloaded_while_the_bot_stops_still_offers_the_notification(tmp_path: Path) -> None:
+    """A reload that publishes the next edition and ends after the bot stopped still sends admins the offer."""
+    kb = edition_2025(tmp_path)
+    past_event = load(kb).event
+    after = datetime.combine(past_event.date + timedelta(days=200), time(10), tzinfo=past_event.tz)
+    api = FakeBotApi()
+    settings = make_settings(tmp_path / "data", knowledge_dir=kb, admin_ids=frozenset({ADMIN}))
+    app = build_application(settings, request=InProcessRequest(api), clock=Clock(after))
+    api.user(ADMIN)
+    async with app:  # initialised, not running: as when app.stop() has begun and a reload's training ends
+        set_edition(kb / "event.yaml")
+        await apply_reload(app)
+    preview = next(c for c in api.sent(chat_id=ADMIN) if c.text.startswith("New edition published"))
+    assert preview.text.startswith("New edition published: Science for Health 2026, Tuesday 13 October 2026.")
+    assert preview.button_texts == ["Notify subscribers"]

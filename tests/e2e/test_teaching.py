@@ -15,6 +15,8 @@ from tests.e2e.harness import Harness, make_settings, running_bot
 from tests.fakes.botapi import Call, FakeBotApi, InProcessRequest
 
 ADMIN = 42
+# How the file watcher's reports to admins begin (bot/locales/en.yaml: reload_ok, reload_fixed, reload_failed).
+WATCHER_REPORTS = ("Knowledge reloaded", "Fixed: the knowledge base", "The knowledge edit was rejected")
 
 
 def title(kb_dir: Path, faq_id: str, lang: str = "en") -> str:
@@ -30,12 +32,12 @@ async def miss(bot: Harness, *questions: str) -> None:
 
 
 def teaching_reply(bot: Harness, start: int) -> Callable[[Call], bool]:
-    """A message to the admin sent after call ``start`` that is not the file watcher's report of a hand edit."""
+    """A message to the admin sent after call ``start`` that is not the file watcher's report of an edit."""
     return lambda c: (
         bot.api.calls.index(c) >= start
         and c.chat_id == ADMIN
         and c.method == "sendMessage"
-        and not c.text.startswith("Knowledge reloaded")
+        and not c.text.startswith(WATCHER_REPORTS)
     )
 
 
