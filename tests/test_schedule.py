@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.knowledge import Knowledge, load
 from bot.schedule import format_moment, next_reminder, plan, reminder_times
-from tests.conftest import KNOWLEDGE, at_day, move_event
+from tests.conftest import KB, at_day, move_event
 
 GRACE = timedelta(hours=1)
 
@@ -92,10 +92,9 @@ def test_moments_are_written_in_the_readers_language(knowledge: Knowledge) -> No
 )
 def test_plan_partitions_every_reminder_exactly_once(now: datetime) -> None:
     """At any moment, each reminder is upcoming, caught up or skipped, and each list respects its bounds."""
-    knowledge = load(KNOWLEDGE)
-    result = plan(knowledge, now, GRACE)
+    result = plan(KB, now, GRACE)
     ids = [d.reminder.id for d in (*result.upcoming, *result.catch_up, *result.skipped)]
-    assert sorted(ids) == sorted(r.id for r in knowledge.reminders)
+    assert sorted(ids) == sorted(r.id for r in KB.reminders)
     assert all(d.at > now for d in result.upcoming)
     assert all(timedelta(0) <= now - d.at <= GRACE for d in result.catch_up)
     assert all(now - d.at > GRACE for d in result.skipped)
