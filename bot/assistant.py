@@ -224,6 +224,7 @@ class Assistant:
         """
         self.knowledge = knowledge
         self.relative_years = {} if archived else knowledge.relative_years
+        self.edition_phrases = frozenset() if archived else knowledge.edition_phrases
         self._packed = knowledge.decision if learned else None
         self._model: DecisionModel | None = (
             trained_or_none(knowledge) if learned and knowledge.decision is None else None
@@ -829,14 +830,15 @@ class Assistant:
         edition = self.knowledge.event.date.year
         for phrase in self.relative_phrases(asked):
             year = self.year_named_by(phrase, now)
-            if self.relative_years[phrase] or year != edition:  # "this year" naming the edition: ``names_this_edition``
+            if self.relative_years.get(phrase) or year != edition:  # naming the edition: ``names_this_edition``
                 years.append(str(year))
         return years
 
     def names_this_edition(self, question: str, now: datetime) -> bool:
-        """Whether ``question`` names the current edition: its year written out, or a ``years: 0`` phrase ("this year").
+        """Whether ``question`` names the current edition: its year written out, "this year" or "this edition".
 
-        A ``years: 0`` phrase names it while it is the year asked in, or still to come (``year_named_by``).
+        A ``years: 0`` phrase names it while it is the year asked in, or still to come; a ``this_edition`` phrase
+        always (``year_named_by``).
         Not "last year" asked a year after: that names it too, but as the past it is (its own answer).
         """
         asked = " ".join(sentences(question)) or question
@@ -844,24 +846,27 @@ class Assistant:
         if str(edition) in YEAR.findall(asked):
             return True
         return any(
-            self.relative_years[phrase] == 0 and self.year_named_by(phrase, now) == edition
+            not self.relative_years.get(phrase) and self.year_named_by(phrase, now) == edition
             for phrase in self.relative_phrases(asked)
         )
 
     def relative_phrases(self, text: str) -> list[str]:
-        """The relative-year phrases of vocabulary.yaml that ``text`` holds, folded ("last year")."""
-        if not self.relative_years:
+        """The relative-year and edition phrases of vocabulary.yaml that ``text`` holds, folded ("last year")."""
+        if not self.relative_years and not self.edition_phrases:
             return []
         padded = f" {fold(text)} "
-        return [phrase for phrase in self.relative_years if f" {phrase} " in padded]
+        return [phrase for phrase in (*self.relative_years, *self.edition_phrases) if f" {phrase} " in padded]
 
     def year_named_by(self, phrase: str, now: datetime) -> int:
         """The year relative ``phrase`` names at ``now``: the calendar year, moved by its offset ("last year": -1).
 
-        A ``years: 0`` phrase ("this year", "this edition") asked in a year with no edition, before the current one
-        has taken place, is the current edition's year: it is the one to come. Asked in December after the next
-        edition was published, "this year" is still the one that took place (a past edition).
+        A ``years: 0`` phrase ("this year") asked in a year with no edition, before the current one has taken
+        place, is the current edition's year: it is the one to come. Asked in December after the next edition was
+        published, "this year" is still the one that took place (a past edition). A ``this_edition`` phrase ("this
+        edition", "this time") is the current edition's year at any moment.
         """
+        if phrase in self.edition_phrases:
+            return self.knowledge.event.date.year
         offset = self.relative_years[phrase]
         year = local_day(self.knowledge.event, now).year + offset
         if offset == 0 and str(year) not in self.years and phase_at(self.knowledge.event, now) != "after":

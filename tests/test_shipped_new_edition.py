@@ -156,6 +156,27 @@ def test_this_year_in_the_old_editions_december_is_the_old_edition_though_the_ne
     assert fact("theme", lang) in answer.text
 
 
+@pytest.mark.parametrize(
+    ("lang", "template", "yes"),
+    [
+        ("en", "is it in {city} this time?", "Yes."),
+        ("nl", "is het deze keer in {city}?", "Ja."),
+        ("fr", "c'est à {city} cette fois ?", "Oui."),
+    ],
+)
+def test_this_time_is_the_published_edition_even_in_the_old_editions_december(
+    assistant: Assistant, published: Knowledge, lang: Lang, template: str, yes: str
+) -> None:
+    """Asked about "this time", the bot means the edition just announced, not the one held weeks ago: "Yes."."""
+    december = datetime.combine(date(OLD.event.date.year, 12, 15), time(10, 0), tzinfo=OLD.event.tz)
+    city = published.facts["city"].get(lang) or published.facts["city"]["en"]
+    answer = assistant.answer(template.format(city=city), lang, december)
+    assert answer.faq_id is not None
+    assert not answer.faq_id.startswith("archive:")
+    assert answer.text.startswith(yes)
+    assert city in answer.text
+
+
 def test_the_old_article_is_quoted_from_the_archive(assistant: Assistant, published: Knowledge) -> None:
     """The words of an old article's passage, with its year, quote that passage from the archive."""
     passage = OLD.passages[-1]

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bot.text import Normaliser
 
 # What is derived from the knowledge on first use: kept on it, so it dies with it, and never written to the cache file.
-_DERIVED = ("normalisers", "lexicons", "concepts", "relative_years")
+_DERIVED = ("normalisers", "lexicons", "concepts", "relative_years", "edition_phrases")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,13 @@ class Knowledge:
         return {
             fold(phrase): offset for v in self.vocabulary.values() for offset, ps in v.years.items() for phrase in ps
         }
+
+    @cached_property
+    def edition_phrases(self) -> frozenset[str]:
+        """Phrases of every language naming the current edition at any moment ("this edition"), folded."""
+        from bot.text import fold
+
+        return frozenset(fold(phrase) for v in self.vocabulary.values() for phrase in v.this_edition)
 
     @cached_property
     def lexicons(self) -> Mapping[Lang, frozenset[str]]:

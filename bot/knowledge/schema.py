@@ -175,8 +175,10 @@ class LanguageVocabulary(ClosedModel):
     synonyms: dict[Text, list[Text]] = {}
     stopwords: list[Text] = []
     neutral: list[Text] = []
-    # Phrases naming a year relative to the moment of asking: -1 "last year", 1 "next year".
+    # Phrases naming a year relative to the calendar year asked in: -1 "last year", 0 "this year", 1 "next year".
     years: dict[Annotated[int, Field(ge=-9, le=9)], list[Text]] = {}
+    # Phrases naming the current edition at any moment ("this edition", "this time").
+    this_edition: list[Text] = []
 
 
 class Passage(ClosedModel):

@@ -26,7 +26,10 @@ async def after_reload(application: App, before: Snapshot) -> None:
     runtime: Runtime = application.bot_data["runtime"]
     now = runtime.snapshot
     if tuple(now.knowledge.by_command) != tuple(before.knowledge.by_command):
-        await register_menu(application)
+        try:
+            await register_menu(application)
+        except TelegramError as exc:  # the menu is registered again at every start; the offer below must still go
+            log.warning("could not refresh the command menu after a reload: %s", exc)
     if not published(before.knowledge, now.knowledge, runtime.clock()):
         return
     waiting = str(len(runtime.store.pending(notify_key(now.knowledge))))
