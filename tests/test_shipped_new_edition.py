@@ -59,6 +59,11 @@ def assistant(published: Knowledge) -> Assistant:
     return Assistant(published)
 
 
+def old_editions_december() -> datetime:
+    """Mid-December of the archived edition's year: it took place weeks ago, the next one is published."""
+    return datetime.combine(date(OLD.event.date.year, 12, 15), time(10, 0), tzinfo=OLD.event.tz)
+
+
 def before(knowledge: Knowledge) -> datetime:
     """Fifteen days before the edition, 10:00 local."""
     return datetime.combine(knowledge.event.date - timedelta(days=15), time(10, 0), tzinfo=knowledge.event.tz)
@@ -149,7 +154,7 @@ def test_this_year_in_the_old_editions_december_is_the_old_edition_though_the_ne
     assistant: Assistant, lang: Lang, question: str
 ) -> None:
     """Published early, the next edition does not take "this year" from the one that took place weeks ago."""
-    december = datetime.combine(date(OLD.event.date.year, 12, 15), time(10, 0), tzinfo=OLD.event.tz)
+    december = old_editions_december()
     answer = assistant.answer(question, lang, december)
     assert answer.faq_id is not None
     assert answer.faq_id.startswith(f"archive:{OLD.event.edition}/")
@@ -168,7 +173,7 @@ def test_this_time_is_the_published_edition_even_in_the_old_editions_december(
     assistant: Assistant, published: Knowledge, lang: Lang, template: str, yes: str
 ) -> None:
     """Asked about "this time", the bot means the edition just announced, not the one held weeks ago: "Yes."."""
-    december = datetime.combine(date(OLD.event.date.year, 12, 15), time(10, 0), tzinfo=OLD.event.tz)
+    december = old_editions_december()
     city = published.facts["city"].get(lang) or published.facts["city"]["en"]
     answer = assistant.answer(template.format(city=city), lang, december)
     assert answer.faq_id is not None
