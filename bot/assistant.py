@@ -6,7 +6,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Literal
@@ -471,7 +471,11 @@ class Assistant:
         on the 5th?", not "can I still register on the 4th?", "is the other conference in Ghent?" nor "is the train
         from Ghent at 8, correct?".
         """
-        if not any(ch.isdigit() for ch in question) and self.value_words.isdisjoint(fold(question).split()):
+        if (
+            not any(ch.isdigit() for ch in question)
+            and self.value_words.isdisjoint(fold(question).split())
+            and not self.relative_phrases(question)
+        ):
             return None  # no value at all, as most messages: decided before any sentence is read
         asked = asked_text(question)
         if asks_for_something(asked):
@@ -481,9 +485,22 @@ class Assistant:
             return None  # "see you tomorrow!", "tot morgen": said, not asked
         if about_a_person(words):
             return None
-        if names_another_edition(words, self.knowledge.event.date) or self.names_relative_edition(asked, now):
+        if names_another_edition(words, self.knowledge.event.date):
             return None
         found = self.proposal(asked, lang, now)
+        relative = self.relative_phrases(asked)
+        if self.names_relative_edition(asked, now) and (found.proposes_a_day or found.places):
+            return None  # "will it be in Brussels next year?" asks about another edition, not this one's year
+        if relative:  # "is it this year?", "is it next year?": the year this edition is proposed to be in
+            if phase_at(self.knowledge.event, now) == "after" and any(
+                self.relative_years.get(p, 0) > 0 for p in relative
+            ):
+                return None  # "is it next year?" once it took place asks about the next edition, not this one
+            if asks_whether_exists(asked):
+                return None  # "is there an edition next year?" asks about another edition
+            edition = self.knowledge.event.date.year
+            years = tuple(self.year_named_by(phrase, now) == edition for phrase in relative)
+            found = replace(found, years=(*found.years, *years))
         normaliser = self.matcher.normalisers.get(lang)
         if normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None

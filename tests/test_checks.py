@@ -413,3 +413,25 @@ def test_a_value_proposed_follows_the_topic_it_is_a_value_of(kinds: str, expecte
 def test_an_existential_question_asks_whether_something_exists(question: str, expected: bool) -> None:
     """Questions opening with "is there", "zijn er", "y a-t-il" ask whether what they name exists; checks do not."""
     assert asks_whether_exists(question) is expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "this_year", "next_year"),
+    [
+        ("en", "is it this year?", "is it next year?"),
+        ("nl", "is het dit jaar?", "is het volgend jaar?"),
+        ("fr", "c'est cette année ?", "c'est l'année prochaine ?"),
+    ],
+)
+def test_a_check_of_the_year_named_relatively_is_settled_at_the_moment_asked(
+    assistant: Assistant, lang: Lang, this_year: str, next_year: str
+) -> None:
+    """Before the edition "this year?" gets "Yes." and the date, "next year?" "No."; a year on, "this year?" "No."."""
+    before = assistant.answer(this_year, lang, BEFORE)
+    assert before.text.startswith(YES[lang])
+    assert fill("{date}", lang) in before.text
+    assert assistant.answer(next_year, lang, BEFORE).text.startswith(NO[lang])
+    a_year_on = assistant.answer(this_year, lang, AFTER)
+    assert a_year_on.text.startswith(NO[lang])
+    assert fill("{date}", lang) in a_year_on.text
+    assert not assistant.answer(next_year, lang, AFTER).text.startswith(VERDICTS)  # about the next edition
