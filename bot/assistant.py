@@ -456,11 +456,6 @@ class Assistant:
         padded = f" {fold(text)} "
         return any(f" {name} " in padded for name in own)
 
-    def names_relative_edition(self, question: str, now: datetime) -> bool:
-        """Whether ``question`` names another year than the edition's relatively ("last year", asked in its year)."""
-        edition = self.knowledge.event.date.year
-        return any(self.year_named_by(phrase, now) != edition for phrase in self.relative_phrases(question))
-
     def pure_check(self, question: str, lang: Lang, now: datetime) -> Proposed | None:
         """What ``question`` proposes when it checks the event's day, year or city and nothing else; else ``None``.
 
@@ -487,22 +482,9 @@ class Assistant:
             return None
         if names_another_edition(words, self.knowledge.event.date):
             return None
-        found = self.proposal(asked, lang, now)
-        relative = self.relative_phrases(asked)
-        if self.names_relative_edition(asked, now) and (found.proposes_a_day or found.places):
-            return None  # "will it be in Brussels next year?" asks about another edition, not this one's year
-        if relative:  # "is it this year?", "is it next year?": the year this edition is proposed to be in
-            if phase_at(self.knowledge.event, now) == "after" and any(
-                self.relative_years.get(p, 0) > 0 for p in relative
-            ):
-                return None  # "is it next year?" once it took place asks about the next edition, not this one
-            if asks_whether_exists(asked):
-                return None  # "is there an edition next year?" asks about another edition
-            edition = self.knowledge.event.date.year
-            years = tuple(self.year_named_by(phrase, now) == edition for phrase in relative)
-            found = replace(found, years=(*found.years, *years))
+        found = self.with_relative_years(asked, self.proposal(asked, lang, now), now)
         normaliser = self.matcher.normalisers.get(lang)
-        if normaliser is None or not (found.proposes_a_day or found.places or found.years):
+        if found is None or normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None
         believed = not BELIEF_WORDS.isdisjoint(words)
         rest = " ".join(
@@ -521,6 +503,25 @@ class Assistant:
         function_words = FUNCTION_WORDS.get(lang, frozenset()) | PERSONS  # a person here reports a belief
         unread = [word for word in rest.split() if word not in function_words and not normaliser.tokens(word)]
         return None if unread else found  # "is it online tomorrow?": "online" reads as nothing, yet is no filler
+
+    def with_relative_years(self, asked: str, found: Proposed, now: datetime) -> Proposed | None:
+        """``found`` with the years ``asked``'s relative phrases propose ("is it this year?"); None: another edition.
+
+        Another edition is asked about when a relative year other than this edition's comes with a day or a city
+        ("will it be in Brussels next year?"), when a later year is named once the edition took place ("is it next
+        year?"), or when the message asks whether one exists ("is there an edition next year?").
+        """
+        relative = self.relative_phrases(asked)
+        if not relative:
+            return found
+        years = tuple(self.year_named_by(phrase, now) == self.edition_year for phrase in relative)
+        if not all(years) and (found.proposes_a_day or found.places):
+            return None
+        if phase_at(self.knowledge.event, now) == "after" and any(self.relative_years.get(p, 0) > 0 for p in relative):
+            return None
+        if asks_whether_exists(asked):
+            return None
+        return replace(found, years=(*found.years, *years))
 
     def proposal(self, asked: str, lang: Lang, now: datetime) -> Proposed:
         """What ``asked`` (question sentences in ``lang``, asked at ``now``) proposes of the event's day and city."""
@@ -844,10 +845,11 @@ class Assistant:
         """
         asked = " ".join(sentences(question)) or question
         years = YEAR.findall(asked)
-        edition = self.knowledge.event.date.year
         for phrase in self.relative_phrases(asked):
             year = self.year_named_by(phrase, now)
-            if self.relative_years.get(phrase) or year != edition:  # naming the edition: ``names_this_edition``
+            if (
+                self.relative_years.get(phrase) or year != self.edition_year
+            ):  # naming the edition: ``names_this_edition``
                 years.append(str(year))
         return years
 
@@ -859,11 +861,10 @@ class Assistant:
         Not "last year" asked a year after: that names it too, but as the past it is (its own answer).
         """
         asked = " ".join(sentences(question)) or question
-        edition = self.knowledge.event.date.year
-        if str(edition) in YEAR.findall(asked):
+        if str(self.edition_year) in YEAR.findall(asked):
             return True
         return any(
-            not self.relative_years.get(phrase) and self.year_named_by(phrase, now) == edition
+            not self.relative_years.get(phrase) and self.year_named_by(phrase, now) == self.edition_year
             for phrase in self.relative_phrases(asked)
         )
 
@@ -883,12 +884,17 @@ class Assistant:
         edition", "this time") is the current edition's year at any moment.
         """
         if phrase in self.edition_phrases:
-            return self.knowledge.event.date.year
+            return self.edition_year
         offset = self.relative_years[phrase]
         year = local_day(self.knowledge.event, now).year + offset
         if offset == 0 and str(year) not in self.years and phase_at(self.knowledge.event, now) != "after":
-            return self.knowledge.event.date.year
+            return self.edition_year
         return year
+
+    @property
+    def edition_year(self) -> int:
+        """The current edition's year."""
+        return self.knowledge.event.date.year
 
     def year_reading(self, now: datetime) -> tuple[int, bool]:
         """What of ``now`` a decision depends on: the calendar year asked in, and whether the edition took place."""
