@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tune_matcher import MODEL_MIN_DECLINED, WRONG_COST, without_last_look
+from tune_matcher import DECLINE_SLACK, MODEL_MIN_DECLINED, WRONG_COST, without_last_look
 
 from bot.assistant import Assistant
 from bot.calibration import CALIBRATION_FILE, Signals, fit, supported
@@ -39,10 +39,9 @@ from bot.knowledge import load
 from tests.quality.cases import ALL_SPENT, TUNE, Case, SpentCase, load_cases, load_spent
 
 NOW = datetime.fromisoformat("2025-10-20T10:00:00+02:00")
-# The last look may lower a part's declines to MODEL_MIN_DECLINED, or by this much, whichever is lower: with U, V and W
-# among the spent sets the tiers before decline about 95 % of their off-topic questions, and a bar at exactly 95 %
-# would switch the last look on or off for one question more or less.
-DECLINE_SLACK = 0.005
+# The last look may lower a part's declines to MODEL_MIN_DECLINED, or by DECLINE_SLACK (the tuner's), whichever is
+# lower: with U to AA among the spent sets the tiers before decline under 95 % of their off-topic questions, and a bar
+# at exactly 95 % would switch the last look on or off for one question more or less.
 THRESHOLDS = (50.0, 55.0, 60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0, 101.0)
 HEADER = """\
 # The calibrated last look's weights and answer threshold (bot/calibration.py), written by

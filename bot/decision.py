@@ -33,7 +33,17 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.knowledge import PLACEHOLDER
-from bot.text import YEAR, Normaliser, clauses, fold, sentences, typo_edits, typo_of, without_days
+from bot.text import (
+    YEAR,
+    Normaliser,
+    clauses,
+    fold,
+    joined_particles,
+    sentences,
+    typo_edits,
+    typo_of,
+    without_days,
+)
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -97,8 +107,11 @@ class Guess:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of ``text`` but years (they name an edition) and days beside a month (``without_days``)."""
-    return without_days([word for word in fold(text).split() if not YEAR.fullmatch(word)])
+    """The folded words of ``text`` but years (they name an edition) and days beside a month (``without_days``).
+
+    A Dutch separable verb split around "te" is one word (``joined_particles``).
+    """
+    return without_days(joined_particles([word for word in fold(text).split() if not YEAR.fullmatch(word)]))
 
 
 class Featuriser:

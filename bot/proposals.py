@@ -220,6 +220,32 @@ def asked_words(question: str) -> list[str]:
     return fold(asked_text(question)).split()
 
 
+# The verbs that open a yes/no question written without its "?" ("is the keynote from VIB", "komt hij van VIB", "est-il
+# de VIB"), in English, Dutch and French, folded. A language's facts, not an event's.
+QUESTION_OPENERS = frozenset(
+    {
+        *("is", "are", "was", "were", "will", "would", "does", "do", "did", "can", "could", "has", "have", "should"),
+        *("zijn", "wordt", "worden", "komt", "gaat", "heeft", "hebben", "kan", "kun", "kunt", "mag", "moet", "zal"),
+        *("zou", "staat", "spreekt", "geeft", "was", "waren", "est", "sont", "va", "peut", "faut", "y", "serait"),
+    }
+)
+
+
+def said_not_asked(message: str) -> bool:
+    """Whether ``message`` states or tells rather than asks: no "?", no check's word, no tag, no opening verb.
+
+    "see you tomorrow!", "tot morgen", "play some music": no check, whatever value they name; "is the keynote guy
+    from VIB or from pharma" asks, its "?" left out.
+    """
+    words = fold(message).split()
+    return (
+        "?" not in message
+        and CHECK_WORDS.isdisjoint(words)
+        and without_tag(words) == words
+        and (not words or words[0] not in QUESTION_OPENERS)
+    )
+
+
 def without_tag(words: list[str]) -> list[str]:
     """``words`` (folded) without a closing tag question ("..., isn't it", "n'est-ce pas", "niet", "toch")."""
     return _TAG.sub("", " " + " ".join(words)).split()

@@ -230,7 +230,7 @@ class Normaliser:
         words = fold(text).split()
         if any(first in words and last in words for first, last in SPLIT_ADVERBS):  # rare: read sentence by sentence
             words = [word for chunk in _SENTENCE_END.split(text) for word in joined_adverbs(fold(chunk).split())]
-        words = without_days(words)
+        words = without_days(joined_particles(words))
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
         meaningful = tuple(t for t in found if t not in neutral)
@@ -300,6 +300,31 @@ def joined_adverbs(words: list[str]) -> list[str]:
             start = words.index(first)
             words = [*words[:start], whole, *words[start + 1 : -1]]
     return words
+
+
+# Dutch separable verbs keep their particle apart before "te": "om in te schrijven" is "inschrijven", "op te lossen"
+# "oplossen". A language's facts, not an event's: no other language writes a particle before "te".
+SEPARABLE_PARTICLES = frozenset(
+    {"aan", "af", "bij", "door", "in", "mee", "na", "op", "over", "samen", "terug", "toe", "uit", "vast", "voor", "weg"}
+)
+
+
+def joined_particles(words: list[str]) -> list[str]:
+    """``words`` with each Dutch particle before "te" joined to its verb ("in te schrijven": "inschrijven")."""
+    if "te" not in words:
+        return words  # most questions: no "te" at all
+    joined: list[str] = []
+    position = 0
+    while position < len(words):
+        word = words[position]
+        after = words[position + 1 : position + 3]
+        if word in SEPARABLE_PARTICLES and len(after) == 2 and after[0] == "te" and after[1].isalpha():
+            joined.append(word + after[1])
+            position += 3
+            continue
+        joined.append(word)
+        position += 1
+    return joined
 
 
 def without_days(words: list[str]) -> list[str]:

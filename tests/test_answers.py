@@ -525,3 +525,16 @@ def test_a_question_that_also_mentions_translating_is_answered(assistant: Assist
     answer = assistant.answer(question, lang, BEFORE)
     assert answer.faq_id == entry_for("when")
     assert fill("{date}", lang) in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "wat moet ik doen om me aan te melden?",
+        "hoe ga ik te werk om in te schrijven",
+        "tot wanneer kan ik me nog in te schrijven",
+    ],
+)
+def test_a_dutch_verb_split_around_te_reads_as_the_whole_verb(assistant: Assistant, question: str) -> None:
+    """A Dutch separable verb split by "te" ("om in te schrijven": "inschrijven") still asks how to register."""
+    assert assistant.answer(question, "nl", BEFORE).faq_id == entry_for("register")

@@ -435,3 +435,9 @@ def test_a_check_of_the_year_named_relatively_is_settled_at_the_moment_asked(
     assert a_year_on.text.startswith(NO[lang])
     assert fill("{date}", lang) in a_year_on.text
     assert not assistant.answer(next_year, lang, AFTER).text.startswith(VERDICTS)  # about the next edition
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "play some jazz"), ("fr", "joue de la musique")])
+def test_a_request_with_a_topics_word_proposes_no_value_of_it(assistant: Assistant, lang: Lang, message: str) -> None:
+    """A message that tells ("play some jazz": "play" is a topic's word) proposes no value of that topic: declined."""
+    assert assistant.answer(message, lang, BEFORE).faq_id is None

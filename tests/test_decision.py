@@ -312,11 +312,11 @@ UNSEEN_WRAPPERS: dict[Lang, list[str]] = {
 }
 
 
-def read_as_asked(model: DecisionModel, knowledge: Knowledge) -> float:
-    """The share of the topics' phrasings, each in every unseen wrapper, whose whole message the model reads right."""
+def read_as_asked(model: DecisionModel, knowledge: Knowledge, unseen: dict[Lang, list[str]] = UNSEEN_WRAPPERS) -> float:
+    """The share of the topics' phrasings, each in every ``unseen`` wrapper, that the model reads right whole."""
     right = total = 0
     for entry in knowledge.topics:
-        for lang, wrappers in UNSEEN_WRAPPERS.items():
+        for lang, wrappers in unseen.items():
             for question, wrapper in itertools.product(entry.questions.get(lang, []), wrappers):
                 confidences = model.confidences(wrapper.replace("{q}", question))
                 right += model.labels[int(confidences.argmax())] == entry.id
@@ -330,6 +330,29 @@ def test_a_polite_or_introduced_question_reads_as_one_about_the_event(monkeypatc
     monkeypatch.setattr(decision_module, "shipped_frames", lambda *args: {})
     unframed = build_model(KB)
     assert read_as_asked(framed, KB) >= read_as_asked(unframed, KB) + 0.05
+
+
+# Formal letters' wrappings no shipped frame holds: a salutation, the institution asking, a closing formula.
+UNSEEN_LETTERS: dict[Lang, list[str]] = {
+    "en": [
+        "To whom it may concern, on behalf of the provincial health office I would ask you: {q}",
+        "{q} Yours faithfully, the secretariat",
+    ],
+    "nl": [
+        "Geachte mevrouw, geachte heer, in naam van het provinciebestuur wil ik u vragen: {q}",
+        "{q} Hoogachtend, het secretariaat",
+    ],
+    "fr": [
+        "Madame, Monsieur, au nom du gouvernement provincial, je me permets de vous demander : {q}",
+        "{q} Veuillez agréer mes salutations distinguées.",
+    ],
+}
+
+
+def test_a_question_inside_a_formal_letter_reads_as_one_about_the_event(assistant: Assistant) -> None:
+    """Formal wrappings it never saw: the model reads most topics' phrasings right (0.35 without formal frames)."""
+    assert assistant.model is not None
+    assert read_as_asked(assistant.model, KB, UNSEEN_LETTERS) >= 0.42
 
 
 def test_the_bot_reuses_the_trained_model_for_unchanged_files(

@@ -138,17 +138,18 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
     """With the likely choice on, the matcher's clear first entry at a low score is answered when the model agrees.
 
     Without it (``LIKELY_AT`` at 101, as shipped since the twelfth wave: the tuner's choice, see docs/developers.md)
-    it is declined: "vrijhouden" is the asker's wording, no phrasing's.
+    it is declined: "bloquer" is the asker's wording, no phrasing's. (Until the fourteenth wave the example was
+    "Welke dag hou ik best vrij in mijn agenda?", which the model now reads 22 % off-topic: over the bar.)
     """
     knowledge = load(SHIPPED)
-    question = "Welke dag hou ik best vrij in mijn agenda?"
+    question = "Quel jour dois-je bloquer dans mon agenda ?"
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 30.0)
-    answer = Assistant(knowledge).answer(question, "nl", before(knowledge))
+    answer = Assistant(knowledge).answer(question, "fr", before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", "calendar")
-    assert "4 november" in answer.text
+    assert "4 novembre" in answer.text
     assert answer.score < assistant_module.ANSWER_AT
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 101.0)
-    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id is None
+    assert Assistant(knowledge).answer(question, "fr", before(knowledge)).faq_id is None
 
 
 def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_unknown(
@@ -320,15 +321,15 @@ def test_shipped_a_question_after_a_clause_of_context_is_answered(
 ) -> None:
     """Context before a comma does not hide the question after it: the model reads each clause (``clauses``).
 
-    Read whole, the context makes the model call these off-topic and they are not answered. Both readings without
-    the calibrated last look, which weighs the signals together and might answer either way.
+    Read whole, the context makes the model call these off-topic and they are not answered, not even by the
+    calibrated last look.
     """
     knowledge = load(SHIPPED)
-    answer = without_last_look(Assistant(knowledge)).answer(question, lang, before(knowledge))
+    answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", entry)
     assert expected in answer.text
     monkeypatch.setattr(decision_module, "clauses", lambda sentence: [])
-    assert without_last_look(Assistant(knowledge)).answer(question, lang, before(knowledge)).faq_id is None
+    assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is None
 
 
 def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_quoted(
