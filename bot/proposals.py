@@ -226,7 +226,7 @@ QUESTION_OPENERS = frozenset(
     {
         *("is", "are", "was", "were", "will", "would", "does", "do", "did", "can", "could", "has", "have", "should"),
         *("zijn", "wordt", "worden", "komt", "gaat", "heeft", "hebben", "kan", "kun", "kunt", "mag", "moet", "zal"),
-        *("zou", "staat", "spreekt", "geeft", "was", "waren", "est", "sont", "va", "peut", "faut", "y", "serait"),
+        *("zou", "staat", "spreekt", "geeft", "waren", "est", "sont", "va", "peut", "faut", "y", "serait"),
     }
 )
 
