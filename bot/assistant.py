@@ -850,9 +850,8 @@ class Assistant:
         years = YEAR.findall(asked)
         for phrase in self.relative_phrases(asked):
             year = self.year_named_by(phrase, now)
-            if (
-                self.relative_years.get(phrase) or year != self.edition_year
-            ):  # naming the edition: ``names_this_edition``
+            # a phrase naming the current edition ("this year", "this edition") names no other: ``names_this_edition``
+            if self.relative_years.get(phrase) or year != self.edition_year:
                 years.append(str(year))
         return years
 
