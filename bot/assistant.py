@@ -39,10 +39,12 @@ from bot.proposals import (
     asked_text,
     asked_words,
     asks_to_act,
+    asks_to_book,
     asks_to_translate,
     asks_whether_exists,
     is_check,
     is_negated,
+    is_passive,
     names_another_edition,
     offers_alternatives,
     proposed,
@@ -168,10 +170,11 @@ class Decision:
     """What the assistant decided about a question for a reader's language, before any text is written for a moment.
 
     ``kind``: ``entry`` (``target`` is its id), ``passage`` (``target`` is its id), ``archive`` (``past``),
-    ``suggest`` (``close``: the candidates offered), ``decline`` or ``empty``.
+    ``suggest`` (``close``: the candidates offered), ``decline``, ``unable`` (a request to book or register: declined,
+    ``close`` offered beside it) or ``empty``.
     """
 
-    kind: Literal["entry", "passage", "archive", "suggest", "decline", "empty"]
+    kind: Literal["entry", "passage", "archive", "suggest", "decline", "unable", "empty"]
     score: float = 0.0
     target: str | None = None
     past: PastEdition | None = None
@@ -324,6 +327,10 @@ class Assistant:
         """
         if asks_to_translate(clean):  # the text to translate asks the bot nothing, whatever it names
             return Decision("decline")
+        if asks_to_book(clean):  # "book me a seat", "kun jij me inschrijven?": only a person or a form can
+            ranked = self.matcher.rank(YEAR.sub(" ", clean), limit=1, prefer_lang=lang)
+            offered = tuple(c for c in ranked if c.score >= ANSWER_AT and self.knowledge.by_id[c.entry_id].topic)
+            return Decision("unable", offered[0].score if offered else 0.0, close=offered)
         decided = self.decide_by_rankers(clean, lang, now)
         if decided.kind == "entry" and decided.target is not None:
             checked = self.check_choice(clean, lang, now, first=decided.target)
@@ -375,7 +382,10 @@ class Assistant:
         passages = self.passage_matcher.rank(words, limit=1, keep=is_passage) if quotable else []
         passage = passages[0] if passages else None
         score = best.score if best else 0.0
-        agreed = self.learned_choice(words, ranked, guesses) if ranked else None
+        # a yes/no question of what is done to a topic ("will the keynote be streamed?") asks of no fact its entry
+        # gives: neither the model's agreement nor a guess answers it
+        passive = is_passive(words) and not asks_for_something(words)
+        agreed = self.learned_choice(words, ranked, guesses) if ranked and not passive else None
         # a passage is quoted unless an entry scores higher or the model agrees on one with more confidence
         if (
             passage is not None
@@ -388,7 +398,10 @@ class Assistant:
         if agreed is not None:
             return Decision("entry", max(score, agreed.score), agreed.label)
         close = [c for c in ranked if c.score >= SUGGEST_AT and best and c.score >= best.score - SUGGEST_WITHIN]
-        guessed = None if self.commands(words) else self.guessed_choice(words, lang, ranked, guesses, passage)
+        # nor does a guess; and a command asks nothing: no tier guesses an entry for it
+        guessed = (
+            None if passive or self.commands(words) else self.guessed_choice(words, lang, ranked, guesses, passage)
+        )
         if guessed is not None:
             return guessed
         # A weak "did you mean" for what the model calls off-topic is declined: "who won the match yesterday" is no date
@@ -604,6 +617,9 @@ class Assistant:
         if kind == "suggest":
             suggestions = tuple(self.suggestion(c, render) for c in decision.close)
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
+        if kind == "unable":  # declined (the organisers may act on it), with the topic it names offered
+            suggestions = tuple(self.suggestion(c, render) for c in decision.close)
+            return Answer(question, render.ui("unable_to_book"), None, score, render.lang, "decline", suggestions)
         return self.decline(question, render, score)
 
     def decline(self, question: str, render: Renderer, score: float) -> Answer:
@@ -653,6 +669,8 @@ class Assistant:
         something (``asks_for_something``), the unknown words name what is asked about ("where is ASCO held?").
         """
         if self.model is None or asks_for_something(question):  # no model: the off-topic guard is missing
+            return None
+        if is_passive(question):  # "will the keynote be recorded?": what is done to it, no value of its fact
             return None
         off_topic = self.off_topic_confidence(guesses)
         if off_topic >= VALUE_CHECK_OFF_TOPIC:

@@ -43,6 +43,7 @@ from bot.text import (
     typo_edits,
     typo_of,
     without_days,
+    without_recall,
 )
 
 if TYPE_CHECKING:
@@ -109,9 +110,12 @@ class Guess:
 def words_of(text: str) -> list[str]:
     """The folded words of ``text`` but years (they name an edition) and days beside a month (``without_days``).
 
-    A Dutch separable verb split around "te" is one word (``joined_particles``).
+    A Dutch separable verb split around "te" is one word (``joined_particles``); a request to be told again goes
+    ("remind me who ...": ``without_recall``).
     """
-    return without_days(joined_particles([word for word in fold(text).split() if not YEAR.fullmatch(word)]))
+    return without_days(
+        joined_particles(without_recall([word for word in fold(text).split() if not YEAR.fullmatch(word)]))
+    )
 
 
 class Featuriser:

@@ -12,13 +12,23 @@ knowledge.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from bot.text import DAY_LINKS, MONTH_LOCALES, YEAR, asks_for_something, fold, month_numbers, sentences
+from bot.text import (
+    DAY_LINKS,
+    MONTH_LOCALES,
+    QUESTION_WORDS,
+    YEAR,
+    asks_for_something,
+    fold,
+    month_numbers,
+    sentences,
+)
 
 Verdict = Literal["yes", "no"]
 
@@ -93,6 +103,131 @@ ACTION_VERBS = frozenset(
         *TRANSLATE_VERBS,
     }
 )
+
+
+@dataclass(frozen=True)
+class BookingWords:
+    """One language's words for a request that the bot book, register or pay for someone ("book me a seat")."""
+
+    verbs: frozenset[str]  # booking, registering, buying, paying, cancelling: what only a person or a form can do
+    beneficiaries: frozenset[str]  # who it is done for: "me", "us" ("m" of French "m'inscrire")
+    addressed: frozenset[str]  # the one asked to do it: "you" (Dutch "je" is "you", French "je" is "I")
+    polite: frozenset[str]  # words before an imperative that do not make it a question ("please", "svp", "hey")
+
+
+# A request that the bot itself act for the asker ("please book me a seat", "kun jij me even inschrijven?",
+# "réserve-moi une place", "pouvez-vous m'inscrire ?") asks nothing the knowledge answers, whichever entry its words
+# name: the bot says it cannot, and offers that entry and the organisers. "How do I register?", "moet ik me
+# inschrijven?", "comment je m'inscris ?" ask how (the asker acts); "can you send me the link to register?" asks for
+# information. A language's facts, not an event's.
+BOOKING_WORDS: Mapping[str, BookingWords] = {
+    "en": BookingWords(
+        verbs=frozenset({"book", "reserve", "register", "sign", "enrol", "enroll", "buy", "order", "pay", "cancel"}),
+        beneficiaries=frozenset({"me", "us"}),
+        addressed=frozenset({"you", "u"}),
+        polite=frozenset({"please", "pls", "plz", "kindly", "hi", "hey", "hello", "just", "quickly", "now"}),
+    ),
+    "nl": BookingWords(
+        verbs=frozenset(
+            {
+                *("boek", "boeken", "reserveer", "reserveren", "inschrijven", "schrijf", "aanmelden", "meld"),
+                *("registreer", "registreren", "koop", "kopen", "bestel", "bestellen", "betaal", "betalen"),
+                *("annuleer", "annuleren"),
+            }
+        ),
+        beneficiaries=frozenset({"me", "mij", "ons"}),
+        addressed=frozenset({"je", "jij", "ge", "gij", "u", "jullie"}),
+        polite=frozenset({"aub", "alsjeblieft", "alstublieft", "graag", "hallo", "hoi", "dag", "even", "snel"}),
+    ),
+    "fr": BookingWords(
+        verbs=frozenset(
+            {
+                *("reserve", "reserver", "reservez", "inscris", "inscrire", "inscrivez", "enregistre", "enregistrer"),
+                *("enregistrez", "achete", "acheter", "achetez", "commande", "commander", "commandez", "paye"),
+                *("payer", "payez", "annule", "annuler", "annulez"),
+            }
+        ),
+        beneficiaries=frozenset({"moi", "nous", "m", "me"}),
+        addressed=frozenset({"tu", "vous", "t"}),
+        polite=frozenset({"svp", "stp", "bonjour", "salut", "merci", "vite"}),
+    ),
+}
+# How far apart the one asked, the verb and the one it is done for may stand ("can you please quickly book me").
+BOOKING_REACH = 6
+
+
+# A passive ("will the sessions be recorded?", "wordt de keynote opgenomen?", "la keynote sera-t-elle filmée ?") asks
+# what is done to a topic, not which value its fact has. It closes its clause, or another participle or an adverb
+# follows ("livestreamed or recorded", "recorded so I can watch later"); a complement after it ("is it held in
+# Ghent?", "is he convinced the event ...", "centred on ATMPs") may propose a value. By language: the auxiliaries,
+# and how a participle ends or begins; the Dutch participle closes the sentence. A language's facts, not an event's.
+_PASSIVE_AUXILIARIES: Mapping[str, frozenset[str]] = {
+    "en": frozenset({"be", "being", "been", "is", "are", "was", "were", "get", "gets"}),
+    "nl": frozenset({"wordt", "worden", "werd", "werden"}),
+    "fr": frozenset({"sera", "seront", "serait", "seraient"}),
+}
+_ENGLISH_PARTICIPLE = re.compile(r"\w{3,}ed|given|shown|taken|written|done|sent|broadcast")
+_DUTCH_PARTICIPLE = re.compile(r"(?:\w{0,4}ge|ver|be|ont)\w{2,}(?:d|t|en)")
+# French participles as written, accents and all ("enregistrée", "filmés"), or with the accent typed as "e" ("filmee").
+_FRENCH_PARTICIPLE = re.compile(r"\w{2,}(?:é|ée|és|ées|ee|ees)")
+_ACCENTED_WORD = re.compile(r"\w+")
+_AFTER_PASSIVE = frozenset(
+    {"", "or", "and", "so", "too", "afterwards", "later", "online", "live", "ou", "et", "aussi", "apres", "en", "ligne"}
+)
+# Dutch: an agent or a place before the closing participle ("gegeven door ...", "in Gent gehouden") proposes one.
+_NO_AGENT = frozenset({"door", "in", "te", "op", "over", "vanuit", "uit"})
+
+
+def is_passive(message: str) -> bool:
+    """Whether ``message`` asks what is done to a topic: a passive (``_PASSIVE_AUXILIARIES``) closing its clause.
+
+    English and French: the participle within three words of its auxiliary ("will the sessions be livestreamed",
+    "sera-t-elle enregistrée", read with its accents: "seront-elles au programme" has none); Dutch: the participle
+    closing the sentence ("wordt de keynote opgenomen").
+    """
+    folded = fold(message).split()
+    accented = _ACCENTED_WORD.findall(unicodedata.normalize("NFC", message).casefold())
+    for words, lang, pattern in ((folded, "en", _ENGLISH_PARTICIPLE), (accented, "fr", _FRENCH_PARTICIPLE)):
+        for place, word in enumerate(words):
+            if word not in _PASSIVE_AUXILIARIES[lang]:
+                continue
+            for after in range(place + 1, min(place + 4, len(words))):
+                following = words[after + 1] if after + 1 < len(words) else ""
+                if pattern.fullmatch(words[after]) and fold(following) in _AFTER_PASSIVE:
+                    return True
+    for place, word in enumerate(folded):
+        rest = folded[place + 1 :]
+        closing = rest[-1] if rest else ""
+        if word in _PASSIVE_AUXILIARIES["nl"] and _NO_AGENT.isdisjoint(rest) and _DUTCH_PARTICIPLE.fullmatch(closing):
+            return True
+    return False
+
+
+def asks_to_book(message: str) -> bool:
+    """Whether ``message`` asks the bot to book, register or pay for the asker (``BOOKING_WORDS``).
+
+    The verb with its beneficiary beside it ("book me", "me inschrijven", "m'inscrire", "voor mij boeken"), and the
+    bot asked to do it: the verb opens the message (after polite words), or "you" comes shortly before it with no
+    question word between ("can you book me", "kun je mij inschrijven", "pouvez-vous m'inscrire").
+    """
+    words = [word for word in fold(message).split() if word]
+    for lang_words in BOOKING_WORDS.values():
+        for place, word in enumerate(words):
+            if word not in lang_words.verbs:
+                continue
+            near = words[max(0, place - 3) : place] + words[place + 1 : place + 3]
+            if lang_words.beneficiaries.isdisjoint(near):
+                continue
+            opening = [w for w in words[:place] if w not in lang_words.polite]
+            if not opening:
+                return True
+            before = words[max(0, place - BOOKING_REACH) : place]
+            asked = [i for i, w in enumerate(before) if w in lang_words.addressed]
+            if asked and QUESTION_WORDS.isdisjoint(before[asked[-1] :]):
+                return True
+    return False
+
+
 # The words of a check that name nothing ("is it", "c'est bien", "het is toch"), by language: a check's other words
 # must be these, the event's or the check's own. A closed list, not the matcher's stop words, which also hold words
 # that name something only too generally to rank an entry ("online", "available", "nodig"): "is it online tomorrow?"

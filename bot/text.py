@@ -230,7 +230,7 @@ class Normaliser:
         words = fold(text).split()
         if any(first in words and last in words for first, last in SPLIT_ADVERBS):  # rare: read sentence by sentence
             words = [word for chunk in _SENTENCE_END.split(text) for word in joined_adverbs(fold(chunk).split())]
-        words = without_days(joined_particles(words))
+        words = without_days(joined_particles(without_recall(words)))
         found = self._tokens(words, with_neutral=True)
         neutral = self.neutral
         meaningful = tuple(t for t in found if t not in neutral)
@@ -325,6 +325,37 @@ def joined_particles(words: list[str]) -> list[str]:
         joined.append(word)
         position += 1
     return joined
+
+
+# "Remind me who gives the keynote", "rappelez-moi quel est le thème", "herinner me eraan wanneer het is": asked to be
+# told again, not to be sent a reminder. The request's words, by language, then a question word (after at most one of
+# the words listed: "herinner me nog eens wie ..."). "Remind me the evening before", "rappelle-moi l'événement",
+# "remind me of the event": a reminder.
+RECALL_REQUESTS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("remind", "me"), frozenset({"again"})),
+    (("rappelle", "moi"), frozenset({"encore"})),
+    (("rappelez", "moi"), frozenset({"encore"})),
+    (("herinner", "me"), frozenset({"eraan", "nog", "even"})),
+    (("herinner", "mij"), frozenset({"eraan", "nog", "even"})),
+)
+_RECALL_FIRST = frozenset(request[0] for request, _ in RECALL_REQUESTS)
+
+
+def without_recall(words: list[str]) -> list[str]:
+    """``words`` (folded) without a request to be told again ("remind me who ...": "who ..."; ``RECALL_REQUESTS``)."""
+    if _RECALL_FIRST.isdisjoint(words):
+        return words  # most questions
+    for request, between in RECALL_REQUESTS:
+        size = len(request)
+        for position in range(len(words) - size):
+            if tuple(words[position : position + size]) != request:
+                continue
+            following = words[position + size : position + size + 2]
+            skipped = 1 if following[0] in between else 0  # "herinner me eraan wanneer": "eraan" goes too
+            asked = following[skipped : skipped + 1]
+            if asked and (asked[0] in QUESTION_WORDS or asked[0] == "qu"):
+                return words[:position] + words[position + size + skipped :]
+    return words
 
 
 def without_days(words: list[str]) -> list[str]:

@@ -538,3 +538,72 @@ def test_a_question_that_also_mentions_translating_is_answered(assistant: Assist
 def test_a_dutch_verb_split_around_te_reads_as_the_whole_verb(assistant: Assistant, question: str) -> None:
     """A Dutch separable verb split by "te" ("om in te schrijven": "inschrijven") still asks how to register."""
     assert assistant.answer(question, "nl", BEFORE).faq_id == entry_for("register")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Please book me a seat for the conference."),
+        ("en", "can you register me and my colleague?"),
+        ("nl", "Kun jij me even inschrijven?"),
+        ("nl", "Schrijf mij maar in, aub"),
+        ("fr", "Réserve-moi une place, s'il te plaît."),
+        ("fr", "Pouvez-vous m'inscrire ?"),
+    ],
+)
+def test_a_request_to_book_or_register_is_declined_with_registration_offered(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """The bot cannot sign anyone up: it says so (no entry answered), offers the registration topic as a button."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+    assert answer.text == assistant.renderer(lang, BEFORE).ui("unable_to_book")
+    assert [s.faq_id for s in answer.suggestions] == [entry_for("register")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "How do I register?"),
+        ("en", "can you send me the link to register?"),
+        ("nl", "moet ik me inschrijven?"),
+        ("nl", "Kan ik me nog inschrijven?"),
+        ("fr", "Comment je m'inscris ?"),
+        ("fr", "Pourriez-vous me dire comment m'inscrire ?"),
+    ],
+)
+def test_asking_how_to_register_is_still_answered(assistant: Assistant, lang: Lang, question: str) -> None:
+    """The asker acts ("how do I", "moet ik me", "comment je m'inscris") or asks for a link: registration answered."""
+    assert assistant.answer(question, lang, BEFORE).faq_id == entry_for("register")
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Will the keynote be livestreamed?"),
+        ("en", "Will the sessions be recorded so I can watch later?"),
+        ("nl", "wordt de keynote opgenomen?"),
+        ("fr", "la keynote sera-t-elle filmée ?"),
+    ],
+)
+def test_asking_what_is_done_to_a_topic_is_no_check_of_its_value(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """A passive names the keynote but asks about a recording the knowledge does not give: no entry is answered."""
+    assert assistant.answer(question, lang, BEFORE).faq_id is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "command"),
+    [
+        ("en", "Remind me who does the keynote?", "keynote"),
+        ("en", "could you remind me what the theme is", "themes"),
+        ("nl", "herinner me eraan wanneer het is", "when"),
+        ("fr", "rappelle-moi quand c'est", "when"),
+    ],
+)
+def test_remind_me_before_a_question_asks_that_question(
+    assistant: Assistant, lang: Lang, question: str, command: str
+) -> None:
+    """A reminder asked for before a question word asks to be told again: the question it opens is answered."""
+    assert assistant.answer(question, lang, BEFORE).faq_id == entry_for(command)

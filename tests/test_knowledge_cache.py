@@ -220,3 +220,23 @@ def test_a_link_planted_in_the_cache_folder_is_never_unpickled(kb_dir: Path, tmp
         os.link(target, slot)
     assert load_cached(kb_dir, cache) == real
     assert load_cached(kb_dir, cache).facts["city"]["en"] == city
+
+
+def test_an_upgraded_library_changes_the_digest_without_being_imported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model's libraries are keyed by their installed version (read beside them, never by importing them)."""
+    from bot.knowledge.cache import _version
+
+    package = tmp_path / "site" / "modelkit"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("raise RuntimeError('imported')\n", encoding="utf-8")
+    info = tmp_path / "site" / "modelkit-1.0.dist-info"
+    info.mkdir()
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    before = _version("modelkit")
+    info.rename(tmp_path / "site" / "modelkit-1.1.dist-info")
+    after = _version("modelkit")
+    assert (before, after) == ("modelkit-1.0.dist-info", "modelkit-1.1.dist-info")
+    assert "modelkit" not in sys.modules
+    assert _version("no_such_package_here") == "-"

@@ -82,13 +82,23 @@ def knowledge_digest(directory: Path) -> str:
 
 
 def _version(package: str) -> str:
-    """An installed package's version, read without importing it (the model is trained with these; numpy arrays)."""
-    from importlib.metadata import PackageNotFoundError, version
+    """An installed package's version, from its ``dist-info`` folder's name: no import, no scan of every distribution.
+
+    ``importlib.metadata.version`` reads every distribution on the path (about 50 ms, a sixth of ``ask``); the
+    package's own folder is found by the import system without running it, and its metadata lies beside it.
+    """
+    from importlib.util import find_spec
 
     try:
-        return version(package)
-    except PackageNotFoundError:
+        spec = find_spec(package)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
         return "-"
+    origin = Path(spec.origin)
+    found = sorted(info.name for info in origin.parent.parent.glob(f"{package}-*.dist-info"))
+    # no metadata beside it (a source checkout): the package's own file, as changed, stands for its version
+    return ",".join(found) or f"{origin}@{origin.stat().st_mtime_ns}"
 
 
 def _slot(where: Path, directory: Path) -> Path:

@@ -329,9 +329,12 @@ def answer_keyboard(
                 [(render.ui("more_topics_button"), TOPICS)],
             ]
         )
-    if answer.outcome == "decline":
-        rows = [[(render.ui("more_topics_button"), TOPICS)]]
+    if answer.outcome == "decline":  # a request to book declined offers the topic it names ("How do I register?")
+        rows = [
+            *([(s.title, entry_data(s.faq_id))] for s in answer.suggestions),
+            [(render.ui("more_topics_button"), TOPICS)],
+        ]
         if ticket is not None:
-            rows.insert(0, [(render.ui("ask_organisers_button"), f"{ORGANISERS}{ticket}")])
+            rows.insert(len(answer.suggestions), [(render.ui("ask_organisers_button"), f"{ORGANISERS}{ticket}")])
         return buttons(rows)
     return topics_keyboard(snapshot, render)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from tests.conftest import AFTER, fill, shown
+from tests.conftest import AFTER, entry_for, fill, shown
 from tests.e2e.harness import Harness, running_bot
 
 
@@ -147,6 +147,28 @@ async def test_unknown_question_is_forwarded_to_the_organisers(tmp_path: Path) -
             lambda c: bot.api.calls.index(c) >= start and c.chat_id == 1001 and c.method == "sendMessage"
         )
         assert told.text == "I've passed your question on to the organisers."
+
+
+async def test_a_request_to_register_me_offers_registration_and_the_organisers(tmp_path: Path) -> None:
+    """Asked to register someone, the bot says it cannot and offers the registration topic and the organisers."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=-100555) as bot:
+        bot.api.group(-100555, "Organisers")
+        reply = await bot.api.ask("Can you register me and my colleague?")
+        assert reply.text == shown(
+            "Sorry, I can't book, register or pay for anything myself: I only answer questions about {name} {edition}."
+        )
+        registration = bot.runtime.snapshot.assistant.answer_entry(entry_for("register"), "en", bot.clock())
+        assert registration is not None
+        topic = bot.runtime.snapshot.assistant.answer("Can you register me and my colleague?", "en", bot.clock())
+        assert reply.button_texts == [topic.suggestions[0].title, "Ask the organisers", "All topics"]
+        start = len(bot.api.calls)
+        await bot.api.press(reply, topic.suggestions[0].title)
+        answered = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "sendMessage")
+        assert answered.text == html.escape(registration.text, quote=False)
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers")
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == -100555)
+        assert "Can you register me and my colleague?" in forwarded.text
 
 
 async def test_without_an_organiser_chat_no_ask_the_organisers_button(bot: Harness) -> None:
