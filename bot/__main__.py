@@ -84,9 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_env_file() -> None:
     """Read ``.env`` (or $ENV_FILE) from the working directory into the environment; variables already set win."""
+    path = os.environ.get("ENV_FILE") or ".env"
+    if not os.path.isfile(path):  # nothing to read (python-dotenv would read nothing either): spare its import
+        return
     from dotenv import load_dotenv
 
-    load_dotenv(os.environ.get("ENV_FILE") or ".env", override=False)
+    load_dotenv(path, override=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -237,25 +237,8 @@ class Assistant:
         )
         if self._model is not None:
             share_readings(self._model, knowledge.normalisers)
-        normalisers = knowledge.normalisers
-        phrasings = [
-            Phrasing(entry.id, lang, text)
-            for entry in knowledge.entries
-            for lang, texts in entry.questions.items()
-            for text in texts
-        ]
-        # Past editions' article phrasings weigh words as they did when that edition was current (a new edition's
-        # knowledge keeps its word statistics), and are never ranked: only the archive answers them.
-        past_phrasings = [
-            Phrasing(f"{ARCHIVE_PREFIX}{edition}/{entry.id}", lang, text)
-            for edition, content in knowledge.archive.items()
-            for entry in content.entries
-            for lang, texts in entry.questions.items()
-            for text in texts
-        ]
-        self.matcher = Matcher(
-            [*phrasings, *past_phrasings], normalisers, rank_only=is_current if past_phrasings else None
-        )
+        # the index a cached knowledge base came with (``bot ask``), else built now
+        self.matcher = knowledge.index if knowledge.index is not None else index_of(knowledge)
         self.passages: dict[str, Passage] = {p.id: p for p in knowledge.passages}
         editions = [knowledge.event.date, *(past.date for past in knowledge.past_editions)]
         self.years = frozenset(str(day.year) for day in editions)
@@ -482,15 +465,15 @@ class Assistant:
         on the 5th?", not "can I still register on the 4th?", "is the other conference in Ghent?" nor "is the train
         from Ghent at 8, correct?".
         """
+        asked = asked_text(question)
+        if asks_for_something(asked):
+            return None  # a question, not a check: most messages, told before the value words are needed (Babel)
         if (
             not any(ch.isdigit() for ch in question)
             and self.value_words.isdisjoint(fold(question).split())
             and not self.relative_phrases(question)
         ):
-            return None  # no value at all, as most messages: decided before any sentence is read
-        asked = asked_text(question)
-        if asks_for_something(asked):
-            return None  # a question, not a check
+            return None  # no value at all
         if said_not_asked(question):
             return None  # "see you tomorrow!", "tot morgen": said, not asked
         words = fold(asked).split()
@@ -1112,6 +1095,28 @@ def share_readings(model: DecisionModel, normalisers: Mapping[str, Normaliser]) 
         lang: normalisers[lang] if normalisers.get(lang) == n else n for lang, n in own.items()
     }
     return model
+
+
+def index_of(knowledge: Knowledge) -> Matcher:
+    """The matcher of ``knowledge``'s entries; past editions' article phrasings only weigh its words."""
+    phrasings = [
+        Phrasing(entry.id, lang, text)
+        for entry in knowledge.entries
+        for lang, texts in entry.questions.items()
+        for text in texts
+    ]
+    # Past editions' article phrasings weigh words as they did when that edition was current (a new edition's
+    # knowledge keeps its word statistics), and are never ranked: only the archive answers them.
+    past_phrasings = [
+        Phrasing(f"{ARCHIVE_PREFIX}{edition}/{entry.id}", lang, text)
+        for edition, content in knowledge.archive.items()
+        for entry in content.entries
+        for lang, texts in entry.questions.items()
+        for text in texts
+    ]
+    return Matcher(
+        [*phrasings, *past_phrasings], knowledge.normalisers, rank_only=is_current if past_phrasings else None
+    )
 
 
 def trained_or_none(knowledge: Knowledge) -> DecisionModel | None:

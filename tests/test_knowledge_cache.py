@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.assistant import Assistant
 from bot.knowledge import Knowledge, load
 from bot.knowledge.cache import cache_dir, knowledge_digest, load_cached
 from tests.conftest import BEFORE, KB, ROOT, entry_for, line_of
@@ -155,6 +156,31 @@ def test_load_cached_returns_what_load_returns(kb_dir: Path, tmp_path: Path) -> 
     assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a miss fills the cache
     assert load_cached(kb_dir, tmp_path / "cache") == fresh  # a hit
     assert load_cached(kb_dir, tmp_path / "cache").warnings == fresh.warnings
+
+
+def test_a_cache_hit_answers_as_a_fresh_load_without_indexing_again(kb_dir: Path, tmp_path: Path) -> None:
+    """The matcher kept with a cached knowledge base answers every regression question as one built afresh does."""
+    from bot.matcher import Matcher
+    from tests.quality.cases import CHECK, load_cases
+
+    load_cached(kb_dir, tmp_path / "cache")  # a miss fills the cache
+    hit = load_cached(kb_dir, tmp_path / "cache")
+    built: list[object] = []
+    original = Matcher.__init__
+
+    def counted(self: Matcher, *args: object, **kwargs: object) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Matcher, "__init__", counted)
+        cached = Assistant(hit, learned=False)
+    assert built == []  # nothing indexed again
+    fresh = Assistant(load(kb_dir), learned=False)
+    for case in load_cases(CHECK):
+        expected = fresh.answer(case.question, case.lang, BEFORE)
+        answered = cached.answer(case.question, case.lang, BEFORE)
+        assert (answered.text, answered.faq_id) == (expected.text, expected.faq_id), case.question
 
 
 def test_a_cache_file_others_could_have_written_is_ignored(kb_dir: Path, tmp_path: Path) -> None:

@@ -205,3 +205,21 @@ def test_the_old_article_entries_stay_in_the_archive(published: Knowledge) -> No
     assert {e.id for e in archived.entries} == set(OLD.edition_ids)
     assert {p.id for p in archived.passages} == {p.id for p in OLD.passages}
     assert not OLD.edition_ids & set(published.by_id)
+
+
+def test_asked_from_the_cache_the_old_year_is_still_answered_from_the_archive(
+    next_edition: tuple[Path, str], published: Knowledge, tmp_path: Path
+) -> None:
+    """``ask`` reads the next edition from its cache (matcher kept with it); the archived year gets its own answer."""
+    from bot.knowledge.cache import load_cached
+
+    load_cached(next_edition[0], tmp_path)  # a miss fills the cache
+    cached = Assistant(load_cached(next_edition[0], tmp_path), learned=False)
+    answer = cached.answer(f"who gave the keynote in {OLD.event.edition}?", "en", before(published))
+    assert answer.faq_id is not None
+    assert answer.faq_id.startswith(f"archive:{OLD.event.edition}/")
+    assert fact("keynote_speaker") in answer.text
+    words = " ".join(OLD.entries[-1].questions["en"][0].split())  # an old article's own entry, asked with its year
+    old_article = cached.answer(f"{words} in {OLD.event.edition}", "en", before(published))
+    assert old_article.faq_id == f"archive:{OLD.event.edition}/{OLD.entries[-1].id}"
+    assert "Ingrid Dewulf" in cached.answer("who gives the keynote", "en", before(published)).text

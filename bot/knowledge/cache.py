@@ -3,7 +3,7 @@
 ``load`` reads and checks every file (YAML, schema, cross-file checks), and the assistant
 trains its decision model, on each start; for a one-question process that is most of its time.
 ``load_cached`` keeps the result of a successful ``load``, with the decision model trained on
-it (as bytes: a hit imports no numpy until a question needs the model), in the user's cache
+it (as bytes: a hit imports no numpy until a question needs the model) and the matcher indexing it, in the user's cache
 folder, keyed by a digest of everything both depend on: the content of every knowledge file,
 the loader's and the model's source code, the shipped off-topic questions, frames and name questions, and the Python,
 pydantic, numpy, scipy and rapidfuzz versions. Any change to any of them is a miss, and a miss is a plain
@@ -31,13 +31,14 @@ from bot.knowledge.schema import EDITIONS, FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
-_FORMAT = b"knowledge-cache/1"
+_FORMAT = b"knowledge-cache/2"
 _PACKAGE = Path(__file__).resolve().parent
 # The loader's code (this package, and the text folding its checks use), and what the decision model stored
 # with the knowledge is trained by and from (its code, the shipped off-topic questions, frames and name questions).
 _LOADER_SOURCES = [
     *sorted(_PACKAGE.glob("*.py")), _PACKAGE.parent / "text.py",
     _PACKAGE.parent / "decision.py", _PACKAGE.parent / "assistant.py", _PACKAGE.parent / "packed.py",
+    _PACKAGE.parent / "matcher.py",
     _PACKAGE.parent / "training" / "off_topic.yaml", _PACKAGE.parent / "training" / "frames.yaml",
     _PACKAGE.parent / "training" / "names.yaml",
     _PACKAGE.parent / "commands.py",
@@ -144,7 +145,7 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
         return replace(knowledge, decision=cached.decision)
     trained = _trained(knowledge)
     if trained.decision is not None and knowledge_digest(directory) == before:
-        _store(slot, before, trained)
+        _store(slot, before, replace(trained, index=None))  # only the model is taken from this slot
     return trained
 
 
@@ -182,12 +183,13 @@ def _load(directory: Path) -> Knowledge:
 
 
 def _trained(knowledge: Knowledge) -> Knowledge:
-    """``knowledge`` with its decision model, so that a cache hit answers without training."""
-    from bot.assistant import trained_or_none
+    """``knowledge`` with its decision model and its matcher: a cache hit answers without training or indexing."""
+    from bot.assistant import index_of, trained_or_none
     from bot.packed import PackedModel
 
     model = trained_or_none(knowledge)
-    return knowledge if model is None else replace(knowledge, decision=PackedModel.pack(model))
+    indexed = replace(knowledge, index=index_of(knowledge))
+    return indexed if model is None else replace(indexed, decision=PackedModel.pack(model))
 
 
 def _store(slot: Path, key: str, knowledge: Knowledge) -> None:

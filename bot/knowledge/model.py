@@ -26,6 +26,7 @@ from bot.knowledge.schema import (
 )
 
 if TYPE_CHECKING:
+    from bot.matcher import Matcher
     from bot.packed import PackedModel
     from bot.text import Normaliser
 
@@ -66,6 +67,9 @@ class Knowledge:
     archive: Mapping[str, EditionContent] = field(default_factory=dict)
     # The decision model trained on this knowledge, when it was trained with it (the terminal's cache keeps both).
     decision: PackedModel | None = field(default=None, compare=False, repr=False)
+    # The matcher built on this knowledge, when it was built with it (the terminal's cache keeps it: ``ask`` starts
+    # without tokenising every phrasing again). Its normalisers are this knowledge's.
+    index: Matcher | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {e.id: e for e in self.entries})
@@ -86,6 +90,9 @@ class Knowledge:
     def normalisers(self) -> Mapping[str, Normaliser]:
         """Each language's normaliser (synonyms, stop words, neutral words), built once for this knowledge."""
         from bot.text import Normaliser  # local: text is a leaf module, kept out of import cycles
+
+        if self.index is not None:  # cached with its matcher: the normalisers it was built with
+            return self.index.normalisers
 
         return {lang: Normaliser.build(v.synonyms, v.stopwords, v.neutral) for lang, v in self.vocabulary.items()}
 
@@ -159,6 +166,7 @@ class Knowledge:
             archive={},
             passages=content.passages,
             decision=None,
+            index=None,
             reminders=(),
         )
         generic = tuple(e for e in self.generic_entries if _answerable(e, base))
