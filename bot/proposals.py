@@ -210,7 +210,7 @@ def asks_to_book(message: str) -> bool:
     bot asked to do it: the verb opens the message (after polite words), or "you" comes shortly before it with no
     question word between ("can you book me", "kun je mij inschrijven", "pouvez-vous m'inscrire").
     """
-    words = [word for word in fold(message).split() if word]
+    words = fold(message).split()
     for lang_words in BOOKING_WORDS.values():
         for place, word in enumerate(words):
             if word not in lang_words.verbs:

@@ -329,7 +329,7 @@ def joined_particles(words: list[str]) -> list[str]:
 
 # "Remind me who gives the keynote", "rappelez-moi quel est le thème", "herinner me eraan wanneer het is": asked to be
 # told again, not to be sent a reminder. The request's words, by language, then a question word (after at most one of
-# the words listed: "herinner me nog eens wie ..."). "Remind me the evening before", "rappelle-moi l'événement",
+# the words listed: "herinner me even wie ..."). "Remind me the evening before", "rappelle-moi l'événement",
 # "remind me of the event": a reminder.
 RECALL_REQUESTS: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("remind", "me"), frozenset({"again"})),

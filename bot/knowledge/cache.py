@@ -3,8 +3,8 @@
 ``load`` reads and checks every file (YAML, schema, cross-file checks), and the assistant
 trains its decision model, on each start; for a one-question process that is most of its time.
 ``load_cached`` keeps the result of a successful ``load``, with the decision model trained on
-it (as bytes: a hit imports no numpy until a question needs the model) and the matcher indexing it, in the user's cache
-folder, keyed by a digest of everything both depend on: the content of every knowledge file,
+it (as bytes: a hit imports no numpy until a question needs the model) and the matcher indexing it,
+in the user's cache folder, keyed by a digest of everything they depend on: the content of every knowledge file,
 the loader's and the model's source code, the shipped off-topic questions, frames and name questions, and the Python,
 pydantic, numpy, scipy and rapidfuzz versions. Any change to any of them is a miss, and a miss is a plain
 ``load``, so a malformed edit is reported exactly as without the cache. Only successful
