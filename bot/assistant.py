@@ -51,6 +51,7 @@ from bot.proposals import (
     proposes_a_value,
     said_not_asked,
     weekday_numbers,
+    without_hedges,
     without_tag,
 )
 from bot.render import Renderer, local_day, phase_at
@@ -310,6 +311,7 @@ class Assistant:
         """
         if asks_to_translate(clean):  # the text to translate asks the bot nothing, whatever it names
             return Decision("decline")
+        clean = without_hedges(clean)  # "..., if I'm not mistaken?": the check, read without its hedge
         if asks_to_book(clean):  # "book me a seat", "kun jij me inschrijven?": only a person or a form can
             ranked = self.matcher.rank(YEAR.sub(" ", clean), limit=1, prefer_lang=lang)
             offered = tuple(c for c in ranked if c.score >= ANSWER_AT and self.knowledge.by_id[c.entry_id].topic)
@@ -562,6 +564,7 @@ class Assistant:
         ``None`` where the check is no ``pure_check``, is negated ("it isn't on a Monday, is it?"), or the answer states
         none of its values.
         """
+        question = without_hedges(question)  # as decided: "if I'm not mistaken" neither asks nor negates
         found = self.pure_check(question, render.lang, render.now)
         if found is None:
             return None

@@ -203,6 +203,21 @@ def is_passive(message: str) -> bool:
     return False
 
 
+# A hedge that makes a statement a check ("it's a Wednesday, if I'm not mistaken?", "als ik me niet vergis", "si je ne
+# m'abuse") asks nothing and negates nothing: the check is read without it. A language's facts, not an event's.
+_HEDGES = re.compile(
+    r"\b(?:if i['’]?m not (?:mistaken|wrong)|unless i['’]?m (?:mistaken|wrong)|correct me if i['’]?m wrong"
+    r"|als ik me niet vergis|tenzij ik me vergis|als ik het goed heb"
+    r"|si je ne m['’]\s?abuse|si je ne me trompe(?: pas)?|sauf erreur(?: de ma part)?)\b",
+    re.IGNORECASE,
+)
+
+
+def without_hedges(message: str) -> str:
+    """``message`` without the hedges that make it a check ("if I'm not mistaken", "si je ne m'abuse"; ``_HEDGES``)."""
+    return _HEDGES.sub(" ", message)
+
+
 def asks_to_book(message: str) -> bool:
     """Whether ``message`` asks the bot to book, register or pay for the asker (``BOOKING_WORDS``).
 

@@ -48,6 +48,10 @@ WEEKDAY_CHECKS = [
     ("nl", "Klopt het dat het op {weekday} is?"),
     ("fr", "c'est un {weekday} non ?"),
     ("fr", "Vous pouvez me confirmer que c'est bien un {weekday} ?"),
+    # a hedge makes a check, neither asking nor negating anything
+    ("en", "it's on a {weekday}, if I'm not mistaken?"),
+    ("nl", "het is op een {weekday}, als ik me niet vergis?"),
+    ("fr", "c'est un {weekday}, si je ne m'abuse ?"),
 ]
 
 
