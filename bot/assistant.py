@@ -656,8 +656,6 @@ class Assistant:
         """
         if self.model is None or asks_for_something(question):  # no model: the off-topic guard is missing
             return None
-        if is_passive(question):  # "will the keynote be recorded?": what is done to it, no value of its fact
-            return None
         off_topic = self.off_topic_confidence(guesses)
         if off_topic >= VALUE_CHECK_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again
