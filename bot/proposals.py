@@ -213,9 +213,25 @@ _HEDGES = re.compile(
 )
 
 
+# Whose view is asked ("according to him", "volgens hem", "d'après lui") names no topic: the question is about what the
+# speaker says, and the topic is in its other words. Read without it, as without a hedge; a name stays ("selon X").
+_ATTRIBUTIONS = re.compile(
+    r"(?:,\s*)?\b(?:according to (?:him|her|them|the (?:keynote )?speaker|the keynote|the article)"
+    r"|in (?:his|her|their) (?:view|opinion|eyes|words)"
+    r"|volgens (?:hem|haar|hen|de (?:keynote ?)?spreker|de keynote|het artikel)"
+    r"|naar (?:zijn|haar) mening|in (?:zijn|haar) ogen"
+    r"|(?:selon|d['’]\s?apr[eè]s) (?:lui|elle|eux|l['’]\s?orateur|le conf[ée]rencier|l['’]\s?article)"
+    r"|(?:à|a) son avis|(?:de|à|a|selon) son point de vue)\b",
+    re.IGNORECASE,
+)
+
+
 def without_hedges(message: str) -> str:
-    """``message`` without the hedges that make it a check ("if I'm not mistaken", "si je ne m'abuse"; ``_HEDGES``)."""
-    return _HEDGES.sub(" ", message)
+    """``message`` without hedges ("if I'm not mistaken", "si je ne m'abuse") and attributions ("selon lui").
+
+    A hedge makes a statement a check (``_HEDGES``); an attribution says whose view is asked (``_ATTRIBUTIONS``).
+    """
+    return _ATTRIBUTIONS.sub(" ", _HEDGES.sub(" ", message))
 
 
 def asks_to_book(message: str) -> bool:
@@ -471,10 +487,12 @@ def proposed(
     for name in relative_days(words, lang, greeting=_GREETING.match(asked) is not None):
         days.append(today.toordinal() + RELATIVE_DAYS[lang][name] == day.toordinal())  # the whole date at once
         carriers.update(name.split())
-    month_of, weekday_of = month_numbers(), weekday_numbers()
+    month_of, weekday_of, short_weekday_of = month_numbers(), weekday_numbers(), short_weekday_numbers()
     for position, word in enumerate(words):
         if word in weekday_of:
             weekdays.append(weekday_of[word] == day.weekday())
+        elif word in short_weekday_of and _is_a_day_at(words, position + 1) and not _is_a_month(words, position):
+            weekdays.append(short_weekday_of[word] == day.weekday())  # "wed 5 nov", "di 4 nov"; not "do 5 people"
         elif word in month_of:
             months.append(month_of[word] == day.month)
         elif (found := _DAY.fullmatch(word)) is not None and is_a_day(words, position, bool(found.group(2))):
@@ -544,6 +562,33 @@ def is_a_day(words: list[str], position: int, ordinal: bool) -> bool:
     if len(linked) == 2 and linked[0] in (*DAY_LINKS, "or") and (day := _DAY.fullmatch(linked[1])) is not None:
         return is_a_day(words, position + 2, bool(day.group(2)))  # "4 or 5 november", "le 4 ou le 5"
     return ordinal and (after in ("", "or", "of", "ou", "en", "et") or after in CHECK_WORDS)
+
+
+def _is_a_month(words: list[str], position: int) -> bool:
+    """Whether the word at ``position``, a month's name too ("mar"), is the month: no other month follows its day."""
+    months = month_numbers()
+    return words[position] in months and (position + 2 >= len(words) or words[position + 2] not in months)
+
+
+def _is_a_day_at(words: list[str], position: int) -> bool:
+    """Whether ``words`` has a day of the month at ``position`` (``is_a_day``)."""
+    found = _DAY.fullmatch(words[position]) if position < len(words) else None
+    return found is not None and is_a_day(words, position, bool(found.group(2)))
+
+
+@lru_cache(maxsize=1)
+def short_weekday_numbers() -> dict[str, int]:
+    """Each weekday's abbreviated name in English, Dutch and French, folded ("wed", "di", "mer"): its number (Babel).
+
+    Many are everyday words too ("do", "sat", "mar"): a check reads one only before a day of the month.
+    """
+    from babel.dates import get_day_names
+
+    return {
+        fold(name): number
+        for locale in MONTH_LOCALES
+        for number, name in get_day_names("abbreviated", locale=locale).items()
+    }
 
 
 @lru_cache(maxsize=1)

@@ -87,12 +87,47 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     parts = [
         (chunk.strip(), "?" in end) for chunk, end in zip(chunks, ends, strict=False) if any(c.isalnum() for c in chunk)
     ]
+    if questions_only:  # "I run a biotech in Leuven and I was wondering when it is": the context, then the question
+        parts = [split for part, asked in parts for split in _after_lead(part, asked)]
     if questions_only and any(asked for _, asked in parts):
         parts = [(part, asked) for part, asked in parts if asked]
     found = [part for part, _ in parts]
     if len(found) > MAX_SENTENCES:
         found = [*found[: MAX_SENTENCES - 1], " ".join(found[MAX_SENTENCES - 1 :])]
     return found
+
+
+# The words that turn what follows into the question ("I was wondering when ...", "ik vroeg me af wanneer ...",
+# "pourriez-vous m'indiquer la date ..."): after the asker's own context they start the question. A language's facts.
+_LEADS = re.compile(
+    r"\b(?:i (?:was|am) wondering|i['’]?m wondering|i wonder"
+    r"|i(?: would|['’]d) (?:like|love) to know|i (?:want|need) to know"
+    r"|(?:could|can|would) you (?:please )?(?:tell|let) me(?: know)?|do you (?:happen to )?know|please tell me"
+    r"|(?:ik )?vr(?:oe|aa)g (?:me|mij) af|ik (?:wil|zou) graag weten|ik wou weten"
+    r"|(?:kun|kan|kunt) (?:je|jij|u) (?:me|mij) (?:zeggen|vertellen)|weet (?:je|jij|u)"
+    r"|je me demand(?:ais|e)|je (?:voudrais|souhaiterais) savoir|j['’]\s?aimerais savoir"
+    r"|(?:pourriez|pouvez|pourrais|peux)[- ](?:vous|tu) (?:me dire|m['’]\s?indiquer|me confirmer|me pr[ée]ciser)"
+    r"|savez[- ]vous|sais[- ]tu)\b[\s,:]*",
+    re.IGNORECASE,
+)
+# The context before a lead must have this many words, and the question after it as many: "do you know when" alone is
+# the question itself.
+MIN_LEAD_SIDE = 2
+
+
+def _after_lead(sentence: str, asked: bool) -> list[tuple[str, bool]]:
+    """``sentence`` (and whether it is asked), split before its last lead (``_LEADS``) into the context and question.
+
+    The context is no question of its own; the part after the lead is asked as the sentence was.
+    """
+    leads = list(_LEADS.finditer(sentence))
+    if not leads:
+        return [(sentence, asked)]
+    lead = leads[-1]
+    context, question = sentence[: lead.start()].strip(" ,;"), sentence[lead.end() :].strip()
+    if len(context.split()) < MIN_LEAD_SIDE or len(question.split()) < MIN_LEAD_SIDE:
+        return [(sentence, asked)]
+    return [(context, False), (question, asked)]
 
 
 def clauses(sentence: str) -> list[str]:

@@ -192,6 +192,45 @@ def test_ambiguous_question_offers_did_you_mean(assistant: Assistant) -> None:
     assert all(s.question.endswith("?") for s in answer.suggestions)
 
 
+@pytest.mark.parametrize(
+    ("lang", "question", "command"),
+    [
+        ("en", "I manage a small lab in Leuven and I was wondering on which day the conference takes place.", "when"),
+        ("en", "My team builds software for hospitals and we'd like to know, could you tell me where it is?", "where"),
+        ("nl", "Ik ben verpleegkundige in Kortrijk en ik vroeg me af wanneer het congres is.", "when"),
+        ("fr", "Je dirige une petite entreprise à Gosselies et je me demandais quand a lieu la conférence.", "when"),
+    ],
+)
+def test_the_askers_context_before_i_was_wondering_is_no_part_of_the_question(
+    assistant: Assistant, lang: Lang, question: str, command: str
+) -> None:
+    """Who asks and why, then "I was wondering" ("vroeg me af", "je me demandais"): what follows is answered."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.faq_id == entry_for(command)
+    assert answer.outcome == "answer"
+
+
+ATTRIBUTIONS = {
+    "en": ("according to him", "in his view", "according to the speaker"),
+    "nl": ("volgens hem", "naar zijn mening", "volgens de spreker"),
+    "fr": ("d'après lui", "selon lui", "à son avis"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "fr"])
+def test_whose_view_is_asked_changes_no_answer(assistant: Assistant, lang: Lang) -> None:
+    """Whose view is asked ("according to him", "volgens hem", "d'après lui") changes no phrasing's answer or score."""
+    for entry in KB.entries:
+        if not entry.topic:
+            continue
+        for question in entry.questions.get(lang, [])[:3]:
+            plain = assistant.answer(question, lang, BEFORE)
+            for attribution in ATTRIBUTIONS[lang]:
+                asked = assistant.answer(f"{question}, {attribution}?", lang, BEFORE)
+                said = (asked.faq_id, asked.score, asked.text)
+                assert said == (plain.faq_id, plain.score, plain.text), asked.question
+
+
 @pytest.mark.parametrize("question", ["", "   ", "???", "\x00\x07", "🙂🙂"])
 def test_empty_or_symbol_only_messages_get_a_prompt(assistant: Assistant, question: str) -> None:
     """A message with nothing to match gets a friendly nudge with examples."""

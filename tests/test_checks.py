@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from babel.dates import get_day_names
+from babel.dates import get_day_names, get_month_names
 
 from bot.assistant import Assistant
 from bot.knowledge import Lang
@@ -65,6 +65,38 @@ def test_a_weekday_check_gets_its_verdict_and_the_date(
     assert answer.faq_id == entry_for("when")
     assert answer.text.startswith(verdict[lang] + " ")
     assert fill("{date}", lang) in answer.text
+
+
+def short_date(day: date, lang: Lang) -> str:
+    """``day`` as a phone user abbreviates it in ``lang`` ("wed 5 nov", "di 4 nov"), with Babel's short names."""
+    weekday_name = str(get_day_names("abbreviated", locale=lang)[day.weekday()]).lower().rstrip(".")
+    month_name = str(get_month_names("abbreviated", locale=lang)[day.month]).lower().rstrip(".")
+    return f"{weekday_name} {day.day} {month_name}"
+
+
+@pytest.mark.parametrize(
+    ("lang", "template"), [("en", "its on {date} right?"), ("nl", "is het {date}?"), ("fr", "c'est {date} ?")]
+)
+@pytest.mark.parametrize(("day", "verdict"), [(NEXT, NO), (DAY, YES)], ids=["wrong", "right"])
+def test_an_abbreviated_weekday_before_a_date_is_checked(
+    assistant: Assistant, lang: Lang, template: str, day: date, verdict: dict[str, str]
+) -> None:
+    """A short weekday before a date ("its on wed 5 nov right?") is checked: "No."/"Yes." and the real date."""
+    answer = assistant.answer(template.format(date=short_date(day, lang)), lang, BEFORE)
+    assert answer.faq_id == entry_for("when")
+    assert answer.text.startswith(verdict[lang] + " ")
+    assert fill("{date}", lang) in answer.text
+
+
+def test_a_short_weekday_name_is_read_only_before_a_day_of_the_month() -> None:
+    """A short weekday needs a date after it: "do 5 people" is no Thursday, "mar 4" March, "mar 4 novembre" Tuesday."""
+    read = {
+        q: proposed(q, date(2025, 11, 4), frozenset(), frozenset(), today=date(2025, 10, 20), lang="en")
+        for q in ("do 5 people fit?", "is it on mar 4?", "c'est mar 4 novembre ?")
+    }
+    assert read["do 5 people fit?"].weekdays == ()
+    assert (read["is it on mar 4?"].weekdays, read["is it on mar 4?"].months) == ((), (False,))
+    assert (read["c'est mar 4 novembre ?"].weekdays, read["c'est mar 4 novembre ?"].months) == ((True,), (True,))
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,15 @@ def test_sentences_split_on_end_punctuation_and_dashes_but_not_inside_numbers() 
     assert sentences(" ?! ") == []
 
 
+def test_after_the_askers_context_a_lead_starts_the_question() -> None:
+    """A message like "..., and I was wondering when it is?" is read as the question after the lead."""
+    assert sentences("I run a lab in Leuven and I was wondering when it is?") == ["when it is"]
+    assert sentences("Ik werk in Gent en vroeg me af waar het is.") == ["Ik werk in Gent en", "waar het is"]
+    assert sentences("Je suis médecin et je voudrais savoir quand c'est.") == ["Je suis médecin et", "quand c'est"]
+    assert sentences("do you know when it is?") == ["do you know when it is"]  # no context: the lead stays
+    assert sentences("Do you know when it is?", questions_only=False) == ["Do you know when it is"]
+
+
 def test_when_a_message_asks_something_only_its_questions_are_scored_alone() -> None:
     """Statements around a question are context: "I fly in tomorrow." is not answered by itself."""
     assert sentences("Hello! I fly in tomorrow. Where is the venue? See you there.") == ["Where is the venue"]

@@ -33,7 +33,8 @@ ALL_SPENT = (
             *("set_i_unseen.yaml", "set_j_unseen.yaml", "set_k_unseen.yaml", "set_l_unseen.yaml", "set_m_unseen.yaml"),
             *("set_n_unseen.yaml", "set_o_unseen.yaml", "set_p_unseen.yaml", "set_q_unseen.yaml", "set_r_unseen.yaml"),
             *("set_s_unseen.yaml", "set_t_unseen.yaml", "set_u_unseen.yaml", "set_v_unseen.yaml", "set_w_unseen.yaml"),
-            *("set_x_unseen.yaml", "set_y_unseen.yaml", "set_aa_unseen.yaml"),
+            *("set_x_unseen.yaml", "set_y_unseen.yaml", "set_aa_unseen.yaml", "set_ac_unseen.yaml"),
+            *("set_ad_unseen.yaml", "set_af_unseen.yaml"),
         )
     ),
 )
