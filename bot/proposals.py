@@ -36,6 +36,7 @@ Verdict = Literal["yes", "no"]
 CHECK_WORDS = frozenset(
     {
         *("correct", "right", "confirm", "confirmed", "true", "sure", "check", "checking", "double", "just", "quick"),
+        *("scheduled", "planned", "gepland", "prevu", "prevue"),  # "is it scheduled for the 14th?": a date check
         *("klopt", "juist", "bevestigen", "bevestig", "zeker", "toch", "echt", "waar"),
         *("exact", "exacte", "confirmer", "confirmez", "confirme", "bien", "vrai", "non", "hein", "verifier"),
     }

@@ -107,6 +107,8 @@ def test_a_short_weekday_name_is_read_only_before_a_day_of_the_month() -> None:
         ("nl", "is het op de {day}de?", NEXT.day, NO),
         ("fr", "c'est le {day} ?", DAY.day, YES),
         ("fr", "c'est bien le {day}/{month} ?", NEXT.day, NO),
+        ("en", "Is the conference planned for the {day}th?", NEXT.day, NO),  # "planned" names no programme here
+        ("fr", "C'est prévu pour le {day} ?", DAY.day, YES),
     ],
 )
 def test_a_day_of_the_month_alone_or_in_figures_is_a_date(
