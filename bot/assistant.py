@@ -34,6 +34,7 @@ from bot.proposals import (
     NEGATION_WORDS,
     PERSONS,
     RELATIVE_DAYS,
+    SUBJECT_QUESTIONS,
     Proposed,
     about_a_person,
     asked_text,
@@ -48,6 +49,7 @@ from bot.proposals import (
     names_another_edition,
     offers_alternatives,
     proposed,
+    proposed_subject,
     proposes_a_value,
     said_not_asked,
     weekday_numbers,
@@ -325,7 +327,30 @@ class Assistant:
         if decided.kind not in ("decline", "suggest"):
             return decided
         checked = self.check_choice(clean, lang, now)
-        return decided if checked is None else Decision("entry", checked[1], checked[0])
+        if checked is not None:
+            return Decision("entry", checked[1], checked[0])
+        subject = self.subject_choice(clean, lang)  # "is it mostly about AI?": what it is about
+        return decided if subject is None else Decision("entry", subject[1], subject[0])
+
+    def subject_choice(self, question: str, lang: Lang) -> tuple[str, float] | None:
+        """For a yes/no question whether the event is about something, the entry saying what it is about, if any.
+
+        The entry: the matcher's clear answer to the language's ``SUBJECT_QUESTIONS``, scored as the matcher scores it
+        for ``question``. None where the question is no such check (``proposed_subject``), or where the known words of
+        what it names clearly ask for another entry ("is it only about Brussels or about the regions?": the theme's).
+        """
+        named = proposed_subject(question) if lang in SUBJECT_QUESTIONS else None
+        if named is None:
+            return None
+        answering = self.matcher.rank(SUBJECT_QUESTIONS[lang], limit=1, prefer_lang=lang)
+        if not answering or answering[0].score < CLEAR_AT:
+            return None
+        subject = answering[0].entry_id
+        known = self.matcher.rank(named, limit=1, prefer_lang=lang, known_only=True) if named else []
+        if known and known[0].entry_id != subject and known[0].score >= KNOWN_AT:
+            return None
+        ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
+        return subject, next((c.score for c in ranked if c.entry_id == subject), 0.0)
 
     def decide_by_rankers(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """The tiers' decision about ``clean`` for a reader of ``lang`` around ``now`` (``decide`` without checks)."""

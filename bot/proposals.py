@@ -235,6 +235,63 @@ def without_hedges(message: str) -> str:
     return _ATTRIBUTIONS.sub(" ", _HEDGES.sub(" ", message))
 
 
+# A yes/no question whether the event is about something ("is the event mostly about AI?", "gaat het dit jaar over
+# medtech?", "ça parle surtout d'IA ?", "l'accent est-il mis sur ...?"): whatever it names, the event's subject is asked
+# about, and the entry answering ``SUBJECT_QUESTIONS`` answers it. Read on folded words; a language's facts.
+_EN_SUBJECT = (
+    r"(?:it|this|that|the event|the conference|the summit|the congress|this event|this conference|this one"
+    r"|this year s (?:edition|event|conference)|this year|this edition|the edition)"
+)
+_EN_FILLER = (
+    r"(?: (?:\d{4}|going to be|gonna be|be|this year|mainly|mostly|all|primarily|really|more|largely|just|only))*"
+)
+_NL_FILLER = (
+    r"(?: (?:dit jaar|vooral|voornamelijk|echt|nu|toch|ook|hoofdzakelijk|deze keer|allemaal|enkel|alleen|\d{4}))*"
+)
+_FR_FILLER = (
+    r"(?: (?:surtout|principalement|vraiment|aussi|cette annee|cette fois|cette fois ci|essentiellement|plutot"
+    r"|avant tout|uniquement|seulement|bien|t il|t elle))*"
+)
+_ABOUT_THE_EVENT = re.compile(
+    "|".join(
+        (
+            rf"\b(?:is|was|will|s) {_EN_SUBJECT}{_EN_FILLER} (?:about|focused on|focussed on|focusing on|centred on"
+            r"|centered on|zooming in on)\b",
+            r"\b(?:it s|its|it is|it was)(?: (?:all|mainly|mostly|primarily|really|more|largely))* about\b",
+            r"\b(?:is|was|will) the (?:main |big |overall )?(?:focus|emphasis|accent|spotlight)"
+            r"(?: (?:this year|be|going to be))* on\b",
+            rf"\b(?:gaat|ging) (?:het|dit|deze editie|het congres|het evenement|de conferentie){_NL_FILLER} over\b",
+            rf"\b(?:draait|draaide) (?:het|dit|alles){_NL_FILLER} (?:rond|om)\b",
+            r"\b(?:ligt|lag) de (?:focus|nadruk|klemtoon)(?: (?:dit jaar|vooral|toch|deze keer))* op\b",
+            rf"\b(?:ca|cela|l evenement|la conference|le congres|cette edition)(?: va)? (?:parle|parlera|porte|portera"
+            rf"|traite|traitera|tourne|tournera){_FR_FILLER} (?:de|d|des|du|sur|autour)\b",
+            rf"\b(?:parle|porte|traite)(?: t)? (?:il|elle){_FR_FILLER} (?:de|d|des|du|sur)\b",
+            r"\bl accent (?:est il|est|sera|sera t il)(?: (?:mis|cette annee|surtout))* sur\b",
+            r"\b(?:est il|est elle|est ce) (?:axe|axee|centre|centree|focalise|focalisee) sur\b",
+        )
+    )
+)
+# The question, per language, whose entry says what the event is about.
+SUBJECT_QUESTIONS = {
+    "en": "what is the event about",
+    "nl": "waar gaat het evenement over",
+    "fr": "de quoi parle l'événement",
+}
+
+
+def proposed_subject(question: str) -> str | None:
+    """What ``question`` asks, yes or no, whether the event is about (``_ABOUT_THE_EVENT``), folded; else ``None``.
+
+    In its question sentences only ("Can you help me with my abstract? It's about iPSCs." asks for help), and never
+    with a question word ("what is it about?" is the entry's own question).
+    """
+    asked = asked_text(question)
+    if asks_for_something(asked):
+        return None
+    found = _ABOUT_THE_EVENT.search(fold(asked))
+    return None if found is None else fold(asked)[found.end() :].strip()
+
+
 def asks_to_book(message: str) -> bool:
     """Whether ``message`` asks the bot to book, register or pay for the asker (``BOOKING_WORDS``).
 

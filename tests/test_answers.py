@@ -210,6 +210,35 @@ def test_the_askers_context_before_i_was_wondering_is_no_part_of_the_question(
     assert answer.outcome == "answer"
 
 
+SUBJECT = {"en": "What is the event about?", "nl": "Waar gaat het evenement over?", "fr": "De quoi parle l'événement ?"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "Is the conference mainly about medical devices this year?"),
+        ("en", "So it's all about nutrition science, isn't it?"),
+        ("nl", "Gaat het congres vooral over voeding?"),
+        ("fr", "Est-ce que ça parle surtout de cybersécurité ?"),
+        ("fr", "L'accent est-il mis sur la nutrition ?"),
+    ],
+)
+def test_asking_whether_the_event_is_about_something_gets_what_it_is_about(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """Asked whether it is mainly about medical devices, whatever it names: the reply says what the event is about."""
+    about = assistant.answer(SUBJECT[lang], lang, BEFORE)
+    answer = assistant.answer(question, lang, BEFORE)
+    assert about.outcome == "answer"
+    assert (answer.outcome, answer.faq_id, answer.text) == ("answer", about.faq_id, about.text)
+
+
+def test_a_request_that_mentions_what_it_is_about_is_no_such_question(assistant: Assistant) -> None:
+    """A request saying what it is about ("help me with my poster? It's about nutrition.") asks nothing of the event."""
+    answer = assistant.answer("Can you help me with my poster? It's about nutrition.", "en", BEFORE)
+    assert answer.faq_id != assistant.answer(SUBJECT["en"], "en", BEFORE).faq_id
+
+
 ATTRIBUTIONS = {
     "en": ("according to him", "in his view", "according to the speaker"),
     "nl": ("volgens hem", "naar zijn mening", "volgens de spreker"),
