@@ -208,8 +208,8 @@ def is_passive(message: str) -> bool:
 # m'abuse") asks nothing and negates nothing: the check is read without it. A language's facts, not an event's.
 _HEDGES = re.compile(
     r"\b(?:if i['’]?m not (?:mistaken|wrong)|unless i['’]?m (?:mistaken|wrong)|correct me if i['’]?m wrong"
-    r"|als ik me niet vergis|tenzij ik me vergis|als ik het goed heb"
-    r"|si je ne m['’]\s?abuse|si je ne me trompe(?: pas)?|sauf erreur(?: de ma part)?)\b",
+    r"|or am i (?:mistaken|wrong)|als ik me niet vergis|tenzij ik me vergis|als ik het goed heb|of vergis ik (?:me|mij)"
+    r"|si je ne m['’]\s?abuse|si je ne me trompe(?: pas)?|sauf erreur(?: de ma part)?|ou (?:bien )?je me trompe)\b",
     re.IGNORECASE,
 )
 

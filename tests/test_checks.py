@@ -52,6 +52,9 @@ WEEKDAY_CHECKS = [
     ("en", "it's on a {weekday}, if I'm not mistaken?"),
     ("nl", "het is op een {weekday}, als ik me niet vergis?"),
     ("fr", "c'est un {weekday}, si je ne m'abuse ?"),
+    ("en", "it's on a {weekday}, or am I wrong?"),
+    ("nl", "is het op {weekday}, of vergis ik me?"),
+    ("fr", "c'est un {weekday}, ou je me trompe ?"),
 ]
 
 
