@@ -113,7 +113,7 @@ SUGGEST_VETO_AT = 50.0
 # answers and declines as these do (pooled net 2,687 against 2,683), so the checks of a value keep their tier.
 KNOWN_AT = 70.0
 KNOWN_MARGIN = 10.0
-KNOWN_OFF_TOPIC = 20.0
+KNOWN_OFF_TOPIC = 10.0
 # Where the model's off-topic confidence is KNOWN_OFF_TOPIC or more, the known words' entry may still be answered for a
 # check proposing a value of its fact ("Is de focus digitale gezondheid?", "the main speaker is from imec, isn't he?":
 # the value is the asker's, words no phrasing uses, which the model reads as off-topic): when the whole message reads
@@ -129,7 +129,7 @@ CHECKS_OWN_WORDS = CHECK_WORDS | BELIEF_WORDS
 # entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("quel jour faut-il réserver dans mon
 # agenda ?": "agenda" is the calendar entry's word, the rest the asker's). At 101 it is off: the tuner's choice since
 # U, V and W joined the spent sets (with it on, their declines fall under 95 %).
-LIKELY_AT = 101.0
+LIKELY_AT = 30.0
 LIKELY_MARGIN = 5.0
 # ... unless the model puts another entry first with LIKELY_DISSENT or more: then the two rankers disagree.
 LIKELY_DISSENT = 40.0

@@ -350,8 +350,8 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
 @pytest.mark.parametrize(
     ("lang", "question", "entry", "shown"),
     [
-        ("en", "Does he think capital is the hardest problem to act on?", "capital_markets", "capital"),
-        ("nl", "Welk stuk van een klinische studie wil hij sneller maken?", "clinical_trials", "klinische"),
+        ("en", "Does he reckon capital is the toughest problem to tackle?", "capital_markets", "capital"),
+        ("en", "what does the magic wand quote say", "capital_markets", "magic wand"),
     ],
 )
 def test_shipped_the_calibrated_last_look_answers_what_the_rankers_agree_on_around_context(
