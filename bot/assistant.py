@@ -110,7 +110,8 @@ SUGGEST_VETO_AT = 50.0
 # words. KNOWN_AT, KNOWN_OFF_TOPIC, LIKELY_AT and SURE_AT are chosen together by benchmarks/tune_matcher.py, on the tune
 # part and every spent first-sight set (docs/developers.md, "How the matcher decides"). In the fourteenth wave its grid
 # chose (101, 5, 20, 70), the known words' choice off for the likely one; measured with the last look refitted, that
-# answers and declines as these do (pooled net 2,687 against 2,683), so the checks of a value keep their tier.
+# answers and declines as these do (pooled net 2,687 against 2,683), so the checks of a value keep their tier. In the
+# sixteenth, with AC, AD and AF spent, it chose (70, 10, 30, 70).
 KNOWN_AT = 70.0
 KNOWN_MARGIN = 10.0
 KNOWN_OFF_TOPIC = 10.0
@@ -127,8 +128,9 @@ VALUE_CHECK_AGREE = 20.0
 CHECKS_OWN_WORDS = CHECK_WORDS | BELIEF_WORDS
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
 # entry when it scores LIKELY_AT or more with no runner-up within LIKELY_MARGIN ("quel jour faut-il réserver dans mon
-# agenda ?": "agenda" is the calendar entry's word, the rest the asker's). At 101 it is off: the tuner's choice since
-# U, V and W joined the spent sets (with it on, their declines fall under 95 %).
+# agenda ?": "agenda" is the calendar entry's word, the rest the asker's). Off (101) from U, V and W's joining the spent
+# sets (their declines fell under 95 % with it on) until AC, AD and AF joined them: the tuner then chose 30, with
+# KNOWN_OFF_TOPIC 10 (sixteenth wave).
 LIKELY_AT = 30.0
 LIKELY_MARGIN = 5.0
 # ... unless the model puts another entry first with LIKELY_DISSENT or more: then the two rankers disagree.
