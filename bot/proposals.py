@@ -288,8 +288,9 @@ def proposed_subject(question: str) -> str | None:
     asked = asked_text(question)
     if asks_for_something(asked):
         return None
-    found = _ABOUT_THE_EVENT.search(fold(asked))
-    return None if found is None else fold(asked)[found.end() :].strip()
+    folded = fold(asked)
+    found = _ABOUT_THE_EVENT.search(folded)
+    return None if found is None else folded[found.end() :].strip()
 
 
 def asks_to_book(message: str) -> bool:
