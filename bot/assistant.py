@@ -341,18 +341,25 @@ class Assistant:
         for ``question``. None where the question is no such check (``proposed_subject``), or where the known words of
         what it names clearly ask for another entry ("is it only about Brussels or about the regions?": the theme's).
         """
-        named = proposed_subject(question) if lang in SUBJECT_QUESTIONS else None
-        if named is None:
+        subject = self.subject_entries.get(lang)
+        named = proposed_subject(question) if subject is not None else None
+        if subject is None or named is None:
             return None
-        answering = self.matcher.rank(SUBJECT_QUESTIONS[lang], limit=1, prefer_lang=lang)
-        if not answering or answering[0].score < CLEAR_AT:
-            return None
-        subject = answering[0].entry_id
         known = self.matcher.rank(named, limit=1, prefer_lang=lang, known_only=True) if named else []
         if known and known[0].entry_id != subject and known[0].score >= KNOWN_AT:
             return None
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
         return subject, next((c.score for c in ranked if c.entry_id == subject), 0.0)
+
+    @cached_property
+    def subject_entries(self) -> dict[str, str]:
+        """Per language, the entry the matcher clearly answers ``SUBJECT_QUESTIONS`` with (what the event is about)."""
+        found = {}
+        for lang, question in SUBJECT_QUESTIONS.items():
+            answering = self.matcher.rank(question, limit=1, prefer_lang=lang)
+            if answering and answering[0].score >= CLEAR_AT:
+                found[lang] = answering[0].entry_id
+        return found
 
     def decide_by_rankers(self, clean: str, lang: Lang, now: datetime) -> Decision:
         """The tiers' decision about ``clean`` for a reader of ``lang`` around ``now`` (``decide`` without checks)."""
