@@ -37,6 +37,7 @@ CHECK_WORDS = frozenset(
     {
         *("correct", "right", "confirm", "confirmed", "true", "sure", "check", "checking", "double", "just", "quick"),
         *("scheduled", "planned", "gepland", "prevu", "prevue"),  # "is it scheduled for the 14th?": a date check
+        *("fall", "falls", "valt", "tombe"),  # "does it fall on a Wednesday?", "ça tombe un mercredi ?": a date check
         *("klopt", "juist", "bevestigen", "bevestig", "zeker", "toch", "echt", "waar"),
         *("exact", "exacte", "confirmer", "confirmez", "confirme", "bien", "vrai", "non", "hein", "verifier"),
     }
@@ -47,6 +48,9 @@ BELIEF_WORDS = frozenset(
         *("think", "thinks", "thought", "believe", "believes", "says", "said", "heard", "read", "swears", "told"),
         *("denk", "denkt", "dacht", "gelooft", "zegt", "zei", "gehoord", "gelezen", "beweert"),
         *("pense", "pensais", "pensait", "croit", "croyais", "dit", "disait", "entendu", "affirme"),
+        # what the asker remembers seeing ("I think I saw the 14th somewhere", "ik heb ergens gezien", "j'ai vu")
+        *("saw", "seen", "remember", "remembered", "recall", "somewhere", "zag", "gezien", "herinner", "ergens"),
+        *("vu", "souviens", "souvient"),
     }
 )
 # A check of someone's own plans ("I have a meeting on Tuesday", "he is in Ghent on Monday, right?", "mon chef est à
@@ -209,7 +213,9 @@ def is_passive(message: str) -> bool:
 _HEDGES = re.compile(
     r"\b(?:if i['’]?m not (?:mistaken|wrong)|unless i['’]?m (?:mistaken|wrong)|correct me if i['’]?m wrong"
     r"|or am i (?:mistaken|wrong)|als ik me niet vergis|tenzij ik me vergis|als ik het goed heb|of vergis ik (?:me|mij)"
-    r"|si je ne m['’]\s?abuse|si je ne me trompe(?: pas)?|sauf erreur(?: de ma part)?|ou (?:bien )?je me trompe)\b",
+    r"|si je ne m['’]\s?abuse|si je ne me trompe(?: pas)?|sauf erreur(?: de ma part)?|ou (?:bien )?je me trompe"
+    r"|(?:i['’]?m |i am )?(?:pretty|fairly|quite|almost) sure|(?:ik ben )?(?:vrij|redelijk|bijna) zeker"
+    r"|(?:je suis )?(?:assez|presque|quasi(?:ment)?) s[uû]re?)\b",
     re.IGNORECASE,
 )
 
@@ -330,7 +336,7 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
             *("actually", "on", "in", "at", "of", "for", "to", "from", "by", "as", "and", "s", "t", "ll", "re", "ok"),
             *("okay", "hi", "hello", "hey", "please", "pls", "plz", "thanks", "happening", "held", "taking", "place"),
             *("takes", "happen", "happens", "going", "gonna", "yes", "yeah", "yep", "one", "all", "set", "wait"),
-            *("you", "u", "can", "could", "me", "sorry", "excuse", "year"),
+            *("you", "u", "can", "could", "me", "sorry", "excuse", "year", "being", "have", "has", "had"),
         }
     ),
     "nl": frozenset(
@@ -339,7 +345,7 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
             *("daar", "er", "nog", "al", "ook", "wel", "dan", "nu", "op", "in", "aan", "van", "voor", "bij", "en"),
             *("s", "t", "hoor", "zo", "even", "eens", "gewoon", "hallo", "hoi", "dag", "aub", "alsjeblieft"),
             *("alstublieft", "plaats", "vindt", "gaat", "door", "doorgaat", "ja", "oke", "ok"),
-            *("kan", "kunt", "kun", "u", "je", "jij", "me", "mij", "sorry", "excuseer", "jaar"),
+            *("kan", "kunt", "kun", "u", "je", "jij", "me", "mij", "sorry", "excuseer", "jaar", "heb", "hebt", "heeft"),
             *("goeiemiddag", "goedemiddag", "goeiedag", "goedendag", "goedemorgen", "goeiemorgen"),
         }
     ),
@@ -348,7 +354,7 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
             *("le", "la", "les", "l", "un", "une", "des", "du", "de", "d", "au", "aux", "a", "est", "sont", "etait"),
             *("c", "ce", "cet", "cette", "ca", "il", "elle", "on", "y", "en", "dans", "sur", "pour", "par", "et"),
             *("se", "s", "que", "qu", "alors", "donc", "encore", "deja", "aussi", "oui", "bonjour", "salut", "svp"),
-            *("stp", "merci", "lieu", "aura", "t", "bien", "ok", "passe", "deroule", "tient"),
+            *("stp", "merci", "lieu", "aura", "t", "bien", "ok", "passe", "deroule", "tient", "ai", "as", "avais"),
             *("vous", "pouvez", "peux", "pourriez", "pourrais", "tu", "me", "m", "moi", "excusez", "pardon", "annee"),
         }
     ),

@@ -59,6 +59,16 @@ WEEKDAY_CHECKS = [
     ("en", "its on {short_date} right?"),
     ("nl", "is het {short_date}?"),
     ("fr", "c'est {short_date} ?"),
+    # a day that "falls on" a weekday; being "pretty sure"; what the asker remembers seeing
+    ("en", "does it fall on a {weekday}?"),
+    ("nl", "valt het op een {weekday}?"),
+    ("fr", "ça tombe un {weekday}, non ?"),
+    ("en", "pretty sure it's on a {weekday}, can you confirm?"),
+    ("nl", "ik ben vrij zeker dat het op {weekday} is, klopt dat?"),
+    ("fr", "je suis presque sûre que c'est un {weekday}, non ?"),
+    ("en", "I think I saw {weekday} somewhere, is that right?"),
+    ("nl", "ik heb ergens gezien dat het op {weekday} is, klopt dat?"),
+    ("fr", "j'ai vu que c'était un {weekday}, c'est bien ça ?"),
 ]
 
 
