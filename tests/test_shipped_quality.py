@@ -211,7 +211,7 @@ def test_shipped_a_question_about_something_unknown_is_no_check_of_a_value(
     [
         ("en", "book the keynote speaker for our company event"),
         ("nl", "stuur de slides van de keynote na het evenement"),
-        ("fr", "réservez l'orateur de la keynote pour notre séminaire"),
+        ("fr", "envoyez les slides de la keynote après l'événement"),
     ],
 )
 def test_shipped_a_request_to_act_is_no_check_of_a_value(
