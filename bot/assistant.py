@@ -43,6 +43,7 @@ from bot.proposals import (
     asks_to_book,
     asks_to_translate,
     asks_whether_exists,
+    figure_kinds,
     is_check,
     is_negated,
     is_passive,
@@ -124,6 +125,9 @@ KNOWN_OFF_TOPIC = 10.0
 # (60, 75 and none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
 VALUE_CHECK_OFF_TOPIC = 75.0
 VALUE_CHECK_AGREE = 20.0
+# A figure check's entry (``Assistant.figure_choice``) must score this much with the matcher: "Biovia raised 20 million,
+# right?" finds no entry of its own, and the one listing every figure of the article shares none of its words.
+FIGURE_FLOOR = 10.0
 # The words of a check that neither name its topic nor propose a value ("right", "klopt", "heard", "c'est bien").
 CHECKS_OWN_WORDS = CHECK_WORDS | BELIEF_WORDS
 # Where nothing above answers, a question the model calls no off-topic (under KNOWN_OFF_TOPIC) gets the matcher's first
@@ -332,7 +336,55 @@ class Assistant:
         if checked is not None:
             return Decision("entry", checked[1], checked[0])
         subject = self.subject_choice(clean, lang)  # "is it mostly about AI?": what it is about
-        return decided if subject is None else Decision("entry", subject[1], subject[0])
+        if subject is not None:
+            return Decision("entry", subject[1], subject[0])
+        figure = self.figure_choice(clean, lang)  # "most funds are around 500 million, right?": the entry stating it
+        return decided if figure is None else Decision("entry", figure[1], figure[0])
+
+    def figure_choice(self, question: str, lang: Lang) -> tuple[str, float] | None:
+        """For a check of a figure ("most VC funds are around 500 million, right?"), the entry stating one of its kind.
+
+        The entry: the first that the question's known words ask for, else the learned model's likeliest, if its
+        answer states a figure of the kind proposed (``figure_kinds``: money or a multiple); scored as the matcher
+        scores it. None where the model calls the question off-topic (``VALUE_CHECK_OFF_TOPIC``): "the hotel costs 120
+        euros a night, right?".
+        """
+        from bot.decision import OFF_TOPIC
+
+        if self.model is None or not is_check(question):
+            return None
+        kinds = figure_kinds(asked_text(question))
+        guesses = self.guesses_of(question)
+        if not kinds or self.off_topic_confidence(guesses) >= VALUE_CHECK_OFF_TOPIC:
+            return None
+        stating = self.figure_entries.get(lang, {})
+        known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
+        guessed = [guess.label for guess in guesses() if guess.label != OFF_TOPIC]
+        candidates = [*(c.entry_id for c in known[:1]), *guessed]
+        chosen = next((entry_id for entry_id in candidates if not kinds.isdisjoint(stating.get(entry_id, ()))), None)
+        clearly_other = (  # "VIB gets 100 million, right?": the known words clearly name a topic stating no such figure
+            bool(known)
+            and known[0].entry_id != chosen
+            and known[0].score >= KNOWN_AT
+            and (len(known) < 2 or known[1].score <= known[0].score - KNOWN_MARGIN)
+        )
+        if chosen is None or clearly_other:
+            return None
+        ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
+        score = next((c.score for c in ranked if c.entry_id == chosen), 0.0)
+        return (chosen, score) if score >= FIGURE_FLOOR else None  # the matcher must see something of it
+
+    @cached_property
+    def figure_entries(self) -> dict[str, dict[str, frozenset[str]]]:
+        """Per language, each topic entry's kinds of figure its answer states (``figure_kinds``)."""
+        return {
+            lang: {
+                entry.id: kinds
+                for entry in self.knowledge.entries
+                if entry.topic and (kinds := figure_kinds(" ".join(answer_texts(entry, lang))))
+            }
+            for lang in LANGS
+        }
 
     def subject_choice(self, question: str, lang: Lang) -> tuple[str, float] | None:
         """For a yes/no question whether the event is about something, the entry saying what it is about, if any.

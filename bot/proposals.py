@@ -664,3 +664,63 @@ def weekday_numbers() -> dict[str, int]:
     return {
         fold(name): number for locale in MONTH_LOCALES for number, name in get_day_names("wide", locale=locale).items()
     }
+
+
+# A check of a figure the asker proposes ("most VC funds are around 500 million, right?", "il veut multiplier le
+# capital par dix, c'est ça ?", "binnen 20 jaar, toch?"): what the figure counts, read from the word beside it. A figure
+# is a number in figures or words, or a magnitude that is one ("a billion"). A language's facts, not an event's: which
+# entry states a figure of that kind is read from the knowledge's answers.
+FIGURE_KINDS: Mapping[str, frozenset[str]] = {
+    "money": frozenset(
+        {
+            *("million", "millions", "billion", "billions", "eur", "euro", "euros", "mn", "bn"),
+            *("miljoen", "miljoenen", "miljard", "miljarden", "milliard", "milliards"),
+        }
+    ),
+    "multiple": frozenset(
+        {
+            *("times", "fold", "factor", "keer", "maal", "fois", "facteur"),
+        }
+    ),
+}
+_MAGNITUDES = frozenset({"million", "millions", "billion", "billions", "miljoen", "miljard", "milliard", "milliards"})
+NUMBER_WORDS = frozenset(
+    {
+        *(
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "twenty",
+            "thirty",
+            "fifty",
+            "hundred",
+        ),
+        *("twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twintig", "dertig", "vijftig"),
+        *("honderd", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "vingt", "trente", "cinquante"),
+        *("septante", "cent"),
+    }
+)
+FIGURE_REACH = 2  # how far from its number the word saying what it counts may stand ("factor of five", "ten times")
+# A verb of multiplying makes any number of its sentence a multiple ("multiplier le capital par dix").
+_MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermenigvuldigd", "multiplier", "multiplie"})
+
+
+def figure_kinds(text: str) -> frozenset[str]:
+    """The kinds of figure (``FIGURE_KINDS``) ``text`` states or proposes: a number beside a word saying what it is."""
+    words = fold(text).split()
+    found: set[str] = set()
+    for place, word in enumerate(words):
+        is_number = word in NUMBER_WORDS or any(ch.isdigit() for ch in word)
+        if not (is_number or word in _MAGNITUDES):
+            continue
+        near = words[max(0, place - FIGURE_REACH) : place + FIGURE_REACH + 1] if is_number else [word]
+        found.update(kind for kind, units in FIGURE_KINDS.items() if not units.isdisjoint(near))
+        if is_number and not _MULTIPLYING.isdisjoint(words):
+            found.add("multiple")
+    return frozenset(found)

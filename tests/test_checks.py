@@ -13,6 +13,7 @@ from babel.dates import get_day_names, get_month_names
 from bot.assistant import Assistant
 from bot.knowledge import Lang
 from bot.proposals import (
+    NUMBER_WORDS,
     Proposed,
     asked_words,
     asks_whether_exists,
@@ -23,6 +24,7 @@ from bot.proposals import (
     proposed,
     proposes_a_value,
 )
+from bot.text import fold
 from tests.conftest import AFTER, BEFORE, KB, entry_for, fill
 
 DAY = KB.event.date
@@ -484,3 +486,49 @@ def test_a_check_of_the_year_named_relatively_is_settled_at_the_moment_asked(
 def test_a_request_with_a_topics_word_proposes_no_value_of_it(assistant: Assistant, lang: Lang, message: str) -> None:
     """A message that tells ("play some jazz": "play" is a topic's word) proposes no value of that topic: declined."""
     assert assistant.answer(message, lang, BEFORE).faq_id is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "check", "question"),
+    [
+        ("en", "most European VC funds are around EUR 500 million, right?", "how big are European VC funds?"),
+        (
+            "en",
+            "so he wants the investment capital ten times bigger, correct?",
+            "how much should investment capital grow?",
+        ),
+        ("nl", "Zitten de meeste Europese VC-fondsen niet rond 250 miljoen?", "hoe groot zijn Europese VC-fondsen?"),
+        (
+            "fr",
+            "Il veut multiplier le capital par dix, c'est ça ?",
+            "quelle taille ont les fonds de capital-risque européens ?",
+        ),
+    ],
+)
+def test_a_figure_the_asker_proposes_gets_the_answer_stating_the_figure(
+    assistant: Assistant, lang: Lang, check: str, question: str
+) -> None:
+    """A check of a wrong sum or multiple gets an answer stating the figures the question asking for them gets."""
+    checked, asked = assistant.answer(check, lang, BEFORE), assistant.answer(question, lang, BEFORE)
+    assert asked.faq_id is not None
+    assert checked.faq_id is not None
+    assert figures(asked.text) & figures(checked.text)
+
+
+def figures(text: str) -> set[str]:
+    """The numbers ``text`` states, in figures or in words ("100", "five", "cinq")."""
+    return {word for word in fold(text).split() if word.isdigit() or word in NUMBER_WORDS}
+
+
+@pytest.mark.parametrize(
+    ("lang", "check"),
+    [
+        ("en", "the hotel costs 120 euros a night, right?"),
+        ("en", "is it 3 times bigger than last year?"),
+        ("fr", "le VIB a été fondé il y a 30 ans, non ?"),
+        ("fr", "Biovia a levé 20 millions, non ?"),
+    ],
+)
+def test_a_figure_of_something_no_answer_states_is_declined(assistant: Assistant, lang: Lang, check: str) -> None:
+    """A sum, a multiple or an age the announcement states nothing of gets no answer that states another figure."""
+    assert assistant.answer(check, lang, BEFORE).faq_id is None
