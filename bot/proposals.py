@@ -667,9 +667,9 @@ def weekday_numbers() -> dict[str, int]:
 
 
 # A check of a figure the asker proposes ("most VC funds are around 500 million, right?", "il veut multiplier le
-# capital par dix, c'est ça ?", "binnen 20 jaar, toch?"): what the figure counts, read from the word beside it. A figure
-# is a number in figures or words, or a magnitude that is one ("a billion"). A language's facts, not an event's: which
-# entry states a figure of that kind is read from the knowledge's answers.
+# capital par dix, c'est ça ?"): what the figure counts, read from the word beside it. A figure is a number in figures
+# or words, or a magnitude that is one ("a billion"). Years are no kind: "is VIB 30 years old?" checks no entry's
+# figure. A language's facts, not an event's: which entry states a figure of which kind is read from its answer.
 FIGURE_KINDS: Mapping[str, frozenset[str]] = {
     "money": frozenset(
         {
@@ -677,33 +677,15 @@ FIGURE_KINDS: Mapping[str, frozenset[str]] = {
             *("miljoen", "miljoenen", "miljard", "miljarden", "milliard", "milliards"),
         }
     ),
-    "multiple": frozenset(
-        {
-            *("times", "fold", "factor", "keer", "maal", "fois", "facteur"),
-        }
-    ),
+    "multiple": frozenset({"times", "fold", "factor", "keer", "maal", "fois", "facteur"}),
 }
 _MAGNITUDES = frozenset({"million", "millions", "billion", "billions", "miljoen", "miljard", "milliard", "milliards"})
 NUMBER_WORDS = frozenset(
     {
-        *(
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "twenty",
-            "thirty",
-            "fifty",
-            "hundred",
-        ),
-        *("twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twintig", "dertig", "vijftig"),
-        *("honderd", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "vingt", "trente", "cinquante"),
-        *("septante", "cent"),
+        *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty", "fifty"),
+        *("hundred", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twintig", "dertig"),
+        *("vijftig", "honderd", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "vingt", "trente"),
+        *("cinquante", "septante", "cent"),
     }
 )
 FIGURE_REACH = 2  # how far from its number the word saying what it counts may stand ("factor of five", "ten times")
