@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import pickle
 import re
+import shutil
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,7 @@ from bot.decision import (
     train,
 )
 from bot.knowledge import LANGS, PLACEHOLDER, Knowledge, Lang, load
+from bot.knowledge import cache as cache_module
 from bot.live import LiveKnowledge
 from bot.matcher import Candidate
 from bot.text import Normaliser, fold, sentences
@@ -381,6 +383,33 @@ def test_the_bot_reuses_the_trained_model_for_unchanged_files(
     assert calls == ["trained"]
     assert third.assistant.model is not None
     assert "hello_there" in third.assistant.model.labels
+
+
+def test_a_copy_of_the_same_files_elsewhere_reuses_the_trained_model(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model is stored by the files' content: a copy in another folder starts without training; a few are kept."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
+    assert LiveKnowledge(kb_dir).current.assistant.model is not None
+    copy = tmp_path / "elsewhere" / "knowledge"
+    shutil.copytree(kb_dir, copy)
+    calls: list[str] = []
+    real = assistant_module.build_model
+
+    def counted(knowledge: Knowledge) -> DecisionModel:
+        calls.append("trained")
+        return real(knowledge)
+
+    monkeypatch.setattr(assistant_module, "build_model", counted)
+    assert LiveKnowledge(copy).current.assistant.model is not None
+    assert calls == []
+    faq = copy / "faq.yaml"
+    for number in range(cache_module.MODELS_KEPT + 1):  # as many edits, each trained and stored once
+        faq.write_text(faq.read_text(encoding="utf-8") + f"# edit {number}\n", encoding="utf-8")
+        assert LiveKnowledge(copy).current.assistant.model is not None
+    assert len(calls) == cache_module.MODELS_KEPT + 1
+    assert len(list(cache.glob("model-*.pickle"))) == cache_module.MODELS_KEPT
 
 
 def test_a_failed_training_leaves_the_matcher_answering(

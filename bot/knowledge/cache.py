@@ -30,6 +30,9 @@ from bot.knowledge.safe_read import read_capped
 from bot.knowledge.schema import EDITIONS, FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
+# How many trained models the bot keeps (one per content of the knowledge files it trained on): a reload after an undo
+# finds the model again, and the folder stays small (each is about a few MB).
+MODELS_KEPT = 8
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
 _FORMAT = b"knowledge-cache/2"
 _PACKAGE = Path(__file__).resolve().parent
@@ -66,20 +69,34 @@ def _inputs(directory: Path) -> list[Path]:
 
 def knowledge_digest(directory: Path) -> str:
     """A digest of everything a ``load(directory)`` result depends on (files, loader code, versions)."""
-    digest = hashlib.blake2b(_FORMAT, digest_size=20)
-    for part in (sys.version, pydantic.VERSION, *map(_version, ("numpy", "scipy", "rapidfuzz")), str(directory)):
-        digest.update(part.encode() + b"\0")
+    return _digests(directory)[0]
+
+
+def _digests(directory: Path) -> tuple[str, str]:
+    """``knowledge_digest(directory)``, and a digest of the same files' content alone (``directory`` left out).
+
+    One read of the files serves both: a model stored under the second was trained on the files the first saw.
+    """
+    located = hashlib.blake2b(_FORMAT, digest_size=20)
+    content = hashlib.blake2b(_FORMAT, digest_size=20)
+    for part in (sys.version, pydantic.VERSION, *map(_version, ("numpy", "scipy", "rapidfuzz"))):
+        for digest in (located, content):
+            digest.update(part.encode() + b"\0")
+    located.update(str(directory).encode() + b"\0")
     for source in _LOADER_SOURCES:
-        digest.update(source.read_bytes() + b"\0")
+        for digest in (located, content):
+            digest.update(source.read_bytes() + b"\0")
     for path in _inputs(directory):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0")
+        name = str(path.relative_to(directory)).encode() + b"\0"
         try:
-            digest.update(b"+" + read_capped(path))
+            read = b"+" + read_capped(path)
         except FileNotFoundError:
-            digest.update(b"-")
+            read = b"-"
         except OSError:  # unreadable, a pipe, or too large: let ``load`` say so, never trust a cached copy
-            digest.update(os.urandom(16))
-    return digest.hexdigest()
+            read = os.urandom(16)
+        for digest in (located, content):
+            digest.update(name + read)
+    return located.hexdigest(), content.hexdigest()
 
 
 def _version(package: str) -> str:
@@ -130,23 +147,35 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     """``knowledge`` (just loaded from ``directory``, whose digest was ``before``) with its decision model.
 
     The bot validates the files on every start and reload; only the trained model is taken from
-    the cache, when the files are still those of ``before`` and a model was stored under that
-    digest. Otherwise it is trained now and stored for the next start.
+    the cache, when the files are still those of ``before`` and a model was stored for their content
+    (wherever the folder is: a copy of the same files reuses it). Otherwise it is trained now and
+    stored for the next start; the ``MODELS_KEPT`` most recent models are kept.
     """
     directory = Path(directory)
     where = cache_dir() if where is None else where
-    if where is None or knowledge_digest(directory) != before:
+    now, content = _digests(directory)
+    if where is None or now != before:
         # no cache, or a file saved while loading: train, keep nothing
         return _trained(knowledge)
-    knowledge_slot = _slot(where, directory)
-    slot = knowledge_slot.with_name(knowledge_slot.name.replace("knowledge-", "model-", 1))
-    cached = _read(slot, before)
+    slot = where / f"model-{content[:32]}.pickle"
+    cached = _read(slot, content)
     if cached is not None and cached.decision is not None:
         return replace(knowledge, decision=cached.decision)
     trained = _trained(knowledge)
     if trained.decision is not None and knowledge_digest(directory) == before:
-        _store(slot, before, replace(trained, index=None))  # only the model is taken from this slot
+        _store(slot, content, replace(trained, index=None))  # only the model is taken from this slot
+        _keep_recent_models(where)
     return trained
+
+
+def _keep_recent_models(where: Path) -> None:
+    """Delete all but the ``MODELS_KEPT`` most recently written models in ``where`` (each edit stores a new one)."""
+    try:
+        models = sorted(where.glob("model-*.pickle"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+        for stale in models[MODELS_KEPT:]:
+            stale.unlink(missing_ok=True)
+    except OSError:  # another process pruning at once, or a folder that cannot be listed: nothing is lost
+        pass
 
 
 def _read(slot: Path, key: str) -> Knowledge | None:

@@ -17,6 +17,10 @@ from tests.fakes.botapi import Call, FakeBotApi, InProcessRequest
 ADMIN = 42
 # How the file watcher's reports to admins begin (bot/locales/en.yaml: reload_ok, reload_fixed, reload_failed).
 WATCHER_REPORTS = ("Knowledge reloaded", "Fixed: the knowledge base", "The knowledge edit was rejected")
+# A tap or an answer rewrites the knowledge and reloads it, training the decision model again (twice when a hand edit
+# lands in between): on a loaded 2-core CI machine under coverage that took over 30 s once. The wait ends as soon as
+# the reply is logged; this only bounds a reply that never comes.
+RELOAD_WAIT = 120.0
 
 
 def title(kb_dir: Path, faq_id: str, lang: str = "en") -> str:
@@ -45,14 +49,14 @@ async def tap(bot: Harness, message: Call, label: str) -> Call:
     """The admin taps ``label`` under ``message``; returns the bot's next teaching message to the admin."""
     start = len(bot.api.calls)
     await bot.api.press(message, label, bot.api.user(ADMIN))
-    return await bot.api.wait_for(teaching_reply(bot, start))
+    return await bot.api.wait_for(teaching_reply(bot, start), timeout=RELOAD_WAIT)
 
 
 async def admin_sends(bot: Harness, text: str) -> Call:
     """The admin sends ``text``; returns the bot's next teaching message to the admin (not a watcher's report)."""
     start = len(bot.api.calls)
     await bot.api.send(text, bot.api.user(ADMIN))
-    return await bot.api.wait_for(teaching_reply(bot, start))
+    return await bot.api.wait_for(teaching_reply(bot, start), timeout=RELOAD_WAIT)
 
 
 async def new_entry_prompt(bot: Harness) -> Call:
@@ -68,7 +72,7 @@ async def write_answer(bot: Harness, prompt: Call) -> Call:
     await bot.api.send(
         "Yes: the cloakroom is next to the entrance.", bot.api.user(ADMIN), reply_to_message=reply_to(prompt)
     )
-    return await bot.api.wait_for(teaching_reply(bot, start))
+    return await bot.api.wait_for(teaching_reply(bot, start), timeout=RELOAD_WAIT)
 
 
 def reply_to(call: Call) -> dict[str, Any]:
