@@ -357,14 +357,8 @@ def test_a_question_inside_a_formal_letter_reads_as_one_about_the_event(assistan
     assert read_as_asked(assistant.model, KB, UNSEEN_LETTERS) >= 0.42
 
 
-def test_the_bot_reuses_the_trained_model_for_unchanged_files(
-    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A second start on the same files takes the model from the cache; an edit trains one that knows the new entry."""
-    cache = tmp_path / "cache"
-    monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
-    first = LiveKnowledge(kb_dir).current
-    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["model"]
+def count_trainings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A list that gets "trained" each time the decision model is built from here on."""
     calls: list[str] = []
     real = assistant_module.build_model
 
@@ -373,6 +367,18 @@ def test_the_bot_reuses_the_trained_model_for_unchanged_files(
         return real(knowledge)
 
     monkeypatch.setattr(assistant_module, "build_model", counted)
+    return calls
+
+
+def test_the_bot_reuses_the_trained_model_for_unchanged_files(
+    kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second start on the same files takes the model from the cache; an edit trains one that knows the new entry."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
+    first = LiveKnowledge(kb_dir).current
+    assert [p.name.split("-")[0] for p in cache.iterdir()] == ["model"]
+    calls = count_trainings(monkeypatch)
     second = LiveKnowledge(kb_dir).current
     assert calls == []
     assert second.assistant.model is not None
@@ -394,14 +400,7 @@ def test_a_copy_of_the_same_files_elsewhere_reuses_the_trained_model(
     assert LiveKnowledge(kb_dir).current.assistant.model is not None
     copy = tmp_path / "elsewhere" / "knowledge"
     shutil.copytree(kb_dir, copy)
-    calls: list[str] = []
-    real = assistant_module.build_model
-
-    def counted(knowledge: Knowledge) -> DecisionModel:
-        calls.append("trained")
-        return real(knowledge)
-
-    monkeypatch.setattr(assistant_module, "build_model", counted)
+    calls = count_trainings(monkeypatch)
     assert LiveKnowledge(copy).current.assistant.model is not None
     assert calls == []
     faq = copy / "faq.yaml"
