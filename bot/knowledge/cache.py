@@ -31,7 +31,7 @@ from bot.knowledge.schema import EDITIONS, FILES, LANGS
 
 CACHE_DIR_VARIABLE = "BOT_CACHE_DIR"
 # How many trained models the bot keeps (one per content of the knowledge files it trained on): a reload after an undo
-# finds the model again, and the folder stays small (each is about a few MB).
+# finds the model again, and the folder stays small (about 3 MB each).
 MODELS_KEPT = 8
 # Bump when the cached object's meaning changes in a way the source digest cannot see.
 _FORMAT = b"knowledge-cache/2"
