@@ -351,24 +351,20 @@ class Assistant:
         """
         from bot.decision import OFF_TOPIC
 
-        if self.model is None or not is_check(question):
+        # the words first: most messages propose no figure, and the model is then never unpacked for them
+        kinds = figure_kinds(asked_text(question)) if is_check(question) else frozenset()
+        if not kinds or self.model is None:
             return None
-        kinds = figure_kinds(asked_text(question))
         guesses = self.guesses_of(question)
-        if not kinds or self.off_topic_confidence(guesses) >= VALUE_CHECK_OFF_TOPIC:
+        if self.off_topic_confidence(guesses) >= VALUE_CHECK_OFF_TOPIC:
             return None
         stating = self.figure_entries.get(lang, {})
         known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
         guessed = [guess.label for guess in guesses() if guess.label != OFF_TOPIC]
         candidates = [*(c.entry_id for c in known[:1]), *guessed]
         chosen = next((entry_id for entry_id in candidates if not kinds.isdisjoint(stating.get(entry_id, ()))), None)
-        clearly_other = (  # "VIB gets 100 million, right?": the known words clearly name a topic stating no such figure
-            bool(known)
-            and known[0].entry_id != chosen
-            and known[0].score >= KNOWN_AT
-            and (len(known) < 2 or known[1].score <= known[0].score - KNOWN_MARGIN)
-        )
-        if chosen is None or clearly_other:
+        # "VIB gets 100 million, right?": the known words clearly name a topic stating no such figure
+        if chosen is None or (clearly_first(known) and known[0].entry_id != chosen):
             return None
         ranked = self.matcher.rank(question, limit=len(self.knowledge.entries), prefer_lang=lang)
         score = next((c.score for c in ranked if c.entry_id == chosen), 0.0)
@@ -746,13 +742,8 @@ class Assistant:
         if off_topic >= VALUE_CHECK_OFF_TOPIC:
             return None  # checked first: the model has ranked already, the matcher would rank again
         known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
-        if (
-            not known
-            or not self.knowledge.by_id[known[0].entry_id].topic  # small talk is answered for its own words
-            or known[0].score < KNOWN_AT
-            or (len(known) > 1 and known[1].score > known[0].score - KNOWN_MARGIN)
-        ):
-            return None
+        if not clearly_first(known) or not self.knowledge.by_id[known[0].entry_id].topic:
+            return None  # small talk is answered for its own words
         if off_topic < KNOWN_OFF_TOPIC or self.checks_a_value_of(question, known[0].entry_id):
             return known[0]
         return None
@@ -1069,6 +1060,18 @@ def passage_bar(passage: Candidate) -> float:
     """The score ``passage`` must reach to be quoted: ``TRANSLATION_AT`` if a sentence of a translation found it."""
     found_by = passage.phrasing
     return TRANSLATION_AT if found_by.loose and found_by.lang != DEFAULT_LANG else PASSAGE_AT
+
+
+def clearly_first(known: list[Candidate]) -> bool:
+    """Whether the first of ``known`` (a known-words ranking, best first) is clearly asked for: ``KNOWN_AT``, alone.
+
+    Alone: no runner-up within ``KNOWN_MARGIN``.
+    """
+    return (
+        bool(known)
+        and known[0].score >= KNOWN_AT
+        and (len(known) < 2 or known[1].score <= known[0].score - KNOWN_MARGIN)
+    )
 
 
 def first_entry(guesses: list[Guess]) -> Guess | None:

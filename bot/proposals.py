@@ -696,6 +696,7 @@ _MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermeni
 def figure_kinds(text: str) -> frozenset[str]:
     """The kinds of figure (``FIGURE_KINDS``) ``text`` states or proposes: a number beside a word saying what it is."""
     words = fold(text).split()
+    multiplying = not _MULTIPLYING.isdisjoint(words)
     found: set[str] = set()
     for place, word in enumerate(words):
         is_number = word in NUMBER_WORDS or any(ch.isdigit() for ch in word)
@@ -703,6 +704,6 @@ def figure_kinds(text: str) -> frozenset[str]:
             continue
         near = words[max(0, place - FIGURE_REACH) : place + FIGURE_REACH + 1] if is_number else [word]
         found.update(kind for kind, units in FIGURE_KINDS.items() if not units.isdisjoint(near))
-        if is_number and not _MULTIPLYING.isdisjoint(words):
+        if is_number and multiplying:
             found.add("multiple")
     return frozenset(found)
