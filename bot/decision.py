@@ -214,13 +214,16 @@ class Featuriser:
         """
         surfaces = [self._surface(text, words_of(text)) for text in texts]
         frequency: Counter[str] = Counter()
+        frame_features: dict[str, set[str]] = {}  # the frame's own words, on each side of its question (few frames)
         for surface, frame in zip(surfaces, frames or [""] * len(texts), strict=True):
             if not frame:
                 frequency.update(surface.keys())
                 continue
-            sides: set[str] = set()  # the frame's own words, on each side of its question
-            for side in frame.split(FRAME_SLOT):
-                sides.update(self._surface(side, words_of(side)).keys())
+            sides = frame_features.get(frame)
+            if sides is None:
+                sides = frame_features[frame] = {
+                    feature for side in frame.split(FRAME_SLOT) for feature in self._surface(side, words_of(side))
+                }
             frequency.update(sides)
         kept = sorted(feature for feature, count in frequency.items() if count >= MIN_EXAMPLES)
         self.columns = {feature: column for column, feature in enumerate([*kept, _UNKNOWN])}

@@ -36,6 +36,12 @@ FLOORS = {TUNE: (0.93, 0.95), CHECK: (0.85, 0.90), LONG: (0.90, 0.90)}
 MAX_WRONG = 0.03
 
 
+@pytest.fixture(scope="module")
+def shipped() -> Knowledge:
+    """The shipped knowledge base, loaded once for the tests that only read it."""
+    return load(SHIPPED)
+
+
 def before(knowledge: Knowledge) -> datetime:
     """Fifteen days before the knowledge's edition, 10:00 local."""
     return datetime.combine(knowledge.event.date - timedelta(days=15), time(10, 0), tzinfo=knowledge.event.tz)
@@ -45,7 +51,7 @@ def before(knowledge: Knowledge) -> datetime:
 def assistant(request: pytest.FixtureRequest) -> Assistant:
     """An assistant over the shipped knowledge base (not the behaviour fixture), and over the next edition from it."""
     if request.param == "shipped":
-        return Assistant(load(SHIPPED))
+        return Assistant(cast(Knowledge, request.getfixturevalue("shipped")))
     folder, _ = cast(tuple[Path, str], request.getfixturevalue("next_edition"))
     return Assistant(load(folder))
 
@@ -133,6 +139,7 @@ def test_every_passage_can_be_reached_by_its_own_words(assistant: Assistant) -> 
 
 
 def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_no_off_topic(
+    shipped: Knowledge,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With the likely choice on, the matcher's clear first entry at a low score is answered when the model agrees.
@@ -141,7 +148,7 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
     it is declined: "bloquer" is the asker's wording, no phrasing's. (Until the fourteenth wave the example was
     "Welke dag hou ik best vrij in mijn agenda?", which the model now reads 22 % off-topic: over the bar.)
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     question = "Quel jour dois-je bloquer dans mon agenda ?"
     monkeypatch.setattr(assistant_module, "LIKELY_AT", 30.0)
     answer = Assistant(knowledge).answer(question, "fr", before(knowledge))
@@ -153,10 +160,11 @@ def test_shipped_asker_wording_of_an_entry_is_answered_where_the_model_calls_it_
 
 
 def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_unknown(
+    shipped: Knowledge,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The known words' choice answers a guess ("a minister?"), never a question about an unknown thing ("ESMO")."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     check = Assistant(knowledge).answer("is the keynote by a minister?", "en", before(knowledge))
     assert (check.outcome, check.faq_id) == ("answer", "keynote")
     assert "Van Biervliet" in check.text
@@ -177,10 +185,10 @@ def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_u
     ],
 )
 def test_shipped_a_check_proposing_a_wrong_value_of_a_fact_gets_the_fact(
-    monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str, faq_id: str, fact: str
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str, faq_id: str, fact: str
 ) -> None:
     """A check of a value no phrasing knows ("the focus is medical devices, right?") gets the entry stating the fact."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", faq_id)
     assert fact in answer.text
@@ -197,10 +205,10 @@ def test_shipped_a_check_proposing_a_wrong_value_of_a_fact_gets_the_fact(
     ],
 )
 def test_shipped_a_question_about_something_unknown_is_no_check_of_a_value(
-    monkeypatch: pytest.MonkeyPatch, question: str, guard: str, off: object
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch, question: str, guard: str, off: object
 ) -> None:
     """Whether an unknown thing exists, or what a named organisation does now, is no value of a fact: not answered."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is None
     monkeypatch.setattr(assistant_module, guard, off)
     assert Assistant(knowledge).answer(question, "en", before(knowledge)).faq_id is not None  # what the guard prevents
@@ -215,10 +223,10 @@ def test_shipped_a_question_about_something_unknown_is_no_check_of_a_value(
     ],
 )
 def test_shipped_a_request_to_act_is_no_check_of_a_value(
-    monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str
 ) -> None:
     """A command to act (book, send) names event words but asks nothing: no tier guesses an entry for it."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is None
     monkeypatch.setattr(assistant_module, "asks_to_act", lambda words: False)
     assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id is not None  # what the rule prevents
@@ -232,9 +240,11 @@ def test_shipped_a_request_to_act_is_no_check_of_a_value(
         ("fr", "comment s'appelle ce congrès ?"),
     ],
 )
-def test_shipped_the_events_name_is_answered_with_its_date_and_city(lang: Lang, question: str) -> None:
+def test_shipped_the_events_name_is_answered_with_its_date_and_city(
+    shipped: Knowledge, lang: Lang, question: str
+) -> None:
     """Asked what the event is called, the bot names it, with its date, city and theme, in the reader's language."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert answer.faq_id == "name"
     assert f"{knowledge.event.name} {knowledge.event.edition}" in answer.text
@@ -245,22 +255,26 @@ def test_shipped_the_events_name_is_answered_with_its_date_and_city(lang: Lang, 
     ("lang", "question"),
     [("en", "is it in {year}?"), ("nl", "is het in {year}?"), ("en", "is het in {year}?"), ("fr", "is it in {year}?")],
 )
-def test_shipped_a_question_of_stop_words_and_the_year_quotes_no_passage(lang: Lang, question: str) -> None:
+def test_shipped_a_question_of_stop_words_and_the_year_quotes_no_passage(
+    shipped: Knowledge, lang: Lang, question: str
+) -> None:
     """Without its year, "is it in 2025?" is stop words in its language, whoever reads it: no article sentence quoted.
 
     The French translation quotes the English title ("Anchoring Innovation in Belgium"): read as French, "in" is a word.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question.format(year=knowledge.event.date.year), lang, before(knowledge))
     assert not is_passage(answer.faq_id), answer.faq_id
 
 
-def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A question of stop words and "event" leaves the matcher nothing; the model knows the entry (``SURE_AT``).
 
     The announcement says the event "returns this year": that is the answer, and without the sure choice none is given.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     question = "has there been a science for health before"
     answer = Assistant(knowledge).answer(question, "en", before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", "returning")
@@ -278,18 +292,20 @@ def test_shipped_a_question_of_stop_words_gets_the_entry_the_model_is_sure_of(mo
     ],
 )
 def test_shipped_whether_the_event_is_new_is_answered_from_the_announcement(
-    lang: Lang, question: str, expected: str
+    shipped: Knowledge, lang: Lang, question: str, expected: str
 ) -> None:
     """The announcement says the event "returns this year": asked whether it is new, that is the answer."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", "returning")
     assert expected in answer.text
 
 
-def test_shipped_the_returning_event_is_told_in_the_past_once_it_has_taken_place() -> None:
+def test_shipped_the_returning_event_is_told_in_the_past_once_it_has_taken_place(
+    shipped: Knowledge,
+) -> None:
     """A month after the event, the announcement "said" it returned: the edition "was" not the first."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     later = before(knowledge) + timedelta(days=45)
     answer = Assistant(knowledge).answer("was science for health organised before?", "en", later)
     assert answer.faq_id == "returning"
@@ -301,9 +317,9 @@ def test_shipped_the_returning_event_is_told_in_the_past_once_it_has_taken_place
     ("lang", "question"),
     [("en", "what is new"), ("en", "what's new this year at science for health"), ("nl", "wat is er nieuw dit jaar")],
 )
-def test_shipped_whats_new_is_never_the_returning_event(lang: Lang, question: str) -> None:
+def test_shipped_whats_new_is_never_the_returning_event(shipped: Knowledge, lang: Lang, question: str) -> None:
     """A "what's new" question asks about the programme: it never gets "the edition is not the first"."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     assert Assistant(knowledge).answer(question, lang, before(knowledge)).faq_id != "returning"
 
 
@@ -317,14 +333,14 @@ def test_shipped_whats_new_is_never_the_returning_event(lang: Lang, question: st
     ],
 )
 def test_shipped_a_question_after_a_clause_of_context_is_answered(
-    monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str, entry: str, expected: str
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str, entry: str, expected: str
 ) -> None:
     """Context before a comma does not hide the question after it: the model reads each clause (``clauses``).
 
     Read whole, the context makes the model call these off-topic and they are not answered, not even by the
     calibrated last look.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", entry)
     assert expected in answer.text
@@ -333,6 +349,7 @@ def test_shipped_a_question_after_a_clause_of_context_is_answered(
 
 
 def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_quoted(
+    shipped: Knowledge,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A Dutch question sharing only a common sentence of a paragraph's translation does not get it quoted.
@@ -340,7 +357,7 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
     "hoe kan de regelgeving beter" shares "hoe kunnen we het beter doen?" with the keynote paragraph's translation and
     scores under ``TRANSLATION_AT``; at the bar of the article's own text it would be quoted.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     question = "hoe kan de regelgeving beter"
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id != "passage:keynote"
     monkeypatch.setattr(assistant_module, "TRANSLATION_AT", assistant_module.PASSAGE_AT)
@@ -355,13 +372,13 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
     ],
 )
 def test_shipped_the_calibrated_last_look_answers_what_the_rankers_agree_on_around_context(
-    lang: Lang, question: str, entry: str, shown: str
+    shipped: Knowledge, lang: Lang, question: str, entry: str, shown: str
 ) -> None:
     """Where each ranker alone is unsure, weighed together their signals answer (the calibrated last look).
 
     Without the last look (its threshold above 100) neither is answered.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", entry)
     assert shown in answer.text
@@ -379,9 +396,11 @@ def test_shipped_the_calibrated_last_look_answers_what_the_rankers_agree_on_arou
         "raising a series B next year?",
     ],
 )
-def test_shipped_the_calibrated_last_look_leaves_long_off_topic_messages_declined(question: str) -> None:
+def test_shipped_the_calibrated_last_look_leaves_long_off_topic_messages_declined(
+    shipped: Knowledge, question: str
+) -> None:
     """A long message counts for an answer, but not when the model calls it off-topic: these stay declined."""
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, "en", before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("decline", None)
 
@@ -412,24 +431,26 @@ def test_shipped_the_calibrated_last_look_leaves_long_off_topic_messages_decline
     ],
 )
 def test_shipped_the_last_look_never_answers_a_long_message_for_its_length_and_one_event_word(
-    lang: Lang, question: str
+    shipped: Knowledge, lang: Lang, question: str
 ) -> None:
     """Long off-topic messages with one event word get no answer from the last look (an outside review found these).
 
     With the length counted up to 20 words and no support asked of the model, each got an entry's answer.
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert answer.faq_id is None, (answer.faq_id, round(answer.score))
 
 
 @pytest.mark.parametrize(("lang", "question"), [("fr", "c'est le {day} ou le {next} ?"), ("en", "is it in {year}?")])
-def test_shipped_a_check_of_the_day_or_year_is_answered_with_the_date_not_the_venue(lang: Lang, question: str) -> None:
+def test_shipped_a_check_of_the_day_or_year_is_answered_with_the_date_not_the_venue(
+    shipped: Knowledge, lang: Lang, question: str
+) -> None:
     """The rankers read French "ou" as "où" and "in 2025" as a place: the check's answer states the date all the same.
 
     "c'est le 4 ou le 5 ?" offers alternatives (no verdict); "is it in 2025?" holds ("Yes.").
     """
-    knowledge = load(SHIPPED)
+    knowledge = shipped
     day = knowledge.event.date
     asked = question.format(day=day.day, next=day.day + 1, year=day.year)
     assistant = Assistant(knowledge)
