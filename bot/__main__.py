@@ -108,10 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot import cli
 
     try:
-        return int(getattr(cli, args.command.replace("-", "_"))(args))
+        status = int(getattr(cli, args.command.replace("-", "_"))(args))
+        sys.stdout.flush()  # a reader gone early shows here, not in a message at exit
+        return status
     except KeyboardInterrupt:  # Ctrl-C while answering: stop quietly, no traceback
         print(file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `bot ask ... | head -1`: the reader has what it wanted; stop quietly, as `cat` does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # what is still buffered goes nowhere
+        return 128 + 13  # as a shell reports a command stopped by SIGPIPE
     except Exception as exc:
         from bot.backup import BackupError
         from bot.store import StoreError  # imported only on failure: `ask` never needs the database

@@ -343,7 +343,7 @@ FUNCTION_WORDS: Mapping[str, frozenset[str]] = {
         {
             *("de", "het", "een", "is", "zijn", "was", "waren", "wordt", "werd", "dat", "dit", "deze", "die", "da"),
             *("daar", "er", "nog", "al", "ook", "wel", "dan", "nu", "op", "in", "aan", "van", "voor", "bij", "en"),
-            *("s", "t", "hoor", "zo", "even", "eens", "gewoon", "hallo", "hoi", "dag", "aub", "alsjeblieft"),
+            *("s", "t", "hoor", "zo", "even", "eens", "zover", "gewoon", "hallo", "hoi", "dag", "aub", "alsjeblieft"),
             *("alstublieft", "plaats", "vindt", "gaat", "door", "doorgaat", "ja", "oke", "ok"),
             *("kan", "kunt", "kun", "u", "je", "jij", "me", "mij", "sorry", "excuseer", "jaar", "heb", "hebt", "heeft"),
             *("goeiemiddag", "goedemiddag", "goeiedag", "goedendag", "goedemorgen", "goeiemorgen"),

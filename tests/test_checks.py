@@ -180,6 +180,7 @@ RELATIVE_CHECKS = [
     ("fr", "c'est après-demain ?", 2),  # not also "demain"
     ("fr", "c'était avant-hier ?", -2),  # not also "hier"
     ("nl", "is het overmorgen?", 2),
+    ("nl", "Is het vandaag zover?", 0),  # "zover": "is it time?", a stop word
 ]
 
 

@@ -220,6 +220,28 @@ def test_ctrl_c_in_ask_stops_without_a_traceback() -> None:
     assert "Traceback" not in stderr
 
 
+def test_ask_into_a_pipe_whose_reader_has_gone_stops_without_a_traceback() -> None:
+    """``bot ask ... | head -1``: when the reader has stopped reading, ``ask`` ends quietly (status 141)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the answer is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "when is it?"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            env={**os.environ, "KNOWLEDGE_DIR": str(KNOWLEDGE)},
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert result.returncode == 141, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipeError" not in result.stderr  # nor the interpreter's "Exception ignored" at exit
+
+
 def test_unanswered_with_a_wrong_data_dir_says_so_and_creates_nothing(tmp_path: Path) -> None:
     """``bot unanswered`` pointed at a folder without the bot's database refuses in one line instead of creating one."""
     missing = tmp_path / "typo"
