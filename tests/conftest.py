@@ -89,8 +89,13 @@ def move_event(directory: Path, day: str) -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def private_knowledge_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Terminal commands that tests run keep their knowledge cache in a temporary folder, never the user's."""
-    folder = tmp_path_factory.mktemp("knowledge-cache")
+    """Terminal commands that tests run keep their knowledge cache in a temporary folder, never the user's.
+
+    One folder for all the workers of a run: a model is trained once per content and serves every worker.
+    """
+    root = tmp_path_factory.getbasetemp()
+    folder = (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / "knowledge-cache"
+    folder.mkdir(mode=0o700, exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BOT_CACHE_DIR", str(folder))
         yield folder

@@ -394,7 +394,7 @@ def test_the_bot_reuses_the_trained_model_for_unchanged_files(
 def test_a_copy_of_the_same_files_elsewhere_reuses_the_trained_model(
     kb_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The model is stored by the files' content: a copy in another folder starts without training; a few are kept."""
+    """The model is stored by the files' content: a copy elsewhere starts without training; the most used are kept."""
     cache = tmp_path / "cache"
     monkeypatch.setenv("BOT_CACHE_DIR", str(cache))
     assert LiveKnowledge(kb_dir).current.assistant.model is not None
@@ -407,7 +407,8 @@ def test_a_copy_of_the_same_files_elsewhere_reuses_the_trained_model(
     for number in range(cache_module.MODELS_KEPT + 1):  # as many edits, each trained and stored once
         faq.write_text(faq.read_text(encoding="utf-8") + f"# edit {number}\n", encoding="utf-8")
         assert LiveKnowledge(copy).current.assistant.model is not None
-    assert len(calls) == cache_module.MODELS_KEPT + 1
+        assert LiveKnowledge(kb_dir).current.assistant.model is not None  # the first files, still in use
+    assert len(calls) == cache_module.MODELS_KEPT + 1  # the model in use was kept, never trained again
     assert len(list(cache.glob("model-*.pickle"))) == cache_module.MODELS_KEPT
 
 

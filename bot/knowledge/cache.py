@@ -14,6 +14,7 @@ always validate from the files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -149,7 +150,7 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     The bot validates the files on every start and reload; only the trained model is taken from
     the cache, when the files are still those of ``before`` and a model was stored for their content
     (wherever the folder is: a copy of the same files reuses it). Otherwise it is trained now and
-    stored for the next start; the ``MODELS_KEPT`` most recent models are kept.
+    stored for the next start; the ``MODELS_KEPT`` most recently used models are kept.
     """
     directory = Path(directory)
     where = cache_dir() if where is None else where
@@ -160,6 +161,7 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     slot = where / f"model-{content[:32]}.pickle"
     cached = _read(slot, content)
     if cached is not None and cached.decision is not None:
+        _mark_used(slot)
         return replace(knowledge, decision=cached.decision)
     trained = _trained(knowledge)
     if trained.decision is not None and knowledge_digest(directory) == before:
@@ -168,8 +170,14 @@ def with_decision(directory: str | Path, knowledge: Knowledge, before: str, wher
     return trained
 
 
+def _mark_used(slot: Path) -> None:
+    """Date a model just reused as new: the ones pruned are those least recently used, not the oldest written."""
+    with contextlib.suppress(OSError):  # a folder made read-only since: the model still answers
+        os.utime(slot)
+
+
 def _keep_recent_models(where: Path) -> None:
-    """Delete all but the ``MODELS_KEPT`` most recently written models in ``where`` (each edit stores a new one)."""
+    """Delete all but the ``MODELS_KEPT`` most recently used models in ``where`` (each edit stores a new one)."""
     try:
         models = sorted(where.glob("model-*.pickle"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
         for stale in models[MODELS_KEPT:]:
