@@ -145,6 +145,7 @@ async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_r
         env["TELEGRAM_API_URL"] = server.url
         first = await start_bot(env)
         await until(api, lambda: sum(received(api).values()) >= 20)
+        api.slow_down(SUBSCRIBERS)  # the broadcast crawls while the second process starts, however slow the machine
         second = await start_bot(env)
         _, stderr = await asyncio.wait_for(second.communicate(), 30)
         assert second.returncode == 1
@@ -153,6 +154,7 @@ async def test_second_process_on_the_same_data_dir_refuses_and_a_killed_one_is_r
         assert lines[0].startswith("error: another bot process (pid ")
         assert f"is already running with DATA_DIR {data}: stop it first" in lines[0]
         assert sum(received(api).values()) < len(SUBSCRIBERS), "the second process must try mid-broadcast"
+        api.release()
 
         first.send_signal(signal.SIGKILL)  # the OS releases the lock with the process
         await asyncio.wait_for(first.wait(), 30)
