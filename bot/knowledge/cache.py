@@ -178,12 +178,10 @@ def _mark_used(slot: Path) -> None:
 
 def _keep_recent_models(where: Path) -> None:
     """Delete all but the ``MODELS_KEPT`` most recently used models in ``where`` (each edit stores a new one)."""
-    try:
+    with contextlib.suppress(OSError):  # another process pruning at once, or a folder that cannot be listed
         models = sorted(where.glob("model-*.pickle"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
         for stale in models[MODELS_KEPT:]:
             stale.unlink(missing_ok=True)
-    except OSError:  # another process pruning at once, or a folder that cannot be listed: nothing is lost
-        pass
 
 
 def _read(slot: Path, key: str) -> Knowledge | None:
