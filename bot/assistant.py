@@ -157,6 +157,10 @@ PASSAGE_PREFIX = "passage:"
 ARCHIVE_PREFIX = "archive:"
 # Decisions are kept for this many (question, language) pairs at most (then forgotten all at once).
 MAX_DECISIONS = 4096
+# A message's question sentences, decided without its context (``Assistant.asked_alone``), must have this many
+# distinct words the knowledge reads: "how do I fix it?" (two) is too little to answer without what came before.
+# Measured on the spent sets: 2 answers 5 more right, and "My car broke down. How do I fix it?".
+ASKED_ALONE_WORDS = 3
 # Placeholder values are kept for this many (language, day) pairs at most.
 MAX_RENDER_DAYS = 16
 
@@ -339,7 +343,31 @@ class Assistant:
         if subject is not None:
             return Decision("entry", subject[1], subject[0])
         figure = self.figure_choice(clean, lang)  # "most funds are around 500 million, right?": the entry stating it
-        return decided if figure is None else Decision("entry", figure[1], figure[0])
+        if figure is not None:
+            return Decision("entry", figure[1], figure[0])
+        asked = self.asked_alone(clean, lang, now)  # "Retired pharmacologist here. Where did Belgium rank ...?"
+        return decided if asked is None else asked
+
+    def asked_alone(self, clean: str, lang: Lang, now: datetime) -> Decision | None:
+        """For a message of context and questions no tier answers whole, its question sentences' entry, if sure.
+
+        Context the asker gives about themselves ("Retired clinical pharmacologist here.", "Ik moet een verslag
+        schrijven.") is words no phrasing uses, which the model reads as off-topic, holding back a question it would
+        answer alone. Its question sentences (``sentences``) are decided alone, and their entry answered when the
+        model's reading of the whole message still puts that entry first among the entries, and the questions have
+        ``ASKED_ALONE_WORDS`` words the knowledge reads: "My car broke down. How do I fix it?" is declined whole.
+        """
+        asked = " ".join(sentences(clean))
+        normaliser = self.matcher.normalisers.get(lang)
+        if not asked or len(asked) >= len(clean) or normaliser is None or self.model is None:
+            return None  # no context beside the questions
+        if len(set(normaliser.tokens(asked, keep_neutral=False))) < ASKED_ALONE_WORDS:
+            return None
+        alone = self.decide(asked, lang, now)
+        whole = first_entry(self.guesses_of(clean)())
+        if alone.kind != "entry" or whole is None or whole.label != alone.target:
+            return None
+        return alone
 
     def figure_choice(self, question: str, lang: Lang) -> tuple[str, float] | None:
         """For a check of a figure ("most VC funds are around 500 million, right?"), the entry stating one of its kind.

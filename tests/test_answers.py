@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from babel.dates import format_date
 
+from bot import assistant as assistant_module
 from bot.assistant import Assistant, as_question, supported_lang
 from bot.knowledge import Lang, load
 from bot.text import without_days
@@ -208,6 +209,35 @@ def test_the_askers_context_before_i_was_wondering_is_no_part_of_the_question(
     answer = assistant.answer(question, lang, BEFORE)
     assert answer.faq_id == entry_for(command)
     assert answer.outcome == "answer"
+
+
+def test_context_about_the_asker_beside_a_question_does_not_hold_the_question_back(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan told after the question ("Dan kan ik ... regelen."), in words no phrasing uses, holds no answer back."""
+    question = "Hoe laat begint het programma 's ochtends? Dan kan ik de opvang van de kinderen regelen."
+    answer = assistant.answer(question, "nl", BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("answer", "time")  # the start time's entry, in both fixtures
+    monkeypatch.setattr(Assistant, "asked_alone", lambda self, clean, lang, now: None)
+    assert Assistant(KB).answer(question, "nl", BEFORE).faq_id is None  # the whole message alone is declined
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "My car broke down on the highway. How do I fix it?"),
+        ("en", "My laptop is broken, the screen is black. How do I fix it?"),
+        ("fr", "Ma voiture est en panne sur l'autoroute. Comment la réparer ?"),
+    ],
+)
+def test_a_problem_of_the_askers_own_before_a_short_question_is_not_answered_by_the_question_alone(
+    assistant: Assistant, monkeypatch: pytest.MonkeyPatch, lang: Lang, question: str
+) -> None:
+    """A bare "how do I fix it?" has too few words to be answered without what came before: nothing is answered."""
+    assert assistant.answer(question, lang, BEFORE).faq_id is None
+    monkeypatch.setattr(assistant_module, "ASKED_ALONE_WORDS", 1)
+    if lang == "en":  # what the bar prevents: "fix" alone reads as the capital fix
+        assert Assistant(KB).answer(question, lang, BEFORE).faq_id is not None
 
 
 SUBJECT = {"en": "What is the event about?", "nl": "Waar gaat het evenement over?", "fr": "De quoi parle l'événement ?"}

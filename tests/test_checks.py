@@ -71,6 +71,7 @@ WEEKDAY_CHECKS = [
     ("en", "I think I saw {weekday} somewhere, is that right?"),
     ("nl", "ik heb ergens gezien dat het op {weekday} is, klopt dat?"),
     ("fr", "j'ai vu que c'était un {weekday}, c'est bien ça ?"),
+    ("nl", "Da's op een {weekday}, toch?"),  # Flemish "da's": "dat is"
 ]
 
 

@@ -174,6 +174,22 @@ def test_shipped_known_words_answer_a_check_but_not_a_question_about_something_u
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "venue"  # what the rule prevents
 
 
+def test_shipped_a_question_after_the_askers_context_is_answered_for_the_question(
+    shipped: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Who asks and what for, in words no phrasing uses, leave the model's off-topic reading to the question alone."""
+    knowledge = shipped
+    question = (
+        "Ik schrijf een opiniestuk voor een regionale krant over innovatie. Welke vragen stelt Van Biervliet in zijn "
+        "keynote?"
+    )
+    answer = Assistant(knowledge).answer(question, "nl", before(knowledge))
+    assert (answer.outcome, answer.faq_id) == ("answer", "keynote_title")
+    assert "Wat ontbreekt er" in answer.text  # the questions the keynote tackles
+    monkeypatch.setattr(Assistant, "asked_alone", lambda self, clean, lang, now: None)
+    assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id is None  # the whole message declined
+
+
 @pytest.mark.parametrize(
     ("lang", "question", "faq_id", "fact"),
     [
