@@ -58,7 +58,16 @@ from bot.proposals import (
     without_tag,
 )
 from bot.render import Renderer, local_day, phase_at
-from bot.text import YEAR, Normaliser, asks_for_something, fold, month_numbers, sentences, without_phrases
+from bot.text import (
+    YEAR,
+    Normaliser,
+    asks_for_something,
+    fold,
+    forget_sentences,
+    month_numbers,
+    sentences,
+    without_phrases,
+)
 
 if TYPE_CHECKING:
     from bot.decision import DecisionModel, Example, Guess
@@ -262,6 +271,7 @@ class Assistant:
         self._archives: dict[str, Assistant] = {}
         # What was decided about each question lately, by reader's language: none of it depends on the moment.
         self._decisions: dict[tuple[str, Lang, tuple[int, bool]], Decision] = {}
+        self._guessed: dict[str, list[Guess]] = {}  # the model's reading of each text lately (``guessed``)
         self._topics: dict[Lang, str] = {}  # the main topics' titles as a decline lists them, by reader's language
         # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
         self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
@@ -309,6 +319,8 @@ class Assistant:
     def forget_decisions(self) -> None:
         """Forget the decisions and readings kept so far (benchmarks measure the deciding, not the look-up)."""
         self._decisions.clear()
+        self._guessed.clear()
+        forget_sentences()
         model_normalisers = self._model.featuriser.normalisers.values() if self._model is not None else ()
         for normaliser in (*self.matcher.normalisers.values(), *model_normalisers):
             normaliser.forget_readings()
@@ -364,7 +376,7 @@ class Assistant:
         if len(set(normaliser.tokens(asked, keep_neutral=False))) < ASKED_ALONE_WORDS:
             return None
         alone = self.decide(asked, lang, now)
-        whole = first_entry(self.guesses_of(clean)())
+        whole = first_entry(self.guessed(YEAR.sub(" ", clean)))  # as ``decide_by_rankers`` read it (kept)
         if alone.kind != "entry" or whole is None or whole.label != alone.target:
             return None
         return alone
@@ -944,7 +956,17 @@ class Assistant:
 
         One answer may consult the model twice (the veto, then the choice) and never at all (a clear question).
         """
-        return cache(lambda: self.model.rank(question, 3) if self.model is not None else [])
+        return cache(lambda: self.guessed(question))
+
+    def guessed(self, question: str) -> list[Guess]:
+        """The learned model's three likeliest classes for ``question``, kept: ``asked_alone`` reads it again."""
+        found = self._guessed.get(question)
+        if found is None:
+            found = self.model.rank(question, 3) if self.model is not None else []
+            if len(self._guessed) >= MAX_DECISIONS:
+                self._guessed.clear()
+            self._guessed[question] = found
+        return found
 
     def years_named(self, question: str, now: datetime) -> list[str]:
         """The years ``question`` names: written out ("2022"), or relative ("last year", vocabulary.yaml).

@@ -82,6 +82,17 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     When some sentences end with a question mark (and ``questions_only``), only those: the
     others are context ("I'm travelling from Ghent by train tomorrow.") never answered by itself.
     """
+    return list(_sentences(text, questions_only))  # a copy: the caller may change its list
+
+
+def forget_sentences() -> None:
+    """Forget the sentences read so far (``Assistant.forget_decisions``: benchmarks measure the reading)."""
+    _sentences.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str, questions_only: bool) -> tuple[str, ...]:
+    """``sentences``, kept: one answer reads the same message's sentences about twenty times (the tiers, the model)."""
     chunks = _SENTENCE_END.split(text)
     ends = [*_SENTENCE_END.findall(text), ""]
     parts = [
@@ -94,7 +105,7 @@ def sentences(text: str, questions_only: bool = True) -> list[str]:
     found = [part for part, _ in parts]
     if len(found) > MAX_SENTENCES:
         found = [*found[: MAX_SENTENCES - 1], " ".join(found[MAX_SENTENCES - 1 :])]
-    return found
+    return tuple(found)
 
 
 # The words that turn what follows into the question ("I was wondering when ...", "ik vroeg me af wanneer ...",
