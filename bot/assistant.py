@@ -32,6 +32,7 @@ from bot.proposals import (
     CHECK_WORDS,
     FUNCTION_WORDS,
     NEGATION_WORDS,
+    NUMBER_WORDS,
     PERSONS,
     RELATIVE_DAYS,
     SUBJECT_QUESTIONS,
@@ -50,6 +51,7 @@ from bot.proposals import (
     names_another_edition,
     offers_alternatives,
     proposed,
+    proposed_numbers,
     proposed_subject,
     proposes_a_value,
     said_not_asked,
@@ -868,10 +870,35 @@ class Assistant:
         if self.calibration is None:
             return None
         found = self.calibration_signals(question, ranked, guesses, passage)
-        if found is None:
+        if found is None or self.states_not_the_number_checked(question, found[0]):
             return None
         probability = self.calibration.answers(found[1])
         return None if probability is None else (found[0], probability)
+
+    def states_not_the_number_checked(self, question: str, entry_id: str) -> bool:
+        """Whether ``question`` checks a number (``proposed_numbers``, not a date's) entry ``entry_id`` never states.
+
+        "le VIB a été fondé il y a 30 ans, non ?": the entry about VIB says nothing of its age, and the last look, which
+        weighs the rankers' scores alone, would answer it as a question about VIB.
+        """
+        if not is_check(question):
+            return False
+        checked = proposed_numbers(asked_text(question))
+        return bool(checked) and checked.isdisjoint(self.numbers_stated.get(entry_id, ()))
+
+    @cached_property
+    def numbers_stated(self) -> dict[str, frozenset[str]]:
+        """Each entry's numbers, in figures or in words, in any of its answers' texts and languages."""
+        return {
+            entry.id: frozenset(
+                word
+                for variants in entry.answer.values()
+                for text in variants.all_texts()
+                for word in fold(text).split()
+                if word.isdigit() or word in NUMBER_WORDS
+            )
+            for entry in self.knowledge.entries
+        }
 
     def calibration_signals(
         self, question: str, ranked: list[Candidate], guesses: Guesses, passage: Candidate | None

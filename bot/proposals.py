@@ -693,6 +693,22 @@ FIGURE_REACH = 2  # how far from its number the word saying what it counts may s
 _MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermenigvuldigd", "multiplier", "multiplie"})
 
 
+def proposed_numbers(text: str) -> frozenset[str]:
+    """The numbers ``text`` proposes but a date's: none beside a month or a weekday, none of four digits (a year).
+
+    "le VIB a été fondé il y a 30 ans, non ?": "30"; "is it on Wednesday 5 November?": none (a date's check settles it).
+    """
+    words = fold(text).split()
+    dated = month_numbers().keys() | weekday_numbers().keys()
+    return frozenset(
+        word
+        for place, word in enumerate(words)
+        if (word in NUMBER_WORDS or word.isdigit())
+        and len(word) != 4
+        and dated.isdisjoint(words[max(0, place - 1) : place + 2])
+    )
+
+
 def figure_kinds(text: str) -> frozenset[str]:
     """The kinds of figure (``FIGURE_KINDS``) ``text`` states or proposes: a number beside a word saying what it is."""
     words = fold(text).split()

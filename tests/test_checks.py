@@ -22,6 +22,7 @@ from bot.proposals import (
     names_another_edition,
     offers_alternatives,
     proposed,
+    proposed_numbers,
     proposes_a_value,
 )
 from bot.text import fold
@@ -534,3 +535,18 @@ def figures(text: str) -> set[str]:
 def test_a_figure_of_something_no_answer_states_is_declined(assistant: Assistant, lang: Lang, check: str) -> None:
     """A sum, a multiple or an age the announcement states nothing of gets no answer that states another figure."""
     assert assistant.answer(check, lang, BEFORE).faq_id is None
+
+
+@pytest.mark.parametrize(
+    ("check", "numbers"),
+    [
+        ("le VIB a été fondé il y a 30 ans, non ?", {"30"}),
+        ("Biovia a levé vingt millions, non ?", {"vingt"}),
+        ("is it on Wednesday 5 November?", set()),  # a date's: its check settles it
+        ("c'est le mardi 4 ?", set()),
+        ("is it in 2025?", set()),  # a year: another edition or this one
+    ],
+)
+def test_the_numbers_a_check_proposes_are_those_of_no_date(check: str, numbers: set[str]) -> None:
+    """The last look never answers a check of a number its entry does not state; a date's numbers are no such number."""
+    assert proposed_numbers(check) == numbers
