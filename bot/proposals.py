@@ -680,32 +680,44 @@ FIGURE_KINDS: Mapping[str, frozenset[str]] = {
     "multiple": frozenset({"times", "fold", "factor", "keer", "maal", "fois", "facteur"}),
 }
 _MAGNITUDES = frozenset({"million", "millions", "billion", "billions", "miljoen", "miljard", "milliard", "milliards"})
-NUMBER_WORDS = frozenset(
-    {
-        *("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twenty", "thirty", "fifty"),
-        *("hundred", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twintig", "dertig"),
-        *("vijftig", "honderd", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix", "vingt", "trente"),
-        *("cinquante", "septante", "cent"),
-    }
-)
+# Numbers written out, in English, Dutch and French, folded: their value in figures ("five", "vijf", "cinq": "5").
+NUMBER_VALUES: Mapping[str, str] = {
+    word: str(value)
+    for words, value in (
+        (("two", "twee", "deux"), 2), (("three", "drie", "trois"), 3), (("four", "vier", "quatre"), 4),
+        (("five", "vijf", "cinq"), 5), (("six", "zes"), 6), (("seven", "zeven", "sept"), 7),
+        (("eight", "acht", "huit"), 8), (("nine", "negen", "neuf"), 9), (("ten", "tien", "dix"), 10),
+        (("twenty", "twintig", "vingt"), 20), (("thirty", "dertig", "trente"), 30),
+        (("fifty", "vijftig", "cinquante"), 50), (("septante",), 70), (("hundred", "honderd", "cent"), 100),
+    )
+    for word in words
+}  # fmt: skip
+NUMBER_WORDS = frozenset(NUMBER_VALUES)
 FIGURE_REACH = 2  # how far from its number the word saying what it counts may stand ("factor of five", "ten times")
 # A verb of multiplying makes any number of its sentence a multiple ("multiplier le capital par dix").
 _MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermenigvuldigd", "multiplier", "multiplie"})
 
 
 def proposed_numbers(text: str) -> frozenset[str]:
-    """The numbers ``text`` proposes but a date's: none beside a month or a weekday, none of four digits (a year).
+    """The numbers ``text`` proposes, in figures, but a date's: none beside a month or a weekday, none of four digits.
 
-    "le VIB a été fondé il y a 30 ans, non ?": "30"; "is it on Wednesday 5 November?": none (a date's check settles it).
+    "le VIB a été fondé il y a trente ans, non ?": "30"; "is it on Wednesday 5 November?": none (a date's check does).
     """
     words = fold(text).split()
     dated = month_numbers().keys() | weekday_numbers().keys()
     return frozenset(
-        word
+        NUMBER_VALUES.get(word, word)
         for place, word in enumerate(words)
         if (word in NUMBER_WORDS or word.isdigit())
         and len(word) != 4
         and dated.isdisjoint(words[max(0, place - 1) : place + 2])
+    )
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers ``text`` states, in figures: a number written out as its value ("three": "3")."""
+    return frozenset(
+        NUMBER_VALUES.get(word, word) for word in fold(text).split() if word in NUMBER_WORDS or word.isdigit()
     )
 
 
