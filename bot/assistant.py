@@ -362,7 +362,7 @@ class Assistant:
         figure = self.figure_choice(clean, lang)  # "most funds are around 500 million, right?": the entry stating it
         if figure is not None:
             return Decision("entry", figure[1], figure[0])
-        asked = self.asked_alone(clean, lang, now)  # "Hoe laat begint het? Dan kan ik de opvang regelen."
+        asked = self.asked_alone(clean, lang, now)  # "Hoe laat begint het programma? Dan kan ik de opvang regelen."
         return decided if asked is None else asked
 
     def asked_alone(self, clean: str, lang: Lang, now: datetime) -> Decision | None:
