@@ -379,7 +379,7 @@ class Assistant:
         asked = " ".join(sentences(clean))
         if not asked or asked == " ".join(sentences(clean, questions_only=False)) or self.model is None:
             return None  # no context beside the questions
-        if sum(bool(known) for _, known in dict(self.word_readings(asked)).items()) < ASKED_ALONE_WORDS:
+        if sum(bool(known) for known in dict(self.word_readings(asked)).values()) < ASKED_ALONE_WORDS:
             return None  # in every language: the reader's may differ from the message's
         alone = self.decide(asked, lang, now)
         whole = first_entry(self.guessed(YEAR.sub(" ", clean)))  # as ``decide_by_rankers`` read it (kept)

@@ -698,6 +698,16 @@ FIGURE_REACH = 2  # how far from its number the word saying what it counts may s
 _MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermenigvuldigd", "multiplier", "multiplie"})
 
 
+def in_figures(word: str) -> str | None:
+    """The number a folded word is, in figures ("cinq": "5", "30": "30"); ``None``: no number."""
+    return NUMBER_VALUES.get(word) or (word if word.isdigit() else None)
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers ``text`` states, in figures: a number written out as its value ("three": "3")."""
+    return frozenset(number for word in fold(text).split() if (number := in_figures(word)))
+
+
 def proposed_numbers(text: str) -> frozenset[str]:
     """The numbers ``text`` proposes, in figures, but a date's: none beside a month or a weekday, none of four digits.
 
@@ -706,18 +716,9 @@ def proposed_numbers(text: str) -> frozenset[str]:
     words = fold(text).split()
     dated = month_numbers().keys() | weekday_numbers().keys()
     return frozenset(
-        NUMBER_VALUES.get(word, word)
+        number
         for place, word in enumerate(words)
-        if (word in NUMBER_WORDS or word.isdigit())
-        and len(word) != 4
-        and dated.isdisjoint(words[max(0, place - 1) : place + 2])
-    )
-
-
-def numbers_in(text: str) -> frozenset[str]:
-    """The numbers ``text`` states, in figures: a number written out as its value ("three": "3")."""
-    return frozenset(
-        NUMBER_VALUES.get(word, word) for word in fold(text).split() if word in NUMBER_WORDS or word.isdigit()
+        if (number := in_figures(word)) and len(word) != 4 and dated.isdisjoint(words[max(0, place - 1) : place + 2])
     )
 
 
