@@ -615,6 +615,8 @@ class Assistant:
         normaliser = self.matcher.normalisers.get(lang)
         if found is None or normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None
+        if not all(found.years) and asks_whether_exists(asked):
+            return None  # "is there a Science for Health in 2026?" asks about another edition
         believed = not BELIEF_WORDS.isdisjoint(words)
         rest = " ".join(
             word

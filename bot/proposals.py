@@ -595,11 +595,21 @@ def relative_days(words: list[str], lang: str, greeting: bool = False) -> list[s
     return found
 
 
-def names_another_edition(words: list[str], day: date) -> bool:
-    """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
+# Words before a year that make it a time proposed for the event ("is it in 2026?", "c'est en 2026 ?"), not an
+# edition's name ("Science for Health 2026", "the 2024 edition").
+YEAR_AS_A_TIME = frozenset({"in", "en"})
+# A year beside an edition's word in a message saying "this" proposes this edition's year ("this is the 2024 edition,
+# right?", "c'est bien l'édition 2024 ?"); without "this", it names another edition ("will the 2026 edition be ...").
+EDITION_WORDS = frozenset({"edition", "editie"})
+THIS_WORDS = frozenset({"this", "deze", "dit", "cette", "cet", "c"})
 
-    In a date ("on 4 Nov 2026") a year is a value the check proposes; alone, it names an edition, unless offered as
-    an alternative to ``day``'s year ("2025 or 2026?").
+
+def names_another_edition(words: list[str], day: date) -> bool:
+    """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "2024's".
+
+    In a date ("on 4 Nov 2026"), as a time ("is the event in 2026?", ``YEAR_AS_A_TIME``) or as this edition's
+    ("is this the 2024 edition?", ``THIS_WORDS``) a year is a value the check proposes; alone, it names an edition,
+    unless offered as an alternative to ``day``'s year ("2025 or 2026?").
     """
     months = month_numbers()
     alternatives = frozenset().union(*ALTERNATIVES.values())
@@ -608,7 +618,10 @@ def names_another_edition(words: list[str], day: date) -> bool:
             before = words[position - 1] if position else ""
             near = words[max(0, position - 4) : position + 5]  # "2025 or 2026", "2025 of pas in 2026"
             offered = str(day.year) in near and not alternatives.isdisjoint(near)
-            if before not in months and _DAY.fullmatch(before) is None and not offered:
+            beside = {before, *words[position + 1 : position + 2], *words[max(0, position - 2) : position - 1]}
+            of_this = not THIS_WORDS.isdisjoint(words) and not EDITION_WORDS.isdisjoint(beside)
+            proposed_as = before in months or before in YEAR_AS_A_TIME or of_this or _DAY.fullmatch(before) is not None
+            if not proposed_as and not offered:
                 return True
     return False
 

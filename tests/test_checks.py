@@ -268,13 +268,53 @@ def test_the_events_year_beside_a_city_names_the_edition_and_the_city_is_checked
 
 
 def test_a_year_alone_names_another_edition_unless_offered_beside_the_events() -> None:
-    """A year alone ("in 2026") names an edition; "2025 or 2026" offers one; "on 4 Nov 2026" proposes one."""
-    assert names_another_edition(f"is it in {YEAR + 1}".split(), DAY)
+    """A year alone names an edition; "2025 or 2026" offers one; "4 Nov 2026", "in 2026", "this edition" propose one."""
+    assert names_another_edition(f"science for health {YEAR + 1} in ghent".split(), DAY)
+    assert names_another_edition(f"will the {YEAR + 1} edition be in ghent".split(), DAY)
+    assert not names_another_edition(f"is it in {YEAR + 1}".split(), DAY)
+    assert not names_another_edition(f"c est en {YEAR + 1}".split(), DAY)
+    assert not names_another_edition(f"is this the {YEAR - 1} edition".split(), DAY)
+    assert not names_another_edition(f"is dit de editie van {YEAR - 1}".split(), DAY)
     assert not names_another_edition(f"{YEAR} or {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"{YEAR + 1} ou {YEAR}".split(), DAY)
     assert names_another_edition(f"{YEAR - 1} or {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"on {DAY.day} november {YEAR + 1}".split(), DAY)
     assert names_another_edition(f"the {YEAR} edition was great, is the {YEAR + 1} one in ghent or not".split(), DAY)
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", f"is the event in {YEAR + 1}?"),
+        ("en", f"my colleague says the conference is in {YEAR + 1}, is that correct?"),
+        ("en", f"this is the {YEAR - 1} edition right?"),
+        ("nl", f"is dit de editie van {YEAR - 1}?"),
+        ("fr", f"c'est bien l'édition {YEAR - 1} ?"),
+    ],
+)
+def test_a_wrong_year_proposed_for_this_edition_gets_no_and_the_date(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """The asker proposes a wrong year for this edition ("is the event in 2026?"): "No." and the date."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert answer.text.startswith(NO[lang]), answer.text
+    assert fill("{date}", lang) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", f"is there a {KB.event.name} in {YEAR + 1}?"),
+        ("en", f"will the {YEAR + 1} edition be in {{city}}?"),
+        ("fr", f"y a-t-il une édition en {YEAR + 1} ?"),
+    ],
+)
+def test_whether_another_years_edition_exists_or_where_it_is_is_not_settled_by_this_one(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """Whether there is an edition in 2026, or where the 2026 edition is: this edition's facts settle neither."""
+    answer = assistant.answer(question.replace("{city}", fill("{city}", lang)), lang, BEFORE)
+    assert not answer.text.startswith(VERDICTS), answer.text
 
 
 @pytest.mark.parametrize(

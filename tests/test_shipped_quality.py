@@ -395,7 +395,7 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
 def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_there(
     shipped: Knowledge, lang: Lang, question: str, entry: str, shown: str
 ) -> None:
-    """The keynote's fix without a magic wand, where its steps were taken, and why scale-ups find no money, are answered.
+    """The keynote's fix without a magic wand, where its steps were taken, why scale-ups find no money: all answered.
 
     Both answers mention the magic wand; the fix is the one that says how it closes ("hard work and cooperation"), and
     the funding gap's answer says why it is there (European VC funds too small for late-stage rounds).
