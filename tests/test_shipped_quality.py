@@ -406,6 +406,23 @@ def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_
 
 
 @pytest.mark.parametrize(
+    ("lang", "question", "shown"),
+    [
+        ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "ATMP"),
+        ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "ATMP"),
+        ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "ATMP"),
+    ],
+)
+def test_shipped_whether_the_event_is_for_the_asker_is_answered_with_whom_and_what_it_is_about(
+    shipped: Knowledge, lang: Lang, question: str, shown: str
+) -> None:
+    """Someone working on gene or cell therapies asks if it is for them: the audience answer names the focus too."""
+    answer = Assistant(shipped).answer(question, lang, before(shipped))
+    assert (answer.outcome, answer.faq_id) == ("answer", "audience")
+    assert shown in answer.text
+
+
+@pytest.mark.parametrize(
     ("lang", "question", "entry", "shown"),
     [
         ("en", "Does he reckon capital is the toughest problem to tackle?", "capital_markets", "capital"),
