@@ -408,6 +408,21 @@ def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_
 @pytest.mark.parametrize(
     ("lang", "question", "shown"),
     [
+        ("nl", "nog hoelang wachten?", "over 15 dagen"),
+        ("nl", "hoeveel dagen moeten we nog wachten", "over 15 dagen"),
+        ("fr", "combien de jours faut-il encore attendre ?", "dans 15 jours"),
+    ],
+)
+def test_shipped_how_long_to_wait_is_a_countdown(shipped: Knowledge, lang: Lang, question: str, shown: str) -> None:
+    """Waiting ("wachten", "encore attendre") is counting down: the date and the days left, not a ticket price."""
+    answer = Assistant(shipped).answer(question, lang, before(shipped))  # fifteen days before
+    assert (answer.outcome, answer.faq_id) == ("answer", "date")
+    assert shown in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "shown"),
+    [
         ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "ATMP"),
         ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "ATMP"),
         ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "ATMP"),
