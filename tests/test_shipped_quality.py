@@ -408,6 +408,23 @@ def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_
 @pytest.mark.parametrize(
     ("lang", "question", "shown"),
     [
+        ("en", "what is his take on the european stock exchanges", "fragmented"),
+        ("nl", "wat vindt hij van de europese aandelenmarkten", "versnipperde"),
+        ("fr", "et les marchés boursiers européens, il en dit quoi ?", "fragmentés"),
+    ],
+)
+def test_shipped_stock_markets_are_the_public_markets_he_speaks_of(
+    shipped: Knowledge, lang: Lang, question: str, shown: str
+) -> None:
+    """The article's "public markets" are the stock markets people name: the fix's answer says they are fragmented."""
+    answer = Assistant(shipped).answer(question, lang, before(shipped))
+    assert (answer.outcome, answer.faq_id) == ("answer", "capital_solutions")
+    assert shown in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "shown"),
+    [
         ("nl", "nog hoelang wachten?", "over 15 dagen"),
         ("nl", "hoeveel dagen moeten we nog wachten", "over 15 dagen"),
         ("fr", "combien de jours faut-il encore attendre ?", "dans 15 jours"),
