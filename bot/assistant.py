@@ -423,7 +423,7 @@ class Assistant:
             lang: {
                 entry.id: kinds
                 for entry in self.knowledge.entries
-                if entry.topic and (kinds := figure_kinds(" ".join(answer_texts(entry, lang))))
+                if entry.topic and (kinds := figure_kinds(" ".join(answer_texts(entry, lang)), multiple_words=False))
             }
             for lang in LANGS
         }

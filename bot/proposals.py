@@ -265,14 +265,18 @@ _ABOUT_THE_EVENT = re.compile(
             r"|centered on|zooming in on)\b",
             r"\b(?:it s|its|it is|it was)(?: (?:all|mainly|mostly|primarily|really|more|largely))* about\b",
             r"\b(?:is|was|will) the (?:main |big |overall )?(?:focus|emphasis|accent|spotlight)"
-            r"(?: (?:this year|be|going to be))* on\b",
+            r"(?: (?:this year|this time|be|going to be))*(?: on)?\b",
+            r"\b(?:the )?(?:main |overall )?focus(?: this year| this time)? (?:is|was)\b",
             rf"\b(?:gaat|ging) (?:het|dit|deze editie|het congres|het evenement|de conferentie){_NL_FILLER} over\b",
             rf"\b(?:draait|draaide) (?:het|dit|alles){_NL_FILLER} (?:rond|om)\b",
             r"\b(?:ligt|lag) de (?:focus|nadruk|klemtoon)(?: (?:dit jaar|vooral|toch|deze keer))* op\b",
+            r"\b(?:is|was) de (?:focus|nadruk|klemtoon)(?: (?:dit jaar|deze keer|nu))*(?: op)?\b",
+            r"\b(?:de )?(?:focus|nadruk|klemtoon)(?: dit jaar| deze keer)? (?:is|ligt op)\b",
             rf"\b(?:ca|cela|l evenement|la conference|le congres|cette edition)(?: va)? (?:parle|parlera|porte|portera"
             rf"|traite|traitera|tourne|tournera){_FR_FILLER} (?:de|d|des|du|sur|autour)\b",
             rf"\b(?:parle|porte|traite)(?: t)? (?:il|elle){_FR_FILLER} (?:de|d|des|du|sur)\b",
             r"\bl accent (?:est il|est|sera|sera t il)(?: (?:mis|cette annee|surtout))* sur\b",
+            r"\ble focus(?: de cette annee| cette annee| de l evenement)?(?: c est| est)\b",
             r"\b(?:est il|est elle|est ce) (?:axe|axee|centre|centree|focalise|focalisee) sur\b",
         )
     )
@@ -706,14 +710,27 @@ NUMBER_VALUES: Mapping[str, str] = {
     for word in words
 }  # fmt: skip
 NUMBER_WORDS = frozenset(NUMBER_VALUES)
+# Words that are a multiple by themselves ("double", "tenfold", "vertienvoudigen", "décupler"), folded: its factor.
+MULTIPLE_VALUES: Mapping[str, str] = {
+    word: str(value)
+    for words, value in (
+        (("double", "doubled", "doubling", "twofold", "verdubbelen", "verdubbeld", "verdubbeling", "dubbel",
+          "doubler", "doublement", "doublee", "doubles"), 2),
+        (("triple", "tripled", "threefold", "verdrievoudigen", "verdrievoudigd", "verdrievoudiging", "tripler"), 3),
+        (("fourfold", "quadruple", "verviervoudigen", "verviervoudiging", "quadrupler"), 4),
+        (("fivefold", "quintuple", "vervijfvoudigen", "vervijfvoudigd", "vervijfvoudiging", "quintupler"), 5),
+        (("tenfold", "vertienvoudigen", "vertienvoudigd", "vertienvoudiging", "decupler", "decuple"), 10),
+    )
+    for word in words
+}  # fmt: skip
 FIGURE_REACH = 2  # how far from its number the word saying what it counts may stand ("factor of five", "ten times")
 # A verb of multiplying makes any number of its sentence a multiple ("multiplier le capital par dix").
 _MULTIPLYING = frozenset({"multiply", "multiplied", "vermenigvuldigen", "vermenigvuldigd", "multiplier", "multiplie"})
 
 
 def in_figures(word: str) -> str | None:
-    """The number a folded word is, in figures ("cinq": "5", "30": "30"); ``None``: no number."""
-    return NUMBER_VALUES.get(word) or (word if word.isdigit() else None)
+    """The number a folded word is, in figures ("cinq": "5", "30": "30", "tenfold": "10"); ``None``: no number."""
+    return NUMBER_VALUES.get(word) or MULTIPLE_VALUES.get(word) or (word if word.isdigit() else None)
 
 
 def numbers_in(text: str) -> frozenset[str]:
@@ -735,12 +752,21 @@ def proposed_numbers(text: str) -> frozenset[str]:
     )
 
 
-def figure_kinds(text: str) -> frozenset[str]:
-    """The kinds of figure (``FIGURE_KINDS``) ``text`` states or proposes: a number beside a word saying what it is."""
+def figure_kinds(text: str, multiple_words: bool = True) -> frozenset[str]:
+    """The kinds of figure (``FIGURE_KINDS``) ``text`` states or proposes: a number beside a word saying what it is.
+
+    With ``multiple_words``, a word that is a multiple by itself ("tenfold", ``MULTIPLE_VALUES``) is one: a check
+    proposing it ("he wants to double the capital, right?") asks for the entry stating a multiple; an answer saying
+    that approval is "doubled" states no figure a check could correct.
+    """
     words = fold(text).split()
     multiplying = not _MULTIPLYING.isdisjoint(words)
     found: set[str] = set()
     for place, word in enumerate(words):
+        if word in MULTIPLE_VALUES:  # "tenfold": a number and what it counts in one word
+            if multiple_words:
+                found.add("multiple")
+            continue
         is_number = word in NUMBER_WORDS or any(ch.isdigit() for ch in word)
         if not (is_number or word in _MAGNITUDES):
             continue

@@ -283,6 +283,11 @@ SUBJECT = {"en": "What is the event about?", "nl": "Waar gaat het evenement over
         ("nl", "Gaat het congres vooral over voeding?"),
         ("fr", "Est-ce que ça parle surtout de cybersécurité ?"),
         ("fr", "L'accent est-il mis sur la nutrition ?"),
+        # the focus checked with the asker's value, no "on" ("is the focus X?", "the focus is X, right?")
+        ("en", "Is the focus this year AI and digital health?"),
+        ("en", "focus is AI and digital health right?"),
+        ("nl", "Is de focus dit jaar medische hulpmiddelen?"),
+        ("fr", "Le focus cette année, c'est la nutrition ?"),
     ],
 )
 def test_asking_whether_the_event_is_about_something_gets_what_it_is_about(

@@ -546,6 +546,10 @@ def test_a_request_with_a_topics_word_proposes_no_value_of_it(assistant: Assista
             "Il veut multiplier le capital par dix, c'est ça ?",
             "quelle taille ont les fonds de capital-risque européens ?",
         ),
+        # a word that is a multiple by itself ("tenfold", "vertienvoudigen", "doubler")
+        ("en", "He wants a tenfold increase in European capital, correct?", "how much should investment capital grow?"),
+        ("nl", "hij wil het kapitaal verdubbelen, toch?", "hoe groot zijn Europese VC-fondsen?"),
+        ("fr", "il veut doubler le capital, c'est ça ?", "quelle taille ont les fonds de capital-risque européens ?"),
     ],
 )
 def test_a_figure_the_asker_proposes_gets_the_answer_stating_the_figure(
