@@ -408,6 +408,23 @@ def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_
 @pytest.mark.parametrize(
     ("lang", "question", "shown"),
     [
+        ("en", "how many times does a medicine need approval in europe", "twice"),
+        ("nl", "hoeveel keer moet een geneesmiddel in europa goedgekeurd worden", "twee keer"),
+        ("fr", "combien de fois l'approbation est-elle nécessaire en europe ?", "deux fois"),
+    ],
+)
+def test_shipped_how_often_approval_is_needed_is_answered_with_how_often(
+    shipped: Knowledge, lang: Lang, question: str, shown: str
+) -> None:
+    """Approval "doubled", asked as a count: the regulation answer says twice (once for Europe, again per state)."""
+    answer = Assistant(shipped).answer(question, lang, before(shipped))
+    assert (answer.outcome, answer.faq_id) == ("answer", "regulation")
+    assert shown in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "shown"),
+    [
         ("en", "what is his take on the european stock exchanges", "fragmented"),
         ("nl", "wat vindt hij van de europese aandelenmarkten", "versnipperde"),
         ("fr", "et les marchés boursiers européens, il en dit quoi ?", "fragmentés"),
