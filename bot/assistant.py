@@ -719,8 +719,6 @@ class Assistant:
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
             text = self.entry_text(entry, render)
-            if entry.when_missing == "decline" and self.says_missing(entry, render):
-                return Answer(question, text, None, score, render.lang, "decline")  # "no contact details are given"
             verdict = self.verdict_of(question, text, render)
             return Answer(question, f"{verdict} {text}" if verdict else text, entry.id, score, render.lang, "answer")
         if kind == "passage" and decision.target is not None:
@@ -1120,12 +1118,6 @@ class Assistant:
         if render.lang not in entry.answer:
             render = self.renderer(DEFAULT_LANG, render.now)
         return render.text(in_language(entry.answer, render.lang))
-
-    def says_missing(self, entry: Entry, render: Renderer) -> bool:
-        """Whether ``entry_text(entry, render)`` is the entry's "missing" text: a fact its answer gives is empty."""
-        if render.lang not in entry.answer:
-            render = self.renderer(DEFAULT_LANG, render.now)
-        return render.falls_back(in_language(entry.answer, render.lang))
 
     def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
         """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
