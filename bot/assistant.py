@@ -54,6 +54,7 @@ from bot.proposals import (
     proposed_numbers,
     proposed_subject,
     proposes_a_value,
+    proposes_a_year_of_this_edition,
     said_not_asked,
     weekday_numbers,
     without_hedges,
@@ -609,14 +610,17 @@ class Assistant:
         words = fold(asked).split()
         if about_a_person(words):
             return None
-        if names_another_edition(words, self.knowledge.event.date):
+        event = self.knowledge.event
+        other_year = names_another_edition(words, event.date)
+        upcoming = phase_at(event, now) != "after"
+        if other_year and not proposes_a_year_of_this_edition(words, event.date, upcoming):
             return None
         found = self.with_relative_years(asked, self.proposal(asked, lang, now), now)
         normaliser = self.matcher.normalisers.get(lang)
         if found is None or normaliser is None or not (found.proposes_a_day or found.places or found.years):
             return None
-        if not all(found.years) and asks_whether_exists(asked):
-            return None  # "is there a Science for Health in 2026?" asks about another edition
+        if other_year and (found.proposes_a_day or found.places or asks_whether_exists(asked)):
+            return None  # "is it in Brussels in 2026?", "is there one in 2026?": that edition's place, or whether it is
         believed = not BELIEF_WORDS.isdisjoint(words)
         rest = " ".join(
             word

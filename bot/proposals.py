@@ -599,21 +599,11 @@ def relative_days(words: list[str], lang: str, greeting: bool = False) -> list[s
     return found
 
 
-# Words before a year that make it a time proposed for the event ("is it in 2026?", "c'est en 2026 ?"), not an
-# edition's name ("Science for Health 2026", "the 2024 edition").
-YEAR_AS_A_TIME = frozenset({"in", "en"})
-# A year beside an edition's word in a message saying "this" proposes this edition's year ("this is the 2024 edition,
-# right?", "c'est bien l'édition 2024 ?"); without "this", it names another edition ("will the 2026 edition be ...").
-EDITION_WORDS = frozenset({"edition", "editie"})
-THIS_WORDS = frozenset({"this", "deze", "dit", "cette", "cet", "c"})
-
-
 def names_another_edition(words: list[str], day: date) -> bool:
-    """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "2024's".
+    """Whether ``words`` (folded) name another year than ``day``'s outside a date: "Science for Health 2026", "in 2024".
 
-    In a date ("on 4 Nov 2026"), as a time ("is the event in 2026?", ``YEAR_AS_A_TIME``) or as this edition's
-    ("is this the 2024 edition?", ``THIS_WORDS``) a year is a value the check proposes; alone, it names an edition,
-    unless offered as an alternative to ``day``'s year ("2025 or 2026?").
+    In a date ("on 4 Nov 2026") a year is a value the check proposes; alone, it names an edition, unless offered as
+    an alternative to ``day``'s year ("2025 or 2026?").
     """
     months = month_numbers()
     alternatives = frozenset().union(*ALTERNATIVES.values())
@@ -622,12 +612,43 @@ def names_another_edition(words: list[str], day: date) -> bool:
             before = words[position - 1] if position else ""
             near = words[max(0, position - 4) : position + 5]  # "2025 or 2026", "2025 of pas in 2026"
             offered = str(day.year) in near and not alternatives.isdisjoint(near)
-            beside = {before, *words[position + 1 : position + 2], *words[max(0, position - 2) : position - 1]}
-            of_this = not THIS_WORDS.isdisjoint(words) and not EDITION_WORDS.isdisjoint(beside)
-            proposed_as = before in months or before in YEAR_AS_A_TIME or of_this or _DAY.fullmatch(before) is not None
-            if not proposed_as and not offered:
+            if before not in months and _DAY.fullmatch(before) is None and not offered:
                 return True
     return False
+
+
+# A later year after these words, while the edition is still to come, is a time proposed for it ("is the event in
+# 2026?"), not another edition's name ("Science for Health 2026").
+YEAR_AS_A_TIME = frozenset({"in", "en"})
+# A year beside an edition's word in a message saying "this" is proposed as this edition's ("this is the 2024 edition,
+# right?", "c'est bien l'édition 2024 ?"); without "this" it names another ("will the 2026 edition be ...").
+EDITION_WORDS = frozenset({"edition", "editie"})
+THIS_WORDS = frozenset({"this", "deze", "dit", "cette", "cet"})
+_THIS_IN_FRENCH = re.compile(r"\bc est (?:bien )?l edition\b")
+# Words saying another edition is meant besides this one ("is it in 2026 again?", "ook in 2026?").
+AGAIN_WORDS = frozenset({"again", "also", "too", "ook", "weer", "opnieuw", "encore", "aussi", "egalement"})
+
+
+def proposes_a_year_of_this_edition(words: list[str], day: date, upcoming: bool) -> bool:
+    """Whether each year ``words`` (folded) name but ``day``'s is proposed as this edition's: a wrong one to correct.
+
+    After "in"/"en" and later than ``day``'s while the edition is ``upcoming`` ("is the event in 2026?"), or beside an
+    edition's word in a message saying "this" ("is this the 2024 edition?"); never beside "again" or "also" ("will it
+    be in 2026 again?"), nor an earlier year after "in" ("was it in 2024?": that edition).
+    """
+    if not AGAIN_WORDS.isdisjoint(words):
+        return False
+    this = not THIS_WORDS.isdisjoint(words) or _THIS_IN_FRENCH.search(" ".join(words)) is not None
+    for position, word in enumerate(words):
+        if not YEAR.fullmatch(word) or int(word) == day.year:
+            continue
+        before = words[position - 1] if position else ""
+        beside = {before, *words[position + 1 : position + 2], *words[max(0, position - 2) : position - 1]}
+        as_a_time = upcoming and before in YEAR_AS_A_TIME and int(word) > day.year
+        as_this_edition = this and not EDITION_WORDS.isdisjoint(beside)
+        if not (as_a_time or as_this_edition):
+            return False
+    return True
 
 
 def is_a_day(words: list[str], position: int, ordinal: bool) -> bool:

@@ -24,6 +24,7 @@ from bot.proposals import (
     proposed,
     proposed_numbers,
     proposes_a_value,
+    proposes_a_year_of_this_edition,
 )
 from bot.text import fold
 from tests.conftest import AFTER, BEFORE, KB, entry_for, fill
@@ -268,18 +269,26 @@ def test_the_events_year_beside_a_city_names_the_edition_and_the_city_is_checked
 
 
 def test_a_year_alone_names_another_edition_unless_offered_beside_the_events() -> None:
-    """A year alone names an edition; "2025 or 2026" offers one; "4 Nov 2026", "in 2026", "this edition" propose one."""
-    assert names_another_edition(f"science for health {YEAR + 1} in ghent".split(), DAY)
-    assert names_another_edition(f"will the {YEAR + 1} edition be in ghent".split(), DAY)
-    assert not names_another_edition(f"is it in {YEAR + 1}".split(), DAY)
-    assert not names_another_edition(f"c est en {YEAR + 1}".split(), DAY)
-    assert not names_another_edition(f"is this the {YEAR - 1} edition".split(), DAY)
-    assert not names_another_edition(f"is dit de editie van {YEAR - 1}".split(), DAY)
+    """A year alone ("in 2026") names an edition; "2025 or 2026" offers one; "on 4 Nov 2026" proposes one."""
+    assert names_another_edition(f"is it in {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"{YEAR} or {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"{YEAR + 1} ou {YEAR}".split(), DAY)
     assert names_another_edition(f"{YEAR - 1} or {YEAR + 1}".split(), DAY)
     assert not names_another_edition(f"on {DAY.day} november {YEAR + 1}".split(), DAY)
     assert names_another_edition(f"the {YEAR} edition was great, is the {YEAR + 1} one in ghent or not".split(), DAY)
+
+
+def test_a_year_proposed_for_this_edition_is_a_later_time_or_this_editions_year() -> None:
+    """A later "in 2026" before the event, "this 2024 edition" any time; not "again", an earlier "in 2024", or after."""
+    assert proposes_a_year_of_this_edition(f"is the event in {YEAR + 1}".split(), DAY, upcoming=True)
+    assert proposes_a_year_of_this_edition(f"c est en {YEAR + 1}".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(f"is the event in {YEAR + 1}".split(), DAY, upcoming=False)
+    assert not proposes_a_year_of_this_edition(f"was it in {YEAR - 1}".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(f"will it be in {YEAR + 1} again".split(), DAY, upcoming=True)
+    assert proposes_a_year_of_this_edition(f"is this the {YEAR - 1} edition".split(), DAY, upcoming=False)
+    assert proposes_a_year_of_this_edition(f"c est bien l edition {YEAR - 1}".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(f"c est a bruxelles l edition {YEAR + 1}".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(f"will the {YEAR + 1} edition be in ghent".split(), DAY, upcoming=True)
 
 
 @pytest.mark.parametrize(
@@ -307,6 +316,14 @@ def test_a_wrong_year_proposed_for_this_edition_gets_no_and_the_date(
         ("en", f"is there a {KB.event.name} in {YEAR + 1}?"),
         ("en", f"will the {YEAR + 1} edition be in {{city}}?"),
         ("fr", f"y a-t-il une édition en {YEAR + 1} ?"),
+        # that edition's city or day, "again", an earlier year (an outside review's cases)
+        ("en", f"is it in {{city}} in {YEAR + 1}?"),
+        ("nl", f"is het in {YEAR + 1} ook in {{city}}?"),
+        ("fr", f"c'est bien à {{city}} en {YEAR + 1} ?"),
+        ("en", f"was it in {{city}} in {YEAR - 1}?"),
+        ("en", f"will it be in {YEAR + 1} again?"),
+        ("en", f"was it on {DAY.day} November in {YEAR - 1}?"),
+        ("fr", f"c'est à {{city}}, l'édition {YEAR + 1} ?"),
     ],
 )
 def test_whether_another_years_edition_exists_or_where_it_is_is_not_settled_by_this_one(
