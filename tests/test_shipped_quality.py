@@ -195,7 +195,7 @@ def test_shipped_a_question_after_the_askers_context_is_answered_for_the_questio
     [
         ("en", "the keynote speaker is the CEO of Galapagos, right?", "keynote", "Van Biervliet"),
         ("en", "is the keynote guy from vib or from some big pharma company", "vib", "VIB"),
-        ("nl", "De focus is artificiële intelligentie, toch?", "focus", "ATMP"),
+        ("nl", "Focus van dit jaar: artificiële intelligentie, toch?", "focus", "ATMP"),  # not "de focus is"
         ("nl", "Het thema is 'Gezond Vlaanderen', klopt dat?", "theme", "Stronger Regions"),
         ("fr", "la keynote est de quelqu'un de Sanofi non ?", "keynote", "Van Biervliet"),
     ],
