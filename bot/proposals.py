@@ -625,6 +625,10 @@ YEAR_AS_A_TIME = frozenset({"in", "en"})
 EDITION_WORDS = frozenset({"edition", "editie"})
 THIS_WORDS = frozenset({"this", "deze", "dit", "cette", "cet"})
 _THIS_IN_FRENCH = re.compile(r"\bc est (?:bien )?l edition\b")
+# "this" says the year is this edition's only this close before it ("is this the 2024 edition?").
+THIS_REACH = 5
+# A year proposed as a time needs a verb saying what is then ("is the event in 2026?", not "and in 2026?").
+BE_WORDS = frozenset({"is", "s", "be", "was", "will", "est", "sera", "serait", "wordt", "zal"})
 # Words saying another edition is meant besides this one ("is it in 2026 again?", "ook in 2026?").
 AGAIN_WORDS = frozenset({"again", "also", "too", "ook", "weer", "opnieuw", "encore", "aussi", "egalement"})
 
@@ -632,20 +636,26 @@ AGAIN_WORDS = frozenset({"again", "also", "too", "ook", "weer", "opnieuw", "enco
 def proposes_a_year_of_this_edition(words: list[str], day: date, upcoming: bool) -> bool:
     """Whether each year ``words`` (folded) name but ``day``'s is proposed as this edition's: a wrong one to correct.
 
-    After "in"/"en" and later than ``day``'s while the edition is ``upcoming`` ("is the event in 2026?"), or beside an
-    edition's word in a message saying "this" ("is this the 2024 edition?"); never beside "again" or "also" ("will it
-    be in 2026 again?"), nor an earlier year after "in" ("was it in 2024?": that edition).
+    A later year after "in"/"en" beside a verb ("is the event in 2026?") while the edition is ``upcoming``, or a year
+    beside an edition's word right after "this" ("is this the 2024 edition?"; a later one only while ``upcoming``).
+    Never in a message naming ``day``'s year too ("the 2024 edition was great, this one is in 2025, right?": the other
+    year compares), beside "again" or "also" ("will it be in 2026 again?"), nor an earlier year after "in" ("was it in
+    2024?": that edition), nor without a verb ("and in 2026?").
     """
-    if not AGAIN_WORDS.isdisjoint(words):
+    if not AGAIN_WORDS.isdisjoint(words) or str(day.year) in words:
         return False
-    this = not THIS_WORDS.isdisjoint(words) or _THIS_IN_FRENCH.search(" ".join(words)) is not None
     for position, word in enumerate(words):
         if not YEAR.fullmatch(word) or int(word) == day.year:
             continue
+        later = int(word) > day.year
         before = words[position - 1] if position else ""
-        beside = {before, *words[position + 1 : position + 2], *words[max(0, position - 2) : position - 1]}
-        as_a_time = upcoming and before in YEAR_AS_A_TIME and int(word) > day.year
-        as_this_edition = this and not EDITION_WORDS.isdisjoint(beside)
+        as_a_time = (
+            upcoming and later and before in YEAR_AS_A_TIME and not BE_WORDS.isdisjoint(words[max(0, position - 5) :])
+        )
+        lead = words[max(0, position - THIS_REACH) : position]
+        beside = {before, *words[position + 1 : position + 2], *lead[-2:-1]}
+        said_this = not THIS_WORDS.isdisjoint(lead) or _THIS_IN_FRENCH.search(" ".join(lead)) is not None
+        as_this_edition = (upcoming or not later) and said_this and not EDITION_WORDS.isdisjoint(beside)
         if not (as_a_time or as_this_edition):
             return False
     return True

@@ -289,6 +289,11 @@ def test_a_year_proposed_for_this_edition_is_a_later_time_or_this_editions_year(
     assert proposes_a_year_of_this_edition(f"c est bien l edition {YEAR - 1}".split(), DAY, upcoming=True)
     assert not proposes_a_year_of_this_edition(f"c est a bruxelles l edition {YEAR + 1}".split(), DAY, upcoming=True)
     assert not proposes_a_year_of_this_edition(f"will the {YEAR + 1} edition be in ghent".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(f"is this the {YEAR + 1} edition".split(), DAY, upcoming=False)
+    assert not proposes_a_year_of_this_edition(f"and in {YEAR + 1}".split(), DAY, upcoming=True)
+    assert not proposes_a_year_of_this_edition(
+        f"the {YEAR - 1} edition was great this one is in {YEAR} right".split(), DAY, upcoming=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -324,6 +329,11 @@ def test_a_wrong_year_proposed_for_this_edition_gets_no_and_the_date(
         ("en", f"will it be in {YEAR + 1} again?"),
         ("en", f"was it on {DAY.day} November in {YEAR - 1}?"),
         ("fr", f"c'est à {{city}}, l'édition {YEAR + 1} ?"),
+        # no verb, or this edition's year named beside the other (a second outside review's cases)
+        ("en", f"and in {YEAR + 1}?"),
+        ("fr", f"et en {YEAR + 1} ?"),
+        ("en", f"the {YEAR - 1} edition was great, this one is in {YEAR} right?"),
+        ("fr", f"l'édition {YEAR - 1} était super, c'est bien l'édition {YEAR} ?"),
     ],
 )
 def test_whether_another_years_edition_exists_or_where_it_is_is_not_settled_by_this_one(

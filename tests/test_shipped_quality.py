@@ -443,12 +443,12 @@ def test_shipped_stock_markets_are_the_public_markets_he_speaks_of(
     ("lang", "question", "shown"),
     [
         ("nl", "nog hoelang wachten?", "over 15 dagen"),
-        ("nl", "hoeveel dagen moeten we nog wachten", "over 15 dagen"),
+        ("nl", "nog hoeveel dagen wachten tot science for health?", "over 15 dagen"),
         ("fr", "combien de jours faut-il encore attendre ?", "dans 15 jours"),
     ],
 )
 def test_shipped_how_long_to_wait_is_a_countdown(shipped: Knowledge, lang: Lang, question: str, shown: str) -> None:
-    """Waiting ("wachten", "encore attendre") is counting down: the date and the days left, not a ticket price."""
+    """How long to wait ("hoelang nog wachten", "faut-il encore attendre") counts down: the date and the days left."""
     answer = Assistant(shipped).answer(question, lang, before(shipped))  # fifteen days before
     assert (answer.outcome, answer.faq_id) == ("answer", "date")
     assert shown in answer.text
