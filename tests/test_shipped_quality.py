@@ -381,93 +381,42 @@ def test_shipped_a_passage_found_by_a_common_sentence_of_its_translation_is_not_
     assert Assistant(knowledge).answer(question, "nl", before(knowledge)).faq_id == "passage:keynote"
 
 
-@pytest.mark.parametrize(
-    ("lang", "question", "entry", "shown"),
-    [
-        ("en", "no magic wand, so how do we fix it then", "capital_solutions", "hard work"),
-        ("nl", "zonder toverstaf, hoe lossen we dat dan op", "capital_solutions", "hard werk"),
-        ("en", "where were those steps taken already", "capital_solutions", "the US"),
-        ("nl", "waar heeft men die stappen al gezet", "capital_solutions", "de VS"),
-        ("fr", "ces mesures, où les a-t-on déjà prises", "capital_solutions", "États-Unis"),
-        ("en", "why do growing biotechs struggle to raise money in europe", "capital_markets", "too small"),
-    ],
-)
-def test_shipped_the_capital_answers_say_how_the_gap_closes_where_and_why_it_is_there(
+# Questions the twentieth wave's misses showed an answer did not say what was asked; the knowledge now does.
+SAYS_WHAT_IS_ASKED = [
+    # both capital answers quote the magic wand: the fix says how the gap closes, and where its steps were taken
+    ("en", "no magic wand, so how do we fix it then", "capital_solutions", "hard work"),
+    ("nl", "zonder toverstaf, hoe lossen we dat dan op", "capital_solutions", "hard werk"),
+    ("en", "where were those steps taken already", "capital_solutions", "the US"),
+    ("nl", "waar heeft men die stappen al gezet", "capital_solutions", "de VS"),
+    ("fr", "ces mesures, où les a-t-on déjà prises", "capital_solutions", "États-Unis"),
+    # the funding gap says why it is there: European VC funds too small for late-stage rounds
+    ("en", "why do growing biotechs struggle to raise money in europe", "capital_markets", "too small"),
+    # the article's "public markets" are the stock markets people name: fragmented
+    ("en", "what is his take on the european stock exchanges", "capital_solutions", "fragmented"),
+    ("nl", "wat vindt hij van de europese aandelenmarkten", "capital_solutions", "versnipperde"),
+    ("fr", "et les marchés boursiers européens, il en dit quoi ?", "capital_solutions", "fragmentés"),
+    # approval "doubled", asked as a count
+    ("en", "how many times does a medicine need approval in europe", "regulation", "twice"),
+    ("nl", "hoeveel keer moet een geneesmiddel in europa goedgekeurd worden", "regulation", "twee keer"),
+    ("fr", "combien de fois l'approbation est-elle nécessaire en europe ?", "regulation", "deux fois"),
+    # how long to wait counts down (fifteen days before), not the ticket price ("combien")
+    ("nl", "nog hoelang wachten?", "date", "over 15 dagen"),
+    ("nl", "nog hoeveel dagen wachten tot science for health?", "date", "over 15 dagen"),
+    ("fr", "combien de jours faut-il encore attendre ?", "date", "dans 15 jours"),
+    # someone working on gene or cell therapies asks if it is for them: whom it is for, and its focus
+    ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "audience", "ATMP"),
+    ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "audience", "ATMP"),
+    ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "audience", "ATMP"),
+]
+
+
+@pytest.mark.parametrize(("lang", "question", "entry", "shown"), SAYS_WHAT_IS_ASKED)
+def test_shipped_the_answer_says_what_was_asked(
     shipped: Knowledge, lang: Lang, question: str, entry: str, shown: str
 ) -> None:
-    """The keynote's fix without a magic wand, where its steps were taken, why scale-ups find no money: all answered.
-
-    Both answers mention the magic wand; the fix is the one that says how it closes ("hard work and cooperation"), and
-    the funding gap's answer says why it is there (European VC funds too small for late-stage rounds).
-    """
+    """A question in the asker's words gets the entry whose answer states what was asked (the fact ``shown``)."""
     answer = Assistant(shipped).answer(question, lang, before(shipped))
     assert (answer.outcome, answer.faq_id) == ("answer", entry)
-    assert shown in answer.text
-
-
-@pytest.mark.parametrize(
-    ("lang", "question", "shown"),
-    [
-        ("en", "how many times does a medicine need approval in europe", "twice"),
-        ("nl", "hoeveel keer moet een geneesmiddel in europa goedgekeurd worden", "twee keer"),
-        ("fr", "combien de fois l'approbation est-elle nécessaire en europe ?", "deux fois"),
-    ],
-)
-def test_shipped_how_often_approval_is_needed_is_answered_with_how_often(
-    shipped: Knowledge, lang: Lang, question: str, shown: str
-) -> None:
-    """Approval "doubled", asked as a count: the regulation answer says twice (once for Europe, again per state)."""
-    answer = Assistant(shipped).answer(question, lang, before(shipped))
-    assert (answer.outcome, answer.faq_id) == ("answer", "regulation")
-    assert shown in answer.text
-
-
-@pytest.mark.parametrize(
-    ("lang", "question", "shown"),
-    [
-        ("en", "what is his take on the european stock exchanges", "fragmented"),
-        ("nl", "wat vindt hij van de europese aandelenmarkten", "versnipperde"),
-        ("fr", "et les marchés boursiers européens, il en dit quoi ?", "fragmentés"),
-    ],
-)
-def test_shipped_stock_markets_are_the_public_markets_he_speaks_of(
-    shipped: Knowledge, lang: Lang, question: str, shown: str
-) -> None:
-    """The article's "public markets" are the stock markets people name: the fix's answer says they are fragmented."""
-    answer = Assistant(shipped).answer(question, lang, before(shipped))
-    assert (answer.outcome, answer.faq_id) == ("answer", "capital_solutions")
-    assert shown in answer.text
-
-
-@pytest.mark.parametrize(
-    ("lang", "question", "shown"),
-    [
-        ("nl", "nog hoelang wachten?", "over 15 dagen"),
-        ("nl", "nog hoeveel dagen wachten tot science for health?", "over 15 dagen"),
-        ("fr", "combien de jours faut-il encore attendre ?", "dans 15 jours"),
-    ],
-)
-def test_shipped_how_long_to_wait_is_a_countdown(shipped: Knowledge, lang: Lang, question: str, shown: str) -> None:
-    """How long to wait ("hoelang nog wachten", "faut-il encore attendre") counts down: the date and the days left."""
-    answer = Assistant(shipped).answer(question, lang, before(shipped))  # fifteen days before
-    assert (answer.outcome, answer.faq_id) == ("answer", "date")
-    assert shown in answer.text
-
-
-@pytest.mark.parametrize(
-    ("lang", "question", "shown"),
-    [
-        ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "ATMP"),
-        ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "ATMP"),
-        ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "ATMP"),
-    ],
-)
-def test_shipped_whether_the_event_is_for_the_asker_is_answered_with_whom_and_what_it_is_about(
-    shipped: Knowledge, lang: Lang, question: str, shown: str
-) -> None:
-    """Someone working on gene or cell therapies asks if it is for them: the audience answer names the focus too."""
-    answer = Assistant(shipped).answer(question, lang, before(shipped))
-    assert (answer.outcome, answer.faq_id) == ("answer", "audience")
     assert shown in answer.text
 
 
