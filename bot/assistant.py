@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from bot.calibration import Calibration, CalibrationError, Signals, load_calibration
 from bot.knowledge import (
@@ -234,6 +234,20 @@ class Answer:
         }
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def kept(store: dict[K, V], key: K, make: Callable[[], V], limit: int) -> V:
+    """``store[key]``, made by ``make`` the first time; the store is emptied once it holds ``limit`` values."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= limit:
+            store.clear()
+        found = store[key] = make()
+    return found
+
+
 def as_question(phrasing: str, lang: str) -> str:
     """A phrasing written as a question: capital first letter, English "I" capitalised, a question mark."""
     text = phrasing.strip().rstrip("?").rstrip()
@@ -291,11 +305,7 @@ class Assistant:
     def renderer(self, lang: Lang, now: datetime) -> Renderer:
         """A renderer for this knowledge, reader and moment (sharing placeholder values with the same language, day)."""
         key = (lang, local_day(self.knowledge.event, now))
-        values = self._values.get(key)
-        if values is None:
-            if len(self._values) >= MAX_RENDER_DAYS:  # a long-running bot moves on from day to day
-                self._values.clear()
-            values = self._values[key] = {}
+        values = kept(self._values, key, dict, MAX_RENDER_DAYS)  # a long-running bot moves on from day to day
         return Renderer(self.knowledge, lang, now, values)
 
     def answer(self, question: str, lang: Lang, now: datetime) -> Answer:
@@ -314,13 +324,7 @@ class Assistant:
         The moment only counts through the years relative phrases name (``year_reading``); the text is written afresh.
         """
         key = (clean, render.lang, self.year_reading(render.now))
-        found = self._decisions.get(key)
-        if found is None:
-            found = self.decide(clean, render.lang, render.now)
-            if len(self._decisions) >= MAX_DECISIONS:
-                self._decisions.clear()
-            self._decisions[key] = found
-        return found
+        return kept(self._decisions, key, lambda: self.decide(clean, render.lang, render.now), MAX_DECISIONS)
 
     def forget_decisions(self) -> None:
         """Forget the decisions and readings kept so far (benchmarks measure the deciding, not the look-up)."""
@@ -612,8 +616,7 @@ class Assistant:
             return None
         event = self.knowledge.event
         other_year = names_another_edition(words, event.date)
-        upcoming = phase_at(event, now) != "after"
-        if other_year and not proposes_a_year_of_this_edition(words, event.date, upcoming):
+        if other_year and not proposes_a_year_of_this_edition(words, event.date, phase_at(event, now) != "after"):
             return None
         found = self.with_relative_years(asked, self.proposal(asked, lang, now), now)
         normaliser = self.matcher.normalisers.get(lang)
@@ -1001,12 +1004,11 @@ class Assistant:
 
     def guessed(self, question: str) -> list[Guess]:
         """The learned model's three likeliest classes for ``question``, kept: ``asked_alone`` reads it again."""
-        found = self._guessed.get(question)
-        if found is None:
-            found = self.model.rank(question, 3) if self.model is not None else []
-            if len(self._guessed) >= MAX_DECISIONS:
-                self._guessed.clear()
-            self._guessed[question] = found
+
+        def ranked() -> list[Guess]:
+            return self.model.rank(question, 3) if self.model is not None else []
+
+        found: list[Guess] = kept(self._guessed, question, ranked, MAX_DECISIONS)
         return list(found)  # a copy: the kept list stays as the model ranked it
 
     def years_named(self, question: str, now: datetime) -> list[str]:

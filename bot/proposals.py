@@ -625,9 +625,9 @@ YEAR_AS_A_TIME = frozenset({"in", "en"})
 EDITION_WORDS = frozenset({"edition", "editie"})
 THIS_WORDS = frozenset({"this", "deze", "dit", "cette", "cet"})
 _THIS_IN_FRENCH = re.compile(r"\bc est (?:bien )?l edition\b")
-# "this" says the year is this edition's only this close before it ("is this the 2024 edition?").
-THIS_REACH = 5
-# A year proposed as a time needs a verb saying what is then ("is the event in 2026?", not "and in 2026?").
+# "this" says the year is this edition's only this close before it ("is this the 2024 edition?"), and a year proposed
+# as a time needs a verb from as close ("is the event in 2026?", not "and in 2026?").
+YEAR_REACH = 5
 BE_WORDS = frozenset({"is", "s", "be", "was", "will", "est", "sera", "serait", "wordt", "zal"})
 # Words saying another edition is meant besides this one ("is it in 2026 again?", "ook in 2026?").
 AGAIN_WORDS = frozenset({"again", "also", "too", "ook", "weer", "opnieuw", "encore", "aussi", "egalement"})
@@ -650,9 +650,12 @@ def proposes_a_year_of_this_edition(words: list[str], day: date, upcoming: bool)
         later = int(word) > day.year
         before = words[position - 1] if position else ""
         as_a_time = (
-            upcoming and later and before in YEAR_AS_A_TIME and not BE_WORDS.isdisjoint(words[max(0, position - 5) :])
+            upcoming
+            and later
+            and before in YEAR_AS_A_TIME
+            and not BE_WORDS.isdisjoint(words[max(0, position - YEAR_REACH) :])
         )
-        lead = words[max(0, position - THIS_REACH) : position]
+        lead = words[max(0, position - YEAR_REACH) : position]
         beside = {before, *words[position + 1 : position + 2], *lead[-2:-1]}
         said_this = not THIS_WORDS.isdisjoint(lead) or _THIS_IN_FRENCH.search(" ".join(lead)) is not None
         as_this_edition = (upcoming or not later) and said_this and not EDITION_WORDS.isdisjoint(beside)
