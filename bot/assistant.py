@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cache, cached_property, lru_cache
@@ -726,6 +726,8 @@ class Assistant:
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
             text = self.entry_text(entry, render)
+            if self.says_nothing(entry, render):  # "no contact details are given": declined, the organisers offered
+                return Answer(question, text, None, score, render.lang, "decline")
             verdict = self.verdict_of(question, text, render)
             return Answer(question, f"{verdict} {text}" if verdict else text, entry.id, score, render.lang, "answer")
         if kind == "passage" and decision.target is not None:
@@ -737,11 +739,11 @@ class Assistant:
                 else render.ui("passage_answer", text=quoted.text)
             )
             return Answer(question, text, PASSAGE_PREFIX + quoted.id, score, render.lang, "answer")
-        if kind == "suggest":
-            suggestions = tuple(self.suggestion(c, render) for c in decision.close)
+        if kind == "suggest" and (offered := self.offered(decision.close, render)):
+            suggestions = tuple(self.suggestion(c, render) for c in offered)
             return Answer(question, render.ui("did_you_mean"), None, score, render.lang, "suggest", suggestions)
         if kind == "unable":  # declined (the organisers may act on it), with the topic it names offered
-            suggestions = tuple(self.suggestion(c, render) for c in decision.close)
+            suggestions = tuple(self.suggestion(c, render) for c in self.offered(decision.close, render))
             return Answer(question, render.ui("unable_to_book"), None, score, render.lang, "decline", suggestions)
         return self.decline(question, render, score)
 
@@ -1117,6 +1119,8 @@ class Assistant:
         if entry is None:
             return None
         render = self.renderer(lang, now)
+        if self.says_nothing(entry, render):  # chosen by name, it says so; as a decline, with no entry answered
+            return Answer(faq_id, self.entry_text(entry, render), None, 100.0, render.lang, "decline")
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
@@ -1124,6 +1128,23 @@ class Assistant:
         if render.lang not in entry.answer:
             render = self.renderer(DEFAULT_LANG, render.now)
         return render.text(in_language(entry.answer, render.lang))
+
+    def says_nothing(self, entry: Entry, render: Renderer) -> bool:
+        """Whether ``entry`` has nothing to say now: marked ``when_missing: decline``, saying its "missing" text."""
+        if entry.when_missing != "decline":
+            return False
+        if render.lang not in entry.answer:
+            render = self.renderer(DEFAULT_LANG, render.now)
+        return render.falls_back(in_language(entry.answer, render.lang))
+
+    def silent(self, faq_id: str, render: Renderer) -> bool:
+        """Whether entry ``faq_id`` exists and has nothing to say now: no choice to offer (``says_nothing``)."""
+        entry = self.knowledge.by_id.get(faq_id)
+        return entry is not None and self.says_nothing(entry, render)
+
+    def offered(self, candidates: Iterable[Candidate], render: Renderer) -> tuple[Candidate, ...]:
+        """The ``candidates`` worth offering as choices now: none whose entry has nothing to say."""
+        return tuple(c for c in candidates if not self.silent(c.entry_id, render))
 
     def suggestion(self, candidate: Candidate, render: Renderer) -> Suggestion:
         """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
@@ -1141,6 +1162,7 @@ class Assistant:
                 render.localised(dict(e.title)),
             )
             for e in self.knowledge.menu
+            if not self.says_nothing(e, render)
         ]
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.assistant import Assistant
+from bot.knowledge import DEFAULT_LANG
 from bot.store import Question
 from bot.text import fold
 
@@ -98,15 +100,28 @@ def _similar_pairs(distinct: list[str]) -> dict[int, np.ndarray]:
 
 
 def group_unanswered(
-    questions: Sequence[Question], assistant: Assistant | None = None, candidates: int = 2, top: int | None = None
+    questions: Sequence[Question],
+    assistant: Assistant | None = None,
+    candidates: int = 2,
+    top: int | None = None,
+    now: datetime | None = None,
 ) -> list[UnansweredGroup]:
-    """Cluster ``questions`` by similarity, most frequent first (the first ``top``); with an assistant, rank entries."""
+    """Cluster ``questions`` by similarity, most frequent first (the first ``top``); with an assistant, rank entries.
+
+    The entries ranked are those with something to say at ``now`` (default: the present): filing a question under
+    one whose answer is its "missing" text, declined, would mark it answered while attendees still get no answer.
+    """
     clusters = [[questions[i] for i in indices] for indices in cluster([key(q.text) for q in questions])]
     clusters.sort(key=lambda members: (-len(members), members[0].text))
+    render = assistant.renderer(DEFAULT_LANG, now or datetime.now(UTC)) if assistant is not None else None
     groups = []
     for members in clusters[:top]:
         example = members[0].text
-        ranked = assistant.matcher.rank(example, limit=candidates) if assistant is not None else []
+        ranked = (
+            assistant.offered(assistant.matcher.rank(example, limit=candidates * 2), render)[:candidates]
+            if assistant is not None and render is not None
+            else ()
+        )
         groups.append(
             UnansweredGroup(
                 text=example,

@@ -71,9 +71,16 @@ class Renderer:
         def value(name: str) -> str | None:
             return extra[name] if name in extra else self.value(name)
 
-        if variants.missing is not None and any(value(n) is None for n in PLACEHOLDER.findall(chosen)):
-            chosen = variants.missing.for_phase(self.phase) or chosen
+        if self.falls_back(variants, **extra):
+            chosen = (variants.missing.for_phase(self.phase) if variants.missing else None) or chosen
         return PLACEHOLDER.sub(lambda m: found if (found := value(m.group(1))) is not None else m.group(0), chosen)
+
+    def falls_back(self, variants: Variants, **extra: str) -> bool:
+        """Whether ``text(variants)`` says its "missing" text now: a fact the moment's variant uses is empty."""
+        if variants.missing is None or variants.missing.for_phase(self.phase) is None:
+            return False
+        chosen = variants.for_phase(self.phase) or ""
+        return any((extra[n] if n in extra else self.value(n)) is None for n in PLACEHOLDER.findall(chosen))
 
     def localised(self, texts: dict[Lang, str]) -> str:
         """Pick this reader's language from a per-language mapping, English otherwise."""

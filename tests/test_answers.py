@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from babel.dates import format_date
 
 from bot import assistant as assistant_module
-from bot.assistant import Assistant, as_question, supported_lang
+from bot.assistant import Assistant, Decision, as_question, supported_lang
 from bot.knowledge import Lang, load
 from bot.text import without_days
 from tests.conftest import AFTER, BEFORE, EVENT_DAY, KB, at_day, entry_for, fill, move_event
@@ -72,6 +73,56 @@ def test_venue_is_honest_about_what_the_article_does_not_say(assistant: Assistan
     assert answer.faq_id == entry_for("where")
     assert fill("{city}") in answer.text
     assert "not the exact venue" in answer.text
+
+
+ORGANISERS_UNKNOWN = "The announcement gives no contact details for the organisers of {name} {edition}."
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"), [("en", "who organises the event?"), ("fr", "qui organise l'événement ?")]
+)
+def test_an_answer_that_gives_nothing_asked_is_said_as_a_decline(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """No contact known: "who organises it?" gets the honest "no contact details", as a decline (no entry answered)."""
+    answer = assistant.answer(question, lang, BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+    expected = {"en": ORGANISERS_UNKNOWN, "fr": "L'annonce ne donne pas de coordonnées des organisateurs"}[lang]
+    assert fill(expected, lang) in answer.text
+
+
+def test_the_same_entry_answers_once_its_fact_is_known(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+    """With a contact in event.yaml the organisers' entry answers with it: only its "missing" text is a decline."""
+    edit("event.yaml", "  contact: null", "  contact: hello@example.org")
+    answer = Assistant(load(kb_dir)).answer("who organises the event?", "en", BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("answer", "organiser")
+    assert "hello@example.org" in answer.text
+
+
+@pytest.mark.parametrize("kind", ["suggest", "unable"])
+def test_a_choice_is_never_an_entry_with_nothing_to_say(assistant: Assistant, kind: str) -> None:
+    """A "did you mean" (or a declined booking's offer) leaves out the organisers' entry while no contact is known.
+
+    With it the only choice, "did you mean" becomes the plain decline.
+    """
+    render = assistant.renderer("en", BEFORE)
+    ranked = assistant.matcher.rank("contact the organisers about the venue", limit=3)
+    assert "organiser" in [c.entry_id for c in ranked]
+    answer = assistant.said("?", Decision(kind, 50.0, close=tuple(ranked)), render)  # type: ignore[arg-type]
+    offered = [s.faq_id for s in answer.suggestions]
+    assert "organiser" not in offered
+    assert offered == [c.entry_id for c in ranked if c.entry_id != "organiser"]
+    alone = tuple(c for c in ranked if c.entry_id == "organiser")
+    answer = assistant.said("?", Decision(kind, 50.0, close=alone), render)  # type: ignore[arg-type]
+    assert (answer.outcome, answer.suggestions) == ("decline", ())
+
+
+def test_an_entry_with_nothing_to_say_chosen_by_name_says_so_as_a_decline(assistant: Assistant) -> None:
+    """A button or deep link to the organisers' entry (no contact known) gets its honest text, answering no entry."""
+    answer = assistant.answer_entry("organiser", "en", BEFORE)
+    assert answer is not None
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+    assert answer.text == fill(ORGANISERS_UNKNOWN)
 
 
 @pytest.mark.parametrize(
@@ -596,11 +647,14 @@ def test_a_number_beside_no_month_still_counts_as_an_unknown_word(question: str)
 
 @pytest.mark.parametrize("question", ["quels ateliers sont prévus ?", "quelles sessions sont prévues ?"])
 def test_a_word_further_than_a_typo_from_a_known_one_is_not_read_as_it(question: str) -> None:
-    """The French "prévus" ("planned") is two letters short of "previous": never the previous-edition answer."""
+    """The French "prévus" ("planned") is two letters short of "previous": never the previous-edition answer.
+
+    Asked after the event, when the previous-edition entry answers (before it, knowing no earlier edition, it declines).
+    """
     assistant = Assistant(KB)
-    previous = assistant.answer("what about the previous edition", "en", BEFORE)
+    previous = assistant.answer("what about the previous edition", "en", AFTER)
     assert previous.outcome == "answer"
-    assert assistant.answer(question, "fr", BEFORE).faq_id != previous.faq_id
+    assert assistant.answer(question, "fr", AFTER).faq_id != previous.faq_id
 
 
 @pytest.mark.parametrize(

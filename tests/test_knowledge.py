@@ -84,6 +84,16 @@ def test_empty_question_list_is_located(kb_dir: Path) -> None:
     )
 
 
+def test_a_decline_when_missing_needs_a_missing_text_in_every_language(kb_dir: Path, edit: Edit) -> None:
+    """``when_missing: decline`` on an entry with no "missing" text in a language is reported with the entry and why."""
+    edit("faq.yaml", "- id: theme\n", "- id: theme\n  when_missing: decline\n")
+    problems = problems_after(kb_dir)
+    assert any(
+        "entry 'theme': when_missing: decline needs a 'missing' text in every language; none in en, fr, nl" in p
+        for p in problems
+    ), problems
+
+
 def test_wrong_type_is_reported(kb_dir: Path, edit: Edit) -> None:
     """A field of the wrong type says what it should be."""
     edit("faq.yaml", "- id: date\n  menu: true", "- id: date\n  menu: [yes please]")

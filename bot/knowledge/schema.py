@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import time
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Lang = Literal["en", "nl", "fr"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -27,6 +27,8 @@ EVENT_PLACEHOLDERS = (
 )  # fmt: skip
 # Buttons an entry may offer under its answer (``buttons:`` in faq.yaml).
 EntryButton = Literal["remind", "calendar"]
+# What an answer's "missing" text is: still an answer (it gives what is known), or the bot not knowing ("decline").
+WhenMissing = Literal["answer", "decline"]
 # The newest past edition's values are placeholders too: {previous_edition}, {previous_date}, {previous_<fact>}.
 PREVIOUS = "previous_"
 
@@ -167,6 +169,20 @@ class Entry(ClosedModel):
     buttons: list[EntryButton] = []
     questions: dict[Lang, Annotated[list[Text], Field(min_length=1)]] = Field(min_length=1)
     answer: dict[Lang, TextVariants] = Field(min_length=1)
+    # "decline": when the answer falls back to its "missing" text, it gives nothing the asker asked for ("The
+    # announcement gives no contact details"): the bot says so as it says it does not know (the organisers' button).
+    when_missing: WhenMissing = "answer"
+
+    @model_validator(mode="after")
+    def _declines_with_a_missing_text(self) -> Entry:
+        """``when_missing: decline`` needs a "missing" text in every language: there is nothing else to decline with."""
+        if self.when_missing == "decline":
+            bare = sorted(lang for lang, variants in self.answer.items() if variants.missing is None)
+            if bare:
+                raise ValueError(
+                    f"when_missing: decline needs a 'missing' text in every language; none in {', '.join(bare)}"
+                )
+        return self
 
 
 class LanguageVocabulary(ClosedModel):

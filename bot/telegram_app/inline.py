@@ -24,10 +24,10 @@ async def inline_query(update: Update, context: Context) -> None:
         ids = [
             c.entry_id
             for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang)
-            if c.score >= SUGGEST_AT
+            if c.score >= SUGGEST_AT and not assistant.silent(c.entry_id, render)
         ]
     else:
-        ids = [e.id for e in snapshot.knowledge.menu][:MAX_RESULTS]
+        ids = [e.id for e in snapshot.knowledge.menu if not assistant.says_nothing(e, render)][:MAX_RESULTS]
     results = []
     for faq_id in ids:
         answer = assistant.answer_entry(faq_id, render.lang, render.now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from datetime import datetime
 
 from telegram import ForceReply, Message, Update
 from telegram.ext import filters
@@ -55,7 +56,7 @@ async def unanswered(update: Update, context: Context) -> None:
     runtime = context.runtime
     snapshot, render = reader(update, context)
     questions = runtime.store.unanswered(since_days=runtime.settings.retention_days, now=runtime.clock())
-    groups = await asyncio.to_thread(_grouped, questions, snapshot.knowledge)
+    groups = await asyncio.to_thread(_grouped, questions, snapshot.knowledge, runtime.clock())
     if not groups:
         await send(context.bot, update.effective_chat.id, render.ui("unanswered_none"))
         return
@@ -90,13 +91,13 @@ async def unanswered(update: Update, context: Context) -> None:
     await send(context.bot, update.effective_chat.id, "\n".join(lines), buttons([r for r in rows if r]))
 
 
-def _grouped(questions: list[Question], knowledge: Knowledge) -> list[UnansweredGroup]:
+def _grouped(questions: list[Question], knowledge: Knowledge, now: datetime) -> list[UnansweredGroup]:
     """The unanswered groups with their closest entries, ranked by an assistant of this thread's own.
 
     Runs off the event loop: the live assistant's matcher keeps caches that the loop uses for every
     question, so the thread never touches them (their check-then-read would race) and builds its own.
     """
-    return group_unanswered(questions, Assistant(knowledge, learned=False), 2, MAX_GROUPS)  # ranked by the matcher
+    return group_unanswered(questions, Assistant(knowledge, learned=False), 2, MAX_GROUPS, now)  # matcher-ranked
 
 
 def _group_of(runtime: Runtime, question: Question) -> UnansweredGroup | None:

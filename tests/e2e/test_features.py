@@ -74,6 +74,37 @@ async def test_inline_query_offers_matching_answers(bot: Harness) -> None:
     assert [r["title"] for r in call.params["results"]] == ["Date", "Venue", "Theme", "Registration", "Keynote"]
 
 
+NO_CONTACT = "The announcement gives no contact details for the organisers of {name} {edition}."
+
+
+async def test_an_entry_with_nothing_to_say_is_never_offered_as_a_choice(tmp_path: Path, kb_dir: Path) -> None:
+    """While no contact is known, "Contact" is no /faq topic nor inline result; a deep link to it says so, declined."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        everything = await bot.api.ask("/faq")
+        assert "Contact" not in everything.button_texts
+        assert "Venue" in everything.button_texts
+        start = len(bot.api.calls)
+        await bot.api.inline("how can i contact the organisers")
+        call = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.method == "answerInlineQuery")
+        assert "organiser" not in [r["id"] for r in call.params["results"]]
+        linked = await bot.api.ask("/start organiser")
+        assert linked.text == fill(NO_CONTACT)
+        assert linked.button_texts == ["All topics"]
+        asked = await bot.api.ask("how can i contact the organisers?")
+        assert asked.text == fill(NO_CONTACT)  # no promise of a button: this bot has no organisers' chat
+        assert "Ask the organisers" not in asked.button_texts
+
+
+async def test_the_same_entry_is_offered_once_its_fact_is_known(tmp_path: Path, kb_dir: Path) -> None:
+    """With a contact in event.yaml, /faq lists "Contact" and its deep link answers with it."""
+    path = kb_dir / "event.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  contact: null", "  contact: hello@example.org"))
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
+        assert "Contact" in (await bot.api.ask("/faq")).button_texts
+        linked = await bot.api.ask("/start organiser")
+        assert "hello@example.org" in linked.text
+
+
 async def test_groups_answer_commands_mentions_and_replies_only(bot: Harness) -> None:
     """In a group the bot answers /when@bot, @mentions and replies to it, and ignores other chatter."""
     group = bot.api.group()
@@ -184,7 +215,8 @@ async def test_faq_lists_topics_but_not_small_talk(tmp_path: Path, kb_dir: Path)
     )
     async with running_bot(tmp_path / "data", knowledge_dir=kb_dir) as bot:
         listing = await bot.api.ask("/faq")
-        titles = [str(e.title["en"]) for e in knowledge.entries if e.id != small_talk.id and e.topic]
+        said = [e for e in knowledge.entries if e.when_missing == "answer"]  # the others may have nothing to say
+        titles = [str(e.title["en"]) for e in said if e.id != small_talk.id and e.topic]
         assert str(small_talk.title["en"]) not in listing.button_texts
         assert set(titles) <= set(listing.button_texts)
         answer = await bot.api.ask(small_talk.questions["en"][0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import fill
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import BOT_USER, Call
 
@@ -68,6 +69,19 @@ async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(t
         again = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
         assert again.text == "Already done; nothing changed."
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8").count("- is there a cloakroom for my coat") == 1
+
+
+async def test_an_answer_that_gives_nothing_asked_offers_to_pass_the_question_on(tmp_path: Path) -> None:
+    """No contact is known: "who organises it?" says so and offers "Ask the organisers", as its text promises."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        bot.api.group(ORGANISERS, "Organisers")
+        reply = await bot.api.ask("who organises the event?", bot.api.user(ATTENDEE))
+        assert reply.text.startswith(fill("The announcement gives no contact details for the organisers of {name}"))
+        assert "Ask the organisers" in reply.button_texts
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers")
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert "who organises the event?" in forwarded.text
 
 
 async def test_only_the_asker_can_pass_a_question_on_and_only_once(tmp_path: Path) -> None:

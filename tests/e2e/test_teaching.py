@@ -124,6 +124,29 @@ async def test_unanswered_ranks_entries_by_title_with_their_answer_and_a_tap_sho
         assert "cloakroom" not in (await bot.api.ask("/unanswered", admin)).text
 
 
+async def test_unanswered_never_offers_an_entry_with_nothing_to_say(tmp_path: Path, kb_dir: Path) -> None:
+    """With no contact known, a question for the organisers is listed without "+ Contact"; once one is set, with it.
+
+    Filed under an entry with nothing to say, it would be marked answered while attendees asking it are still declined.
+    """
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        admin = bot.api.user(ADMIN)
+        for number, question in enumerate(("how do i email the organisers", "how do I email the organisers?")):
+            declined = await bot.api.ask(question, bot.api.user(100 + number))
+            assert declined.text.startswith("The announcement gives no contact details for the organisers")
+        listing = await bot.api.ask("/unanswered", admin)
+        assert listing.text.splitlines()[2] == "1. how do I email the organisers? (2×, en)"
+        contact = title(kb_dir, "organiser")
+        assert f"1. + {contact}" not in listing.button_texts
+        assert f"• {contact}:" not in listing.text
+        assert "1. New entry" in listing.button_texts
+    event = kb_dir / "event.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("  contact: null", "  contact: hello@example.org"))
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        listing = await bot.api.ask("/unanswered", bot.api.user(ADMIN))
+        assert f"1. + {contact}" in listing.button_texts
+
+
 async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(
     tmp_path: Path, kb_dir: Path
 ) -> None:
