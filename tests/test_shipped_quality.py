@@ -180,7 +180,7 @@ def test_shipped_a_question_after_the_askers_context_is_answered_for_the_questio
     """Who asks and what for, in words no phrasing uses, leave the model's off-topic reading to the question alone."""
     knowledge = shipped
     question = (
-        "Ik schrijf een opiniestuk voor een regionale krant over innovatie. Welke vragen stelt Van Biervliet in zijn "
+        "Ik schrijf een column voor het personeelsblad van ons ziekenhuis. Welke vragen stelt Van Biervliet in zijn "
         "keynote?"
     )
     answer = Assistant(knowledge).answer(question, "nl", before(knowledge))
@@ -407,6 +407,10 @@ SAYS_WHAT_IS_ASKED = [
     ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "audience", "ATMP"),
     ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "audience", "ATMP"),
     ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "audience", "ATMP"),
+    # a summary of the keynote asked for: its title and the themes of its argument
+    ("en", "can you summarise the keynote for me?", "keynote_title", "capital markets"),
+    ("nl", "kun je de keynote kort samenvatten?", "keynote_title", "kapitaalmarkten"),
+    ("fr", "tu peux me résumer la keynote ?", "keynote_title", "marchés des capitaux"),
 ]
 
 
