@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 import re
@@ -817,15 +818,32 @@ class Assistant:
         if self.model is None or asks_whether_exists(question) or said_not_asked(question):
             return False
         readings = self.word_readings(question)
-        # the check's own words ("right", "klopt", "heard") name no topic and propose no value
-        named = [known for word, known in readings if known is not None and word not in CHECKS_OWN_WORDS]
-        kinds = "".join("k" if known else "u" for known in named)
-        if not proposes_a_value(kinds):
+        # the check's own words ("right", "klopt", "heard") name no topic and propose no value; nor does a stop word of
+        # any language ("klopt het dat ...": "dat" is no typo of "date")
+        named = [
+            (word, known)
+            for word, known in readings
+            if known is not None and word not in CHECKS_OWN_WORDS and not self.is_stop_word(word)
+        ]
+        kinds = "".join("k" if known else "u" for _, known in named)
+        # a value before its topic is a name the asker checks ("klopt het dat Hilde Crevits de keynote geeft?"), written
+        # as one: capitalised past the message's first word ("is it true that lunch is free at the venue?" is none)
+        leading = [word for word, _ in itertools.takewhile(lambda reading: not reading[1], named)]
+        asserted = (
+            bool(leading)
+            and not CHECKS_OWN_WORDS.isdisjoint(word for word, _ in readings)
+            and set(leading) <= capitalised_words(question)
+        )
+        if not proposes_a_value(kinds, asserted=asserted):
             return False
         without_value = " ".join(word for word, known in readings if known is not False)
         found = self.model.rank(without_value + (" ?" if "?" in question else ""), 3)
         says = {guess.label: guess.score for guess in found}
         return says.get(entry_id, 0.0) >= VALUE_CHECK_AGREE and says.get(OFF_TOPIC, 0.0) < KNOWN_OFF_TOPIC
+
+    def is_stop_word(self, word: str) -> bool:
+        """Whether ``word`` (folded) is a stop word in one of the knowledge's languages ("dat", "on", "les")."""
+        return any(not normaliser.tokens(word) for normaliser in self.matcher.normalisers.values())
 
     def word_readings(self, question: str) -> list[tuple[str, bool | None]]:
         """``question``'s folded words, each known to the knowledge (a typo of one too), unknown, or a stop word (None).
@@ -1175,6 +1193,14 @@ def passage_bar(passage: Candidate) -> float:
     """The score ``passage`` must reach to be quoted: ``TRANSLATION_AT`` if a sentence of a translation found it."""
     found_by = passage.phrasing
     return TRANSLATION_AT if found_by.loose and found_by.lang != DEFAULT_LANG else PASSAGE_AT
+
+
+_WORD = re.compile(r"\w+")
+
+
+def capitalised_words(message: str) -> set[str]:
+    """The folded words of ``message`` written with a capital, past its first word: the names it may hold."""
+    return {fold(word) for word in _WORD.findall(message)[1:] if word[:1].isupper()}
 
 
 def clearly_first(known: list[Candidate]) -> bool:
