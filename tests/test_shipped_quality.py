@@ -431,6 +431,9 @@ SAYS_WHAT_IS_ASKED = [
     ("en", "I develop cell therapies in a hospital lab, is this conference for me?", "audience", "ATMP"),
     ("nl", "voor wie is het congres bedoeld, ook voor onderzoekers in gentherapie?", "audience", "ATMP"),
     ("fr", "à qui s'adresse l'événement ? je fais de la recherche en thérapie génique", "audience", "ATMP"),
+    # over what time the investment capital should grow: the factor five in ten years
+    ("en", "over what time frame does he want the capital to grow?", "vc_funds", "10 years"),
+    ("nl", "en binnen hoeveel jaar dan?", "vc_funds", "10 jaar"),
     # a summary of the keynote asked for: its title and the themes of its argument
     ("en", "can you summarise the keynote for me?", "keynote_title", "capital markets"),
     ("nl", "kun je de keynote kort samenvatten?", "keynote_title", "kapitaalmarkten"),
