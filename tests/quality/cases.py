@@ -35,7 +35,7 @@ ALL_SPENT = (
             *("set_s_unseen.yaml", "set_t_unseen.yaml", "set_u_unseen.yaml", "set_v_unseen.yaml", "set_w_unseen.yaml"),
             *("set_x_unseen.yaml", "set_y_unseen.yaml", "set_aa_unseen.yaml", "set_ac_unseen.yaml"),
             *("set_ad_unseen.yaml", "set_af_unseen.yaml", "set_ag_unseen.yaml", "set_aj_unseen.yaml"),
-            *("set_al_unseen.yaml", "set_an_unseen.yaml"),
+            *("set_al_unseen.yaml", "set_an_unseen.yaml", "set_ap_unseen.yaml"),
         )
     ),
 )
