@@ -23,6 +23,7 @@ from bot.knowledge import (
     LanguageVocabulary,
     Passage,
     PastEdition,
+    Phase,
 )
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
@@ -221,6 +222,8 @@ class Answer:
     lang: Lang
     outcome: Outcome
     suggestions: tuple[Suggestion, ...] = field(default_factory=tuple)
+    # A decline saying an entry's "missing" text (``Assistant.says_nothing``): that entry's id.
+    silent_entry: str | None = None
 
     def as_json(self) -> dict[str, object]:
         """The ``ask --json`` contract."""
@@ -293,7 +296,8 @@ class Assistant:
         # What was decided about each question lately, by reader's language: none of it depends on the moment.
         self._decisions: dict[tuple[str, Lang, tuple[int, bool]], Decision] = {}
         self._guessed: dict[str, list[Guess]] = {}  # the model's reading of each text lately (``guessed``)
-        self._topics: dict[Lang, str] = {}  # the main topics' titles as a decline lists them, by reader's language
+        # the main topics' titles as a decline lists them, by reader's language and moment (none with nothing to say)
+        self._topics: dict[tuple[Lang, Phase], str] = {}
         # Placeholder values (the date, the countdown: Babel calls) by reader's language and event-local day.
         self._values: dict[tuple[Lang, date], dict[str, str | None]] = {}
 
@@ -726,9 +730,11 @@ class Assistant:
             return self.from_archive(question, decision.past, render)
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
+            if self.says_nothing(entry, render):  # an entry as sure that has something to say answers instead
+                entry = self.speaking_tie(question, entry, render) or entry
             text = self.entry_text(entry, render)
             if self.says_nothing(entry, render):  # "no contact details are given": declined, the organisers offered
-                return Answer(question, text, None, score, render.lang, "decline")
+                return Answer(question, text, None, score, render.lang, "decline", silent_entry=entry.id)
             verdict = self.verdict_of(question, text, render)
             return Answer(question, f"{verdict} {text}" if verdict else text, entry.id, score, render.lang, "answer")
         if kind == "passage" and decision.target is not None:
@@ -750,9 +756,12 @@ class Assistant:
 
     def decline(self, question: str, render: Renderer, score: float) -> Answer:
         """The honest decline, listing the main topics."""
-        topics = self._topics.get(render.lang)
+        topics = self._topics.get((render.lang, render.phase))
         if topics is None:
-            topics = self._topics[render.lang] = ", ".join(render.localised(dict(e.title)) for e in self.knowledge.menu)
+            offered = (e for e in self.knowledge.menu if not self.says_nothing(e, render))
+            topics = self._topics[(render.lang, render.phase)] = ", ".join(
+                render.localised(dict(e.title)) for e in offered
+            )
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
 
     @cached_property
@@ -1123,9 +1132,12 @@ class Assistant:
         archive = self.archive(past)
         after = datetime.combine(past.date + timedelta(days=1), time(12, 0), tzinfo=self.knowledge.event.tz)
         reply = archive.answer(self.without_relative_years(question), render.lang, max(render.now, after))
+        then = archive.renderer(render.lang, max(render.now, after))
+        if reply.silent_entry is not None:  # "the announcement gave no contact details": said, as a decline
+            text = then.ui("archive_answer", text=reply.text)
+            return Answer(question, text, None, reply.score, reply.lang, "decline", silent_entry=reply.silent_entry)
         if reply.outcome != "answer" or reply.faq_id is None:
             return self.decline(question, render, reply.score)
-        then = archive.renderer(render.lang, max(render.now, after))
         text = then.ui("archive_answer", text=reply.text)
         return Answer(
             question, text, f"{ARCHIVE_PREFIX}{past.edition}/{reply.faq_id}", reply.score, reply.lang, "answer"
@@ -1138,7 +1150,11 @@ class Assistant:
             return None
         render = self.renderer(lang, now)
         if self.says_nothing(entry, render):  # chosen by name, it says so; as a decline, with no entry answered
-            return Answer(faq_id, self.entry_text(entry, render), None, 100.0, render.lang, "decline")
+            asked = as_question(
+                in_language(entry.questions, render.lang, fallback=next(iter(entry.questions)))[0], render.lang
+            )
+            text = self.entry_text(entry, render)
+            return Answer(asked, text, None, 100.0, render.lang, "decline", silent_entry=entry.id)
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
@@ -1154,6 +1170,26 @@ class Assistant:
         if render.lang not in entry.answer:
             render = self.renderer(DEFAULT_LANG, render.now)
         return render.falls_back(in_language(entry.answer, render.lang))
+
+    def speaking_tie(self, question: str, silent: Entry, render: Renderer) -> Entry | None:
+        """Another entry the matcher ranks first with ``silent`` (a tie), that has something to say now, if any.
+
+        An organiser's reply added as an answer to "who organises the event?" is a new entry with that very phrasing,
+        tied with the contact entry's own: while no contact is known, the organiser's answer is the one attendees get.
+        """
+        ranked = self.matcher.rank(question, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang)
+        if not ranked or not any(c.entry_id == silent.id and c.score >= ranked[0].score for c in ranked):
+            return None
+        return next(
+            (
+                entry
+                for c in ranked
+                if c.score >= ranked[0].score
+                and (entry := self.knowledge.by_id.get(c.entry_id)) is not None
+                and not self.says_nothing(entry, render)
+            ),
+            None,
+        )
 
     def silent(self, faq_id: str, render: Renderer) -> bool:
         """Whether entry ``faq_id`` exists and has nothing to say now: no choice to offer (``says_nothing``)."""

@@ -117,6 +117,19 @@ def test_a_choice_is_never_an_entry_with_nothing_to_say(assistant: Assistant, ki
     assert (answer.outcome, answer.suggestions) == ("decline", ())
 
 
+def test_a_decline_lists_no_main_topic_with_nothing_to_say(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+    """A main topic with nothing to say (marked, no registration link) is not among the topics a decline offers."""
+    faq_id = entry_for("register")
+    edit("faq.yaml", f"- id: {faq_id}\n", f"- id: {faq_id}\n  when_missing: decline\n")
+    assistant = Assistant(load(kb_dir), learned=False)
+    assert assistant.answer_entry(faq_id, "en", BEFORE).outcome == "decline"  # type: ignore[union-attr]
+    declined = assistant.answer("blorf zzz", "en", BEFORE)
+    assert declined.outcome == "decline"
+    topics = declined.text.split("I can tell you about: ")[1]
+    assert str(KB.by_id[faq_id].title["en"]) not in topics
+    assert str(KB.by_id[entry_for("when")].title["en"]) in topics
+
+
 def test_an_entry_with_nothing_to_say_chosen_by_name_says_so_as_a_decline(assistant: Assistant) -> None:
     """A button or deep link to the organisers' entry (no contact known) gets its honest text, answering no entry."""
     answer = assistant.answer_entry("organiser", "en", BEFORE)

@@ -164,6 +164,14 @@ def test_a_question_naming_a_past_edition_is_answered_from_the_archive_in_the_pa
     assert fill("{city}") not in answer.text
 
 
+def test_a_past_edition_with_nothing_to_say_says_so_as_a_decline(with_past: Assistant) -> None:
+    """Who organised the 2001 edition (no contact known then): that edition's honest text, declined, not the generic."""
+    answer = with_past.answer(f"who organised the {PAST} edition?", "en", BEFORE)
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+    assert "gives no contact details for the organisers" in answer.text
+    assert "which took place on" in answer.text
+
+
 def test_a_year_of_no_edition_is_declined(with_past: Assistant) -> None:
     """A year that is neither the current edition's nor an archived one is declined, as before."""
     answer = with_past.answer("where was it in 1990?", "en", BEFORE)

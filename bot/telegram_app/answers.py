@@ -8,6 +8,7 @@ import re
 from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
 
+from bot.assistant import Answer
 from bot.telegram_app.context import Context, reader, text_message
 from bot.telegram_app.guards import expired_button
 from bot.telegram_app.menu import commands_text
@@ -37,11 +38,12 @@ async def start(update: Update, context: Context) -> None:
     if payload and DEEP_LINK.match(payload):
         answer = snapshot.assistant.answer_entry(payload.lower(), render.lang, render.now)
         if answer is not None:
+            ticket = pass_on_ticket(update, context, answer)
             await reply(
                 update,
                 context,
                 answer.text,
-                answer_keyboard(answer, snapshot, render) or topics_keyboard(snapshot, render),
+                answer_keyboard(answer, snapshot, render, ticket) or topics_keyboard(snapshot, render),
             )
             return
     await reply(update, context, render.ui("welcome"), topics_keyboard(snapshot, render))
@@ -109,7 +111,9 @@ async def reply_with_entry(update: Update, context: Context, faq_id: str) -> Non
     if answer is None:  # an organiser removed the entry: fall back to the topics
         await reply(update, context, render.ui("topics_header"), topics_keyboard(snapshot, render))
         return
-    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render))
+    await reply(
+        update, context, answer.text, answer_keyboard(answer, snapshot, render, pass_on_ticket(update, context, answer))
+    )
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -149,7 +153,6 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     runtime = context.runtime
     snapshot, render = reader(update, context)
     answer = snapshot.assistant.answer_for(question, render)
-    ticket = None
     if answer.outcome != "empty":
         # The text is kept only when it may teach the organisers something (docs/organisers.md, "Privacy").
         kept = "" if answer.outcome == "answer" else question
@@ -157,11 +160,22 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         runtime.store.record_question(
             kept, answer.lang, answer.faq_id, answer.score, answer.outcome, runtime.clock(), asker
         )
+    await reply(
+        update, context, answer.text, answer_keyboard(answer, snapshot, render, pass_on_ticket(update, context, answer))
+    )
+
+
+def pass_on_ticket(update: Update, context: Context, answer: Answer) -> str | None:
+    """For a decline, where there are organisers to ask, the ticket of its "Ask the organisers" button; else ``None``.
+
+    Only the asker can pass it on, once: the button carries an unguessable ticket, not a question number. A topic chosen
+    by name that has nothing to say ("Contact", no contact known) passes on that topic's question.
+    """
+    runtime = context.runtime
     user = update.effective_user
-    if answer.outcome == "decline" and runtime.settings.organiser_chat_id is not None and user is not None:
-        # Only the asker can pass it on, once: the button carries an unguessable ticket, not a question number.
-        ticket = runtime.store.create_ticket(user.id, answer.lang, question, runtime.clock())
-    await reply(update, context, answer.text, answer_keyboard(answer, snapshot, render, ticket))
+    if answer.outcome != "decline" or runtime.settings.organiser_chat_id is None or user is None:
+        return None
+    return runtime.store.create_ticket(user.id, answer.lang, answer.question, runtime.clock())
 
 
 async def write_questions_job(context: Context) -> None:

@@ -21,11 +21,9 @@ async def inline_query(update: Update, context: Context) -> None:
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH].strip()
     assistant = snapshot.assistant
     if text:
-        ids = [
-            c.entry_id
-            for c in assistant.matcher.rank(text, limit=MAX_RESULTS, prefer_lang=render.lang)
-            if c.score >= SUGGEST_AT and not assistant.silent(c.entry_id, render)
-        ]
+        ranked = assistant.matcher.rank(text, limit=MAX_RESULTS * 2, prefer_lang=render.lang)
+        ids = [c.entry_id for c in ranked if c.score >= SUGGEST_AT and not assistant.silent(c.entry_id, render)]
+        ids = ids[:MAX_RESULTS]
     else:
         ids = [e.id for e in snapshot.knowledge.menu if not assistant.says_nothing(e, render)][:MAX_RESULTS]
     results = []

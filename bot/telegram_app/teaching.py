@@ -111,7 +111,7 @@ async def learn_button(update: Update, context: Context) -> None:
     tap = await button_tap(update, context)
     if tap is None:
         return
-    _, render = reader(update, context)
+    snapshot, render = reader(update, context)
     raw_id, _, choice = tap.data.removeprefix(LEARN).partition(":")
     question = tap.runtime.store.question(int(raw_id)) if raw_id.isdigit() else None
     group = _group_of(tap.runtime, question) if question is not None else None
@@ -130,6 +130,10 @@ async def learn_button(update: Update, context: Context) -> None:
             parse_mode=None,
         )
         tap.runtime.store.add_prompt(tap.chat.id, prompt.message_id, question.id, tap.runtime.clock())
+        return
+    if snapshot.assistant.silent(choice, render):
+        # listed before its fact was emptied (or forged): filed there, the group would be resolved yet unanswered
+        await send(context.bot, tap.chat.id, render.ui("learn_silent", entry=render.entry_title(choice)))
         return
     lang = _lang_of(tap.runtime, question.text, question.lang)
     call = learning.add_phrasing, tap.runtime.live.directory, choice, lang, question.text

@@ -71,10 +71,17 @@ async def test_an_organiser_reply_reaches_the_attendee_and_can_become_an_entry(t
         assert (kb_dir / "faq.yaml").read_text(encoding="utf-8").count("- is there a cloakroom for my coat") == 1
 
 
-async def test_an_answer_that_gives_nothing_asked_offers_to_pass_the_question_on(tmp_path: Path) -> None:
-    """No contact is known: "who organises it?" says so and offers "Ask the organisers", as its text promises."""
-    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
-        bot.api.group(ORGANISERS, "Organisers")
+async def test_an_answer_that_gives_nothing_asked_is_passed_on_and_the_reply_added_is_served(
+    tmp_path: Path, kb_dir: Path
+) -> None:
+    """No contact known: "who organises it?" says so and is passed on; the reply added as an answer is then served.
+
+    The next attendee asking it gets the organisers' answer, not the contact entry's "no contact details" it ties with.
+    """
+    async with running_bot(
+        tmp_path / "data", knowledge_dir=kb_dir, organiser_chat_id=ORGANISERS, admin_ids=frozenset({ADMIN})
+    ) as bot:
+        group = bot.api.group(ORGANISERS, "Organisers")
         reply = await bot.api.ask("who organises the event?", bot.api.user(ATTENDEE))
         assert reply.text.startswith(fill("The announcement gives no contact details for the organisers of {name}"))
         assert "Ask the organisers" in reply.button_texts
@@ -82,6 +89,30 @@ async def test_an_answer_that_gives_nothing_asked_offers_to_pass_the_question_on
         await bot.api.press(reply, "Ask the organisers")
         forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
         assert "who organises the event?" in forwarded.text
+        start = len(bot.api.calls)
+        answer = "The organising team: write to hello@example.org."
+        await bot.api.send(answer, bot.api.user(555), group, reply_to_message=as_message(forwarded))
+        confirmed = await bot.api.wait_for(
+            lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS and bool(c.button_texts)
+        )
+        start = len(bot.api.calls)
+        await bot.api.press(confirmed, "Add as an answer", bot.api.user(ADMIN))
+        created = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert created.text.endswith(f"{answer}\n\nSend /undo to take it back.")
+        assert (await bot.api.ask("who organises the event?", bot.api.user(7))).text == answer
+
+
+async def test_a_topic_with_nothing_to_say_opened_by_a_link_offers_to_ask_the_organisers(tmp_path: Path) -> None:
+    """/start organiser (no contact known) says so with "Ask the organisers", which passes its question on."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        bot.api.group(ORGANISERS, "Organisers")
+        reply = await bot.api.ask("/start organiser", bot.api.user(ATTENDEE))
+        assert reply.text.startswith(fill("The announcement gives no contact details for the organisers of {name}"))
+        assert reply.button_texts == ["Ask the organisers", "All topics"]
+        start = len(bot.api.calls)
+        await bot.api.press(reply, "Ask the organisers")
+        forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
+        assert "“How can I contact the organisers?”" in forwarded.text
 
 
 async def test_only_the_asker_can_pass_a_question_on_and_only_once(tmp_path: Path) -> None:

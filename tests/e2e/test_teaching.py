@@ -147,6 +147,19 @@ async def test_unanswered_never_offers_an_entry_with_nothing_to_say(tmp_path: Pa
         assert f"1. + {contact}" in listing.button_texts
 
 
+async def test_a_stale_choice_of_an_entry_with_nothing_to_say_files_nothing(tmp_path: Path, kb_dir: Path) -> None:
+    """A "+ Contact" listed while a contact was known, tapped once it is empty: refused, saying why; nothing filed."""
+    async with running_bot(tmp_path / "data", knowledge_dir=kb_dir, admin_ids=frozenset({ADMIN})) as bot:
+        before = (kb_dir / "faq.yaml").read_text(encoding="utf-8")
+        bot.runtime.store.record_question("how do i email the organisers", "en", None, 40.0, "decline", bot.clock())
+        question_id = bot.runtime.store.unanswered(since_days=1, now=bot.clock())[0].id
+        bot.api.user(ADMIN)
+        refused = await tap(bot, learn_listing(question_id, "organiser"), "+ organiser")
+        assert refused.text.startswith(f"“{title(kb_dir, 'organiser')}” has nothing to say yet")
+        assert (kb_dir / "faq.yaml").read_text(encoding="utf-8") == before
+        assert [q.id for q in bot.runtime.store.unanswered(since_days=1, now=bot.clock())] == [question_id]
+
+
 async def test_a_phrasing_that_would_make_another_question_answer_wrongly_is_refused(
     tmp_path: Path, kb_dir: Path
 ) -> None:
