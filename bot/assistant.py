@@ -1172,13 +1172,15 @@ class Assistant:
         return render.falls_back(in_language(entry.answer, render.lang))
 
     def speaking_tie(self, question: str, silent: Entry, render: Renderer) -> Entry | None:
-        """Another entry the matcher ranks first with ``silent`` (a tie), that has something to say now, if any.
+        """Another entry the matcher clearly ranks first with ``silent`` (a tie), that has something to say now, if any.
 
         An organiser's reply added as an answer to "who organises the event?" is a new entry with that very phrasing,
         tied with the contact entry's own: while no contact is known, the organiser's answer is the one attendees get.
         """
         ranked = self.matcher.rank(question, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang)
-        if not ranked or not any(c.entry_id == silent.id and c.score >= ranked[0].score for c in ranked):
+        if not ranked or ranked[0].score < CLEAR_AT:  # a clear tie only: two entries both claiming the question
+            return None
+        if not any(c.entry_id == silent.id and c.score >= ranked[0].score for c in ranked):
             return None
         return next(
             (

@@ -84,16 +84,6 @@ def test_empty_question_list_is_located(kb_dir: Path) -> None:
     )
 
 
-def test_a_decline_when_missing_needs_a_missing_text_in_every_language(kb_dir: Path, edit: Edit) -> None:
-    """``when_missing: decline`` on an entry with no "missing" text in a language is reported with the entry and why."""
-    edit("faq.yaml", "- id: theme\n", "- id: theme\n  when_missing: decline\n")
-    problems = problems_after(kb_dir)
-    assert any(
-        "entry 'theme': when_missing: decline needs a 'missing' text in every language; none in en, fr, nl" in p
-        for p in problems
-    ), problems
-
-
 def test_wrong_type_is_reported(kb_dir: Path, edit: Edit) -> None:
     """A field of the wrong type says what it should be."""
     edit("faq.yaml", "- id: date\n  menu: true", "- id: date\n  menu: [yes please]")
@@ -176,14 +166,28 @@ def test_duplicate_yaml_key_is_reported(kb_dir: Path, edit: Edit) -> None:
     )
 
 
-def test_empty_fact_without_fallback_is_reported(kb_dir: Path, edit: Edit) -> None:
-    """Using an empty fact (no venue yet) needs a 'missing' answer, or the edit is rejected."""
-    edit("faq.yaml", 'en: "VC stands for venture capital:', 'en: "At {venue}: VC stands for venture capital:')
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        # an empty fact (no venue yet) used by an answer
+        (
+            'en: "VC stands for venture capital:',
+            'en: "At {venue}: VC stands for venture capital:',
+            "entry 'vc': answer.en: uses {venue}, which is empty in event.yaml: add a 'missing' answer",
+        ),
+        # an entry marked to decline with its "missing" text, which has none
+        (
+            "- id: theme\n",
+            "- id: theme\n  when_missing: decline\n",
+            "entry 'theme': when_missing: decline needs a 'missing' text in every language; none in en, fr, nl",
+        ),
+    ],
+)
+def test_a_missing_text_that_is_needed_is_reported(kb_dir: Path, edit: Edit, old: str, new: str, message: str) -> None:
+    """An empty fact used without a 'missing' answer, or a decline with none to say, is rejected with entry and why."""
+    edit("faq.yaml", old, new)
     problems = problems_after(kb_dir)
-    assert any(
-        "entry 'vc': answer.en: uses {venue}, which is empty in event.yaml: add a 'missing' answer" in p
-        for p in problems
-    )
+    assert any(message in p for p in problems), problems
 
 
 def test_every_problem_is_reported_at_once(kb_dir: Path, edit: Edit) -> None:
