@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import re
@@ -730,8 +729,8 @@ class Assistant:
             return self.from_archive(question, decision.past, render)
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
-            if self.says_nothing(entry, render):  # an entry as sure that has something to say answers instead
-                entry = self.speaking_tie(question, entry, render) or entry
+            if self.says_nothing(entry, render):  # an entry taught this very question answers instead
+                entry = self.taught(question, render) or entry
             text = self.entry_text(entry, render)
             if self.says_nothing(entry, render):  # "no contact details are given": declined, the organisers offered
                 return Answer(question, text, None, score, render.lang, "decline", silent_entry=entry.id)
@@ -830,20 +829,12 @@ class Assistant:
         # the check's own words ("right", "klopt", "heard") name no topic and propose no value; nor does a stop word of
         # any language ("klopt het dat ...": "dat" is no typo of "date")
         named = [
-            (word, known)
+            known
             for word, known in readings
             if known is not None and word not in CHECKS_OWN_WORDS and not self.is_stop_word(word)
         ]
-        kinds = "".join("k" if known else "u" for _, known in named)
-        # a value before its topic is a name the asker checks ("klopt het dat Hilde Crevits de keynote geeft?"), written
-        # as one: capitalised past the message's first word ("is it true that lunch is free at the venue?" is none)
-        leading = [word for word, _ in itertools.takewhile(lambda reading: not reading[1], named)]
-        asserted = (
-            bool(leading)
-            and not CHECKS_OWN_WORDS.isdisjoint(word for word, _ in readings)
-            and set(leading) <= capitalised_words(question)
-        )
-        if not proposes_a_value(kinds, asserted=asserted):
+        kinds = "".join("k" if known else "u" for known in named)
+        if not proposes_a_value(kinds):
             return False
         without_value = " ".join(word for word, known in readings if known is not False)
         found = self.model.rank(without_value + (" ?" if "?" in question else ""), 3)
@@ -1171,27 +1162,29 @@ class Assistant:
             render = self.renderer(DEFAULT_LANG, render.now)
         return render.falls_back(in_language(entry.answer, render.lang))
 
-    def speaking_tie(self, question: str, silent: Entry, render: Renderer) -> Entry | None:
-        """Another entry the matcher clearly ranks first with ``silent`` (a tie), that has something to say now, if any.
+    def taught(self, question: str, render: Renderer) -> Entry | None:
+        """An entry with something to say now having ``question`` itself as a phrasing (an organiser taught it), if any.
 
         An organiser's reply added as an answer to "who organises the event?" is a new entry with that very phrasing,
-        tied with the contact entry's own: while no contact is known, the organiser's answer is the one attendees get.
+        which the contact entry's own phrasings match as well: while no contact is known, it is the one attendees get.
         """
-        ranked = self.matcher.rank(question, limit=MAX_SUGGESTIONS + 1, prefer_lang=render.lang)
-        if not ranked or ranked[0].score < CLEAR_AT:  # a clear tie only: two entries both claiming the question
-            return None
-        if not any(c.entry_id == silent.id and c.score >= ranked[0].score for c in ranked):
-            return None
-        return next(
-            (
-                entry
-                for c in ranked
-                if c.score >= ranked[0].score
-                and (entry := self.knowledge.by_id.get(c.entry_id)) is not None
-                and not self.says_nothing(entry, render)
-            ),
-            None,
-        )
+        for entry_id in self.phrasing_owners.get(phrasing_key(question), ()):
+            entry = self.knowledge.by_id[entry_id]
+            if not self.says_nothing(entry, render):
+                return entry
+        return None
+
+    @cached_property
+    def phrasing_owners(self) -> dict[str, tuple[str, ...]]:
+        """The entries having each phrasing (by ``phrasing_key``), in the knowledge's order."""
+        owners: dict[str, list[str]] = {}
+        for entry in self.knowledge.entries:
+            for texts in entry.questions.values():
+                for text in texts:
+                    found = owners.setdefault(phrasing_key(text), [])
+                    if entry.id not in found:
+                        found.append(entry.id)
+        return {key: tuple(ids) for key, ids in owners.items()}
 
     def silent(self, faq_id: str, render: Renderer) -> bool:
         """Whether entry ``faq_id`` exists and has nothing to say now: no choice to offer (``says_nothing``)."""
@@ -1233,12 +1226,12 @@ def passage_bar(passage: Candidate) -> float:
     return TRANSLATION_AT if found_by.loose and found_by.lang != DEFAULT_LANG else PASSAGE_AT
 
 
-_WORD = re.compile(r"\w+")
+_WORDS = re.compile(r"\w+")
 
 
-def capitalised_words(message: str) -> set[str]:
-    """The folded words of ``message`` written with a capital, past its first word: the names it may hold."""
-    return {fold(word) for word in _WORD.findall(message)[1:] if word[:1].isupper()}
+def phrasing_key(text: str) -> str:
+    """``text``'s folded words, one space apart: a question and the phrasing it was added as read alike."""
+    return " ".join(_WORDS.findall(fold(text)))
 
 
 def clearly_first(known: list[Candidate]) -> bool:

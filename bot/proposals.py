@@ -46,7 +46,7 @@ CHECK_WORDS = frozenset(
 BELIEF_WORDS = frozenset(
     {
         *("think", "thinks", "thought", "believe", "believes", "says", "said", "heard", "read", "swears", "told"),
-        *("denk", "denkt", "dacht", "gelooft", "zegt", "zei", "gehoord", "hoorde", "gelezen", "las", "beweert"),
+        *("denk", "denkt", "dacht", "gelooft", "zegt", "zei", "gehoord", "gelezen", "beweert"),
         *("pense", "pensais", "pensait", "croit", "croyais", "dit", "disait", "entendu", "affirme"),
         # what the asker remembers seeing ("I think I saw the 14th somewhere", "ik heb ergens gezien", "j'ai vu")
         *("saw", "seen", "remember", "remembered", "recall", "somewhere", "zag", "gezien", "herinner", "ergens"),
@@ -90,9 +90,6 @@ _EXISTENTIAL = re.compile(
 )
 # A topic's known words, then the asker's value if it is none of the knowledge's, then at most one known word more.
 _VALUE_PROPOSED = re.compile(r"k+u*k?")
-# In a statement checked ("klopt het dat Hilde Crevits de keynote geeft?", "is it true that X gives the keynote?", "I
-# heard X is the speaker, right?"), the value may come first: the check's own words say something is proposed.
-_VALUE_FIRST = re.compile(r"u+k+")
 # Words offering alternatives, by language ("on the 4th or the 5th?"): one value failing is then no "No".
 ALTERNATIVES: Mapping[str, frozenset[str]] = {"en": frozenset({"or"}), "nl": frozenset({"of"}), "fr": frozenset({"ou"})}
 # A request to translate ("translate to French: see you in Brussels", "vertaal deze mail", "traduis ce texte") hands the
@@ -436,17 +433,16 @@ def asks_whether_exists(question: str) -> bool:
     return _EXISTENTIAL.search(" " + fold(question) + " ") is not None
 
 
-def proposes_a_value(kinds: str, asserted: bool = False) -> bool:
+def proposes_a_value(kinds: str) -> bool:
     """Whether a message's content words, in order ("k": known to the knowledge, "u": not), name a topic, then a value.
 
     "is the focus digital health?" (k u u), "keynote guy is from imec yeah?" (k u u), "hij wil samenwerken met
     Duitsland en Frankrijk, klopt dat?" (k u u): the asker's value follows what it is a value of; a right value is
     known ("I heard there will be case studies. Correct?": k k). "is VIB hiring postdocs at the moment?" (k u u) reads
     the same: the model's off-topic reading of the whole message is the guard there. "parking near the venue?" (u k)
-    and "weather in bxl next tues" (u u u) do not. In a statement the asker says is checked (``asserted``: "klopt het
-    dat Hilde Crevits de keynote geeft?", u u k k), the value may come first.
+    and "weather in bxl next tues" (u u u) do not.
     """
-    return _VALUE_PROPOSED.fullmatch(kinds) is not None or (asserted and _VALUE_FIRST.fullmatch(kinds) is not None)
+    return _VALUE_PROPOSED.fullmatch(kinds) is not None
 
 
 def is_check(question: str) -> bool:

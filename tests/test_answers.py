@@ -130,6 +130,21 @@ def test_a_decline_lists_no_main_topic_with_nothing_to_say(kb_dir: Path, edit: C
     assert str(KB.by_id[entry_for("when")].title["en"]) in topics
 
 
+def test_the_topics_a_decline_lists_follow_the_moment(kb_dir: Path, edit: Callable[[str, str, str], None]) -> None:
+    """A main topic is listed by a decline exactly at the moments it has something to say, by one assistant.
+
+    No earlier edition known, the previous edition's entry speaks only once the event is over.
+    """
+    edit("faq.yaml", "- id: previous_edition\n", "- id: previous_edition\n  menu: true\n")
+    assistant = Assistant(load(kb_dir), learned=False)
+    for now in (BEFORE, AFTER, BEFORE):
+        own = assistant.answer_entry("previous_edition", "en", now)
+        assert own is not None
+        listed = "Previous edition" in assistant.answer("blorf zzz", "en", now).text
+        assert listed == (own.outcome == "answer"), now
+    assert assistant.answer_entry("previous_edition", "en", AFTER).outcome == "answer"  # type: ignore[union-attr]
+
+
 def test_an_entry_with_nothing_to_say_chosen_by_name_says_so_as_a_decline(assistant: Assistant) -> None:
     """A button or deep link to the organisers' entry (no contact known) gets its honest text, answering no entry."""
     answer = assistant.answer_entry("organiser", "en", BEFORE)

@@ -511,12 +511,6 @@ def test_a_value_proposed_follows_the_topic_it_is_a_value_of(kinds: str, expecte
     assert proposes_a_value(kinds) is expected
 
 
-@pytest.mark.parametrize(("kinds", "expected"), [("uukk", True), ("uk", True), ("kuu", True), ("uku", False)])
-def test_in_a_statement_checked_the_value_may_come_first(kinds: str, expected: bool) -> None:
-    """In "klopt het dat Hilde Crevits de keynote geeft?" (u u k k) the asker's value comes before its topic."""
-    assert proposes_a_value(kinds, asserted=True) is expected
-
-
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from bot.telegram_app.replies import entry_data
 from tests.conftest import fill
 from tests.e2e.harness import Harness, running_bot
 from tests.fakes.botapi import BOT_USER, Call
@@ -113,6 +114,22 @@ async def test_a_topic_with_nothing_to_say_opened_by_a_link_offers_to_ask_the_or
         await bot.api.press(reply, "Ask the organisers")
         forwarded = await bot.api.wait_for(lambda c: bot.api.calls.index(c) >= start and c.chat_id == ORGANISERS)
         assert "“How can I contact the organisers?”" in forwarded.text
+
+
+async def test_an_old_button_to_a_topic_with_nothing_to_say_offers_to_ask_the_organisers(tmp_path: Path) -> None:
+    """A "Contact" button sent while a contact was known, pressed once it is empty: says so, offers the organisers."""
+    async with running_bot(tmp_path / "data", organiser_chat_id=ORGANISERS) as bot:
+        bot.api.group(ORGANISERS, "Organisers")
+        attendee = bot.api.user(ATTENDEE)
+        button = {"text": "Contact", "callback_data": entry_data("organiser")}
+        old = Call("sendMessage", {"chat_id": ATTENDEE, "text": "", "reply_markup": {"inline_keyboard": [[button]]}})
+        start = len(bot.api.calls)
+        await bot.api.press(old, "Contact", attendee)
+        reply = await bot.api.wait_for(
+            lambda c: bot.api.calls.index(c) >= start and c.chat_id == ATTENDEE and c.method == "sendMessage"
+        )
+        assert reply.text.startswith(fill("The announcement gives no contact details for the organisers of {name}"))
+        assert reply.button_texts == ["Ask the organisers", "All topics"]
 
 
 async def test_only_the_asker_can_pass_a_question_on_and_only_once(tmp_path: Path) -> None:
