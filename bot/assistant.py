@@ -23,6 +23,7 @@ from bot.knowledge import (
     Passage,
     PastEdition,
     Phase,
+    Variants,
 )
 from bot.languages import in_language, language_in
 from bot.matcher import Candidate, Matcher, Phrasing
@@ -757,10 +758,8 @@ class Assistant:
         """The honest decline, listing the main topics."""
         topics = self._topics.get((render.lang, render.phase))
         if topics is None:
-            offered = (e for e in self.knowledge.menu if not self.says_nothing(e, render))
-            topics = self._topics[(render.lang, render.phase)] = ", ".join(
-                render.localised(dict(e.title)) for e in offered
-            )
+            offered = self.speaking(self.knowledge.menu, render)
+            topics = self._topics[(render.lang, render.phase)] = ", ".join(render.title(e) for e in offered)
         return Answer(question, render.ui("decline", topics=topics), None, score, render.lang, "decline")
 
     @cached_property
@@ -1150,17 +1149,25 @@ class Assistant:
 
     def entry_text(self, entry: Entry, render: Renderer) -> str:
         """The entry's answer in the reader's language; with no translation, all in English (facts too), never a mix."""
+        render, variants = self.answer_variants(entry, render)
+        return render.text(variants)
+
+    def answer_variants(self, entry: Entry, render: Renderer) -> tuple[Renderer, Variants]:
+        """The entry's answer in the reader's language with its renderer; with no translation, both in English."""
         if render.lang not in entry.answer:
             render = self.renderer(DEFAULT_LANG, render.now)
-        return render.text(in_language(entry.answer, render.lang))
+        return render, in_language(entry.answer, render.lang)
 
     def says_nothing(self, entry: Entry, render: Renderer) -> bool:
         """Whether ``entry`` has nothing to say now: marked ``when_missing: decline``, saying its "missing" text."""
         if entry.when_missing != "decline":
             return False
-        if render.lang not in entry.answer:
-            render = self.renderer(DEFAULT_LANG, render.now)
-        return render.falls_back(in_language(entry.answer, render.lang))
+        render, variants = self.answer_variants(entry, render)
+        return render.falls_back(variants)
+
+    def speaking(self, entries: Iterable[Entry], render: Renderer) -> tuple[Entry, ...]:
+        """The ``entries`` worth offering now (as topics, buttons, results): none that has nothing to say."""
+        return tuple(e for e in entries if not self.says_nothing(e, render))
 
     def taught(self, question: str, render: Renderer) -> Entry | None:
         """An entry with something to say now having ``question`` itself as a phrasing (an organiser taught it), if any.
@@ -1208,10 +1215,9 @@ class Assistant:
             Suggestion(
                 e.id,
                 in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0],
-                render.localised(dict(e.title)),
+                render.title(e),
             )
-            for e in self.knowledge.menu
-            if not self.says_nothing(e, render)
+            for e in self.speaking(self.knowledge.menu, render)
         ]
 
 

@@ -25,7 +25,7 @@ async def inline_query(update: Update, context: Context) -> None:
         ids = [c.entry_id for c in ranked if c.score >= SUGGEST_AT and not assistant.silent(c.entry_id, render)]
         ids = ids[:MAX_RESULTS]
     else:
-        ids = [e.id for e in snapshot.knowledge.menu if not assistant.says_nothing(e, render)][:MAX_RESULTS]
+        ids = [e.id for e in assistant.speaking(snapshot.knowledge.menu, render)][:MAX_RESULTS]
     results = []
     for faq_id in ids:
         answer = assistant.answer_entry(faq_id, render.lang, render.now)

@@ -290,8 +290,7 @@ def pairs(items: Sequence[tuple[str, str]]) -> list[list[tuple[str, str]]]:
 def topics_keyboard(snapshot: Snapshot, render: Renderer, everything: bool = False) -> InlineKeyboardMarkup:
     """The main topics (or every entry) as buttons, with reminders and calendar while they make sense."""
     entries = snapshot.knowledge.topics if everything else snapshot.knowledge.menu
-    said = [e for e in entries if not snapshot.assistant.says_nothing(e, render)]  # none with nothing to say now
-    rows = pairs([(render.title(e), entry_data(e.id)) for e in said])
+    rows = pairs([(render.title(e), entry_data(e.id)) for e in snapshot.assistant.speaking(entries, render)])
     extra = [(render.ui("calendar_button"), CALENDAR)]
     if render.phase == "before" and snapshot.knowledge.reminders:
         extra.insert(0, (render.ui("remind_button"), REMIND))
