@@ -141,11 +141,16 @@ class _Words:
             self._stems[word] = self._stem_of(word)
         return self._stems[word]
 
+    def first_part_of(self, word: str) -> str | None:
+        """The longest known 5+ letter word that ``word`` begins with and extends (a compound's first part)."""
+        return max((word[:size] for size in range(5, len(word)) if word[:size] in self.known), key=len, default=None)
+
     def _stem_of(self, word: str) -> str | None:
         for ending, replacement in _PLURALS:
             if word.endswith(ending) and word[: len(word) - len(ending)] + replacement in self.known:
                 return word[: len(word) - len(ending)] + replacement
-        found = [word[:size] for size in range(5, len(word)) if word[:size] in self.known]
+        first = self.first_part_of(word)
+        found = [first] if first is not None else []
         start = bisect.bisect_left(self.words, word)
         while start < len(self.words) and self.words[start].startswith(word):
             if len(self.words[start]) >= 5:
@@ -187,6 +192,9 @@ class _Corrector:
             found: tuple[str, float] | None = (self.variants.get(best[0], best[0]), best[1]) if best else None
             if found is None and not short:  # an inflection: "registering" for "register"
                 stem = self.tokens.stem_of(token)
+                if stem is None:  # a compound begun by a synonym: "inschrijvingslink", "productieprobleem"
+                    first = self.variant_words.first_part_of(token)
+                    stem = self.variants[first] if first is not None else None
                 if stem is not None:
                     found = (stem, 0.85)
             if len(self._cache) > 50_000:

@@ -147,6 +147,15 @@ def test_plurals_and_typos_reach_the_known_word() -> None:
     assert best("what is the locaton")[0] == "venue"
 
 
+def test_a_compound_begun_by_a_synonym_reaches_its_word() -> None:
+    """A compound begun by a synonym ("inschrijvingslink", "locatieplan") reaches its entry; "lokaalplan" nothing."""
+    dutch = Normaliser.build({"register": ["inschrijving"], "venue": ["locatie"]}, ["de", "het", "waar", "is"])
+    only_dutch = Matcher(PHRASINGS, {"en": EN, "nl": dutch})
+    assert [c.entry_id for c in only_dutch.rank("inschrijvingslink", 1, prefer_lang="nl")] == ["signup"]
+    assert [c.entry_id for c in only_dutch.rank("waar is het locatieplan", 1, prefer_lang="nl")] == ["venue"]
+    assert only_dutch.rank("waar is het lokaalplan", 1, prefer_lang="nl") == []
+
+
 def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> None:
     """Passage texts are split into every sentence; only a user's message drops its statements."""
     text = "The keynote tackles the tough questions: what are we missing? We can lead the way."
