@@ -47,6 +47,9 @@ SENTENCE_PENALTY = 4.0
 ENTRY_SHARE = 0.25
 # A word no phrasing uses weighs this share of log(1 + entries), about the weight of the rarest known word.
 UNKNOWN_FACTOR = 1.0
+# A word the index lacks that begins with a synonym of this many letters or more is read as that synonym: a compound
+# ("inschrijvingslink", "productieprobleem"); a shorter one begins too many words of its own ("hoofd": "hoofdstad").
+COMPOUND_FIRST_PART = 6
 # Tokens of a question considered (longer messages are cut).
 MAX_TOKENS = 64
 
@@ -141,9 +144,10 @@ class _Words:
             self._stems[word] = self._stem_of(word)
         return self._stems[word]
 
-    def first_part_of(self, word: str) -> str | None:
-        """The longest known 5+ letter word that ``word`` begins with and extends (a compound's first part)."""
-        return max((word[:size] for size in range(5, len(word)) if word[:size] in self.known), key=len, default=None)
+    def first_part_of(self, word: str, shortest: int = 5) -> str | None:
+        """The longest known word of ``shortest`` letters or more that ``word`` begins with and extends."""
+        found = (word[:size] for size in range(shortest, len(word)) if word[:size] in self.known)
+        return max(found, key=len, default=None)
 
     def _stem_of(self, word: str) -> str | None:
         for ending, replacement in _PLURALS:
@@ -193,7 +197,7 @@ class _Corrector:
             if found is None and not short:  # an inflection: "registering" for "register"
                 stem = self.tokens.stem_of(token)
                 if stem is None:  # a compound begun by a synonym: "inschrijvingslink", "productieprobleem"
-                    first = self.variant_words.first_part_of(token)
+                    first = self.variant_words.first_part_of(token, COMPOUND_FIRST_PART)
                     stem = self.variants[first] if first is not None else None
                 if stem is not None:
                     found = (stem, 0.85)

@@ -148,12 +148,14 @@ def test_plurals_and_typos_reach_the_known_word() -> None:
 
 
 def test_a_compound_begun_by_a_synonym_reaches_its_word() -> None:
-    """A compound begun by a synonym ("inschrijvingslink", "locatieplan") reaches its entry; "lokaalplan" nothing."""
-    dutch = Normaliser.build({"register": ["inschrijving"], "venue": ["locatie"]}, ["de", "het", "waar", "is"])
+    """A compound begun by a 6+ letter synonym ("inschrijvingslink", "locatieplan") reaches its entry; others do not."""
+    synonyms = {"register": ["inschrijving"], "venue": ["locatie"], "when": ["datum"]}
+    dutch = Normaliser.build(synonyms, ["de", "het", "waar", "is"])
     only_dutch = Matcher(PHRASINGS, {"en": EN, "nl": dutch})
     assert [c.entry_id for c in only_dutch.rank("inschrijvingslink", 1, prefer_lang="nl")] == ["signup"]
     assert [c.entry_id for c in only_dutch.rank("waar is het locatieplan", 1, prefer_lang="nl")] == ["venue"]
     assert only_dutch.rank("waar is het lokaalplan", 1, prefer_lang="nl") == []
+    assert only_dutch.rank("datumprikker", 1, prefer_lang="nl") == []  # five letters begin too many words
 
 
 def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> None:
