@@ -170,7 +170,7 @@ class Normaliser:
     phrase_replacements: Mapping[str, str]
     word_replacements: Mapping[str, str]
     stopwords: frozenset[str]
-    stopword_letters: frozenset[str] = frozenset()
+    stopword_swaps: frozenset[str] = frozenset()  # stop words with two neighbouring letters swapped ("teh")
     neutral: frozenset[str] = frozenset()
     neutral_phrases: frozenset[str] = frozenset()
     longest_phrase: int = 1
@@ -232,14 +232,16 @@ class Normaliser:
                 neutral_phrases.add(folded)
                 phrases[folded] = target
             neutral_tokens.update(target.split())
-        letters = frozenset("".join(sorted(w)) for w in stop if len(w) >= 3)
+        swapped = frozenset(
+            w[:i] + w[i + 1] + w[i] + w[i + 2 :] for w in stop if len(w) >= 3 for i in range(len(w) - 1)
+        )
         longest = max((p.count(" ") + 1 for p in phrases), default=1)
         starts = frozenset(p.split(" ", 1)[0] for p in phrases)
         return cls(
             phrases,
             words,
             frozenset(stop),
-            letters,
+            swapped - stop,
             frozenset(neutral_tokens),
             frozenset(neutral_phrases),
             longest,
@@ -252,7 +254,7 @@ class Normaliser:
 
     def is_stopword_typo(self, word: str) -> bool:
         """Whether ``word`` is a stop word with two letters swapped ("teh", "adn")."""
-        return "".join(sorted(word)) in self.stopword_letters
+        return word in self.stopword_swaps
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
         """The distinct meaningful tokens of ``text`` in order (neutral ones only if all and ``keep_neutral``)."""

@@ -158,6 +158,14 @@ def test_a_compound_begun_by_a_synonym_reaches_its_word() -> None:
     assert only_dutch.rank("datumprikker", 1, prefer_lang="nl") == []  # five letters begin too many words
 
 
+def test_only_neighbouring_letters_swapped_make_a_stop_word_typo() -> None:
+    """ "teh" is "the" mistyped and weighs nothing; "ESMO" has the letters of "some" but is a name the theme lacks."""
+    english = Normaliser.build({}, ["what", "is", "the", "of", "some"])
+    themes = Matcher([Phrasing("theme", "en", "what is the theme")], {"en": english})
+    assert themes.rank("what is teh theme", 1)[0].score == 100.0
+    assert themes.rank("what is the theme of ESMO", 1)[0].score < 80
+
+
 def test_a_passage_keeps_all_its_sentences_even_when_one_asks_a_question() -> None:
     """Passage texts are split into every sentence; only a user's message drops its statements."""
     text = "The keynote tackles the tough questions: what are we missing? We can lead the way."
