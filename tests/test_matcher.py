@@ -159,7 +159,7 @@ def test_a_compound_begun_by_a_synonym_reaches_its_word() -> None:
 
 
 def test_only_neighbouring_letters_swapped_make_a_stop_word_typo() -> None:
-    """ "teh" is "the" mistyped and weighs nothing; "ESMO" has the letters of "some" but is a name the theme lacks."""
+    """A stop word mistyped ("teh") weighs nothing; "ESMO" has the letters of "some" but is a name the theme lacks."""
     english = Normaliser.build({}, ["what", "is", "the", "of", "some"])
     themes = Matcher([Phrasing("theme", "en", "what is the theme")], {"en": english})
     assert themes.rank("what is teh theme", 1)[0].score == 100.0
