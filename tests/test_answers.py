@@ -466,7 +466,7 @@ def test_small_talk_that_shares_only_a_question_word_with_an_entry_is_declined(l
 @pytest.mark.parametrize(
     ("lang", "question"),
     [
-        ("en", "who won the match yesterday"),
+        ("en", "who scored yesterday"),
         ("nl", "wat is de beste frituur in brussel"),
         ("fr", "comment obtenir une bourse de recherche"),
     ],
