@@ -135,10 +135,10 @@ KNOWN_OFF_TOPIC = 10.0
 # the value is the asker's, words no phrasing uses, which the model reads as off-topic): when the whole message reads
 # under VALUE_CHECK_OFF_TOPIC off-topic, its words name a topic then a value (``bot.proposals.proposes_a_value``), it
 # does not ask whether something exists ("is there parking at the venue?"), and the model, reading the known words
-# alone, puts an entry first and off-topic under KNOWN_OFF_TOPIC: which entry does not matter, the known words chose it
-# ("de keynote is van toch?" reads as the programme's "is there a keynote?"). Measured on every spent set (60, 75 and
-# none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
+# alone, gives that entry VALUE_CHECK_AGREE or more and off-topic under KNOWN_OFF_TOPIC. Measured on every spent set
+# (60, 75 and none: 75 answers two more, none also answered "Is VIB hiring postdocs at the moment?"); not tuned.
 VALUE_CHECK_OFF_TOPIC = 75.0
+VALUE_CHECK_AGREE = 20.0
 # A figure check's entry (``Assistant.figure_choice``) must score this much with the matcher: "Biovia raised 20 million,
 # right?" finds no entry of its own, and the one listing every figure of the article shares none of its words.
 FIGURE_FLOOR = 10.0
@@ -809,16 +809,16 @@ class Assistant:
         known = self.matcher.rank(question, limit=2, prefer_lang=lang, known_only=True)
         if not clearly_first(known) or not self.knowledge.by_id[known[0].entry_id].topic:
             return None  # small talk is answered for its own words
-        if off_topic < KNOWN_OFF_TOPIC or self.checks_a_value(question):
+        if off_topic < KNOWN_OFF_TOPIC or self.checks_a_value_of(question, known[0].entry_id):
             return known[0]
         return None
 
-    def checks_a_value(self, question: str) -> bool:
-        """Whether ``question`` proposes a value of a topic's fact, and the model reads it without that value as asked.
+    def checks_a_value_of(self, question: str, entry_id: str) -> bool:
+        """Whether ``question`` proposes a value of entry ``entry_id``'s fact, read by the model without that value.
 
         "Is de focus digitale gezondheid?": the topic's words come first, then words no phrasing uses (the asker's
-        value), and the model, reading "is de focus?", puts an entry first and calls it no off-topic
-        (``KNOWN_OFF_TOPIC``). Never for "is there ...?": what it names is asked about, not proposed.
+        value), and the model, reading "is de focus?", gives the entry ``VALUE_CHECK_AGREE`` or more and calls it no
+        off-topic (``KNOWN_OFF_TOPIC``). Never for "is there ...?": what it names is asked about, not proposed.
         """
         from bot.decision import OFF_TOPIC
 
@@ -838,7 +838,7 @@ class Assistant:
         without_value = " ".join(word for word, known in readings if known is not False)
         found = self.model.rank(without_value + (" ?" if "?" in question else ""), 3)
         says = {guess.label: guess.score for guess in found}
-        return bool(found) and found[0].label != OFF_TOPIC and says.get(OFF_TOPIC, 0.0) < KNOWN_OFF_TOPIC
+        return says.get(entry_id, 0.0) >= VALUE_CHECK_AGREE and says.get(OFF_TOPIC, 0.0) < KNOWN_OFF_TOPIC
 
     def is_stop_word(self, word: str) -> bool:
         """Whether ``word`` (folded) is a stop word in one of the knowledge's languages ("dat", "on", "les")."""

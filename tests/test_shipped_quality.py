@@ -198,9 +198,6 @@ def test_shipped_a_question_after_the_askers_context_is_answered_for_the_questio
         ("nl", "Focus van dit jaar: artificiële intelligentie, toch?", "focus", "ATMP"),  # not "de focus is"
         ("nl", "Het thema is 'Gezond Vlaanderen', klopt dat?", "theme", "Stronger Regions"),
         ("fr", "la keynote est de quelqu'un de Sanofi non ?", "keynote", "Van Biervliet"),
-        # read without the value, "the keynote is by ...?" is the programme's "is there a keynote?": still no off-topic
-        ("en", "the keynote is given by someone from Novartis, right?", "keynote", "Van Biervliet"),
-        ("en", "the keynote is by somebody from Roche, correct?", "keynote", "Van Biervliet"),
     ],
 )
 def test_shipped_a_check_proposing_a_wrong_value_of_a_fact_gets_the_fact(
@@ -211,7 +208,7 @@ def test_shipped_a_check_proposing_a_wrong_value_of_a_fact_gets_the_fact(
     answer = Assistant(knowledge).answer(question, lang, before(knowledge))
     assert (answer.outcome, answer.faq_id) == ("answer", faq_id)
     assert fact in answer.text
-    monkeypatch.setattr(Assistant, "checks_a_value", lambda self, question: False)
+    monkeypatch.setattr(Assistant, "checks_a_value_of", lambda self, question, entry_id: False)
     # what the rule answers among the tiers before the last look (at 85 the last look also answers "vib or pharma")
     assert without_last_look(Assistant(knowledge)).answer(question, lang, before(knowledge)).faq_id is None
 
