@@ -848,7 +848,7 @@ class Assistant:
         """``question``'s folded words, each known to the knowledge (a typo of one too), unknown, or a stop word (None).
 
         A stop word of any language names nothing; a word is known when every token it reads as, in some language, is a
-        phrasing's word, corrects to one or is a compound of two (``Matcher`` correctors).
+        phrasing's word or corrects to one (``Matcher`` correctors).
         """
         readings: list[tuple[str, bool | None]] = []
         for word in fold(question).split():
@@ -858,8 +858,7 @@ class Assistant:
                 if not tokens:
                     known = None
                     break
-                resolved = (part for token in tokens for part in self.matcher.correctors[lang].resolved(token))
-                if all(correction is not None for _, correction in resolved):
+                if all(self.matcher.correctors[lang].correct(token) is not None for token in tokens):
                     known = True
                     break
             readings.append((word, known))

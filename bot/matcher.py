@@ -47,12 +47,6 @@ SENTENCE_PENALTY = 4.0
 ENTRY_SHARE = 0.25
 # A word no phrasing uses weighs this share of log(1 + entries), about the weight of the rarest known word.
 UNKNOWN_FACTOR = 1.0
-# A word the index lacks is read as a compound of two words it knows ("productieprobleem": productie + probleem,
-# "inschrijvingslink": inschrijving + s + link) when it is this long, its first part at least COMPOUND_PART + 2 letters
-# and its second COMPOUND_PART; Dutch joins the parts with these letters.
-COMPOUND_LENGTH = 9
-COMPOUND_PART = 3
-COMPOUND_LINKS = ("", "s", "en", "e")
 # Tokens of a question considered (longer messages are cut).
 MAX_TOKENS = 64
 
@@ -200,37 +194,6 @@ class _Corrector:
             self._cache[token] = found
         return self._cache[token]
 
-    def resolved(self, token: str) -> list[tuple[str, tuple[str, float] | None]]:
-        """``token`` with the known word it stands for (``correct``), or a compound's two parts each with its own."""
-        found = self.correct(token)
-        if found is None and (parts := self.parts(token)) is not None:
-            return [(part, (part, 1.0)) for part in parts]
-        return [(token, found)]
-
-    def parts(self, token: str) -> tuple[str, str] | None:
-        """The known words of which ``token``, a word the index lacks, is a compound, if any (longest first part first).
-
-        Both parts must be words a phrasing uses or synonyms of one, exactly: "ticketprijs" is ticket + price,
-        "kapitaalkloof" capital + gap; "studentenkorting" (no "korting" known) and "argentina" are no compounds.
-        """
-        if len(token) < COMPOUND_LENGTH or token in self.known or not token.isalpha():
-            return None
-        for size in range(len(token) - COMPOUND_PART, COMPOUND_PART + 1, -1):
-            first = self.known_word(token[:size])
-            if first is None:
-                continue
-            rest = token[size:]
-            for link in COMPOUND_LINKS:
-                if rest.startswith(link) and len(rest) - len(link) >= COMPOUND_PART:
-                    second = self.known_word(rest[len(link) :])
-                    if second is not None:
-                        return first, second
-        return None
-
-    def known_word(self, word: str) -> str | None:
-        """The token ``word`` is, or stands for as a synonym; None for any other word (no typo is looked for)."""
-        return word if word in self.known else self.variants.get(word)
-
 
 class Matcher:
     """Question -> ranked entries, across every language's phrasings."""
@@ -360,12 +323,7 @@ class Matcher:
         known_only: bool = False,
     ) -> dict[str, tuple[float, int]]:
         """Each matching entry's best score (0-100, before bonus) and the position of the phrasing that earned it."""
-        resolved = [
-            (part, correction)
-            for token in tokens[:MAX_TOKENS]
-            if token not in self.stopwords
-            for part, correction in corrector.resolved(token)
-        ]
+        resolved = [(token, corrector.correct(token)) for token in tokens[:MAX_TOKENS] if token not in self.stopwords]
         content = [(t, c) for t, c in resolved if (c[0] if c else t) not in self.neutral]
         if content or strict:
             resolved = content

@@ -147,16 +147,6 @@ def test_plurals_and_typos_reach_the_known_word() -> None:
     assert best("what is the locaton")[0] == "venue"
 
 
-def test_a_word_made_of_two_known_words_is_read_as_both() -> None:
-    """A compound of two known words ("inschrijvingslocatie") reads as both; one with an unknown part reads as none."""
-    dutch = Normaliser.build({"register": ["inschrijving"], "venue": ["locatie"]}, ["de", "het", "waar", "is"])
-    only_dutch = Matcher(PHRASINGS, {"en": EN, "nl": dutch})
-    both = only_dutch.rank("inschrijvingslocatie", 2, prefer_lang="nl")
-    assert {c.entry_id for c in both} == {"signup", "venue"}
-    assert only_dutch.rank("waar is het locatiekantoor", 1, prefer_lang="nl") == []  # "kantoor": no known word
-    assert only_dutch.rank("waar is het locatieplan", 1, prefer_lang="nl") == []
-
-
 def test_only_neighbouring_letters_swapped_make_a_stop_word_typo() -> None:
     """A stop word mistyped ("teh") weighs nothing; "ESMO" has the letters of "some" but is a name the theme lacks."""
     english = Normaliser.build({}, ["what", "is", "the", "of", "some"])
