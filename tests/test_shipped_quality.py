@@ -242,6 +242,18 @@ def test_shipped_a_question_about_the_last_edition_never_gets_this_ones_facts(
 
 
 @pytest.mark.parametrize(
+    ("lang", "question"),
+    [("en", "Is there a night session on 4 November?"), ("fr", "Y a-t-il un spa sur le lieu ?")],
+)
+def test_shipped_a_word_with_a_stop_words_letters_is_no_typo_of_it(
+    shipped: Knowledge, lang: Lang, question: str
+) -> None:
+    """A word with a stop word's letters ("night": "thing", "spa": "pas") counts: what it asks about is declined."""
+    answer = Assistant(shipped).answer(question, lang, before(shipped))
+    assert (answer.outcome, answer.faq_id) == ("decline", None)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Klopt het dat de lunch gratis is?",
