@@ -253,7 +253,7 @@ class Normaliser:
         return {word: target for word, target in self.word_replacements.items() if target}
 
     def is_stopword_typo(self, word: str) -> bool:
-        """Whether ``word`` is a stop word with two letters swapped ("teh", "adn")."""
+        """Whether ``word`` is a stop word with two neighbouring letters swapped ("teh", "adn"; not "esmo", "night")."""
         return word in self.stopword_swaps
 
     def tokens(self, text: str, keep_neutral: bool = True) -> tuple[str, ...]:
