@@ -32,6 +32,7 @@ from bot.proposals import (
     BELIEF_WORDS,
     BELIEVERS,
     CHECK_WORDS,
+    DURATION_UNITS,
     FUNCTION_WORDS,
     NEGATION_WORDS,
     PERSONS,
@@ -674,11 +675,14 @@ class Assistant:
 
     @cached_property
     def value_words(self) -> frozenset[str]:
-        """The words that carry a value a check may propose: weekdays, months (Babel), places, relative days; folded."""
+        """The words that carry a value a check may propose: weekdays, months, places, relative days, units; folded.
+
+        Weekdays and months come from Babel; units are those of a time from now ("in three weeks", ``DURATION_UNITS``).
+        """
         own, others = self.place_names
         # a pre-filter only: "hui" stands for "aujourd hui" (``proposed`` reads the whole name)
         relative = (name.split()[-1] for names in RELATIVE_DAYS.values() for name in names)
-        return frozenset({*month_numbers(), *weekday_numbers(), *own, *others, *relative})
+        return frozenset({*month_numbers(), *weekday_numbers(), *own, *others, *relative, *DURATION_UNITS})
 
     @cached_property
     def place_names(self) -> tuple[frozenset[str], frozenset[str]]:

@@ -376,6 +376,17 @@ RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
         **{"auj": 0, "ajd": 0},  # as typed
     },
 }
+# A time from the moment asked ("is it in three weeks?", "is het over 10 dagen?", "c'est dans deux semaines ?"): the
+# units' lengths in days, and the words that put the number from now ("in", "over", "dans": that far, give or take
+# half a unit, a day exact) or within it ("within", "binnen", "d'ici": at most that far). Written in figures or words
+# (``NUMBER_VALUES``); a duration with no such word ("a two-day event", "10 days long") proposes no day.
+DURATION_UNITS: Mapping[str, int] = {
+    **dict.fromkeys(("day", "days", "dag", "dagen", "jour", "jours"), 1),
+    **dict.fromkeys(("week", "weeks", "weken", "semaine", "semaines"), 7),
+    **dict.fromkeys(("month", "months", "maand", "maanden", "mois"), 30),
+}
+_FROM_NOW = frozenset({"in", "over", "dans"})
+_WITHIN = frozenset({"within", "binnen", "ici"})  # "d'ici" folds to "d ici"
 # "Tonight", "ce soir" name a time of day the announcement may not give: no such day is judged. Dutch "morgen" is also
 # "morning" after these words ("in de morgen", "'s morgens", "goeiemorgen" written apart) and a greeting opening a
 # message ("Morgen, is het in Brussel?").
@@ -556,6 +567,9 @@ def proposed(
     for name in relative_days(words, lang, greeting=_GREETING.match(asked) is not None):
         days.append(today.toordinal() + RELATIVE_DAYS[lang][name] == day.toordinal())  # the whole date at once
         carriers.update(name.split())
+    for holds, said in durations(words, day.toordinal() - today.toordinal()):
+        days.append(holds)  # the whole date at once, as a relative day
+        carriers.update(said)
     month_of, weekday_of, short_weekday_of = month_numbers(), weekday_numbers(), short_weekday_numbers()
     for position, word in enumerate(words):
         if word in weekday_of:
@@ -573,6 +587,29 @@ def proposed(
     carriers.update(place_words)
     found_places = tuple(word in places for word in place_words)
     return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), found_places, frozenset(carriers))
+
+
+def durations(words: list[str], days_away: int) -> list[tuple[bool, tuple[str, ...]]]:
+    """The times from now ``words`` (folded) propose for a day ``days_away`` days from the moment asked, if it holds.
+
+    Each with the words saying it: "in three weeks" (18 to 24 days away), "over 10 dagen" (10), "binnen twee weken"
+    (0 to 14), "d'ici deux mois" (0 to 60). After the day, none holds.
+    """
+    found: list[tuple[bool, tuple[str, ...]]] = []
+    for place in range(1, len(words) - 1):
+        number, unit = in_figures(words[place]), DURATION_UNITS.get(words[place + 1])
+        before = words[place - 1]
+        if number is None or unit is None or not (before in _FROM_NOW or before in _WITHIN):
+            continue
+        length = int(number) * unit
+        within = before in _WITHIN
+        holds = 0 <= days_away <= length if within else abs(days_away - length) <= unit // 2
+        said = (
+            *(["d"] if before == "ici" and place > 1 and words[place - 2] == "d" else []),
+            *words[place - 1 : place + 2],
+        )
+        found.append((holds, tuple(said)))
+    return found
 
 
 def relative_days(words: list[str], lang: str, greeting: bool = False) -> list[str]:

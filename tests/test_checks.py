@@ -224,6 +224,46 @@ def test_a_relative_day_in_anything_but_a_check_of_the_event_gets_no_verdict(
     assert not answer.text.startswith((YES[lang], NO[lang])), answer.text
 
 
+DURATION_CHECKS = [
+    ("en", "Is it in three weeks?", 21, range(18, 25)),  # half a unit either way: "in three weeks" is no day exact
+    ("nl", "Is het over 10 dagen?", 10, range(10, 11)),
+    ("nl", "is het binnen twee weken?", 14, range(0, 15)),  # within: any day until then
+    ("fr", "c'est dans deux semaines ?", 14, range(11, 18)),
+]
+
+
+@pytest.mark.parametrize(("lang", "question", "days_before", "holds"), DURATION_CHECKS)
+@pytest.mark.parametrize("shift", [-8, -4, -1, 0, 1, 4, 8])
+def test_a_time_from_now_is_judged_at_the_moment_asked(
+    assistant: Assistant, lang: Lang, question: str, days_before: int, holds: range, shift: int
+) -> None:
+    """A check of a time from now gets "Yes." when the event is about that far away, else "No."; and the date."""
+    asked = asked_on(DAY - timedelta(days=days_before + shift))
+    answer = assistant.answer(question, lang, asked)
+    assert answer.faq_id is not None
+    verdict = YES if days_before + shift in holds else NO
+    assert answer.text.startswith(verdict[lang] + " "), answer.text
+    assert fill("{date}", lang, now=asked) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [
+        ("en", "can I still register in two weeks?"),
+        ("en", "is it a two-day event?"),  # a length, not a time from now
+        ("en", "is the deadline in 2 weeks?"),
+        ("en", "my flight is in 3 days, is that ok?"),
+        ("fr", "c'est d'ici un mois ?"),  # "un" is no number here
+    ],
+)
+def test_a_time_from_now_in_anything_but_a_check_of_the_event_gets_no_verdict(
+    assistant: Assistant, lang: Lang, question: str
+) -> None:
+    """A plan, a length, another deadline, a word that is no number: no "Yes." nor "No." (asked two weeks before)."""
+    answer = assistant.answer(question, lang, asked_on(DAY - timedelta(days=14)))
+    assert not answer.text.startswith((YES[lang], NO[lang])), answer.text
+
+
 @pytest.mark.parametrize(("minutes", "verdict"), [(-30, NO), (30, YES)], ids=["before-midnight", "after-midnight"])
 def test_today_is_the_askers_day_in_the_events_timezone(
     assistant: Assistant, minutes: int, verdict: dict[str, str]
