@@ -377,16 +377,50 @@ RELATIVE_DAYS: Mapping[str, Mapping[str, int]] = {
     },
 }
 # A time from the moment asked ("is it in three weeks?", "is het over 10 dagen?", "c'est dans deux semaines ?"): the
-# units' lengths in days, and the words that put the number from now ("in", "over", "dans": that far, give or take
-# half a unit, a day exact) or within it ("within", "binnen", "d'ici": at most that far). Written in figures or words
-# (``NUMBER_VALUES``); a duration with no such word ("a two-day event", "10 days long") proposes no day.
+# units' lengths in days, and by language the words that put the number from now ("in", "over", "dans": that far, a
+# quarter of a unit either way, days exact) or within it ("within", "binnen", "d'ici": at most that far). The number
+# is in figures or words (``NUMBER_VALUES``, an article: "in a week"); a duration with no such word just before it
+# ("a two-day event", "in over 10 days", "dans plus de 2 semaines") proposes no day. French counts a week as eight days
+# and two as fifteen ("dans huit jours", "dans quinze jours"), Dutch one as eight ("over acht dagen").
 DURATION_UNITS: Mapping[str, int] = {
     **dict.fromkeys(("day", "days", "dag", "dagen", "jour", "jours"), 1),
     **dict.fromkeys(("week", "weeks", "weken", "semaine", "semaines"), 7),
     **dict.fromkeys(("month", "months", "maand", "maanden", "mois"), 30),
 }
-_FROM_NOW = frozenset({"in", "over", "dans"})
-_WITHIN = frozenset({"within", "binnen", "ici"})  # "d'ici" folds to "d ici"
+_FROM_NOW: Mapping[str, frozenset[str]] = {
+    "en": frozenset({"in"}),
+    "nl": frozenset({"over", "in"}),
+    "fr": frozenset({"dans"}),
+}
+_WITHIN: Mapping[str, frozenset[str]] = {
+    "en": frozenset({"within"}),
+    "nl": frozenset({"binnen"}),
+    "fr": frozenset({"ici"}),  # "d'ici" folds to "d ici"
+}
+_COUNTS: Mapping[str, int] = {
+    **dict.fromkeys(("a", "an", "one", "een", "un", "une"), 1),
+    **dict.fromkeys(("fifteen", "vijftien", "quinze"), 15),
+}
+_IDIOMS: Mapping[tuple[str, int], int] = {("fr", 8): 7, ("fr", 15): 14, ("nl", 8): 7}  # days said for weeks
+# What a time may be counted from ("in two weeks from tomorrow", "over twee weken vanaf morgen", "dans deux semaines
+# après demain"); from the moment asked ("from now"), or from a relative day, it is judged, from anything else not.
+_FROM: Mapping[str, frozenset[str]] = {
+    "en": frozenset({"from", "after", "of"}),  # "within two weeks of today"
+    "nl": frozenset({"vanaf", "na"}),
+    "fr": frozenset({"apres", "partir"}),  # "à partir de"
+}
+_NOW = frozenset({"now", "today", "nu", "vandaag", "maintenant"})
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A time from now proposed: whether it holds (None: counted from a day not known), its words and their places."""
+
+    holds: bool | None
+    words: tuple[str, ...]
+    places: frozenset[int]
+
+
 # "Tonight", "ce soir" name a time of day the announcement may not give: no such day is judged. Dutch "morgen" is also
 # "morning" after these words ("in de morgen", "'s morgens", "goeiemorgen" written apart) and a greeting opening a
 # message ("Morgen, is het in Brussel?").
@@ -564,12 +598,17 @@ def proposed(
             months.append(month == day.month)
             carriers.update(fold(match.group(0)).split())
     words = fold(NUMERIC_DATE.sub(" ", asked)).split()
-    for name in relative_days(words, lang, greeting=_GREETING.match(asked) is not None):
+    timed = durations(words, lang, day.toordinal() - today.toordinal())
+    if any(duration.holds is None for duration in timed):
+        return Proposed()  # "in two weeks from Monday": counted from a day not known, no value can be judged
+    for duration in timed:
+        days.append(bool(duration.holds))  # the whole date at once, as a relative day
+        carriers.update(duration.words)
+    counted = frozenset().union(*(duration.places for duration in timed))  # "from tomorrow": counted from, not proposed
+    unread = [word if place not in counted else "" for place, word in enumerate(words)]
+    for name in relative_days(unread, lang, greeting=_GREETING.match(asked) is not None):
         days.append(today.toordinal() + RELATIVE_DAYS[lang][name] == day.toordinal())  # the whole date at once
         carriers.update(name.split())
-    for holds, said in durations(words, day.toordinal() - today.toordinal()):
-        days.append(holds)  # the whole date at once, as a relative day
-        carriers.update(said)
     month_of, weekday_of, short_weekday_of = month_numbers(), weekday_numbers(), short_weekday_numbers()
     for position, word in enumerate(words):
         if word in weekday_of:
@@ -589,26 +628,39 @@ def proposed(
     return Proposed(tuple(weekdays), tuple(days), tuple(months), tuple(years), found_places, frozenset(carriers))
 
 
-def durations(words: list[str], days_away: int) -> list[tuple[bool, tuple[str, ...]]]:
-    """The times from now ``words`` (folded) propose for a day ``days_away`` days from the moment asked, if it holds.
+def durations(words: list[str], lang: str, days_away: int) -> list[Duration]:
+    """The times from now ``words`` (folded, in ``lang``) propose, for a day ``days_away`` days from the moment asked.
 
-    Each with the words saying it: "in three weeks" (18 to 24 days away), "over 10 dagen" (10), "binnen twee weken"
-    (0 to 14), "d'ici deux mois" (0 to 60). After the day, none holds.
+    "in three weeks" holds 20 to 22 days away, "over 10 dagen" 10, "binnen twee weken" 0 to 14, "d'ici deux mois" 0
+    to 60; after the day, none holds. Counted from a relative day ("in two weeks from tomorrow"), from that day.
     """
-    found: list[tuple[bool, tuple[str, ...]]] = []
+    found: list[Duration] = []
     for place in range(1, len(words) - 1):
-        number, unit = in_figures(words[place]), DURATION_UNITS.get(words[place + 1])
-        before = words[place - 1]
-        if number is None or unit is None or not (before in _FROM_NOW or before in _WITHIN):
+        count = _COUNTS.get(words[place]) or int(in_figures(words[place]) or 0)
+        unit, before = DURATION_UNITS.get(words[place + 1]), words[place - 1]
+        within = before in _WITHIN.get(lang, frozenset())
+        if not count or unit is None or not (within or before in _FROM_NOW.get(lang, frozenset())):
             continue
-        length = int(number) * unit
-        within = before in _WITHIN
-        holds = 0 <= days_away <= length if within else abs(days_away - length) <= unit // 2
-        said = (
-            *(["d"] if before == "ici" and place > 1 and words[place - 2] == "d" else []),
-            *words[place - 1 : place + 2],
+        length = _IDIOMS.get((lang, count), count) if unit == 1 else count * unit
+        places = set(range(place - 1, place + 2)) | (
+            {place - 2} if before == "ici" and words[place - 2 : place - 1] == ["d"] else set()
         )
-        found.append((holds, tuple(said)))
+        start, holds = days_away, True
+        after = place + 3 if words[place + 2 : place + 3] == ["a"] else place + 2  # "à partir de demain"
+        if words[after : after + 1] and words[after] in _FROM.get(lang, frozenset()):
+            anchor = [w for w in words[after + 1 : after + 4] if w not in ("de", "d")][:2]
+            names = RELATIVE_DAYS.get(lang, {})
+            name = next((" ".join(anchor[:size]) for size in (2, 1) if " ".join(anchor[:size]) in names), None)
+            if name is None and anchor[:1] and anchor[0] in _NOW:
+                name = anchor[0]
+            if name is None:
+                found.append(Duration(None, tuple(words[i] for i in sorted(places)), frozenset(places)))
+                continue
+            start = days_away - names.get(name, 0)
+            tail = words.index(name.split()[-1], place + 2)
+            places |= set(range(place + 2, tail + 1))
+        holds = 0 <= start <= length if within else abs(start - length) <= unit // 4 and days_away >= 0
+        found.append(Duration(holds, tuple(words[i] for i in sorted(places)), frozenset(places)))
     return found
 
 
