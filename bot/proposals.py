@@ -2,11 +2,11 @@
 
 Attendees check what they believe as often as they ask: "it's on a monday isnt it", "c'est bien à Bruxelles le 4
 novembre ?", "Klopt het dat het op woensdag 5 november is?". A check names a value instead of asking for one: a day of
-the week, a day of the month, a month, a date in figures, a year, a city. This module finds those values in a message
-(``proposed``) and says whether each holds for the event (``Proposed.verdict``); the assistant decides whether the
-message is a check of the event alone (``bot/assistant.py``, ``Assistant.pure_check``). The words below are the
-languages' (weekday and month names come from Babel), never an event's: the event's date and city come from the
-knowledge.
+the week, a day of the month, a month, a date in figures, a year, a city, a time from now ("is it in three weeks?").
+This module finds those values in a message (``proposed``) and says whether each holds for the event
+(``Proposed.verdict``); the assistant decides whether the message is a check of the event alone (``bot/assistant.py``,
+``Assistant.pure_check``). The words below are the languages' (weekday and month names come from Babel), never an
+event's: the event's date and city come from the knowledge.
 """
 
 from __future__ import annotations
@@ -645,7 +645,7 @@ def durations(words: list[str], lang: str, days_away: int) -> list[Duration]:
         places = set(range(place - 1, place + 2)) | (
             {place - 2} if before == "ici" and words[place - 2 : place - 1] == ["d"] else set()
         )
-        start, holds = days_away, True
+        start = days_away
         after = place + 3 if words[place + 2 : place + 3] == ["a"] else place + 2  # "à partir de demain"
         if words[after : after + 1] and words[after] in _FROM.get(lang, frozenset()):
             anchor = [w for w in words[after + 1 : after + 4] if w not in ("de", "d")][:2]
