@@ -253,6 +253,11 @@ def kept(store: dict[K, V], key: K, make: Callable[[], V], limit: int) -> V:
     return found
 
 
+def first_question(entry: Entry, lang: Lang) -> str:
+    """The entry's first phrasing in ``lang``, else in the first language it has."""
+    return in_language(entry.questions, lang, fallback=next(iter(entry.questions)))[0]
+
+
 def as_question(phrasing: str, lang: str) -> str:
     """A phrasing written as a question: capital first letter, English "I" capitalised, a question mark."""
     text = phrasing.strip().rstrip("?").rstrip()
@@ -734,10 +739,11 @@ class Assistant:
             return self.from_archive(question, decision.past, render)
         if kind == "entry" and decision.target is not None:
             entry = self.knowledge.by_id[decision.target]
-            if self.says_nothing(entry, render):  # an entry taught this very question answers instead
-                entry = self.taught(question, render) or entry
+            silent = self.says_nothing(entry, render)
+            if silent and (taught := self.taught(question, render)) is not None:
+                entry, silent = taught, False  # an entry taught this very question answers instead
             text = self.entry_text(entry, render)
-            if self.says_nothing(entry, render):  # "no contact details are given": declined, the organisers offered
+            if silent:  # "no contact details are given": declined, the organisers offered
                 return Answer(question, text, None, score, render.lang, "decline", silent_entry=entry.id)
             verdict = self.verdict_of(question, text, render)
             return Answer(question, f"{verdict} {text}" if verdict else text, entry.id, score, render.lang, "answer")
@@ -1144,9 +1150,7 @@ class Assistant:
             return None
         render = self.renderer(lang, now)
         if self.says_nothing(entry, render):  # chosen by name, it says so; as a decline, with no entry answered
-            asked = as_question(
-                in_language(entry.questions, render.lang, fallback=next(iter(entry.questions)))[0], render.lang
-            )
+            asked = as_question(first_question(entry, render.lang), render.lang)
             text = self.entry_text(entry, render)
             return Answer(asked, text, None, 100.0, render.lang, "decline", silent_entry=entry.id)
         return Answer(faq_id, self.entry_text(entry, render), entry.id, 100.0, render.lang, "answer")
@@ -1210,7 +1214,7 @@ class Assistant:
         """A "did you mean" choice for ``candidate``, phrased in the reader's language."""
         entry = self.knowledge.by_id[candidate.entry_id]
         questions = in_language(entry.questions, render.lang, default=[candidate.phrasing.text])
-        return Suggestion(entry.id, as_question(questions[0], render.lang), render.localised(dict(entry.title)))
+        return Suggestion(entry.id, as_question(questions[0], render.lang), render.title(entry))
 
     def topics(self, lang: Lang, now: datetime) -> list[Suggestion]:
         """The main topics as choices, in the reader's language."""
@@ -1218,7 +1222,7 @@ class Assistant:
         return [
             Suggestion(
                 e.id,
-                in_language(e.questions, render.lang, fallback=next(iter(e.questions)))[0],
+                first_question(e, render.lang),
                 render.title(e),
             )
             for e in self.speaking(self.knowledge.menu, render)

@@ -414,10 +414,9 @@ _NOW = frozenset({"now", "today", "nu", "vandaag", "maintenant"})
 
 @dataclass(frozen=True)
 class Duration:
-    """A time from now proposed: whether it holds (None: counted from a day not known), its words and their places."""
+    """A time from now proposed: whether it holds (None: counted from a day not known), and its words' places."""
 
     holds: bool | None
-    words: tuple[str, ...]
     places: frozenset[int]
 
 
@@ -603,7 +602,7 @@ def proposed(
         return Proposed()  # "in two weeks from Monday": counted from a day not known, no value can be judged
     for duration in timed:
         days.append(bool(duration.holds))  # the whole date at once, as a relative day
-        carriers.update(duration.words)
+        carriers.update(words[place] for place in duration.places)
     counted = frozenset().union(*(duration.places for duration in timed))  # "from tomorrow": counted from, not proposed
     unread = [word if place not in counted else "" for place, word in enumerate(words)]
     for name in relative_days(unread, lang, greeting=_GREETING.match(asked) is not None):
@@ -654,13 +653,13 @@ def durations(words: list[str], lang: str, days_away: int) -> list[Duration]:
             if name is None and anchor[:1] and anchor[0] in _NOW:
                 name = anchor[0]
             if name is None:
-                found.append(Duration(None, tuple(words[i] for i in sorted(places)), frozenset(places)))
+                found.append(Duration(None, frozenset(places)))
                 continue
             start = days_away - names.get(name, 0)
             tail = words.index(name.split()[-1], place + 2)
             places |= set(range(place + 2, tail + 1))
         holds = 0 <= start <= length if within else abs(start - length) <= unit // 4 and days_away >= 0
-        found.append(Duration(holds, tuple(words[i] for i in sorted(places)), frozenset(places)))
+        found.append(Duration(holds, frozenset(places)))
     return found
 
 

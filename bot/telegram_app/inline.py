@@ -21,9 +21,8 @@ async def inline_query(update: Update, context: Context) -> None:
     text = query.query[: InlineQueryLimit.MAX_QUERY_LENGTH].strip()
     assistant = snapshot.assistant
     if text:
-        ranked = assistant.matcher.rank(text, limit=MAX_RESULTS * 2, prefer_lang=render.lang)
-        ids = [c.entry_id for c in ranked if c.score >= SUGGEST_AT and not assistant.silent(c.entry_id, render)]
-        ids = ids[:MAX_RESULTS]
+        ranked = assistant.matcher.rank(text, limit=MAX_RESULTS * 2, prefer_lang=render.lang)  # some may be silent
+        ids = [c.entry_id for c in assistant.offered(ranked, render) if c.score >= SUGGEST_AT][:MAX_RESULTS]
     else:
         ids = [e.id for e in assistant.speaking(snapshot.knowledge.menu, render)][:MAX_RESULTS]
     results = []
